@@ -1,0 +1,3 @@
+"""Klachtenbureau: the complaint desk of a small Dutch office."""
+
+__version__ = "0.1.0"

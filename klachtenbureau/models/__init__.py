@@ -1,0 +1,19 @@
+"""The tables of the shared database (peewee; no Qt)."""
+
+from klachtenbureau.models.audit import AuditEntry, Setting
+from klachtenbureau.models.base import now
+from klachtenbureau.models.complaints import (
+    Category,
+    Complaint,
+    Document,
+    NumberCounter,
+    TimelineEntry,
+)
+from klachtenbureau.models.database import db
+from klachtenbureau.models.measures import Measure, MeasureComplaint
+from klachtenbureau.models.people import Relation, User
+
+__all__ = [
+    "AuditEntry", "Category", "Complaint", "Document", "Measure", "MeasureComplaint",
+    "NumberCounter", "Relation", "Setting", "TimelineEntry", "User", "db", "now",
+]

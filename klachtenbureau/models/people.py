@@ -1,0 +1,59 @@
+"""Users of the application and the relations who complain."""
+
+from __future__ import annotations
+
+import peewee
+
+from klachtenbureau.i18n import N_
+from klachtenbureau.models.base import BaseModel, VersionedModel, now
+
+# Roles (rol). Admins may do everything; the confidential counsellor sees confidential complaints.
+INTAKE = "intake"
+COORDINATOR = "coordinator"
+QUALITY = "quality"
+DIRECTOR = "director"
+COUNSELLOR = "counsellor"
+ADMIN = "admin"
+ROLES = {
+    INTAKE: N_("Telefonist / medewerker eerste lijn"),
+    COORDINATOR: N_("Klachtencoördinator"),
+    QUALITY: N_("Kwaliteitsmedewerker"),
+    DIRECTOR: N_("Directeur / bestuur"),
+    COUNSELLOR: N_("Vertrouwenspersoon"),
+    ADMIN: N_("Beheerder"),
+}
+
+RELATION_TYPES = {
+    "participant": N_("Deelnemer"),
+    "volunteer": N_("Vrijwilliger"),
+    "customer": N_("Klant"),
+    "partner": N_("Samenwerkingspartner"),
+    "supplier": N_("Leverancier"),
+    "applicant": N_("Sollicitant"),
+    "other": N_("Overig"),
+}
+
+
+class User(VersionedModel):
+    login = peewee.CharField(max_length=80, unique=True)
+    full_name = peewee.CharField(max_length=200)
+    role = peewee.CharField(max_length=20, choices=list(ROLES.items()))
+    email = peewee.CharField(max_length=254, default="")
+    password_hash = peewee.CharField(max_length=300, null=True)
+    confidential_access = peewee.BooleanField(default=False)
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=now)
+
+
+class Relation(VersionedModel):
+    """Klagende relatie: a person or organisation that complains."""
+
+    name = peewee.CharField(max_length=200, index=True)
+    street = peewee.CharField(max_length=200, default="")  # street and house number
+    postcode = peewee.CharField(max_length=12, default="", index=True)
+    city = peewee.CharField(max_length=120, default="")
+    phone = peewee.CharField(max_length=40, default="", index=True)
+    email = peewee.CharField(max_length=254, default="", index=True)
+    relation_type = peewee.CharField(max_length=20, default="participant", choices=list(RELATION_TYPES.items()))
+    created_at = peewee.DateTimeField(default=now)
+    anonymized_at = peewee.DateTimeField(null=True)

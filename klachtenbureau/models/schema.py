@@ -1,0 +1,132 @@
+"""Schema version, creation and ordered upgrades of the shared database.
+
+The version lives in the database itself (table ``schema_info``). Opening a
+database made by a newer application is refused with the version needed;
+an older one is upgraded step by step after an automatic backup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee
+
+from klachtenbureau import __version__
+from klachtenbureau.errors import DatabaseCorruptError, SchemaTooNewError
+from klachtenbureau.i18n import _
+from klachtenbureau.models.audit import AuditEntry, Setting
+from klachtenbureau.models.base import BaseModel
+from klachtenbureau.models.complaints import Category, Complaint, Document, NumberCounter, TimelineEntry
+from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlite_backup
+from klachtenbureau.models.measures import Measure, MeasureComplaint
+from klachtenbureau.models.people import Relation, User
+
+SCHEMA_VERSION = 1
+
+TABLES: list[type[BaseModel]] = [
+    User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
+    Measure, MeasureComplaint, AuditEntry, Setting,
+]
+
+
+class SchemaInfo(BaseModel):
+    version = peewee.IntegerField()
+    app_version = peewee.CharField(max_length=20)  # the application that wrote this version
+    updated_at = peewee.DateTimeField()
+
+
+# MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
+MIGRATIONS: dict[int, Callable[[], None]] = {}
+
+
+def current_version() -> int | None:
+    """The schema version of the open database; None for an empty database."""
+    if not db.table_exists(SchemaInfo._meta.table_name):
+        return None
+    row = SchemaInfo.select().order_by(SchemaInfo.version.desc()).first()
+    return row.version if row else None
+
+
+def _app_version_for(version: int) -> str:
+    row = SchemaInfo.select().where(SchemaInfo.version == version).first()
+    return row.app_version if row else "?"
+
+
+def _audit_triggers() -> list[str]:
+    table = AuditEntry._meta.table_name
+    if is_sqlite():
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+        ]
+    return [
+        "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    ]
+
+
+def create_schema() -> None:
+    """Create every table of the current version in an empty database."""
+    with db.atomic():
+        db.create_tables([SchemaInfo, *TABLES])
+        for statement in _audit_triggers():
+            db.execute_sql(statement)
+        db.execute_sql(
+            "CREATE INDEX IF NOT EXISTS complaint_open_due ON complaint (status, answer_by)")
+        SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())
+
+
+def check_version() -> int | None:
+    """The stored version; raises when this application is too old for it."""
+    version = current_version()
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaTooNewError(_(
+            "Deze database is bijgewerkt door Klachtenbureau {app} (databaseversie {found}). "
+            "Deze computer heeft een oudere versie die databaseversie {mine} kent: "
+            "installeer Klachtenbureau {app} of nieuwer.").format(
+                app=_app_version_for(version), found=version, mine=SCHEMA_VERSION))
+    return version
+
+
+def check_integrity(quick: bool = True) -> None:
+    problems = integrity_check(quick=quick)
+    if problems:
+        raise DatabaseCorruptError(_(
+            "De controle van de database vond fouten: {problems}. Zet een reservekopie terug "
+            "(klachtenbureau db restore).").format(problems="; ".join(problems[:3])))
+
+
+def backup_path_for(database_file: Path, reason: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return database_file.parent / "backups" / f"{database_file.stem}-{stamp}-{reason}{database_file.suffix}"
+
+
+def upgrade(backup_dir: Path | None = None) -> list[int]:
+    """Bring an older database to SCHEMA_VERSION; returns the versions applied.
+
+    On SQLite a backup is made with the online backup API before the first
+    step; on PostgreSQL the server's own backups are the administrator's job.
+    """
+    version = check_version()
+    if version is None or version == SCHEMA_VERSION:
+        return []
+    if is_sqlite():
+        database_file = Path(db.obj.database)
+        target = backup_path_for(database_file, f"voor-v{SCHEMA_VERSION}")
+        if backup_dir is not None:
+            target = backup_dir / target.name
+        sqlite_backup(db.obj, target)
+    applied = []
+    for step in range(version + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[step]()
+            SchemaInfo.create(version=step, app_version=__version__, updated_at=dt.datetime.now())
+        applied.append(step)
+    return applied

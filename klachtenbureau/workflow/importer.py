@@ -1,0 +1,177 @@
+"""Importing complaints from the website form's export (JSON list or CSV with a header row).
+
+Every row is checked before anything is written. With a bad row nothing is
+imported unless the caller asks to skip invalid rows; each problem is
+reported with its row number (the first data row is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.i18n import _
+from klachtenbureau.models import Complaint, Relation, User
+from klachtenbureau.models.complaints import CHANNELS, KINDS
+from klachtenbureau.models.database import retry_on_busy, write_transaction
+from klachtenbureau.workflow import intake
+
+KEYS = ("received_at", "channel", "kind", "name", "email", "phone", "street", "postcode", "city",
+        "description", "category", "anonymous")
+TRUE_WORDS = {"1", "true", "yes", "ja", "waar", "y", "j"}
+FALSE_WORDS = {"", "0", "false", "no", "nee", "onwaar", "n"}
+
+
+@dataclasses.dataclass
+class RowProblem:
+    row: int
+    errors: dict[str, str]
+
+    def __str__(self) -> str:
+        return _("Rij {row}: {problems}").format(row=self.row, problems="; ".join(
+            f"{field}: {message}" for field, message in self.errors.items()))
+
+
+@dataclasses.dataclass
+class ImportResult:
+    imported: list[Complaint]
+    problems: list[RowProblem]
+
+
+class ImportRejected(ValidationError):
+    """Rows that did not pass; nothing was imported."""
+
+    def __init__(self, problems: list[RowProblem]):
+        self.problems = problems
+        super().__init__({f"row{p.row}": str(p) for p in problems},
+                         _("Niets geïmporteerd: {n} rij(en) met fouten.").format(n=len(problems)))
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a JSON or CSV file, by its content (a JSON file starts with '[')."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ValidationError({"file": _("Het bestand {path} bestaat niet.").format(path=path)}) from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": _("Het bestand {path} is geen UTF-8-tekst.").format(path=path)}) from exc
+    return parse_rows(text)
+
+
+def parse_rows(text: str) -> list[dict[str, Any]]:
+    if text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError({"file": _("Het JSON-bestand is onleesbaar (regel {line}): {reason}").format(
+                line=exc.lineno, reason=exc.msg)}) from exc
+        if not all(isinstance(r, dict) for r in rows):
+            raise ValidationError({"file": _("Het JSON-bestand moet een lijst van objecten zijn.")})
+        return rows
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    if reader.fieldnames is None or "description" not in [f.strip() for f in reader.fieldnames]:
+        raise ValidationError({"file": _("De CSV mist een kopregel met ten minste de kolom description.")})
+    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _flag(row: dict[str, Any], key: str, errors: dict[str, str]) -> bool:
+    value = row.get(key)
+    if isinstance(value, bool):
+        return value
+    word = _text(row, key).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word not in FALSE_WORDS:
+        errors[key] = _("Gebruik ja of nee.")
+    return False
+
+
+def row_to_report(row: dict[str, Any]) -> intake.NewReport:
+    """One row as a report for intake.register; raises with every problem of the row."""
+    errors: dict[str, str] = {}
+    unknown = sorted(set(row) - set(KEYS))
+    if unknown:
+        errors["columns"] = _("Onbekende kolom(men): {names}.").format(names=", ".join(unknown))
+    received = None
+    raw_received = _text(row, "received_at").strip()
+    try:
+        received = dt.datetime.fromisoformat(raw_received.replace("Z", "+00:00"))
+        if received.tzinfo is not None:
+            received = received.astimezone().replace(tzinfo=None)
+    except ValueError:
+        errors["received_at"] = _("Geen geldige datum en tijd (ISO 8601, bijvoorbeeld 2026-03-03T14:30).")
+    channel = _text(row, "channel").strip() or "website"
+    if channel not in CHANNELS:
+        errors["channel"] = _("Onbekend kanaal {value}; kies uit {choices}.").format(
+            value=channel, choices=", ".join(CHANNELS))
+    kind = _text(row, "kind").strip() or "complaint"
+    if kind not in KINDS:
+        errors["kind"] = _("Kies complaint of inquiry.")
+    anonymous = _flag(row, "anonymous", errors)
+    report = intake.NewReport(
+        description=_text(row, "description"), category=_text(row, "category").strip() or None,
+        kind=kind, channel=channel, received_at=received, anonymous=anonymous,
+        relation=None if anonymous else {k: _text(row, k) for k in intake.RELATION_FIELDS if k != "relation_type"},
+    )
+    try:
+        relation_fields, _category = intake.validate_report(report)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    else:
+        if relation_fields is not None:
+            existing = _existing_relation(relation_fields)
+            if existing is not None:
+                report.relation, report.relation_id = None, existing.id
+    if errors:
+        raise ValidationError(errors)
+    return report
+
+
+def _existing_relation(fields: dict[str, str]) -> Relation | None:
+    """The same complainant as before: same name and the same e-mail or phone."""
+    if not (fields["email"] or fields["phone"]):
+        return None
+    match = Relation.select().where(Relation.name == fields["name"])
+    if fields["email"]:
+        match = match.where(Relation.email == fields["email"])
+    else:
+        match = match.where(Relation.phone == fields["phone"])
+    return match.order_by(Relation.id).first()
+
+
+def import_rows(user: User, rows: list[dict[str, Any]], skip_invalid: bool = False) -> ImportResult:
+    reports: list[tuple[int, intake.NewReport]] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            reports.append((number, row_to_report(row)))
+        except ValidationError as exc:
+            problems.append(RowProblem(number, exc.errors))
+    if problems and not skip_invalid:
+        raise ImportRejected(problems)
+
+    @retry_on_busy
+    def write_all() -> list[Complaint]:
+        # One transaction: an import that fails half-way leaves nothing behind.
+        with write_transaction():
+            return [intake.register(user, report) for _number, report in reports]
+
+    return ImportResult(write_all(), problems)

@@ -1,0 +1,199 @@
+"""Registering a report (melding): seed 000 steps 1–4, seed 003 Bijlage 2.
+
+The same function serves the telephonist's wizard, the import of website
+forms and the demo data, so every complaint gets the same validation,
+numbering, deadlines, timeline and audit entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.i18n import _
+from klachtenbureau.models import Category, Complaint, Relation, TimelineEntry, User, now
+from klachtenbureau.models.complaints import (
+    ACK_METHODS, ACKNOWLEDGED, CHANNELS, CLOSED, COMPLAINT, IN_PROGRESS, INVOLVED_PARTIES, KINDS, NEW,
+    SEVERITIES,
+)
+from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.workflow import deadlines, settings
+from klachtenbureau.workflow.numbering import next_number
+from klachtenbureau.workflow.operations import Outcome, perform
+from klachtenbureau.workflow.validation import validate_fields
+
+RELATION_FIELDS = ("name", "street", "postcode", "city", "phone", "email", "relation_type")
+
+
+@dataclasses.dataclass
+class NewReport:
+    """Everything the intake knows about a new report."""
+
+    description: str = ""
+    category: str | int | None = None  # name or id; default "Overig"
+    kind: str = COMPLAINT
+    channel: str = "phone"
+    received_at: dt.datetime | None = None
+    relation_id: int | None = None  # an existing relation
+    relation: dict[str, str] | None = None  # or a new one (RELATION_FIELDS)
+    anonymous: bool = False
+    desired_outcome: str = ""
+    incident_date: dt.date | None = None
+    involved_party: str = ""
+    people_involved: str = ""
+    severity: int = 2
+    complex_sensitive: bool = False
+    confidential: bool = False
+    police_report_advised: bool = False
+    acknowledgement_method: str = ""  # 'phone' when the telephonist confirmed during the call
+    resolved_now: bool = False
+    resolution: str = ""
+    complainant_agrees: bool = False
+    assign_to: int | None = None
+    advisory_committee: bool = False
+
+
+def validate_relation(data: dict[str, str]) -> dict[str, str]:
+    """Normalised relation fields; raises with every problem at once."""
+    clean = validate_fields({k: data.get(k, "") or "" for k in RELATION_FIELDS}, {"name": _("de naam")})
+    errors = {}
+    if not clean["relation_type"]:
+        clean["relation_type"] = "participant"
+    if clean["relation_type"] not in RELATION_TYPES:
+        errors["relation_type"] = _("Kies een soort relatie uit de lijst.")
+    if not (clean["phone"] or clean["email"] or (clean["street"] and clean["city"])):
+        errors["phone"] = _("Vul een telefoonnummer, e-mailadres of adres in, zodat de klager antwoord kan krijgen.")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def resolve_category(value: str | int | None) -> Category:
+    if value is None or value == "":
+        value = "Overig"
+    query = Category.select().where(Category.active == True)  # noqa: E712
+    if isinstance(value, int):
+        category = query.where(Category.id == value).first()
+    else:
+        category = query.where(Category.name == value.strip()).first()
+    if category is None:
+        raise ValidationError({"category": _("Onbekende categorie: {name}.").format(name=value)})
+    return category
+
+
+def validate_report(report: NewReport) -> tuple[dict[str, str] | None, Category]:
+    """Check a report before anything is written: (new relation fields or None, category)."""
+    errors: dict[str, str] = {}
+    relation = None
+    if not report.description.strip():
+        errors["description"] = _("Beschrijf de klacht of de vraag.")
+    if report.kind not in KINDS:
+        errors["kind"] = _("Kies klacht of navraag.")
+    if report.channel not in CHANNELS:
+        errors["channel"] = _("Kies hoe de melding binnenkwam.")
+    if report.severity not in SEVERITIES:
+        errors["severity"] = _("Kies de ernst uit de lijst.")
+    if report.involved_party not in INVOLVED_PARTIES:
+        errors["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
+    if report.acknowledgement_method and report.acknowledgement_method not in ACK_METHODS:
+        errors["acknowledgement_method"] = _("Kies brief, e-mail of telefoon.")
+    if report.received_at and report.received_at > now() + dt.timedelta(minutes=5):
+        errors["received_at"] = _("De ontvangstdatum ligt in de toekomst.")
+    if report.incident_date and report.incident_date > dt.date.today():
+        errors["incident_date"] = _("De datum van het voorval ligt in de toekomst.")
+    if report.resolved_now:
+        if not report.resolution.strip():
+            errors["resolution"] = _("Noteer hoe de melding direct is opgelost.")
+        if report.kind == COMPLAINT and not report.complainant_agrees:
+            errors["complainant_agrees"] = _("Een klacht is pas direct opgelost als de klager daarmee instemt.")
+    if not report.anonymous:
+        if report.relation_id is not None:
+            if not Relation.select().where(Relation.id == report.relation_id).exists():
+                errors["relation"] = _("Deze relatie bestaat niet meer.")
+        elif report.relation is None:
+            errors["name"] = _("Zoek de klager op, vul een nieuwe klager in of kies anoniem.")
+        else:
+            try:
+                relation = validate_relation(report.relation)
+            except ValidationError as exc:
+                errors.update(exc.errors)
+    if report.assign_to is not None and not User.select().where(
+            (User.id == report.assign_to) & (User.active == True)).exists():  # noqa: E712
+        errors["assign_to"] = _("Deze medewerker bestaat niet of is niet actief.")
+    category = None
+    try:
+        category = resolve_category(report.category)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    return relation, category
+
+
+def register(user: User, report: NewReport, operation_id: str | None = None) -> Complaint:
+    """Register a complaint or inquiry with its number, deadlines and first timeline entries."""
+    relation_fields, category = validate_report(report)
+    received_at = (report.received_at or now()).replace(microsecond=0)
+    profile = settings.deadline_profile()
+    calendar = settings.calendar()
+
+    def body() -> Outcome:
+        relation_id = None if report.anonymous else report.relation_id
+        if relation_fields is not None and not report.anonymous:
+            relation_id = Relation.create(**relation_fields).id
+        moment = now()
+        status = NEW
+        fields = dict(
+            number=next_number(received_at.year),
+            kind=report.kind,
+            channel=report.channel,
+            received_at=received_at,
+            received_by=user.id,
+            relation=relation_id,
+            anonymous=report.anonymous,
+            category=category.id,
+            description=report.description.strip(),
+            desired_outcome=report.desired_outcome.strip(),
+            incident_date=report.incident_date,
+            involved_party=report.involved_party,
+            people_involved=report.people_involved.strip(),
+            severity=report.severity,
+            complex_sensitive=report.complex_sensitive,
+            confidential=report.confidential,
+            police_report_advised=report.police_report_advised,
+            deadline_profile=profile.code,
+            advisory_committee=report.advisory_committee,
+            acknowledge_by=deadlines.acknowledge_by(received_at.date(), profile, calendar),
+            answer_by=deadlines.answer_by(received_at.date(), profile, calendar, report.advisory_committee),
+        )
+        entries = [(_("{kind} geregistreerd ({channel}) door {user}.").format(
+            kind=_(KINDS[report.kind]), channel=_(CHANNELS[report.channel]).lower(), user=user.full_name), "", NEW)]
+        if report.acknowledgement_method:
+            fields.update(acknowledged_at=moment, acknowledgement_method=report.acknowledgement_method)
+            status = ACKNOWLEDGED
+            entries.append((_("Ontvangst bevestigd ({method}).").format(
+                method=_(ACK_METHODS[report.acknowledgement_method]).lower()), NEW, ACKNOWLEDGED))
+        if report.assign_to is not None:
+            fields["assigned_to"] = report.assign_to
+            if status == ACKNOWLEDGED:
+                status = IN_PROGRESS
+            name = User.get_by_id(report.assign_to).full_name
+            entries.append((_("Overgedragen aan {name}.").format(name=name), entries[-1][2], status))
+        if report.resolved_now:
+            fields.update(answer=report.resolution.strip(), answered_at=moment, closed_at=moment,
+                          resolved_at_intake=True, closure_note=report.resolution.strip())
+            if not fields.get("acknowledged_at"):
+                fields.update(acknowledged_at=moment, acknowledgement_method="phone"
+                              if report.channel == "phone" else "")
+            entries.append((_("Direct afgehandeld: {how}").format(how=report.resolution.strip()), status, CLOSED))
+            status = CLOSED
+        if report.police_report_advised:
+            entries.append((_("Geadviseerd aangifte te doen bij de politie."), "", ""))
+        complaint = Complaint.create(status=status, **fields)
+        for summary, before, after in entries:
+            TimelineEntry.create(complaint=complaint, at=moment, user=user.id, kind="step",
+                                 summary=summary, status_from=before, status_to=after)
+        return Outcome(complaint, {**fields, "status": status}, complaint.id)
+
+    return perform(user, "register", body, operation_id)

@@ -1,0 +1,141 @@
+"""Opening, creating, checking and backing up the shared database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, ValidationError
+from klachtenbureau.i18n import _
+from klachtenbureau.models import Category, Complaint, User, db
+from klachtenbureau.models import database, schema
+from klachtenbureau.models.people import ADMIN, ROLES
+from klachtenbureau.workflow.operations import Outcome, perform
+
+# Seed 000, step 3: the categories a new database starts with (extensible in the settings).
+DEFAULT_CATEGORIES = [
+    "Het niet ontvangen van een reservering",
+    "Een foutieve reservering",
+    "Tijdstip ophalen",
+    "Niet ophalen",
+    "Te laat of niet gebeld m.b.t. ophaaltijd",
+    "Bereikbaarheid theaters",
+    "Geluid theaters",
+    "Slechte plekken theater",
+    "Voorstelling valt tegen",
+    "Een klacht m.b.t. een vrijwilliger",
+    "Een klacht m.b.t. een mede-deelnemer",
+    "Pauze: geen koffie, thee, pauze te kort",
+    "Geen of foutieve (financiële) boeking",
+    "Vrijwilliger met een klacht",
+    "Overig",
+]
+
+SYSTEM_LOGIN = "systeem"
+
+
+def open_database(url: str, create: bool = False, upgrade: bool = True) -> int:
+    """Connect to ``url`` and make sure its schema fits this application.
+
+    ``create`` makes an empty (or missing SQLite) database ready for use.
+    An older schema is upgraded after a backup; a newer one is refused.
+    Returns the schema version.
+    """
+    database.connect(url, must_exist=not create)
+    version = schema.check_version()
+    if version is None:
+        if not create:
+            raise DatabaseUnavailableError(
+                _("{url} is geen Klachtenbureau-database. Maak er een met: klachtenbureau db init").format(url=url))
+        schema.create_schema()
+        seed_defaults()
+        return schema.SCHEMA_VERSION
+    schema.check_integrity(quick=True)
+    if version < schema.SCHEMA_VERSION and upgrade:
+        schema.upgrade()
+    return schema.current_version()
+
+
+def full_check() -> None:
+    """The slow, thorough check: every page of the file and every foreign key."""
+    schema.check_integrity(quick=False)
+    if database.is_sqlite():
+        broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise DatabaseCorruptError(_("{n} verwijzing(en) in de database kloppen niet (eerste: tabel {table}).").format(
+                n=len(broken), table=broken[0][0]))
+
+
+def seed_defaults() -> None:
+    """Categories and the system user that demo, import and set-up act as."""
+    with db.atomic():
+        if not Category.select().exists():
+            Category.insert_many(
+                [{"name": name, "position": i} for i, name in enumerate(DEFAULT_CATEGORIES)]).execute()
+        if not User.select().where(User.login == SYSTEM_LOGIN).exists():
+            User.create(login=SYSTEM_LOGIN, full_name=_("Systeem"), role=ADMIN, active=False)
+
+
+def has_complaints() -> bool:
+    return Complaint.select().exists()
+
+
+def system_user() -> User:
+    """The account under which command-line imports and set-up act when no --user is given."""
+    user = User.get_or_none(User.login == SYSTEM_LOGIN)
+    if user is None:
+        seed_defaults()
+        user = User.get(User.login == SYSTEM_LOGIN)
+    user.active = True  # acts, but cannot sign in
+    return user
+
+
+def backup(destination: Path | None = None) -> Path:
+    """A checked copy of the database: SQLite online backup, or pg_dump for PostgreSQL."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    if database.is_sqlite():
+        source = Path(db.obj.database)
+        target = destination or source.parent / "backups" / f"{source.stem}-{stamp}{source.suffix}"
+        database.sqlite_backup(db.obj, target)
+        return target
+    target = destination or Path.cwd() / f"klachtenbureau-{stamp}.sql"
+    params = db.obj.connect_params
+    command = ["pg_dump", "--no-owner", "-f", str(target), "-h", params.get("host") or "localhost",
+               "-d", db.obj.database]
+    if params.get("port"):
+        command += ["-p", str(params["port"])]
+    if params.get("user"):
+        command += ["-U", params["user"]]
+    env = {**os.environ, "PGPASSWORD": params["password"]} if params.get("password") else None
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    except FileNotFoundError as exc:
+        raise DatabaseUnavailableError(_("pg_dump is niet gevonden; installeer de PostgreSQL-hulpprogramma's.")) from exc
+    except subprocess.CalledProcessError as exc:
+        raise DatabaseUnavailableError(_("pg_dump mislukte: {reason}").format(reason=exc.stderr.strip())) from exc
+    return target
+
+
+def create_user(actor: User, login: str, full_name: str, role: str, email: str = "",
+                confidential_access: bool = False, operation_id: str | None = None) -> User:
+    errors = {}
+    login = login.strip().lower()
+    if not login or any(ch.isspace() for ch in login):
+        errors["login"] = _("Vul een inlognaam zonder spaties in.")
+    elif User.select().where(User.login == login).exists():
+        errors["login"] = _("De inlognaam {login} bestaat al.").format(login=login)
+    if not full_name.strip():
+        errors["full_name"] = _("Vul de naam in.")
+    if role not in ROLES:
+        errors["role"] = _("Kies een rol uit de lijst.")
+    if errors:
+        raise ValidationError(errors)
+
+    def body() -> Outcome:
+        user = User.create(login=login, full_name=full_name.strip(), role=role, email=email.strip(),
+                           confidential_access=confidential_access)
+        return Outcome(user, {"login": login, "role": role, "confidential_access": confidential_access})
+
+    return perform(actor, "create_user", body, operation_id)

@@ -1,0 +1,162 @@
+"""Checking and tidying what is typed into the complaint forms.
+
+Pure functions, no database. Each ``*_problem`` function returns a Dutch
+message (or ``None``) and never raises, so the UI can call it on every
+keystroke; each ``normalize_*`` function returns the tidy form or raises
+:class:`ValidationError` with the same message. An empty value is never a
+format problem: whether a field must be filled in is ``required_problem``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import phonenumbers
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.i18n import _
+
+# ASCII classes on purpose: str.isdigit() would accept Arabic-Indic digits and friends.
+_POSTCODE_RE = re.compile(r"([0-9]{4})[ \u00a0-]*([A-Za-z]{2})")
+_UNUSED_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
+
+_PHONE_CHARS_RE = re.compile(r"\+?[0-9 ()./-]+")
+_PHONE_REGION = "NL"
+
+_EMAIL_MAX_LENGTH = 254
+_EMAIL_FORBIDDEN = frozenset('@()<>[]\\,;:"')
+
+
+def _problem_of(normalize: Callable[[str], str], field: str, value: str) -> str | None:
+    try:
+        normalize(value)
+    except ValidationError as exc:
+        return exc.errors[field]
+    return None
+
+
+# --- postcode -----------------------------------------------------------------
+
+def normalize_postcode(value: str) -> str:
+    """'1234ab', ' 1234  AB ', '1234-ab' -> '1234 AB'; empty stays ''."""
+    text = value.strip()
+    if not text:
+        return ""
+    match = _POSTCODE_RE.fullmatch(text)
+    if match is None:
+        raise ValidationError({"postcode": _(
+            "Een postcode bestaat uit vier cijfers en twee letters, zoals 1234 AB.")})
+    digits, letters = match.group(1), match.group(2).upper()
+    if digits.startswith("0"):
+        raise ValidationError({"postcode": _(
+            "Een postcode begint nooit met een 0; controleer de cijfers.")})
+    if letters in _UNUSED_POSTCODE_LETTERS:
+        raise ValidationError({"postcode": _(
+            "Postcodes met de letters SA, SD of SS bestaan niet; controleer de letters.")})
+    return f"{digits} {letters}"
+
+
+def postcode_problem(value: str) -> str | None:
+    return _problem_of(normalize_postcode, "postcode", value)
+
+
+# --- telephone ----------------------------------------------------------------
+
+def normalize_phone(value: str) -> str:
+    """Dutch numbers in national format ('020 123 4567', '06 12345678'), foreign ones as '+32 ...'."""
+    text = value.strip()
+    if not text:
+        return ""
+    if _PHONE_CHARS_RE.fullmatch(text) is None:
+        raise ValidationError({"phone": _(
+            "Een telefoonnummer bevat alleen cijfers, spaties en streepjes, "
+            "eventueel met een + vooraan.")})
+    try:
+        number = phonenumbers.parse(text, _PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError({"phone": _(
+            "Dit telefoonnummer klopt niet; typ bijvoorbeeld 020 123 4567 of 06 12345678.")})
+    dutch = phonenumbers.region_code_for_number(number) == _PHONE_REGION
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if dutch else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def phone_problem(value: str) -> str | None:
+    return _problem_of(normalize_phone, "phone", value)
+
+
+# --- e-mail -------------------------------------------------------------------
+
+def _plain_email(address: str) -> bool:
+    local, _at, domain = address.partition("@")
+    return (
+        bool(local) and bool(domain)
+        and not any(c in _EMAIL_FORBIDDEN or c.isspace() or not c.isprintable() for c in local + domain)
+        and "." in domain
+        and ".." not in address
+        and not local.startswith(".") and not local.endswith(".")
+        and not domain.startswith(".") and not domain.endswith(".")
+    )
+
+
+def normalize_email(value: str) -> str:
+    """Strip and lower-case the domain; the local part is left alone (it may be case-sensitive)."""
+    text = value.strip()
+    if not text:
+        return ""
+    if text.count("@") != 1 or not _plain_email(text):
+        raise ValidationError({"email": _(
+            "Dit e-mailadres klopt niet; het ziet eruit als naam@voorbeeld.nl.")})
+    local, _at, domain = text.partition("@")
+    result = f"{local}@{domain.lower()}"
+    # Checked after lower-casing: a few letters grow when lower-cased ('İ' -> 'i̇').
+    if len(result) > _EMAIL_MAX_LENGTH:
+        raise ValidationError({"email": _(
+            "Dit e-mailadres is te lang; een e-mailadres heeft hooguit 254 tekens.")})
+    return result
+
+
+def email_problem(value: str) -> str | None:
+    return _problem_of(normalize_email, "email", value)
+
+
+# --- whole forms --------------------------------------------------------------
+
+_NORMALIZERS: dict[str, Callable[[str], str]] = {
+    "postcode": normalize_postcode,
+    "phone": normalize_phone,
+    "email": normalize_email,
+}
+
+
+def required_problem(value: object, label: str) -> str | None:
+    """'Vul {label} in.' when nothing was entered; ``label`` may be an ``N_``-marked string."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _("Vul {label} in.").format(label=_(label))
+    return None
+
+
+def validate_fields(data: dict[str, object], required: dict[str, str]) -> dict[str, object]:
+    """Return a tidied copy of ``data`` or raise one ValidationError listing every problem."""
+    result: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for field, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        normalize = _NORMALIZERS.get(field)
+        if normalize is not None and value is not None:
+            try:
+                value = normalize(str(value))
+            except ValidationError as exc:
+                errors.update(exc.errors)
+        result[field] = value
+    for field, label in required.items():
+        problem = required_problem(result.get(field), label)
+        if problem is not None:
+            errors.setdefault(field, problem)
+    if errors:
+        raise ValidationError(errors)
+    return result
