@@ -18,7 +18,7 @@ import peewee
 from klachtenbureau import __version__, config, logs
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date
-from klachtenbureau.models import User
+from klachtenbureau.models import User, database
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
 from klachtenbureau.workflow import demo, importer, queries, store
 
@@ -174,7 +174,7 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         print(_("Fout: {message}").format(message=exc.message), file=sys.stderr)
         return EXIT_ERROR
     except peewee.OperationalError as exc:
-        print(_("Fout: de database gaf een fout: {reason}").format(reason=str(exc).splitlines()[0]), file=sys.stderr)
+        print(_("Fout: {message}").format(message=database.explain(exc).message), file=sys.stderr)
         return EXIT_ERROR
     except Exception:
         path = logs.log_file()

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 
-from klachtenbureau.errors import DatabaseBusyError, DatabaseUnavailableError
+from klachtenbureau.errors import DatabaseBusyError, DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.i18n import _
 
 db = peewee.DatabaseProxy()
@@ -101,9 +101,8 @@ def connect(url: str, must_exist: bool = True) -> peewee.Database:
     database = make_database(url)
     try:
         database.connect()
-    except peewee.OperationalError as exc:
-        raise DatabaseUnavailableError(
-            _("De database is niet bereikbaar: {reason}").format(reason=_reason(exc))) from exc
+    except peewee.DatabaseError as exc:
+        raise explain(exc) from exc
     bind(database)
     return database
 
@@ -111,6 +110,29 @@ def connect(url: str, must_exist: bool = True) -> peewee.Database:
 def close() -> None:
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
+
+
+def busy_error() -> DatabaseBusyError:
+    return DatabaseBusyError(_(
+        "De database is bezet door een andere computer. Probeer het over een minuut opnieuw; "
+        "uw invoer is bewaard."))
+
+
+def explain(exc: peewee.DatabaseError) -> DatabaseUnavailableError | DatabaseCorruptError:
+    """The typed error a user is shown for a low-level database failure."""
+    text = str(exc).lower()
+    if is_busy_error(exc):
+        return busy_error()
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseCorruptError(_(
+            "Het databasebestand is beschadigd of is geen Klachtenbureau-database ({reason}). "
+            "Zet een reservekopie terug.").format(reason=_reason(exc)))
+    if "readonly" in text or "read-only" in text:
+        return DatabaseUnavailableError(_(
+            "De database kan alleen gelezen worden (alleen-lezen schijf of geen schrijfrechten)."))
+    if "disk is full" in text or "database or disk is full" in text:
+        return DatabaseUnavailableError(_("De schijf met de database is vol; er is niets opgeslagen."))
+    return DatabaseUnavailableError(_("De database is niet bereikbaar: {reason}").format(reason=_reason(exc)))
 
 
 def _reason(exc: BaseException) -> str:
@@ -144,9 +166,7 @@ def retry_on_busy(fn: Callable[..., T]) -> Callable[..., T]:
                 if not (is_busy_error(exc) or _is_postgres_retryable(exc)):
                     raise
                 if attempt == WRITE_ATTEMPTS - 1:
-                    raise DatabaseBusyError(_(
-                        "De database is bezet door een andere computer. Probeer het over een minuut "
-                        "opnieuw; uw invoer is bewaard.")) from exc
+                    raise busy_error() from exc
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
         raise AssertionError("unreachable")
 

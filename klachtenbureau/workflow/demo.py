@@ -64,6 +64,9 @@ CHANNEL_WEIGHTS = {"phone": 45, "email": 20, "post": 10, "website": 12, "volunte
                    "social_media": 3}
 ACK_BY_CHANNEL = {"post": "letter", "email": "email", "website": "email", "social_media": "email"}
 BATCH = 25
+# How far a showcase complaint got, and how many days ago it came in (the overdue one is old).
+SHOWCASE = {"new": 0.0, "acknowledged": 0.15, "in_progress": 0.4, "answered": 0.75, "escalated": 0.75}
+SHOWCASE_AGES = {"new": 9, "acknowledged": 1, "in_progress": 3, "answered": 8, "escalated": 10}
 
 
 def ensure_users() -> dict[str, User]:
@@ -117,12 +120,18 @@ class _Generator:
         """Days since receipt: many recent complaints, fewer old ones, none older than two years."""
         return min(int(self.rng.expovariate(1 / 150)), 730)
 
-    def one(self, age: int) -> list[Callable[[], object]]:
-        """The steps of one complaint's life, as a list of calls to run in order."""
+    def one(self, age: int, showcase: str | None = None) -> list[Callable[[], object]]:
+        """The steps of one complaint's life, as a list of calls to run in order.
+
+        ``showcase`` forces how far it got ('new', 'acknowledged', ...), so that every
+        state of the procedure is on show however few complaints are made.
+        """
         rng, today = self.rng, self.today
         received = _working_moment(rng, today - dt.timedelta(days=age))
         channel = rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0]
-        kind = "inquiry" if rng.random() < 0.12 else "complaint"
+        if showcase:
+            channel = "post" if showcase == "new" else "email"
+        kind = "inquiry" if rng.random() < 0.12 and not showcase else "complaint"
         category, text = rng.choice(COMPLAINTS)
         if kind == "inquiry":
             category, text = "Overig", rng.choice(INQUIRIES)
@@ -151,6 +160,8 @@ class _Generator:
         if report.confidential:  # seen only by the director and the confidential counsellor
             handler, coordinator = self.users["fatima"], self.users["henk"]
         progress = min(1.0, age / 20) * rng.random() ** 0.3 if age < 40 else 1.0
+        if showcase:
+            progress = SHOWCASE[showcase]
         plan: list[tuple[int, Callable[[], object]]] = []
 
         def c():
@@ -177,10 +188,10 @@ class _Generator:
                                                      "Wacht op reactie van de vervoerder.", True)))
         if progress > 0.7:
             plan.append((4, lambda: procedure.answer(handler, c(), "Wij hebben uw klacht onderzocht. Onze excuses.")))
-            if rng.random() < 0.06:
+            if showcase == "escalated" or (rng.random() < 0.06 and not showcase):
                 plan.append((6, lambda: procedure.escalate(coordinator, c(), "director",
                                                            "Klager is het niet eens met het antwoord.")))
-            elif progress > 0.85:
+            elif progress > 0.85 and showcase != "answered":
                 plan.append((12, lambda: procedure.aftercare(handler, c(), rng.choices(["yes", "partly", "no"],
                                                                                        [70, 20, 10])[0])))
                 plan.append((13, lambda: procedure.close(coordinator, c())))
@@ -201,10 +212,13 @@ def generate(count: int, seed: int | None = None, today: dt.date | None = None,
              progress: Callable[[int], None] | None = None) -> int:
     """Add ``count`` complaints (and measures for some of them); returns how many were made."""
     gen = _Generator(seed, today or dt.date.today())
-    ages = sorted((gen.age() for _ in range(count)), reverse=True)  # oldest first: numbers follow the calendar
+    plans: list[tuple[int, str | None]] = [(gen.age(), None) for _ in range(count)]
+    for i, state in enumerate(list(SHOWCASE)[:count]):
+        plans[i] = (SHOWCASE_AGES[state], state)
+    plans.sort(key=lambda plan: plan[0], reverse=True)  # oldest first: numbers follow the calendar
     made = 0
     while made < count:
-        batch = [gen.one(age) for age in ages[made:made + BATCH]]
+        batch = [gen.one(age, showcase) for age, showcase in plans[made:made + BATCH]]
 
         @retry_on_busy
         def write() -> None:

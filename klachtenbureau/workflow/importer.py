@@ -74,12 +74,11 @@ def parse_rows(text: str) -> list[dict[str, Any]]:
         if not all(isinstance(r, dict) for r in rows):
             raise ValidationError({"file": _("Het JSON-bestand moet een lijst van objecten zijn.")})
         return rows
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    # The delimiter is read off the header row only: csv.Sniffer guesses quoting from the data
+    # and then mangles descriptions that contain quotes.
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
     if reader.fieldnames is None or "description" not in [f.strip() for f in reader.fieldnames]:
         raise ValidationError({"file": _("De CSV mist een kopregel met ten minste de kolom description.")})
     return [{(k or "").strip(): v for k, v in row.items()} for row in reader]

@@ -16,21 +16,15 @@ from klachtenbureau.workflow.validation import normalize_phone
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_relations(text: str, limit: int = 20) -> list[Relation]:
     """Relations whose name, phone, postcode or e-mail contain ``text`` (case-insensitive)."""
     text = text.strip()
     if len(text) < 2:
         return []
     conditions = [
-        Relation.name ** _like(text),
-        Relation.email ** _like(text),
-        Relation.postcode ** _like(text.upper().replace(" ", "")),
-        Relation.postcode ** _like(text.upper()),
+        Relation.name.contains(text),
+        Relation.email.contains(text),
+        peewee.fn.REPLACE(Relation.postcode, " ", "").contains(text.upper().replace(" ", "")),
     ]
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 3:
@@ -38,7 +32,7 @@ def search_relations(text: str, limit: int = 20) -> list[Relation]:
             conditions.append(Relation.phone == normalize_phone(text))
         except ValidationError:  # a partial number: match on the digits typed so far
             pass
-        conditions.append(peewee.fn.REPLACE(Relation.phone, " ", "") ** _like(digits))
+        conditions.append(peewee.fn.REPLACE(Relation.phone, " ", "").contains(digits))
     query = (Relation.select()
              .where(Relation.anonymized_at.is_null() & functools.reduce(operator.or_, conditions))
              .order_by(Relation.name)
@@ -72,6 +66,6 @@ def similar_complaints(complaint: Complaint, user: User, limit: int = 10) -> lis
                     & (Complaint.received_at >= since))
              .order_by(Complaint.received_at.desc()))
     if words:
-        query = query.where(functools.reduce(operator.or_, [Complaint.description ** _like(w) for w in words]))
+        query = query.where(functools.reduce(operator.or_, [Complaint.description.contains(w) for w in words]))
     return [c for c in query.limit(limit * 3) if permissions.can_see(user, c)][:limit]
 

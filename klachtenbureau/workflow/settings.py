@@ -9,6 +9,7 @@ from typing import Any
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Setting, User
+from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.deadlines import DeadlineProfile, get_profile
 from klachtenbureau.workflow.operations import Outcome, perform, update_versioned
 from klachtenbureau.workflow.workdays import WorkCalendar
@@ -62,6 +63,10 @@ def put(user: User, key: str, value: Any, operation_id: str | None = None) -> Se
     """Store one setting (last writer wins for settings: they are edited by one admin at a time)."""
     if key not in DEFAULTS:
         raise KeyError(key)
+    if key == "letter_texts":
+        permissions.require_manager(user)
+    else:
+        permissions.require_admin(user)
     _check(key, value)
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
 

@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import peewee
+
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, User, db
@@ -44,6 +46,13 @@ def open_database(url: str, create: bool = False, upgrade: bool = True) -> int:
     Returns the schema version.
     """
     database.connect(url, must_exist=not create)
+    try:
+        return _prepare(url, create, upgrade)
+    except peewee.DatabaseError as exc:
+        raise database.explain(exc) from exc
+
+
+def _prepare(url: str, create: bool, upgrade: bool) -> int:
     version = schema.check_version()
     if version is None:
         if not create:

@@ -1,0 +1,103 @@
+"""Schema versions: creation, refusal of newer databases, upgrades with a backup first."""
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, SchemaTooNewError
+from klachtenbureau.models import database, schema
+from klachtenbureau.workflow import store
+
+
+def test_new_database_has_current_version_and_default_categories(db):
+    from klachtenbureau.models import Category
+
+    assert schema.current_version() == schema.SCHEMA_VERSION
+    assert Category.select().count() == 15
+    assert Category.select().order_by(Category.position.desc()).first().name == "Overig"
+
+
+def test_database_from_a_newer_application_is_refused_with_the_version_needed(db_url):
+    store.open_database(db_url, create=True)
+    schema.SchemaInfo.create(version=schema.SCHEMA_VERSION + 3, app_version="9.1.0", updated_at=dt.datetime.now())
+    database.close()
+    with pytest.raises(SchemaTooNewError) as info:
+        store.open_database(db_url)
+    assert "Klachtenbureau 9.1.0" in info.value.message
+    assert str(schema.SCHEMA_VERSION + 3) in info.value.message
+
+
+def test_older_database_is_backed_up_then_upgraded_in_order(sqlite_url, monkeypatch):
+    store.open_database(sqlite_url, create=True)
+    database.close()
+    ran = []
+    target = schema.SCHEMA_VERSION + 2
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", target)
+    monkeypatch.setitem(schema.MIGRATIONS, target - 1, lambda: ran.append(target - 1) or database.db.execute_sql(
+        "CREATE TABLE upgrade_marker (id INTEGER PRIMARY KEY)"))
+    monkeypatch.setitem(schema.MIGRATIONS, target, lambda: ran.append(target))
+    assert store.open_database(sqlite_url) == target
+    assert ran == [target - 1, target]
+    backups = list((Path(database.sqlite_path(sqlite_url)).parent / "backups").glob("*.db"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT max(version) FROM schema_info").fetchone()[0] == target - 2
+    assert copy.execute("SELECT name FROM sqlite_master WHERE name = 'upgrade_marker'").fetchone() is None
+    copy.close()
+
+
+def test_failed_migration_leaves_the_old_version(sqlite_url, monkeypatch):
+    store.open_database(sqlite_url, create=True)
+    database.close()
+    before = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", before + 1)
+
+    def broken():
+        database.db.execute_sql("CREATE TABLE half_done (id INTEGER)")
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setitem(schema.MIGRATIONS, before + 1, broken)
+    with pytest.raises(RuntimeError):
+        store.open_database(sqlite_url)
+    assert schema.current_version() == before
+    assert not database.db.table_exists("half_done")
+
+
+def test_sqlite_is_opened_for_a_network_share(sqlite_db):
+    pragma = lambda name: database.db.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "delete"
+    assert pragma("synchronous") == 2
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") == database.BUSY_TIMEOUT_MS
+
+
+def test_missing_database_file_is_a_clear_message(tmp_path):
+    with pytest.raises(DatabaseUnavailableError, match="bestaat niet"):
+        store.open_database(f"sqlite:///{tmp_path}/nergens/klachten.db")
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "klachten.db"
+    path.write_bytes(b"dit is geen database" * 100)
+    with pytest.raises((DatabaseUnavailableError, DatabaseCorruptError)):
+        store.open_database(f"sqlite:///{path}")
+
+
+def test_damaged_database_fails_the_check_on_open(sqlite_url):
+    store.open_database(sqlite_url, create=True)
+    from klachtenbureau.workflow import demo
+
+    demo.generate(30, seed=3)
+    database.close()
+    path = database.sqlite_path(sqlite_url)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    # Scribble over the middle of a few table pages (not the header page).
+    for start in range(page * 3, min(len(data), page * 12), page):
+        data[start + 100:start + 1500] = b"\x07" * 1400
+    path.write_bytes(bytes(data))
+    with pytest.raises((DatabaseCorruptError, DatabaseUnavailableError)):
+        store.open_database(sqlite_url)
+        store.full_check()
