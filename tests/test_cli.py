@@ -107,16 +107,20 @@ def test_database_locked_after_retries(sqlite_url, capsys, monkeypatch, tmp_path
     assert code == 1 and "bezet" in err and "Traceback" not in err
 
 
-def test_db_check_backup_and_upgrade(sqlite_url, capsys, tmp_path):
-    run(capsys, "demo", "--db", sqlite_url, "--complaints", "10", "--seed", "1")
-    assert run(capsys, "db", "check", "--db", sqlite_url)[1].startswith("Database in orde")
-    target = tmp_path / "kopie.db"
-    code, out, err = run(capsys, "db", "backup", "--db", sqlite_url, "-o", str(target))
-    assert code == 0 and target.exists()
-    copy = sqlite3.connect(target)
-    assert copy.execute("select count(*) from complaint").fetchone()[0] == 10
-    copy.close()
-    assert "al bij" in run(capsys, "db", "upgrade", "--db", sqlite_url)[1]
+def test_db_check_backup_and_upgrade(db_url, capsys, tmp_path):
+    run(capsys, "demo", "--db", db_url, "--complaints", "10", "--seed", "1")
+    assert run(capsys, "db", "check", "--db", db_url)[1].startswith("Database in orde")
+    target = tmp_path / ("kopie.db" if db_url.startswith("sqlite") else "kopie.sql")
+    code, out, err = run(capsys, "db", "backup", "--db", db_url, "-o", str(target))
+    assert code == 0, err
+    if db_url.startswith("sqlite"):
+        copy = sqlite3.connect(target)
+        assert copy.execute("select count(*) from complaint").fetchone()[0] == 10
+        copy.close()
+    else:
+        dump = target.read_text(encoding="utf-8")
+        assert "CREATE TABLE public.complaint" in dump and "K20" in dump
+    assert "al bij" in run(capsys, "db", "upgrade", "--db", db_url)[1]
 
 
 def test_entry_point_runs_as_a_program(sqlite_url, tmp_path):
