@@ -129,3 +129,16 @@ def test_entry_point_runs_as_a_program(sqlite_url, tmp_path):
                             capture_output=True, text=True, env=env)
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Fout:") and "Traceback" not in result.stderr
+
+
+def test_database_of_a_newer_version_is_refused(sqlite_url, capsys):
+    import datetime as dt
+
+    from klachtenbureau.models import schema
+    from klachtenbureau.workflow import store
+
+    store.open_database(sqlite_url, create=True)
+    schema.SchemaInfo.create(version=schema.SCHEMA_VERSION + 1, app_version="3.0.0", updated_at=dt.datetime.now())
+    database.close()
+    code, out, err = run(capsys, "list", "--db", sqlite_url)
+    assert code == 1 and "Klachtenbureau 3.0.0" in err and len(err.strip().splitlines()) == 1
