@@ -159,7 +159,10 @@ class _Generator:
         coordinator = self.users["petra"]
         if report.confidential:  # seen only by the director and the confidential counsellor
             handler, coordinator = self.users["fatima"], self.users["henk"]
-        progress = min(1.0, age / 20) * rng.random() ** 0.3 if age < 40 else 1.0
+        # Most complaints are answered within a week or two; a few get stuck and show up as overdue.
+        progress = 1.0 if age >= 14 else min(1.0, age / 7) * rng.random() ** 0.3
+        if age >= 5 and rng.random() < 0.04:
+            progress = rng.choice([0.15, 0.4, 0.6])
         if showcase:
             progress = SHOWCASE[showcase]
         plan: list[tuple[int, Callable[[], object]]] = []
@@ -191,6 +194,9 @@ class _Generator:
             if showcase == "escalated" or (rng.random() < 0.06 and not showcase):
                 plan.append((6, lambda: procedure.escalate(coordinator, c(), "director",
                                                            "Klager is het niet eens met het antwoord.")))
+                if not showcase:
+                    plan.append((25, lambda: procedure.close(self.users["henk"], c(),
+                                                             "Afgehandeld na een gesprek met de directeur.")))
             elif progress > 0.85 and showcase != "answered":
                 plan.append((12, lambda: procedure.aftercare(handler, c(), rng.choices(["yes", "partly", "no"],
                                                                                        [70, 20, 10])[0])))
