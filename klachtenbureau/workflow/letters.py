@@ -1,0 +1,316 @@
+"""Letters and the dossier of a complaint: making them, and recording what was sent.
+
+A letter is built from the complaint, the office settings ('organisation',
+'envelope', 'letter_texts', 'retention_years') and the acting user. A letter
+that was printed or saved is stored with the complaint as a document, gets a
+timeline entry, and an acknowledgement letter for a complaint that is still
+new records the acknowledgement as sent (seed 003: within 2 working days).
+Complaints that came in by e-mail get their acknowledgement as e-mail text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from urllib.parse import quote
+
+import peewee
+
+from klachtenbureau.errors import NotFoundError, TransitionNotAllowedError, ValidationError
+from klachtenbureau.i18n import N_, _, format_amount, format_date, ngettext
+from klachtenbureau.models import Complaint, Document, Measure, MeasureComplaint, Relation, TimelineEntry, User, now
+from klachtenbureau.models.complaints import COMPLAINT, NEW, REMEDIES, VERDICTS
+from klachtenbureau.models.people import COORDINATOR, COUNSELLOR, DIRECTOR, QUALITY
+from klachtenbureau.reports import dossier, letter_texts, letters
+from klachtenbureau.reports.layout import Envelope, Organisation, postal_address
+from klachtenbureau.workflow import deadlines, permissions, procedure, queries, settings
+from klachtenbureau.workflow.operations import Outcome, copy_into, perform
+from klachtenbureau.workflow.store import SYSTEM_LOGIN
+
+KINDS = {
+    "acknowledgement": N_("Ontvangstbevestiging"),
+    "answer": N_("Antwoordbrief"),
+    "extension": N_("Uitstelbericht"),
+    "aftercare": N_("Nazorgbrief"),
+}
+
+_SIGNER_TITLES = {COORDINATOR: N_("Klachtencoördinator"), QUALITY: N_("Kwaliteitsmedewerker"),
+                  DIRECTOR: N_("Directeur"), COUNSELLOR: N_("Vertrouwenspersoon")}
+# How each remedy reads in "Om het voor u goed te maken, hebben wij het volgende gedaan:".
+_REMEDY_PHRASES = {
+    "apology": N_("onze excuses aangeboden"),
+    "restore": N_("de dienstverlening hersteld"),
+    "redo": N_("de dienst opnieuw en foutloos geleverd"),
+    "compensation": N_("een schadeloosstelling van {amount} toegekend"),
+    "talk": N_("een ondersteunend gesprek met u gevoerd"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class EmailText:
+    to: str
+    subject: str
+    body: str
+
+
+# --- what goes into a letter ------------------------------------------------
+
+def organisation() -> Organisation:
+    return Organisation.from_settings(settings.get("organisation"))
+
+
+def complaint_for(user: User, complaint_id: int) -> Complaint:
+    """The complaint a window asks a letter for, by id, if the user may see it."""
+    complaint = Complaint.get_or_none(Complaint.id == complaint_id)
+    if complaint is None:
+        raise NotFoundError(_("Deze klacht bestaat niet meer."))
+    permissions.require_see(user, complaint)
+    return complaint
+
+
+def postal_problem(complaint: Complaint, short: bool = False) -> str | None:
+    """Why no letter can be posted to this complainant, in Dutch (``short``: for a list); None when it can."""
+    if complaint.anonymous or complaint.relation_id is None:
+        return _("Anoniem: geen adres") if short else _(
+            "Klacht {number} is anoniem ingediend: er is geen adres om een brief naar te sturen.").format(
+            number=complaint.number)
+    relation = complaint.relation
+    if not (relation.street.strip() and relation.city.strip()):
+        return _("Adres onvolledig") if short else _(
+            "Van de klager van {number} is geen volledig postadres bekend (straat en plaats). "
+            "Vul het adres aan of stuur een e-mail.").format(number=complaint.number)
+    return None
+
+
+def text_kind(complaint: Complaint, kind: str) -> str:
+    """Which text of letter_texts a letter of ``kind`` uses, refusing letters that make no sense yet."""
+    if kind not in KINDS:
+        raise ValidationError({"kind": _("Kies ontvangstbevestiging, antwoord, uitstel of nazorg.")})
+    if complaint.kind != COMPLAINT:
+        raise TransitionNotAllowedError(_("{number} is een navraag; brieven zijn er voor klachten.").format(
+            number=complaint.number))
+    if kind == "answer":
+        if complaint.verdict not in VERDICTS:
+            raise TransitionNotAllowedError(_("Leg eerst het oordeel over klacht {number} vast; de antwoordbrief "
+                                              "hangt af van het oordeel.").format(number=complaint.number))
+        return f"answer_{complaint.verdict}"
+    if kind == "aftercare" and complaint.answered_at is None:
+        raise TransitionNotAllowedError(_("Klacht {number} is nog niet beantwoord; de nazorgbrief volgt op het "
+                                          "antwoord.").format(number=complaint.number))
+    return kind
+
+
+def extension_reason(complaint: Complaint) -> str:
+    """The reason given with the latest extension, as the extend step wrote it on the timeline."""
+    template = _("Termijn verlengd tot {date}: {reason}")
+    prefix = template.split("{reason}")[0].format(date=format_date(complaint.answer_by))
+    entry = (TimelineEntry.select()
+             .where((TimelineEntry.complaint == complaint.id) & TimelineEntry.summary.startswith(prefix))
+             .order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc()).first())
+    return entry.summary[len(prefix):].strip() if entry is not None else ""
+
+
+def _contact(org: Organisation) -> str:
+    if org.phone and org.email:
+        return _("telefoonnummer {phone} of per e-mail via {email}").format(phone=org.phone, email=org.email)
+    if org.phone:
+        return _("telefoonnummer {phone}").format(phone=org.phone)
+    if org.email:
+        return _("e-mail via {email}").format(email=org.email)
+    return _("het adres bovenaan deze brief")
+
+
+def _remedies(complaint: Complaint) -> str:
+    skip_apology = complaint.verdict in ("founded", "partly_founded")  # those texts apologise already
+    lines = []
+    for code in complaint.remedy_codes:
+        if code not in REMEDIES or (code == "apology" and skip_apology):
+            continue
+        lines.append("- " + _(_REMEDY_PHRASES[code]).format(amount=format_amount(complaint.compensation_amount)))
+    return "\n".join(lines)
+
+
+def _measures(complaint: Complaint) -> str:
+    measures = (Measure.select().join(MeasureComplaint)
+                .where(MeasureComplaint.complaint == complaint.id).order_by(Measure.due_date, Measure.id))
+    return "\n".join("- " + m.title for m in measures)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text + "." if text and text[-1] not in ".!?" else text
+
+
+def signer(complaint: Complaint, user: User) -> tuple[str, str]:
+    """Who signs: the handler, else the acting person; never the system account."""
+    person = complaint.assigned_to if complaint.assigned_to_id else user
+    if person is None or person.login == SYSTEM_LOGIN:
+        return "", _("Klachtencoördinator")
+    return person.full_name, _(_SIGNER_TITLES.get(person.role, N_("Klachtbehandelaar")))
+
+
+def letter_values(complaint: Complaint, reason: str | None = None) -> dict[str, str]:
+    """The values of every placeholder for this complaint."""
+    org = organisation()
+    years = int(settings.get("retention_years"))
+    relation = complaint.relation if complaint.relation_id else None
+    advice = _("Omdat uw klacht gaat over verlies, vermissing of diefstal, raden wij u aan daarvan ook aangifte "
+               "te doen bij de politie.") if complaint.police_report_advised else ""
+    return {
+        "naam": relation.name if relation else "",
+        "klachtnummer": complaint.number,
+        "datum_ontvangst": format_date(complaint.received_at.date()),
+        "categorie": complaint.category.name,
+        "antwoord_uiterlijk": format_date(complaint.answer_by),
+        "behandelaar": complaint.assigned_to.full_name if complaint.assigned_to_id else _("onze klachtencoördinator"),
+        "organisatie": org.name,
+        "contact": _contact(org),
+        "vertrouwenspersoon": org.counsellor,
+        "bewaartermijn": ngettext("{n} jaar", "{n} jaar", years).format(n=years),
+        "advies_aangifte": advice,
+        "oordeel": _(VERDICTS[complaint.verdict]).lower() if complaint.verdict in VERDICTS else "",
+        "antwoord": complaint.answer,
+        "herstel": _remedies(complaint),
+        "maatregelen": _measures(complaint),
+        "datum_antwoord": format_date(complaint.answered_at.date()) if complaint.answered_at else "",
+        "reden_uitstel": _sentence(reason if reason is not None else extension_reason(complaint)),
+    }
+
+
+def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
+                 their_reference: str = "", reason: str | None = None) -> letters.Letter:
+    permissions.require_see(user, complaint)
+    which = text_kind(complaint, kind)
+    problem = postal_problem(complaint)
+    if problem:
+        raise ValidationError({"address": problem})
+    values = letter_values(complaint, reason)
+    if kind == "extension" and not values["reden_uitstel"]:
+        raise TransitionNotAllowedError(_("De termijn van klacht {number} is niet verlengd; verleng eerst de termijn "
+                                          "en noteer de reden.").format(number=complaint.number))
+    text = letter_texts.text_for(which, settings.get("letter_texts"))
+    relation = complaint.relation
+    name, title = signer(complaint, user)
+    return letters.Letter(
+        organisation=organisation(), envelope=Envelope.from_settings(settings.get("envelope")),
+        recipient=postal_address(relation.name, relation.street, relation.postcode, relation.city),
+        date=today or dt.date.today(), our_reference=complaint.number,
+        subject=letter_texts.fill_line(text["subject"], values), body=letter_texts.fill(text["body"], values),
+        signer_name=name, signer_title=title, their_reference=their_reference.strip())
+
+
+def letter_pdf(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
+               their_reference: str = "", reason: str | None = None) -> bytes:
+    return letters.render(build_letter(user, complaint, kind, today, their_reference, reason))
+
+
+def letter_file_name(complaint: Complaint, kind: str, today: dt.date | None = None) -> str:
+    return f"{complaint.number} {_(KINDS[kind]).lower()} {(today or dt.date.today()).isoformat()}.pdf"
+
+
+def dossier_pdf(user: User, complaint: Complaint) -> bytes:
+    """The archive-ready dossier (PDF/A-2b) of one complaint."""
+    permissions.require_see(user, complaint)
+    profile = deadlines.PROFILES.get(complaint.deadline_profile)
+    return dossier.render(complaint, organisation(), int(settings.get("retention_years")), user.full_name,
+                          _(profile.label) if profile else complaint.deadline_profile)
+
+
+# --- recording what was sent --------------------------------------------------
+
+def _require_note(user: User, complaint: Complaint) -> None:
+    """Same rule as a contact moment: who sees the complaint, and the intake only for their own."""
+    permissions.require_see(user, complaint)
+    if user.role == "intake" and user.id != complaint.received_by_id:
+        permissions.require_handle(user, complaint)
+
+
+def _store(user: User, complaint: Complaint, doc_kind: str, name: str, mime_type: str, content: bytes,
+           summary: str, entry: dict[str, str], action: str, operation_id: str | None) -> Document:
+    digest = hashlib.sha256(content).hexdigest()
+
+    def body() -> Outcome:
+        current = Complaint.get_by_id(complaint.id)
+        _require_note(user, current)
+        document = Document.create(complaint=current, kind=doc_kind, name=name, mime_type=mime_type,
+                                   content=content, size=len(content), sha256=digest, created_by=user.id)
+        TimelineEntry.create(complaint=current, user=user.id, summary=summary, at=now(), **entry)
+        return Outcome(document, {"kind": doc_kind, "name": name, "size": len(content), "sha256": digest},
+                       current.id)
+
+    return perform(user, action, body, operation_id)
+
+
+def _acknowledge_if_new(user: User, complaint: Complaint, method: str, operation_id: str | None) -> Complaint:
+    current = Complaint.get_by_id(complaint.id)
+    if current.status == NEW and current.acknowledged_at is None:
+        procedure.acknowledge(user, current, method, operation_id=f"{operation_id}:ack" if operation_id else None)
+    return copy_into(complaint, Complaint.get_by_id(complaint.id))
+
+
+def record_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, printed: bool,
+                  today: dt.date | None = None, operation_id: str | None = None) -> Complaint:
+    """Store a printed or saved letter; an acknowledgement of a new complaint counts as sent by letter."""
+    if kind not in KINDS:
+        raise ValidationError({"kind": _("Kies ontvangstbevestiging, antwoord, uitstel of nazorg.")})
+    _require_note(user, complaint)
+    acknowledging = kind == "acknowledgement" and complaint.status == NEW
+    if acknowledging:
+        permissions.require_handle(user, complaint)
+    label = _(KINDS[kind])
+    summary = (_("{letter} afgedrukt.") if printed else _("{letter} opgeslagen als PDF.")).format(letter=label)
+    _store(user, complaint, "letter", letter_file_name(complaint, kind, today), "application/pdf", pdf, summary,
+           {"kind": "letter", "method": "letter", "direction": "out"}, "letter", operation_id)
+    return _acknowledge_if_new(user, complaint, "letter", operation_id) if acknowledging else complaint
+
+
+def acknowledgements_to_send(user: User) -> list[Complaint]:
+    """Postal complaints whose acknowledgement has not gone out yet, most urgent first."""
+    query = (Complaint.select(Complaint, Relation).join(Relation, peewee.JOIN.LEFT_OUTER).switch(Complaint)
+             .where((Complaint.channel == "post") & (Complaint.status == NEW) & (Complaint.kind == COMPLAINT)
+                    & Complaint.acknowledged_at.is_null())
+             .order_by(Complaint.acknowledge_by, Complaint.number))
+    return list(queries.visible_to(query, user))
+
+
+# --- e-mail ---------------------------------------------------------------------
+
+def acknowledgement_email(user: User, complaint: Complaint) -> EmailText:
+    """The acknowledgement as e-mail text, from the same text the letter uses."""
+    permissions.require_see(user, complaint)
+    text_kind(complaint, "acknowledgement")
+    address = complaint.relation.email.strip() if complaint.relation_id and not complaint.anonymous else ""
+    if not address:
+        raise ValidationError({"email": _("Van de klager van {number} is geen e-mailadres bekend.").format(
+            number=complaint.number)})
+    values = letter_values(complaint)
+    text = letter_texts.text_for("acknowledgement", settings.get("letter_texts"))
+    org = organisation()
+    name, title = signer(complaint, user)
+    signature = [line for line in (name, title, org.name, org.phone, org.email) if line]
+    subject = f"{letter_texts.fill_line(text['subject'], values)} ({complaint.number})"
+    return EmailText(to=address, subject=subject,
+                     body=letter_texts.fill(text["body"], values) + "\n\n" + "\n".join(signature) + "\n")
+
+
+def mailto_url(message: EmailText) -> str:
+    """A mailto: link that opens the text in the mail program (line breaks as CRLF, RFC 6068)."""
+    def encode(text: str) -> str:
+        return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
+    return f"mailto:{quote(message.to, safe='@')}?subject={encode(message.subject)}&body={encode(message.body)}"
+
+
+def record_email_acknowledgement(user: User, complaint: Complaint, message: EmailText,
+                                 operation_id: str | None = None) -> Complaint:
+    """Keep the sent e-mail with the complaint and record the acknowledgement as sent by e-mail."""
+    _require_note(user, complaint)
+    acknowledging = complaint.status == NEW
+    if acknowledging:
+        permissions.require_handle(user, complaint)
+    content = f"{_('Aan')}: {message.to}\n{_('Onderwerp')}: {message.subject}\n\n{message.body}".encode()
+    name = f"{complaint.number} {_('ontvangstbevestiging')} {dt.date.today().isoformat()}.txt"
+    _store(user, complaint, "email", name, "text/plain", content,
+           _("Ontvangstbevestiging per e-mail verstuurd aan {to}.").format(to=message.to),
+           {"kind": "letter", "method": "email", "direction": "out"}, "letter", operation_id)
+    return _acknowledge_if_new(user, complaint, "email", operation_id) if acknowledging else complaint

@@ -1,0 +1,211 @@
+"""Printing, saving and e-mailing acknowledgements, and the letter texts settings, driven as a person would."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pytest
+from PIL import ImageChops, ImageStat
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrinter
+
+from klachtenbureau.models import Complaint, Document
+from klachtenbureau.reports import letter_texts
+from klachtenbureau.ui import printing
+from klachtenbureau.ui.email_acknowledgement import EmailAcknowledgementDialog
+from klachtenbureau.ui.letter_texts_dialog import LetterTextsDialog
+from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import intake, settings
+from tests.reports.conftest import JAN, ORGANISATION
+from tests.reports.pdftools import normalised, text
+
+SHOTS = Path(os.environ.get("KLACHTENBUREAU_SHOTS", "/tmp/shots/letters"))
+
+
+def shoot(widget, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+def petra(sqlite_db, staff) -> Session:
+    settings.put(staff["admin"], "organisation", ORGANISATION)
+    return Session(staff["petra"], sqlite_db)
+
+
+def postal(staff, **fields) -> Complaint:
+    report = intake.NewReport(description="De taxi kwam veertig minuten te laat.", category="Tijdstip ophalen",
+                              channel="post", relation=dict(JAN))
+    for name, value in fields.items():
+        setattr(report, name, value)
+    return intake.register(staff["sanne"], report)
+
+
+@pytest.fixture
+def pdf_printer(tmp_path, monkeypatch) -> Path:
+    """The print dialog answered with a printer that prints into a PDF file."""
+    target = tmp_path / "printer.pdf"
+
+    def choose(_parent):
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return printer
+
+    monkeypatch.setattr(printing, "choose_printer", choose)
+    return target
+
+
+def _rendered(pdf: bytes, dpi: int = 40):
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return document[0].render(scale=dpi / 72).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+def test_saving_a_previewed_acknowledgement_stores_it_and_records_it_as_sent(qtbot, petra, staff, tmp_path,
+                                                                             monkeypatch):
+    complaint = postal(staff)
+    target = tmp_path / "brief.pdf"
+    monkeypatch.setattr(printing, "choose_pdf_path", lambda _parent, name: target)
+    dialog = printing.LetterPreviewDialog(petra, complaint.id, "acknowledgement")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=10_000)
+    assert len(dialog.preview.pages) == 1 and dialog.windowTitle() == f"Ontvangstbevestiging – {complaint.number}"
+    shoot(dialog, "preview-dialog")
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert complaint.number in text(target.read_bytes())
+    saved = Complaint.get_by_id(complaint.id)
+    assert (saved.status, saved.acknowledgement_method) == ("acknowledged", "letter")
+    assert bytes(Document.get(Document.complaint == complaint.id).content) == target.read_bytes()
+    assert "als verstuurd genoteerd" in dialog.message.text.text()
+
+
+def test_printing_puts_the_letter_on_the_sheet_at_actual_size(qtbot, petra, staff, pdf_printer):
+    complaint = postal(staff)
+    dialog = printing.LetterPreviewDialog(petra, complaint, "acknowledgement")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=10_000)
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000):
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    printed = pdf_printer.read_bytes()
+    assert len(pypdf.PdfReader(io.BytesIO(printed)).pages) == 1
+    difference = ImageChops.difference(_rendered(printed), _rendered(dialog.pdf))
+    assert ImageStat.Stat(difference).mean[0] < 4  # the same sheet: nothing moved, nothing scaled
+    assert "Ontvangstbevestiging afgedrukt." in [e.summary for e in Complaint.get_by_id(complaint.id).timeline]
+
+
+def test_anonymous_complaint_shows_why_no_letter_can_be_made(qtbot, petra, staff):
+    complaint = postal(staff, anonymous=True, relation=None)
+    dialog = printing.LetterPreviewDialog(petra, complaint.id, "acknowledgement")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "anoniem" in dialog.message.text.text(), timeout=10_000)
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    shoot(dialog, "preview-anonymous")
+
+
+def test_batch_prints_the_chosen_acknowledgements_and_keeps_the_rest(qtbot, petra, staff, pdf_printer):
+    first, second = postal(staff), postal(staff, relation={**JAN, "name": "Els Bos"})
+    anonymous = postal(staff, anonymous=True, relation=None)
+    postal(staff, channel="email")
+    dialog = printing.AcknowledgementBatchDialog(petra)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 3, timeout=10_000)
+    rows = {dialog.tree.topLevelItem(i).text(0): dialog.tree.topLevelItem(i) for i in range(3)}
+    assert rows[anonymous.number].text(3) == "Anoniem: geen adres"
+    assert "anoniem ingediend" in rows[anonymous.number].toolTip(3)
+    assert not rows[anonymous.number].flags() & Qt.ItemFlag.ItemIsEnabled
+    shoot(dialog, "batch-dialog")
+    rows[second.number].setCheckState(0, Qt.CheckState.Unchecked)
+    with qtbot.waitSignal(dialog.finished_batch, timeout=20_000) as done:
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert done.args == [1]
+    assert len(pypdf.PdfReader(str(pdf_printer)).pages) == 1
+    assert Complaint.get_by_id(first.id).acknowledgement_method == "letter"
+    assert Complaint.get_by_id(second.id).status == "new"
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2, timeout=10_000)
+    assert "1 ontvangstbevestiging(en) bewaard" in dialog.message.text.text()
+
+
+def test_batch_saves_all_letters_in_one_pdf(qtbot, petra, staff, tmp_path, monkeypatch):
+    made = [postal(staff), postal(staff, relation={**JAN, "name": "Els Bos"})]
+    target = tmp_path / "alle.pdf"
+    monkeypatch.setattr(printing, "choose_pdf_path", lambda _parent, name: target)
+    dialog = printing.AcknowledgementBatchDialog(petra)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2, timeout=10_000)
+    with qtbot.waitSignal(dialog.finished_batch, timeout=20_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    content = normalised(text(target.read_bytes()))
+    assert "Els Bos" in content and "Jan de Vries" in content
+    assert all(Complaint.get_by_id(c.id).status == "acknowledged" for c in made)
+
+
+def test_email_acknowledgement_can_be_edited_copied_and_recorded(qtbot, petra, staff):
+    complaint = postal(staff, channel="email")
+    dialog = EmailAcknowledgementDialog(petra, complaint)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.complaint is not None, timeout=10_000)
+    assert dialog.to.text() == JAN["email"] and complaint.number in dialog.subject.text()
+    assert dialog.body.toPlainText().startswith("Beste Jan de Vries,")
+    dialog.body.moveCursor(dialog.body.textCursor().MoveOperation.End)
+    qtbot.keyClicks(dialog.body, "PS: wij bellen u morgen.")
+    shoot(dialog, "email-acknowledgement")
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text().endswith("PS: wij bellen u morgen.")
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000):
+        qtbot.mouseClick(dialog.sent_button, Qt.MouseButton.LeftButton)
+    saved = Complaint.get_by_id(complaint.id)
+    assert (saved.status, saved.acknowledgement_method) == ("acknowledged", "email")
+    assert "PS: wij bellen u morgen." in bytes(Document.get(Document.complaint == complaint.id).content).decode()
+
+
+def test_letter_texts_dialog_previews_warns_and_saves(qtbot, petra, staff):
+    dialog = LetterTextsDialog(petra)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.last_preview != b"", timeout=10_000)
+    with qtbot.waitSignal(dialog.preview_updated, timeout=10_000):
+        dialog.kinds.setCurrentRow(list(letter_texts.LETTER_KINDS).index("extension"))
+    assert "Meer tijd nodig voor het antwoord op uw klacht" in normalised(text(dialog.last_preview))
+    dialog.subject.selectAll()
+    qtbot.keyClicks(dialog.subject, "Uw antwoord komt later ({klachtnummer})")
+    qtbot.waitUntil(lambda: "Uw antwoord komt later (K" in normalised(text(dialog.last_preview)), timeout=10_000)
+    qtbot.keyClicks(dialog.subject, " {datum}")
+    assert dialog.problem.isVisible() and "{datum}" in dialog.problem.text()
+    shoot(dialog, "letter-texts-dialog")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Onbekende invulplek" in dialog.message.text.text(), timeout=10_000)
+    for _ in range(len(" {datum}")):
+        qtbot.keyClick(dialog.subject, Qt.Key.Key_Backspace)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert settings.get("letter_texts") == {"extension": {"subject": "Uw antwoord komt later ({klachtnummer})"}}
+    dialog.reject()
+    assert not dialog.isVisible() or dialog.result() == 0
+
+
+def test_closing_with_unsaved_letter_texts_asks_first(qtbot, petra):
+    dialog = LetterTextsDialog(petra)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(dialog.texts), timeout=10_000)
+    qtbot.keyClicks(dialog.body, "Extra zin.")
+    dialog.reject()
+    assert dialog.isVisible() and "nog niet zijn opgeslagen" in dialog.message.text.text()
+    assert dialog.texts["acknowledgement"]["body"].startswith("Extra zin.Beste {naam},")
+    leave = next(b for b in dialog.message.buttons() if "Niet opslaan" in b.text())
+    qtbot.mouseClick(leave, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert settings.get("letter_texts") == {}  # nothing was saved
