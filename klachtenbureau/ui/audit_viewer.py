@@ -1,0 +1,249 @@
+"""The audit viewer (logboek): who saw or changed what, when; filtered by complaint, user and period.
+
+For the administrator, the director and the quality officer; the workflow
+refuses anyone else and hides entries about confidential complaints from
+whoever may not see those. The query runs off the UI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from klachtenbureau.errors import KlachtenbureauError, NotFoundError
+from klachtenbureau.i18n import N_, _, format_date, format_datetime, format_number, ngettext
+from klachtenbureau.models.complaints import (
+    ACK_METHODS, CHANNELS, ESCALATION_LEVELS, KINDS, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+)
+from klachtenbureau.models.people import ROLES
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import Field, MessageBar, run_for
+from klachtenbureau.workflow import admin, privacy, resilience
+from klachtenbureau.workflow.operations import CHANGED
+from klachtenbureau.workflow.store import SYSTEM_LOGIN
+
+PERIODS = {
+    "today": N_("Vandaag"),
+    "week": N_("Afgelopen 7 dagen"),
+    "month": N_("Afgelopen 30 dagen"),
+    "year": N_("Dit jaar"),
+    "all": N_("Alles"),
+}
+# How the fields of the log's changes are named on screen; others keep their code.
+FIELD_LABELS = {
+    "status": N_("status"), "assigned_to": N_("behandelaar"), "description": N_("omschrijving"),
+    "desired_outcome": N_("gewenste uitkomst"), "people_involved": N_("betrokkenen"), "answer": N_("antwoord"),
+    "answered_at": N_("beantwoord op"), "verdict": N_("oordeel"), "answer_by": N_("antwoord uiterlijk"),
+    "acknowledge_by": N_("bevestiging uiterlijk"), "acknowledged_at": N_("bevestigd op"),
+    "acknowledgement_method": N_("bevestigd per"), "confidential": N_("vertrouwelijk"), "summary": N_("notitie"),
+    "name": N_("naam"), "reason": N_("reden"), "complaints": N_("klachten"), "role": N_("rol"),
+    "login": N_("inlognaam"), "severity": N_("ernst"), "category": N_("categorie"), "channel": N_("kanaal"),
+    "kind": N_("soort"), "received_at": N_("ontvangen op"), "relation": N_("relatie"), "anonymous": N_("anoniem"),
+    "findings_facts": N_("feiten"), "findings_circumstances": N_("omstandigheden"), "findings_causes": N_("oorzaken"),
+    "findings_damage": N_("schade"), "remedies": N_("herstel"), "compensation_amount": N_("bedrag"),
+    "remedy_note": N_("toelichting herstel"), "escalation_level": N_("geëscaleerd naar"),
+    "escalated_at": N_("geëscaleerd op"), "satisfaction": N_("tevredenheid"), "aftercare_at": N_("nazorg op"),
+    "closed_at": N_("afgesloten op"), "closure_note": N_("afsluitnotitie"), "extension_count": N_("verlengingen"),
+    "number": N_("nummer"), "size": N_("grootte"), "relations": N_("klagers"), "documents": N_("documenten"),
+    "timeline_entries": N_("tijdlijnregels"), "email": N_("e-mail"), "phone": N_("telefoon"),
+    "active": N_("actief"), "confidential_access": N_("vertrouwelijke toegang"), "key": N_("instelling"),
+}
+# Codes whose Dutch label is shown instead of the code.
+VALUE_LABELS = {"status": STATUSES, "verdict": VERDICTS, "satisfaction": SATISFACTION, "channel": CHANNELS,
+                "acknowledgement_method": ACK_METHODS, "escalation_level": ESCALATION_LEVELS, "kind": KINDS,
+                "role": ROLES}
+
+
+def _value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    labels = VALUE_LABELS.get(name, {})
+    if isinstance(value, str) and value in labels:
+        return _(labels[value]).lower()
+    if name == "severity" and value in SEVERITIES:
+        return _(SEVERITIES[value]).lower()
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return format_datetime(moment) if "T" in value else format_date(moment.date())
+    return "–" if value in (None, "") else str(value)
+
+
+def period_start(code: str, now: dt.datetime) -> dt.datetime | None:
+    today = dt.datetime.combine(now.date(), dt.time.min)
+    return {"today": today, "week": today - dt.timedelta(days=6), "month": today - dt.timedelta(days=29),
+            "year": today.replace(month=1, day=1), "all": None}[code]
+
+
+def describe_changes(changes: dict[str, Any]) -> str:
+    parts = []
+    for name, value in changes.items():
+        label = _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+        parts.append(_("{field} gewijzigd").format(field=label) if value == CHANGED
+                     else f"{label}: {_value(name, value)}")
+    return "; ".join(parts)
+
+
+class AuditModel(QAbstractTableModel):
+    """The lines found, newest first (the query already sorts and limits them)."""
+
+    COLUMNS = (N_("Tijdstip"), N_("Gebruiker"), N_("Handeling"), N_("Klacht"), N_("Wijzigingen"))
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[privacy.AuditRow] = []
+
+    def set_rows(self, rows: list[privacy.AuditRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return format_datetime(row.at)
+        if column == 1:
+            return f"{row.user_name} ({row.login})" if row.user_name else row.login
+        if column == 2:
+            return row.action_label
+        if column == 3:
+            return row.complaint_number
+        return describe_changes(row.changes)
+
+
+class AuditViewer(QDialog):
+    """Logboek. ``loaded`` is emitted each time a search has filled the table."""
+
+    loaded = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(_("Logboek: wie heeft wat bekeken of gewijzigd"))
+        self.resize(980, 560)
+        layout = QVBoxLayout(self)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+
+        filters = QHBoxLayout()
+        form = QFormLayout()
+        self.number = QLineEdit()
+        self.number.setPlaceholderText(_("bijvoorbeeld K2026-0042"))
+        self.number_field = Field(_("&Klachtnummer"), self.number, _("Klachtnummer"))
+        form.addRow(self.number_field.label, self.number_field)
+        filters.addLayout(form, 2)
+        side = QFormLayout()
+        self.user = QComboBox()
+        self.user.setAccessibleName(_("Gebruiker"))
+        self.period = QComboBox()
+        self.period.setAccessibleName(_("Periode"))
+        for code, label in PERIODS.items():
+            self.period.addItem(_(label), code)
+        self.period.setCurrentIndex(self.period.findData("month"))
+        user_label, period_label = QLabel(_("&Gebruiker")), QLabel(_("&Periode"))
+        user_label.setBuddy(self.user)
+        period_label.setBuddy(self.period)
+        side.addRow(user_label, self.user)
+        side.addRow(period_label, self.period)
+        filters.addLayout(side, 2)
+        self.search_button = QPushButton(_("&Zoeken"))
+        self.search_button.setDefault(True)
+        self.search_button.clicked.connect(self.search)
+        filters.addWidget(self.search_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(filters)
+
+        self.model = AuditModel(self)
+        self.table = QTableView()
+        self.table.setAccessibleName(_("Logboekregels"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((140, 180, 210, 95)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(self.table, 1)
+        self.summary = QLabel()
+        self.summary.setAccessibleName(_("Aantal regels"))
+        layout.addWidget(self.summary)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Sluiten"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        if not privacy.can_read_audit(session.user):
+            self.message.show_message(_("Het logboek mag alleen de beheerder, de directeur of de "
+                                        "kwaliteitsmedewerker inzien."), "warning")
+            for widget in (self.number, self.user, self.period, self.search_button):
+                widget.setEnabled(False)
+            return
+        self.user.addItem(_("Iedereen"), "")
+        for person in admin.all_users():
+            self.user.addItem(f"{person.full_name} ({person.login})", person.login)
+        self.user.addItem(_("Systeem (import, instellingen)"), SYSTEM_LOGIN)
+        self.number.setFocus()
+        self.search()
+
+    def search(self) -> None:
+        self.number_field.set_problem(None)
+        self.message.clear()
+        user, number = self.session.user, self.number.text().strip()
+        login = self.user.currentData() or None
+        since = period_start(self.period.currentData(), dt.datetime.now())
+        self.search_button.setEnabled(False)
+        self.summary.setText(_("Zoeken…"))
+
+        def work() -> list[privacy.AuditRow]:
+            complaint_id = privacy.complaint_id_for_number(number) if number else None
+            return privacy.audit_history(user, complaint_id=complaint_id, login=login, since=since)
+
+        run_for(self, work, self._show, self._failed)
+
+    def _show(self, rows: list[privacy.AuditRow]) -> None:
+        self.search_button.setEnabled(True)
+        self.model.set_rows(rows)
+        text = ngettext("{n} regel", "{n} regels", len(rows)).format(n=format_number(len(rows)))
+        if len(rows) >= privacy.HISTORY_LIMIT:
+            text += " " + _("(de nieuwste; maak de zoekopdracht nauwer voor oudere regels)")
+        self.summary.setText(text)
+        self.loaded.emit(len(rows))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.search_button.setEnabled(True)
+        self.summary.clear()
+        typed = resilience.classify(exc)  # a dropped share while reading is a message, not a crash
+        if isinstance(typed, NotFoundError):
+            self.number_field.set_problem(typed.message)
+            self.number.setFocus()
+        elif isinstance(typed, KlachtenbureauError):
+            self.message.show_message(typed.message, "error")
+        else:
+            raise exc

@@ -1,0 +1,334 @@
+"""The administrator's privacy dialogs: retention (bewaartermijn) and a person's AVG rights.
+
+Both show first what will happen and ask for an explicit tick before
+anything irreversible; the work itself runs off the UI thread through the
+same workflow functions the command line uses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QWidget,
+)
+
+from klachtenbureau.errors import KlachtenbureauError, ValidationError
+from klachtenbureau.i18n import N_, _, format_date, ngettext
+from klachtenbureau.models import Complaint, Relation
+from klachtenbureau.models.complaints import STATUSES
+from klachtenbureau.models.people import ADMIN
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import Field, MessageBar, run_for
+from klachtenbureau.workflow import privacy, relations, resilience, retention, settings
+
+WHAT_GOES = N_(
+    "Weg gaan: naam, adres, telefoon en e-mail van de klager (als die geen recentere klacht heeft), de "
+    "omschrijving, het onderzoek, het antwoord, notities en documenten. Categorie, datums, kanaal, ernst, "
+    "oordeel en tevredenheid blijven, zodat de cijfers in de rapportages niet veranderen.")
+
+
+def _message_for(exc: BaseException) -> str:
+    typed = resilience.classify(exc)
+    if typed is None:
+        raise exc
+    return typed.message
+
+
+class RetentionDialog(QDialog):
+    """Shows what the retention period would anonymise (a dry run) and does it after a tick. Admins only."""
+
+    loaded = Signal(int)
+    applied = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.due: list[Complaint] = []
+        self.setWindowTitle(_("Bewaartermijn: oude klachten anonimiseren"))
+        self.resize(760, 560)
+        layout = QVBoxLayout(self)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.intro = QLabel(_(WHAT_GOES))
+        self.intro.setWordWrap(True)
+        self.intro.setMinimumHeight(self.intro.fontMetrics().lineSpacing() * 4)
+        layout.addWidget(self.intro)
+        self.table = QTableWidget(0, 3)
+        self.table.setAccessibleName(_("Klachten die geanonimiseerd worden"))
+        self.table.setHorizontalHeaderLabels([_("Klacht"), _("Afgesloten op"), _("Categorie")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 120)
+        self.table.setColumnWidth(1, 160)
+        layout.addWidget(self.table, 1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName(_("Samenvatting"))
+        layout.addWidget(self.summary)
+        self.confirm = QCheckBox(_("Ik begrijp dat dit &niet ongedaan kan worden gemaakt"))
+        self.confirm.toggled.connect(self._update_button)
+        layout.addWidget(self.confirm)
+        buttons = QDialogButtonBox()
+        self.apply_button = buttons.addButton(_("&Anonimiseren"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.clicked.connect(self.apply)
+        close = buttons.addButton(_("Sluiten"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self._update_button()
+        if not (session.user.active and session.user.role == ADMIN):
+            self.message.show_message(_("Alleen een beheerder kan de bewaartermijn toepassen."), "warning")
+            self.confirm.setEnabled(False)
+            return
+        self.reload()
+
+    def _update_button(self) -> None:
+        self.apply_button.setEnabled(bool(self.due) and self.confirm.isChecked())
+
+    def reload(self) -> None:
+        self.summary.setText(_("Bezig met nagaan welke klachten over de termijn zijn…"))
+        user = self.session.user
+
+        def work() -> tuple[int, list[Complaint], retention.RetentionResult]:
+            due = retention.due_for_anonymisation()
+            return int(settings.get("retention_years")), due, retention.anonymise(user, due, dry_run=True)
+
+        run_for(self, work, self._show_plan, self._failed)
+
+    def _show_plan(self, found: tuple[int, list[Complaint], retention.RetentionResult]) -> None:
+        years, self.due, plan = found
+        self.intro.setText(_("De bewaartermijn is {years} jaar. Klachten die langer geleden zijn afgesloten "
+                             "worden geanonimiseerd.").format(years=years) + " " + _(WHAT_GOES))
+        self.table.setRowCount(len(self.due))
+        for row, complaint in enumerate(self.due):
+            for column, text in enumerate((complaint.number, format_date(complaint.closed_at.date()),
+                                           complaint.category.name)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        if self.due:
+            self.summary.setText(ngettext(
+                "{n} klacht wordt geanonimiseerd; {relations} klager(s) helemaal, {documents} document(en).",
+                "{n} klachten worden geanonimiseerd; {relations} klager(s) helemaal, {documents} document(en).",
+                len(self.due)).format(n=len(self.due), relations=plan.relations, documents=plan.documents))
+        else:
+            self.summary.setText(_("Er zijn geen klachten over de bewaartermijn; er hoeft niets te gebeuren."))
+        self.confirm.setChecked(False)
+        self._update_button()
+        self.loaded.emit(len(self.due))
+
+    def apply(self) -> None:
+        if not (self.due and self.confirm.isChecked()):
+            return
+        user, due = self.session.user, list(self.due)
+        self.apply_button.setEnabled(False)
+        self.confirm.setEnabled(False)
+        self.summary.setText(_("Bezig met anonimiseren…"))
+        run_for(self, lambda: retention.anonymise(user, due, dry_run=False), self._done, self._failed)
+
+    def _done(self, result: retention.RetentionResult) -> None:
+        self.confirm.setEnabled(True)
+        self.message.show_message(ngettext("{n} klacht geanonimiseerd.", "{n} klachten geanonimiseerd.",
+                                           len(result.numbers)).format(n=len(result.numbers)), "success")
+        self.applied.emit(result)
+        self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.confirm.setEnabled(True)
+        self.summary.clear()
+        self.message.show_message(_message_for(exc), "error")
+        self._update_button()
+
+
+class PersonRightsDialog(QDialog):
+    """Find one person; export everything about them, or erase it on their request (AVG). Admins only."""
+
+    found = Signal(int)
+    exported = Signal(str)
+    erased = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(_("Persoonsgegevens (AVG): inzage en wissen"))
+        self.resize(720, 640)
+        layout = QVBoxLayout(self)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+
+        search_row = QHBoxLayout()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(_("naam, e-mailadres, telefoonnummer of postcode"))
+        self.search_field = Field(_("&Zoek persoon"), self.search_edit, _("Zoek persoon"))
+        form = QFormLayout()
+        form.addRow(self.search_field.label, self.search_field)
+        search_row.addLayout(form, 1)
+        self.search_button = QPushButton(_("Zoeken"))
+        self.search_button.clicked.connect(self.search)
+        self.search_edit.returnPressed.connect(self.search)
+        search_row.addWidget(self.search_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(search_row)
+        self.people = QListWidget()
+        self.people.setAccessibleName(_("Gevonden personen"))
+        self.people.currentItemChanged.connect(self._person_chosen)
+        layout.addWidget(self.people, 1)
+        self.complaints = QLabel()
+        self.complaints.setWordWrap(True)
+        self.complaints.setAccessibleName(_("Klachten van deze persoon"))
+        layout.addWidget(self.complaints)
+
+        export_box = QGroupBox(_("Inzage: alles over deze persoon opslaan als bestand"))
+        export_layout = QHBoxLayout(export_box)
+        self.destination = QLineEdit()
+        self.destination_field = Field(_("&Bestand"), self.destination, _("Bestand voor de inzage"))
+        browse = QPushButton(_("Bladeren…"))
+        browse.clicked.connect(self._browse)
+        self.export_button = QPushButton(_("&Exporteren"))
+        self.export_button.clicked.connect(self.export)
+        export_form = QFormLayout()
+        export_form.addRow(self.destination_field.label, self.destination_field)
+        export_layout.addLayout(export_form, 1)
+        export_layout.addWidget(browse, 0, Qt.AlignmentFlag.AlignTop)
+        export_layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(export_box)
+
+        erase_box = QGroupBox(_("Wissen op verzoek: de gegevens van deze persoon anonimiseren"))
+        erase_layout = QVBoxLayout(erase_box)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("bijvoorbeeld: verzoek per brief van 3 maart; noem geen namen"))
+        self.reason_field = Field(_("&Reden"), self.reason, _("Reden van het wissen"))
+        reason_form = QFormLayout()
+        reason_form.addRow(self.reason_field.label, self.reason_field)
+        erase_layout.addLayout(reason_form)
+        self.confirm = QCheckBox(_("Ik begrijp dat dit &niet ongedaan kan worden gemaakt"))
+        self.confirm.toggled.connect(self._update_buttons)
+        self.reason.textChanged.connect(self._update_buttons)
+        self.erase_button = QPushButton(_("Gegevens &wissen"))
+        self.erase_button.clicked.connect(self.erase)
+        row = QHBoxLayout()
+        row.addWidget(self.confirm, 1)
+        row.addWidget(self.erase_button)
+        erase_layout.addLayout(row)
+        layout.addWidget(erase_box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Sluiten"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._update_buttons()
+        if not (session.user.active and session.user.role == ADMIN):
+            self.message.show_message(_("Alleen een beheerder kan persoonsgegevens exporteren of wissen."), "warning")
+            for widget in (self.search_edit, self.search_button, self.people, export_box, erase_box):
+                widget.setEnabled(False)
+
+    def relation_id(self) -> int | None:
+        item = self.people.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.relation_id() is not None
+        self.export_button.setEnabled(chosen)
+        self.erase_button.setEnabled(chosen and bool(self.reason.text().strip()) and self.confirm.isChecked())
+
+    # --- finding the person -------------------------------------------------------------
+
+    def search(self) -> None:
+        text = self.search_edit.text()
+        self.search_field.set_problem(None)
+        run_for(self, lambda: relations.search_relations(text, limit=50), self._show_people, self._failed)
+
+    def _show_people(self, found: list[Relation]) -> None:
+        self.people.clear()
+        for relation in found:
+            details = " · ".join(part for part in (relation.email, relation.phone, relation.city) if part)
+            item = QListWidgetItem(_("{name} — {details} (relatie {id})").format(
+                name=relation.name, details=details or _("geen contactgegevens"), id=relation.id))
+            item.setData(Qt.ItemDataRole.UserRole, relation.id)
+            self.people.addItem(item)
+        if found:
+            self.people.setCurrentRow(0)
+        else:
+            self.search_field.set_problem(_("Niemand gevonden; zoek op een deel van de naam, het e-mailadres, "
+                                            "het telefoonnummer of de postcode."))
+        self.found.emit(len(found))
+
+    def _person_chosen(self) -> None:
+        relation_id = self.relation_id()
+        self._update_buttons()
+        if relation_id is None:
+            self.complaints.clear()
+            return
+        self.destination.setText(str(Path.home() / f"avg-inzage-relatie-{relation_id}.json"))
+        user = self.session.user
+        run_for(self, lambda: relations.earlier_complaints(relation_id, user), self._show_complaints, self._failed)
+
+    def _show_complaints(self, complaints: list[Complaint]) -> None:
+        if not complaints:
+            self.complaints.setText(_("Deze persoon heeft geen klachten."))
+            return
+        listed = ", ".join(f"{c.number} ({_(STATUSES[c.status]).lower()})" for c in complaints)
+        self.complaints.setText(_("Klachten: {list}").format(list=listed))
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Inzage opslaan"), self.destination.text(),
+                                                    _("JSON-bestanden (*.json)"))
+        if path:
+            self.destination.setText(path)
+
+    # --- export and erase ----------------------------------------------------------------
+
+    def export(self) -> None:
+        relation_id, user = self.relation_id(), self.session.user
+        target = Path(self.destination.text().strip()).expanduser()
+        self.destination_field.set_problem(None)
+        if relation_id is None:
+            return
+        if not self.destination.text().strip() or not target.parent.is_dir():
+            self.destination_field.set_problem(_("Kies een bestand in een bestaande map."))
+            return
+
+        def work() -> str:
+            data = privacy.person_export(user, relation_id)
+            target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return str(target)
+
+        run_for(self, work, self._exported, self._failed)
+
+    def _exported(self, path: str) -> None:
+        self.message.show_message(_("Alle gegevens van deze persoon zijn opgeslagen in {path}.").format(path=path),
+                                  "success")
+        self.exported.emit(path)
+
+    def erase(self) -> None:
+        relation_id, user, reason = self.relation_id(), self.session.user, self.reason.text()
+        if relation_id is None or not self.confirm.isChecked():
+            return
+        self.reason_field.set_problem(None)
+        self.erase_button.setEnabled(False)
+        run_for(self, lambda: privacy.erase_person(user, relation_id, reason), self._erased, self._failed)
+
+    def _erased(self, result: privacy.ErasureResult) -> None:
+        self.message.show_message(ngettext(
+            "De gegevens zijn gewist; {n} klacht is geanonimiseerd.",
+            "De gegevens zijn gewist; {n} klachten zijn geanonimiseerd.", len(result.numbers)).format(
+                n=len(result.numbers)), "success")
+        self.people.clear()
+        self.reason.clear()
+        self.confirm.setChecked(False)
+        self.erased.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._update_buttons()
+        if isinstance(exc, ValidationError) and "reason" in exc.errors:
+            self.reason_field.set_problem(exc.errors["reason"])
+        elif isinstance(exc, OSError):
+            self.destination_field.set_problem(_("Kan het bestand niet schrijven: {reason}").format(
+                reason=exc.strerror or exc))
+        elif isinstance(exc, KlachtenbureauError):
+            self.message.show_message(exc.message, "error")
+        else:
+            self.message.show_message(_message_for(exc), "error")
+

@@ -1,0 +1,274 @@
+"""Writes that wait on this PC until the database is back: neither lost nor doubled.
+
+A pending-write queue in ``config.data_dir() / 'wachtrij'``, one JSON file
+per write, written *before* the write is tried. A write that failed because
+the database was out of reach, or whose outcome is unknown, is sent again
+later with the *same* operation id, so the database recognises one that did
+arrive (``operations.perform``). Nothing the user typed is lost and nothing
+is saved twice.
+
+A payload holds what the user decided, in plain JSON: for a registration the
+report's fields, for a step of the procedure the complaint's number, the
+version the user started from and the step's arguments. Replayed later, a
+step against a complaint someone changed meanwhile is refused (ConflictError)
+instead of overwriting their work, exactly as it would have been at once;
+it then stays in the queue with that problem so the user can copy their text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from klachtenbureau import config
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
+from klachtenbureau.i18n import _
+from klachtenbureau.models import Complaint, User
+from klachtenbureau.workflow import intake, procedure, queries, resilience
+from klachtenbureau.workflow.operations import new_operation_id
+
+log = logging.getLogger(__name__)
+
+
+class WriteQueuedError(DatabaseUnavailableError):
+    """The write could not be done now and waits in this PC's queue; ``cause`` says why."""
+
+    def __init__(self, cause: DatabaseUnavailableError, operation_id: str):
+        super().__init__(cause.message + " " + _(
+            "Uw wijziging is op deze computer bewaard en wordt verstuurd zodra de database weer bereikbaar is."))
+        self.cause = cause
+        self.operation_id = operation_id
+        self.state = getattr(cause, "state", resilience.OFFLINE)
+
+
+# --- payloads -------------------------------------------------------------------------
+
+# The steps of the procedure a queued write may be.
+STEPS: dict[str, Callable[..., Any]] = {
+    "acknowledge": procedure.acknowledge,
+    "assign": procedure.assign,
+    "investigate": procedure.investigate,
+    "verdict": procedure.record_verdict,
+    "remedy": procedure.record_remedy,
+    "answer": procedure.answer,
+    "extend": procedure.extend,
+    "escalate": procedure.escalate,
+    "aftercare": procedure.aftercare,
+    "close": procedure.close,
+    "reopen": procedure.reopen,
+    "contact": procedure.add_contact,
+}
+_DATES = ("new_answer_by", "incident_date")
+_MOMENTS = ("at", "received_at")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, User):
+        return value.login
+    return value
+
+
+def report_payload(report: intake.NewReport) -> dict[str, Any]:
+    """A registration as JSON for the queue."""
+    return {name: _encode(value) for name, value in dataclasses.asdict(report).items()}
+
+
+def report_from_payload(payload: dict[str, Any]) -> intake.NewReport:
+    values = dict(payload)
+    for name in _MOMENTS:
+        if values.get(name):
+            values[name] = dt.datetime.fromisoformat(values[name])
+    for name in _DATES:
+        if values.get(name):
+            values[name] = dt.date.fromisoformat(values[name])
+    return intake.NewReport(**values)
+
+
+def step_payload(complaint: Complaint, **arguments: Any) -> dict[str, Any]:
+    """A step of the procedure as JSON: which complaint, as loaded at which version, with what."""
+    return {"number": complaint.number, "version": complaint.version,
+            "arguments": {name: _encode(value) for name, value in arguments.items()}}
+
+
+def _decode(arguments: dict[str, Any]) -> dict[str, Any]:
+    values = dict(arguments)
+    for name in _DATES:
+        if values.get(name):
+            values[name] = dt.date.fromisoformat(values[name])
+    for name in _MOMENTS:
+        if values.get(name):
+            values[name] = dt.datetime.fromisoformat(values[name])
+    if "handler" in values:
+        values["handler"] = User.get(User.login == values["handler"])
+    return values
+
+
+def _register(user: User, payload: dict[str, Any], operation_id: str) -> Complaint:
+    return intake.register(user, report_from_payload(payload), operation_id)
+
+
+def _step(action: str) -> Callable[[User, dict[str, Any], str], Any]:
+    def run(user: User, payload: dict[str, Any], operation_id: str) -> Any:
+        complaint = queries.get_complaint(payload["number"], user)
+        complaint.version = payload["version"]  # the version the user saw: a change since is a conflict
+        return STEPS[action](user, complaint, **_decode(payload["arguments"]), operation_id=operation_id)
+
+    return run
+
+
+Replayer = Callable[[User, dict[str, Any], str], Any]
+# What the queue can send again: action -> replayer(user, payload, operation_id).
+REPLAYERS: dict[str, Replayer] = {"register": _register, **{action: _step(action) for action in STEPS}}
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+
+def queue_dir() -> Path:
+    return config.data_dir() / "wachtrij"
+
+
+@dataclasses.dataclass
+class PendingWrite:
+    """One write waiting on this PC: what to do, as whom, on which database, with which id."""
+
+    operation_id: str
+    action: str
+    user_login: str
+    database_url: str
+    payload: dict[str, Any]
+    created_at: str = dataclasses.field(default_factory=lambda: dt.datetime.now().replace(microsecond=0).isoformat())
+    attempts: int = 0
+    problem: str = ""  # set when the database refused it (conflict, validation): needs a person
+
+
+def _path(operation_id: str) -> Path:
+    if not operation_id or not all(ch.isalnum() or ch in "-_" for ch in operation_id):
+        raise ValueError(f"bad operation id {operation_id!r}")
+    return queue_dir() / f"{operation_id}.json"
+
+
+def _save(item: PendingWrite) -> None:
+    path = _path(item.operation_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(dataclasses.asdict(item), handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def pending(database_url: str | None = None) -> list[PendingWrite]:
+    """The waiting writes on this PC, oldest first; unreadable files are skipped, never deleted."""
+    items = []
+    folder = queue_dir()
+    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+        try:
+            item = PendingWrite(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("Wachtende wijziging %s is niet te lezen en wordt overgeslagen: %s", path, exc)
+            continue
+        if database_url is None or item.database_url == database_url:
+            items.append(item)
+    items.sort(key=lambda i: (i.created_at, i.operation_id))
+    return items
+
+
+def discard(operation_id: str) -> None:
+    """Remove a waiting write the user has dealt with by hand."""
+    _path(operation_id).unlink(missing_ok=True)
+
+
+def _offline(exc: BaseException) -> DatabaseUnavailableError | None:
+    """The typed error when ``exc`` means 'try again later'; None when the database refused the write."""
+    typed = resilience.classify(exc)
+    if isinstance(typed, DatabaseUnavailableError) and not isinstance(typed, DatabaseCorruptError):
+        return typed
+    return None
+
+
+def submit(user: User, action: str, payload: dict[str, Any], database_url: str,
+           operation_id: str | None = None) -> Any:
+    """Do a queueable write now; if the database is unreachable keep it for later.
+
+    The write is put in the queue *before* it is tried, so even a crash at
+    the worst moment loses nothing; it leaves the queue once the database has
+    it. Raises WriteQueuedError when it has to wait.
+    """
+    replayer = REPLAYERS[action]
+    item = PendingWrite(operation_id or new_operation_id(), action, user.login, database_url, payload)
+    _save(item)
+    try:
+        result = replayer(user, payload, item.operation_id)
+    except Exception as exc:
+        typed = _offline(exc)
+        if typed is None:
+            discard(item.operation_id)  # refused by the database: the caller shows why; nothing to resend
+            raise
+        item.attempts = 1
+        _save(item)
+        raise WriteQueuedError(typed, item.operation_id) from exc
+    discard(item.operation_id)
+    return result
+
+
+@dataclasses.dataclass
+class RetryReport:
+    sent: list[str] = dataclasses.field(default_factory=list)
+    waiting: list[PendingWrite] = dataclasses.field(default_factory=list)
+    refused: list[PendingWrite] = dataclasses.field(default_factory=list)
+
+
+def retry_pending(database_url: str) -> RetryReport:
+    """Send the waiting writes for ``database_url`` again, each with its own operation id.
+
+    Stops at the first one that still cannot reach the database. A write the
+    database refuses (someone changed the complaint meanwhile, a colleague
+    was deactivated) stays in the queue with its problem, so the user can
+    copy their text; it is not tried again until they discard it.
+    """
+    report = RetryReport()
+    items = pending(database_url)
+    for index, item in enumerate(items):
+        if item.problem:
+            report.refused.append(item)
+            continue
+        item.attempts += 1
+        try:
+            user = User.get_or_none(User.login == item.user_login)
+            if user is None:
+                raise KlachtenbureauError(_("Gebruiker {login} bestaat niet meer.").format(login=item.user_login))
+            REPLAYERS[item.action](user, item.payload, item.operation_id)
+        except Exception as exc:
+            typed = _offline(exc)
+            if typed is not None:
+                _save(item)
+                report.waiting.extend(i for i in items[index:] if not i.problem)
+                report.refused.extend(i for i in items[index + 1:] if i.problem)
+                return report
+            if not isinstance(exc, KlachtenbureauError):
+                raise
+            item.problem = exc.message
+            _save(item)
+            report.refused.append(item)
+            continue
+        discard(item.operation_id)
+        report.sent.append(item.operation_id)
+    return report
+
+
+def recover(url: str) -> RetryReport:
+    """After the database was out of reach: reconnect (with quick_check), then send what waited on this PC."""
+    resilience.reconnect(url)
+    return retry_pending(url)
+
+
