@@ -1,0 +1,242 @@
+"""Step 2: who complains — a known relation found by typing, a new one, or anonymous (seed 002)."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QWidget,
+)
+
+from klachtenbureau.i18n import N_, _, format_date
+from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.ui.intake.page import IntakePage, set_combo_data
+from klachtenbureau.ui.widgets import Field, RadioGroup, run_for
+from klachtenbureau.workflow import intake_support
+from klachtenbureau.workflow.intake_support import ANONYMOUS, EXISTING, NEW_RELATION, RelationMatch
+
+SEARCH_DELAY_MS = 250
+EARLIER_SHOWN = 4
+_PHONE_LIKE = re.compile(r"[+0-9][0-9 ()-]{5,}")
+_POSTCODE_LIKE = re.compile(r"[0-9]{4}\s?[A-Za-z]{0,2}")
+
+
+class WhoPage(IntakePage):
+    key = "who"
+    title = N_("Wie meldt het?")
+
+    def __init__(self, context, values):
+        super().__init__(context, values)
+        self.matches: list[RelationMatch] = []
+        self._search_round = 0
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._search)
+
+        form = self.form()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("naam, telefoonnummer, postcode of e-mailadres"))
+        self.search.setClearButtonEnabled(True)
+        self.add_field(form, "search", Field(_("&Zoeken"), self.search, _("Zoeken naar een bekende klager")))
+        self.outer.addLayout(form)
+        self.search.textChanged.connect(self._search_later)
+        self.search.installEventFilter(self)
+
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #555;")
+        self.outer.addWidget(self.status)
+        self.results = QTreeWidget()
+        self.results.setAccessibleName(_("Gevonden klagers"))
+        self.results.setHeaderLabels([_("Naam"), _("Adres"), _("Telefoon"), _("E-mail"), _("Eerdere klachten")])
+        self.results.setRootIsDecorated(False)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setUniformRowHeights(True)
+        self.results.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.results.header().setStretchLastSection(False)
+        self.results.setMinimumHeight(120)
+        self.results.currentItemChanged.connect(self._current_changed)
+        self.results.installEventFilter(self)
+        self.outer.addWidget(self.results, 2)
+        self.earlier = QLabel()
+        self.earlier.setWordWrap(True)
+        self.earlier.setAccessibleName(_("Eerdere klachten"))
+        self.earlier.setTextFormat(Qt.TextFormat.PlainText)
+        self.outer.addWidget(self.earlier)
+
+        self.who = RadioGroup([(EXISTING, _("&Gekozen uit de lijst")), (NEW_RELATION, _("&Nieuwe klager")),
+                               (ANONYMOUS, _("&Anoniem"))], _("Wie meldt het"), columns=3)
+        self.who.button(EXISTING).setEnabled(False)
+        self.who.changed.connect(self._who_changed)
+        self.watch(self.who)
+        self.outer.addWidget(self.who)
+        self.anonymous_note = QLabel(_(
+            "Een anonieme klager krijgt geen brief of e-mail; zeg nu aan de telefoon wat er met de melding gebeurt."))
+        self.anonymous_note.setWordWrap(True)
+        self.outer.addWidget(self.anonymous_note)
+
+        self.new_form = QWidget()
+        new = self.form()
+        new.setContentsMargins(0, 0, 0, 0)
+        self.name = self._line(new, "name", _("Naa&m"), _("Naam van de klager"))
+        self.phone = self._line(new, "phone", _("Tele&foon"), _("Telefoonnummer"))
+        self.email = self._line(new, "email", _("E-ma&il"), _("E-mailadres"))
+        self.street = self._line(new, "street", _("&Straat en huisnummer"), _("Straat en huisnummer"))
+        self.postcode = self._line(new, "postcode", _("&Postcode"), _("Postcode"))
+        self.postcode.setMaximumWidth(120)
+        self.city = self._line(new, "city", _("&Woonplaats"), _("Woonplaats"))
+        self.relation_type = QComboBox()
+        for code, label in RELATION_TYPES.items():
+            self.relation_type.addItem(_(label), code)
+        self.add_field(new, "relation_type", Field(_("S&oort relatie"), self.relation_type, _("Soort relatie")))
+        self.new_form.setLayout(new)
+        self.outer.addWidget(self.new_form, 3)
+        self._show_mode("")
+
+    def _line(self, form, name: str, label: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit()
+        self.add_field(form, name, Field(label, edit, accessible))
+        return edit
+
+    # --- searching ---------------------------------------------------------------
+
+    def _search_later(self) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    def _search(self) -> None:
+        text = self.search.text().strip()
+        self._search_round += 1
+        current = self._search_round
+        if len(text) < 2:
+            self._show_matches([], "")
+            return
+        self.status.setText(_("Zoeken…"))
+        user = self.context.session.user
+        run_for(self, lambda: intake_support.find_relations(text, user),
+                lambda found: current == self._search_round and self._show_matches(found, text),
+                lambda exc: current == self._search_round and self.status.setText(
+                    _("Zoeken lukt nu niet: {reason}").format(reason=getattr(exc, "message", str(exc)))))
+
+    def _show_matches(self, found: list[RelationMatch], text: str) -> None:
+        self.matches = found
+        self.results.blockSignals(True)
+        self.results.clear()
+        for match in found:
+            item = QTreeWidgetItem([match.name, match.address, match.phone, match.email, str(len(match.earlier))])
+            item.setData(0, Qt.ItemDataRole.UserRole, match.id)
+            self.results.addTopLevelItem(item)
+        self.results.blockSignals(False)
+        self.earlier.clear()
+        if not text:
+            self.status.setText("")
+        elif found:
+            self.status.setText(_("{n} gevonden; pijltje omlaag en Enter om te kiezen.").format(n=len(found)))
+        else:
+            self.status.setText(_("Niemand gevonden voor “{text}”. Kies Nieuwe klager (Alt+N) of Anoniem (Alt+A).")
+                                .format(text=text))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """Arrow down from the search box into the results, arrow up from the first result back."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if watched is self.search and event.key() == Qt.Key.Key_Down and self.results.topLevelItemCount():
+            self.results.setFocus()
+            if self.results.currentItem() is None:
+                self.results.setCurrentItem(self.results.topLevelItem(0))
+            return True
+        if (watched is self.results and event.key() == Qt.Key.Key_Up
+                and self.results.currentItem() is self.results.topLevelItem(0)):
+            self.search.setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _current_changed(self, item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        match = next(m for m in self.matches if m.id == item.data(0, Qt.ItemDataRole.UserRole))
+        self.values.update(relation_id=match.id, relation_email=match.email, relation_has_address=match.has_address,
+                           relation_label=", ".join(p for p in (match.name, match.address) if p))
+        self._show_earlier(match)
+        self.who.button(EXISTING).setEnabled(True)
+        self.who.set_value(EXISTING)
+        self._existing_label()
+        self.on_change()
+
+    def _show_earlier(self, match: RelationMatch) -> None:
+        if not match.earlier:
+            self.earlier.setText(_("Van {name} zijn geen eerdere klachten die u kunt inzien.").format(name=match.name))
+            return
+        lines = [_("Eerdere klachten van {name} ({n}):").format(name=match.name, n=len(match.earlier))]
+        for c in match.earlier[:EARLIER_SHOWN]:
+            lines.append(f"  {c.number} · {format_date(c.received, 'd MMM yyyy')} · {c.category} · {c.status}")
+        if len(match.earlier) > EARLIER_SHOWN:
+            lines.append("  " + _("en nog {n} eerder").format(n=len(match.earlier) - EARLIER_SHOWN))
+        self.earlier.setText("\n".join(lines))
+
+    def _existing_label(self) -> None:
+        label = self.values.get("relation_label") or ""
+        text = _("&Gekozen uit de lijst")
+        self.who.button(EXISTING).setText(f"{text}: {label}" if label else text)
+
+    # --- new / anonymous -----------------------------------------------------------
+
+    def _who_changed(self, code: str) -> None:
+        self._show_mode(code)
+        if code == NEW_RELATION and not self._loading:
+            self._prefill_from_search()
+            self.name.setFocus()
+
+    def _show_mode(self, code: str) -> None:
+        self.earlier.setVisible(code == EXISTING)
+        self.new_form.setVisible(code == NEW_RELATION)
+        self.anonymous_note.setVisible(code == ANONYMOUS)
+
+    def _prefill_from_search(self) -> None:
+        """What was typed in the search box goes where it belongs in the new relation."""
+        text = self.search.text().strip()
+        if not text or any(e.text() for e in (self.name, self.phone, self.email, self.postcode)):
+            return
+        if "@" in text:
+            self.email.setText(text)
+        elif _POSTCODE_LIKE.fullmatch(text):
+            self.postcode.setText(text)
+        elif _PHONE_LIKE.fullmatch(text):
+            self.phone.setText(text)
+        else:
+            self.name.setText(text)
+            self.name.end(False)
+
+    # --- the form ----------------------------------------------------------------
+
+    def read(self) -> None:
+        self.values.update(
+            who=self.who.value(), search=self.search.text(), name=self.name.text(), phone=self.phone.text(),
+            email=self.email.text(), street=self.street.text(), postcode=self.postcode.text(),
+            city=self.city.text(), relation_type=self.relation_type.currentData() or "participant")
+
+    def load(self) -> None:
+        v = self.values
+        self.search.setText(v.get("search", ""))
+        for edit, name in ((self.name, "name"), (self.phone, "phone"), (self.email, "email"),
+                           (self.street, "street"), (self.postcode, "postcode"), (self.city, "city")):
+            edit.setText(v.get(name, ""))
+        set_combo_data(self.relation_type, v.get("relation_type", "participant"))
+        self.who.button(EXISTING).setEnabled(bool(v.get("relation_id")))
+        self._existing_label()
+        self.who.set_value(v.get("who", ""))
+        self._show_mode(v.get("who", ""))
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self._search_round += 1  # a search still running is no longer wanted
+        self._show_matches([], "")
+
+    def entered(self) -> None:
+        if self.search.text().strip() and not self.matches:  # a restored draft: show its search again
+            self._timer.start()
+
+    def first_input(self) -> QWidget:
+        if self.who.value() == NEW_RELATION:
+            return self.name
+        return self.search

@@ -1,0 +1,360 @@
+"""The intake wizard: the telephonist registers a report while the caller is on the line.
+
+Keyboard first: Enter goes on (Ctrl+Enter inside a text box), Escape asks
+before throwing the report away, every field has a mnemonic. Nothing is
+lost: every change is written to a local draft, a draft left behind by a
+crash is offered again, and a registration that cannot reach the database
+keeps the draft and is retried with the same operation id, so it is never
+registered twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import peewee
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError, ValidationError
+from klachtenbureau.i18n import N_, _, format_datetime
+from klachtenbureau.models import Complaint
+from klachtenbureau.models.complaints import CHANNELS
+from klachtenbureau.ui.intake.arrival_page import ArrivalPage
+from klachtenbureau.ui.intake.confirmation_page import ConfirmationPage
+from klachtenbureau.ui.intake.kind_page import KindPage
+from klachtenbureau.ui.intake.outcome_page import OutcomePage
+from klachtenbureau.ui.intake.page import IntakeContext, IntakePage
+from klachtenbureau.ui.intake.what_page import WhatPage
+from klachtenbureau.ui.intake.who_page import WhoPage
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import CtrlEnterFilter, MessageBar, run_for
+from klachtenbureau.workflow import drafts, intake, intake_support
+from klachtenbureau.workflow.drafts import Draft
+
+log = logging.getLogger(__name__)
+
+RETRY_INTERVAL_MS = 30_000
+STEP_NAMES = [N_("Binnenkomst"), N_("Klager"), N_("Klacht of navraag"), N_("Wat is er gebeurd"),
+              N_("Afhandeling"), N_("Bevestiging")]
+# Where intake.register's field names live in the form.
+REPORT_FIELDS = {"received_at": "received_date", "relation": "search", "complainant_agrees": "agrees",
+                 "assign_to": "coordinator_id", "category": "category_id", "acknowledgement_method": "ack"}
+UNREACHABLE = (DatabaseUnavailableError, peewee.OperationalError, peewee.InterfaceError)
+
+
+class IntakeWizard(QWidget):
+    registered = Signal(object)  # the Complaint
+    print_acknowledgement_requested = Signal(int)  # complaint id; the letters module prints it
+    database_unreachable = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(_("Nieuwe melding"))
+        self.session = session
+        self.retry_interval_ms = RETRY_INTERVAL_MS
+        self.context = IntakeContext.load(session)
+        self.values: dict[str, Any] = intake_support.default_fields(today=self.context.today)
+        self.draft: Draft | None = None
+        self._pending: intake.NewReport | None = None
+        self._retry = QTimer(self, singleShot=True)
+        self._retry.timeout.connect(self._attempt_register)
+
+        outer = QVBoxLayout(self)
+        self.offer = MessageBar()
+        outer.addWidget(self.offer)
+        self.message = MessageBar()
+        outer.addWidget(self.message)
+        body = QHBoxLayout()
+        self.steps = QLabel()
+        self.steps.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.steps.setFixedWidth(200)
+        self.steps.setAccessibleName(_("Stappen"))
+        self.steps.setStyleSheet("QLabel { background: #f4f6f8; border-right: 1px solid #d5dbe1; padding: 10px; }")
+        body.addWidget(self.steps)
+        self.stack = QStackedWidget()
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+
+        self.pages: list[IntakePage] = [cls(self.context, self.values) for cls in (
+            ArrivalPage, WhoPage, KindPage, WhatPage, OutcomePage, ConfirmationPage)]
+        for page in self.pages:
+            self.stack.addWidget(page)
+            page.changed.connect(self._changed)
+        self.confirmation: ConfirmationPage = self.pages[-1]
+        self.confirmation.new_report_requested.connect(self.reset)
+        self.confirmation.print_requested.connect(self.print_acknowledgement_requested)
+        self._go_on = CtrlEnterFilter(self)
+        self._go_on.activated.connect(self.go_next)
+        for page in self.pages:
+            for field in page.fields.values():
+                if field.editor.inherits("QPlainTextEdit"):
+                    field.editor.installEventFilter(self._go_on)
+
+        buttons = QHBoxLayout()
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #555;")
+        buttons.addWidget(self.hint, 1)
+        self.back_button = QPushButton(_("← &Terug"))
+        self.next_button = QPushButton(_("&Verder →"))
+        self.register_button = QPushButton(_("&Registreren"))
+        for button, slot, name in ((self.back_button, self.go_back, _("Terug")),
+                                   (self.next_button, self.go_next, _("Verder")),
+                                   (self.register_button, self.go_next, _("Registreren"))):
+            button.setAccessibleName(name)
+            button.setAutoDefault(True)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        outer.addLayout(buttons)
+        self.reset()
+
+    def reload_lists(self) -> None:
+        """Offer the current categories and coordinators (after a change in the management dialogs)."""
+        fresh = IntakeContext.load(self.session)
+        self.context.categories, self.context.handovers = fresh.categories, fresh.handovers
+        self.context.today = fresh.today
+        for page in self.pages:
+            page.reload_lists()
+
+    # --- moving through the pages ------------------------------------------------------
+
+    def current_page(self) -> IntakePage:
+        return self.pages[self.stack.currentIndex()]
+
+    def show_page(self, index: int) -> None:
+        page = self.pages[index]
+        if page is not self.confirmation:
+            page.load_values()
+            page.entered()
+        self.stack.setCurrentIndex(index)
+        last_form_page = len(self.pages) - 2
+        self.back_button.setVisible(0 < index <= last_form_page)
+        self.next_button.setVisible(index < last_form_page)
+        self.register_button.setVisible(index == last_form_page)
+        self.hint.setText(_("Alt+N: nieuwe melding") if page is self.confirmation else
+                          _("Enter: verder · Ctrl+Enter in een tekstvak · Esc: melding weggooien"))
+        self.steps.setText("<br><br>".join(
+            (f"<b>{i + 1}. {_(name)}</b>" if i == index else f"<span style='color:#666'>{i + 1}. {_(name)}</span>")
+            for i, name in enumerate(STEP_NAMES)))
+        target = page.first_input()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.draft is not None and page is not self.confirmation:
+            self._save_draft()
+
+    def go_next(self) -> None:
+        page = self.current_page()
+        if page is self.confirmation or self._pending is not None:
+            return
+        page.read()
+        problems = page.problems()
+        if problems:
+            page.show_problems(problems)
+            return
+        if page.key == intake_support.PAGES[-1]:
+            self._register()
+        else:
+            self.show_page(self.stack.currentIndex() + 1)
+
+    def go_back(self) -> None:
+        index = self.stack.currentIndex()
+        if 0 < index < len(self.pages) - 1 and self._pending is None:
+            self.show_page(index - 1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            self.go_next()
+        elif event.key() == Qt.Key.Key_Escape and self._pending is None:  # never while it is being saved
+            self.ask_discard()
+        else:
+            super().keyPressEvent(event)
+
+    # --- the draft -------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        if self.draft is None:
+            self.draft = Draft(database_url=self.session.database_url, user_login=self.session.user.login)
+            self.offer.clear()
+        self._save_draft()
+
+    def _save_draft(self) -> None:
+        self.draft.fields = self.values
+        self.draft.page = min(self.stack.currentIndex(), len(intake_support.PAGES) - 1)
+        try:
+            drafts.save(self.draft)
+        except OSError as exc:
+            self.message.show_message(_("Let op: de melding kon niet op deze computer worden bewaard ({reason}). "
+                                        "Rond de melding af voordat u iets anders doet.").format(reason=exc.strerror
+                                                                                                  or exc), "error")
+
+    def has_input(self) -> bool:
+        return self.draft is not None
+
+    def save_unsaved_work(self) -> bool:
+        """Write the draft once more (the crash handler asks before it reports a bug); True if there is one."""
+        if self.draft is None:
+            return False
+        self._save_draft()
+        return True
+
+    def reset(self) -> None:
+        """An empty form on the first page; offers drafts left behind."""
+        self._retry.stop()
+        self._pending = None
+        self.draft = None
+        self.context.today = dt.date.today()
+        self.values.clear()
+        self.values.update(intake_support.default_fields(today=self.context.today))
+        self.message.clear()
+        for page in self.pages:
+            page.clear()
+            for field in page.fields.values():
+                field.set_problem(None)
+        self.show_page(0)
+        self._offer_drafts()
+
+    def _offer_drafts(self) -> None:
+        waiting = drafts.list_drafts(self.session.database_url)
+        if not waiting:
+            self.offer.clear()
+            return
+        newest = waiting[0]
+        text = _("Er is een melding die nog niet is geregistreerd, van {when}: {summary}.").format(
+            when=format_datetime(newest.updated_at or newest.started_at), summary=self._summary(newest))
+        if len(waiting) > 1:
+            text += " " + _("(Nog {n} andere daarna.)").format(n=len(waiting) - 1)
+        self.offer.show_message(text, "warning", [(_("&Openen en verder invullen"), lambda: self.restore(newest)),
+                                                  (_("Weg&gooien"), lambda: self._drop_offer(newest))])
+
+    @staticmethod
+    def _summary(draft: Draft) -> str:
+        fields = draft.fields
+        who = fields.get("relation_label") or fields.get("name") or (
+            _("anoniem") if fields.get("who") == intake_support.ANONYMOUS else _("klager nog onbekend"))
+        channel = _(CHANNELS.get(fields.get("channel", ""), "")).lower()
+        description = " ".join(str(fields.get("description", "")).split())
+        if len(description) > 60:
+            description = description[:57] + "…"
+        return ", ".join(part for part in (who, channel, f"“{description}”" if description else "") if part)
+
+    def _drop_offer(self, draft: Draft) -> None:
+        drafts.remove(draft.id)
+        self._offer_drafts()
+
+    def restore(self, draft: Draft) -> None:
+        """Carry on with a draft; it keeps its operation id, so a second try is never a second complaint."""
+        self.reset()
+        self.offer.clear()
+        self.values.update(draft.fields)
+        self.draft = draft
+        self.show_page(max(0, min(draft.page, len(intake_support.PAGES) - 1)))
+        self.message.show_message(_("De melding van {when} is teruggezet; vul haar verder in.").format(
+            when=format_datetime(draft.started_at)), "info")
+
+    def ask_discard(self) -> None:
+        if not self.has_input() or self.current_page() is self.confirmation:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, _("Melding weggooien?"),
+                          _("Wilt u deze melding weggooien? Wat u hebt ingevuld, gaat dan verloren."),
+                          QMessageBox.StandardButton.NoButton, self)
+        discard = box.addButton(_("&Weggooien"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(_("&Doorgaan met invullen"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.finished.connect(lambda _result: box.clickedButton() is discard and self.discard())
+        box.open()
+
+    def discard(self) -> None:
+        if self.draft is not None:
+            drafts.remove(self.draft.id)
+        self.reset()
+
+    # --- registering -------------------------------------------------------------------
+
+    def _register(self) -> None:
+        incomplete = intake_support.first_problem_page(self.values, self.context.today)
+        if incomplete is not None:
+            key, problems = incomplete
+            self.show_page(intake_support.PAGES.index(key))
+            self.current_page().show_problems(problems)
+            return
+        if self.draft is None:
+            self._changed()
+        self._pending = intake_support.to_report(self.values, self.draft.started_at)
+        self._attempt_register()
+
+    def _attempt_register(self) -> None:
+        if self._pending is None:
+            return
+        self._set_busy(True)
+        self.message.show_message(_("Bezig met opslaan…"), "info")
+        user, report, operation_id = self.session.user, self._pending, self.draft.operation_id
+        run_for(self, lambda: intake.register(user, report, operation_id), self._registered, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.back_button, self.next_button, self.register_button):
+            button.setEnabled(not busy)
+        self.stack.setEnabled(not busy)
+
+    def _registered(self, complaint: Complaint) -> None:
+        self._retry.stop()
+        self._pending = None
+        self._set_busy(False)
+        if self.draft is not None:
+            drafts.remove(self.draft.id)
+        self.draft = None
+        self.message.clear()
+        self.message.setToolTip("")
+        self.confirmation.show_complaint(complaint)
+        self.show_page(len(self.pages) - 1)
+        self.registered.emit(complaint)
+
+    def _failed(self, exc: BaseException) -> None:
+        if self._pending is None:  # the form was reset meanwhile; nothing waits for this answer
+            return
+        if isinstance(exc, UNREACHABLE):
+            log.warning("Registreren: database niet bereikbaar, later opnieuw: %s", exc)
+            seconds = max(1, round(self.retry_interval_ms / 1000))
+            self.message.show_message(_(
+                "Opslaan lukt nu niet: de database is niet bereikbaar (is de netwerkschijf weg?). Uw melding is "
+                "op deze computer bewaard en wordt over {seconds} seconden opnieuw opgeslagen; er gaat niets "
+                "verloren en niets wordt dubbel geregistreerd. U kunt het gesprek gewoon afronden.").format(
+                    seconds=seconds),
+                "warning", [(_("Nu opnieuw &proberen"), self._retry_now)])
+            self.message.setToolTip(getattr(exc, "message", None) or str(exc))
+            self.database_unreachable.emit()
+            self._retry.start(self.retry_interval_ms)
+            return
+        self._pending = None
+        self._set_busy(False)
+        if isinstance(exc, ValidationError):
+            self._show_report_problems(exc.errors)
+        elif isinstance(exc, KlachtenbureauError):
+            self.message.show_message(exc.message, "error")
+        else:
+            log.error("Registreren mislukt", exc_info=exc)
+            self.message.show_message(_(
+                "Opslaan is mislukt door een fout in het programma ({error}). Uw melding is op deze computer "
+                "bewaard; probeer het opnieuw of meld dit bij de beheerder.").format(error=type(exc).__name__),
+                "error")
+
+    def _retry_now(self) -> None:
+        self._retry.stop()
+        self._attempt_register()
+
+    def _show_report_problems(self, errors: dict[str, str]) -> None:
+        problems = {REPORT_FIELDS.get(name, name): message for name, message in errors.items()}
+        for index, page in enumerate(self.pages):
+            mine = {name: message for name, message in problems.items() if name in page.fields}
+            if mine:
+                self.show_page(index)
+                page.show_problems(mine)
+                break
+        self.message.show_message(_("De melding is niet opgeslagen: {problems}").format(
+            problems=" ".join(problems.values())), "error")

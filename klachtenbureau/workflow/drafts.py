@@ -1,0 +1,113 @@
+"""Unfinished intakes, kept as small JSON files on this PC (``config.drafts_dir()``).
+
+A draft is written on every change, atomically (a temporary file, flushed to
+disk, then renamed over the old one), so a crash, a power cut or a lost
+network drive never costs what the telephonist typed. It carries the
+operation id its registration will use: a draft sent again after an unknown
+outcome is recognised by the database instead of registered twice. The draft
+is removed once the report is registered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from klachtenbureau import config
+from klachtenbureau.workflow.operations import new_operation_id
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".json"
+FORMAT = 1
+
+
+@dataclasses.dataclass
+class Draft:
+    """One unfinished intake: the form's fields as plain JSON values and where it stood."""
+
+    id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+    operation_id: str = dataclasses.field(default_factory=new_operation_id)
+    database_url: str = ""
+    user_login: str = ""
+    started_at: dt.datetime = dataclasses.field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    updated_at: dt.datetime | None = None
+    page: int = 0
+    fields: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["format"] = FORMAT
+        data["started_at"] = self.started_at.isoformat()
+        data["updated_at"] = self.updated_at.isoformat() if self.updated_at else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Draft:
+        return cls(
+            id=str(data["id"]),
+            operation_id=str(data["operation_id"]),
+            database_url=str(data.get("database_url", "")),
+            user_login=str(data.get("user_login", "")),
+            started_at=dt.datetime.fromisoformat(data["started_at"]),
+            updated_at=dt.datetime.fromisoformat(data["updated_at"]) if data.get("updated_at") else None,
+            page=int(data.get("page", 0)),
+            fields=dict(data.get("fields") or {}),
+        )
+
+
+def _path(draft_id: str, folder: Path | None = None) -> Path:
+    if not draft_id or not all(ch in "0123456789abcdef" for ch in draft_id):
+        raise ValueError(f"bad draft id {draft_id!r}")
+    return (folder or config.drafts_dir()) / f"{draft_id}{SUFFIX}"
+
+
+def save(draft: Draft, folder: Path | None = None) -> Path:
+    """Write ``draft`` atomically; returns the file."""
+    path = _path(draft.id, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft.updated_at = dt.datetime.now().replace(microsecond=0)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(draft.to_json(), handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def load(draft_id: str, folder: Path | None = None) -> Draft | None:
+    try:
+        return Draft.from_json(json.loads(_path(draft_id, folder).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+def remove(draft_id: str, folder: Path | None = None) -> None:
+    _path(draft_id, folder).unlink(missing_ok=True)
+
+
+def list_drafts(database_url: str | None = None, folder: Path | None = None) -> list[Draft]:
+    """Drafts on this PC, newest first; with ``database_url``, only those meant for that database.
+
+    A file that cannot be read (hand-edited, or written by a newer version) is
+    skipped and logged, never deleted: someone may still want what is in it.
+    """
+    folder = folder or config.drafts_dir()
+    drafts = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        try:
+            draft = Draft.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("Concept %s is niet te lezen en wordt overgeslagen: %s", path, exc)
+            continue
+        if database_url is None or draft.database_url == database_url:
+            drafts.append(draft)
+    drafts.sort(key=lambda d: d.updated_at or d.started_at, reverse=True)
+    return drafts

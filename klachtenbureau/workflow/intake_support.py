@@ -1,0 +1,370 @@
+"""What the intake wizard needs around ``intake.register`` (no Qt).
+
+The wizard keeps its form as one flat dict of plain JSON values (the same
+dict the local draft stores). This module checks that dict page by page in
+Dutch, turns it into a :class:`~klachtenbureau.workflow.intake.NewReport`,
+reads Dutch dates as people type them, and fetches what the pages show:
+categories, coordinators, relations with their earlier complaints, the
+sentence to read aloud with the answer date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.i18n import _, format_date
+from klachtenbureau.models import Category, Complaint, User
+from klachtenbureau.models.complaints import (
+    ACK_METHODS, CHANNELS, COMPLAINT, INQUIRY, INVOLVED_PARTIES, KINDS, SEVERITIES, STATUSES,
+)
+from klachtenbureau.models.people import COORDINATOR, RELATION_TYPES
+from klachtenbureau.workflow import admin, deadlines, permissions, queries, relations, settings
+from klachtenbureau.workflow.intake import NewReport
+from klachtenbureau.workflow.validation import email_problem, phone_problem, postcode_problem
+
+PAGES = ("arrival", "who", "kind", "what", "outcome")
+EXISTING, NEW_RELATION, ANONYMOUS = "existing", "new", "anonymous"
+RESOLVED, HANDOVER = "resolved", "handover"
+NO_ACK = "none"
+
+# Seed 000 step 4: loss, theft or damage -> advise a police report.
+_LOSS_RE = re.compile(
+    r"\b(verlie[sz]\w*|verloren|kwijt\w*|zoekgeraakt|zoek\s+(?:geraakt|is|was)|vermis\w*|gestolen|"
+    r"diefstal\w*|beroofd|beroving|inbraak|ingebroken|schade\w*|beschadig\w*|kapot\w*)\b",
+    re.IGNORECASE)
+
+# Channels where the complainant is on the line or at the desk: confirm during the contact.
+_LIVE_CHANNELS = ("phone", "in_person")
+_DEFAULT_ACK = {"post": "letter", "email": "email", "website": "email", "social_media": "email"}
+
+
+def default_fields(channel: str = "phone", today: dt.date | None = None) -> dict[str, Any]:
+    """An empty form."""
+    today = today or dt.date.today()
+    return {
+        "channel": channel, "received_date": short_date(today),
+        "who": "", "search": "", "relation_id": None, "relation_label": "", "relation_email": "",
+        "relation_has_address": False,
+        "name": "", "street": "", "postcode": "", "city": "", "phone": "", "email": "",
+        "relation_type": "participant",
+        "kind": COMPLAINT,
+        "description": "", "category_id": None, "incident_date": "", "involved_party": "",
+        "people_involved": "", "desired_outcome": "", "severity": 2, "confidential": False, "loss": False,
+        "outcome": HANDOVER, "resolution": "", "agrees": False, "coordinator_id": None,
+        "ack": default_ack(channel),
+    }
+
+
+def default_ack(channel: str) -> str:
+    return "phone" if channel in _LIVE_CHANNELS else _DEFAULT_ACK.get(channel, "phone")
+
+
+def mentions_loss(text: str) -> bool:
+    """Whether a description speaks of loss, theft or damage (the police-report reminder)."""
+    return _LOSS_RE.search(text) is not None
+
+
+# --- Dutch dates as typed -------------------------------------------------------
+
+_MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sep": 9,
+    "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_RELATIVE = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+_NUMERIC_RE = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{4}|\d{2}))?")
+_WORDS_RE = re.compile(r"(\d{1,2})\s*([a-z]+)\.?(?:\s+(\d{4}))?")
+_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def short_date(value: dt.date) -> str:
+    """How the form shows a date: ``3-3-2026``."""
+    return f"{value.day}-{value.month}-{value.year}"
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """``3-3-2026``, ``3/3``, ``3 maart``, ``3 mrt 2026``, ``2026-03-03``, ``gisteren``; None for empty.
+
+    A date without a year is the last such date up to today: on 2 January,
+    ``28-12`` means last December.
+    """
+    today = today or dt.date.today()
+    clean = " ".join(text.strip().lower().split())
+    if not clean:
+        return None
+    if clean in _RELATIVE:
+        return today - dt.timedelta(days=_RELATIVE[clean])
+    year: int | None
+    if match := _ISO_RE.fullmatch(clean):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _NUMERIC_RE.fullmatch(clean):
+        day, month = int(match.group(1)), int(match.group(2))
+        year = int(match.group(3)) if match.group(3) else None
+    elif (match := _WORDS_RE.fullmatch(clean)) and match.group(2) in _MONTHS:
+        day, month = int(match.group(1)), _MONTHS[match.group(2)]
+        year = int(match.group(3)) if match.group(3) else None
+    else:
+        raise ValidationError({"date": _("Typ een datum als 3-3-2026, 3 maart of gisteren.")})
+    if year is not None and year < 100:
+        year += 2000
+    try:
+        if year is None:
+            value = dt.date(today.year, month, day)
+            if value > today:
+                value = dt.date(today.year - 1, month, day)
+            return value
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError({"date": _("Die datum bestaat niet; controleer dag en maand.")}) from None
+
+
+def date_problem(text: str, today: dt.date | None = None, required: bool = False) -> str | None:
+    """Dutch message for a date field (past or today only); None when fine."""
+    today = today or dt.date.today()
+    try:
+        value = parse_date(text, today)
+    except ValidationError as exc:
+        return exc.errors["date"]
+    if value is None:
+        return _("Vul de datum in.") if required else None
+    if value > today:
+        return _("Deze datum ligt in de toekomst.")
+    if value.year < 1900:
+        return _("Controleer het jaartal.")
+    return None
+
+
+def date_hint(text: str, today: dt.date | None = None) -> str:
+    """The date as read back in words (``dinsdag 3 maart 2026``), or '' when not (yet) a date."""
+    try:
+        value = parse_date(text, today)
+    except ValidationError:
+        return ""
+    return format_date(value, "EEEE d MMMM yyyy") if value else ""
+
+
+# --- checking the form page by page ----------------------------------------------
+
+
+def _relation_problems(fields: dict[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not str(fields.get("name", "")).strip():
+        problems["name"] = _("Vul de naam van de klager in.")
+    for field, check in (("postcode", postcode_problem), ("phone", phone_problem), ("email", email_problem)):
+        if problem := check(str(fields.get(field, ""))):
+            problems[field] = problem
+    has_address = str(fields.get("street", "")).strip() and str(fields.get("city", "")).strip()
+    if not (str(fields.get("phone", "")).strip() or str(fields.get("email", "")).strip() or has_address):
+        problems.setdefault("phone", _(
+            "Vul een telefoonnummer, e-mailadres of adres in, zodat de klager antwoord kan krijgen."))
+    if fields.get("relation_type") not in RELATION_TYPES:
+        problems["relation_type"] = _("Kies een soort relatie uit de lijst.")
+    return problems
+
+
+def _ack_problem(fields: dict[str, Any]) -> str | None:
+    ack = fields.get("ack")
+    who = fields.get("who")
+    if ack not in (*ACK_METHODS, NO_ACK):
+        return _("Kies hoe de ontvangst wordt bevestigd.")
+    if who == ANONYMOUS:
+        if ack in ("letter", "email"):
+            return _("Van een anonieme klager is geen adres bekend; bevestig nu telefonisch of kies geen bevestiging.")
+        return None
+    if ack == NO_ACK:
+        return _("De klager krijgt een ontvangstbevestiging; kies telefonisch, brief of e-mail.")
+    if who == NEW_RELATION:
+        email = str(fields.get("email", "")).strip()
+        address = all(str(fields.get(f, "")).strip() for f in ("street", "postcode", "city"))
+    else:
+        email, address = str(fields.get("relation_email", "")), bool(fields.get("relation_has_address"))
+    if ack == "email" and not email:
+        return _("Er is geen e-mailadres van de klager; kies brief of telefoon, of vul het e-mailadres in.")
+    if ack == "letter" and not address:
+        return _("Er is geen volledig adres van de klager; kies e-mail of telefoon, of vul het adres in.")
+    return None
+
+
+def page_problems(page: str, fields: dict[str, Any], today: dt.date | None = None) -> dict[str, str]:
+    """What stops the form from going past ``page`` (one of PAGES): field -> Dutch message."""
+    today = today or dt.date.today()
+    problems: dict[str, str] = {}
+    if page == "arrival":
+        if fields.get("channel") not in CHANNELS:
+            problems["channel"] = _("Kies hoe de melding binnenkwam.")
+        if problem := date_problem(str(fields.get("received_date", "")), today, required=True):
+            problems["received_date"] = problem
+    elif page == "who":
+        who = fields.get("who")
+        if who == NEW_RELATION:
+            problems.update(_relation_problems(fields))
+        elif who == EXISTING and fields.get("relation_id"):
+            pass
+        elif who != ANONYMOUS:
+            problems["search"] = _("Zoek de klager op en kies uit de lijst, of kies Nieuwe klager of Anoniem.")
+    elif page == "kind":
+        if fields.get("kind") not in KINDS:
+            problems["kind"] = _("Kies klacht of navraag.")
+    elif page == "what":
+        if not str(fields.get("description", "")).strip():
+            problems["description"] = (_("Beschrijf de vraag.") if fields.get("kind") == INQUIRY
+                                       else _("Beschrijf de klacht."))
+        if not fields.get("category_id"):
+            problems["category_id"] = _("Kies een categorie.")
+        if problem := date_problem(str(fields.get("incident_date", "")), today):
+            problems["incident_date"] = problem
+        if fields.get("involved_party", "") not in INVOLVED_PARTIES:
+            problems["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
+        if fields.get("severity") not in SEVERITIES:
+            problems["severity"] = _("Kies de ernst uit de lijst.")
+    elif page == "outcome":
+        if fields.get("outcome") == RESOLVED:
+            if not str(fields.get("resolution", "")).strip():
+                problems["resolution"] = (_("Noteer wat u hebt geantwoord.") if fields.get("kind") == INQUIRY
+                                          else _("Noteer hoe de klacht direct is opgelost."))
+            if fields.get("kind") == COMPLAINT and not fields.get("agrees"):
+                problems["agrees"] = _("Een klacht is pas direct opgelost als de klager daarmee instemt.")
+        elif fields.get("outcome") == HANDOVER:
+            if not fields.get("coordinator_id"):
+                problems["coordinator_id"] = _("Kies aan wie u de melding overdraagt.")
+            if problem := _ack_problem(fields):
+                problems["ack"] = problem
+        else:
+            problems["outcome"] = _("Kies: direct opgelost of overdragen.")
+    else:
+        raise ValueError(page)
+    return problems
+
+
+def first_problem_page(fields: dict[str, Any], today: dt.date | None = None) -> tuple[str, dict[str, str]] | None:
+    """The first page with problems and its problems; None when the whole form is ready."""
+    for page in PAGES:
+        if problems := page_problems(page, fields, today):
+            return page, problems
+    return None
+
+
+def to_report(fields: dict[str, Any], started_at: dt.datetime) -> NewReport:
+    """The report to register; call after :func:`first_problem_page` found nothing."""
+    received = parse_date(str(fields["received_date"]), started_at.date()) or started_at.date()
+    who, kind = fields["who"], fields["kind"]
+    resolved = fields["outcome"] == RESOLVED
+    relation = None
+    if who == NEW_RELATION:
+        relation = {k: str(fields.get(k, "")) for k in ("name", "street", "postcode", "city", "phone", "email")}
+        relation["relation_type"] = str(fields.get("relation_type") or "participant")
+    complaint = kind == COMPLAINT
+    return NewReport(
+        description=str(fields["description"]),
+        category=int(fields["category_id"]),
+        kind=kind,
+        channel=str(fields["channel"]),
+        # The intake's own start is the moment of receipt; a letter that came in earlier keeps
+        # its own date (the deadlines count from it) at that time of day.
+        received_at=dt.datetime.combine(received, started_at.time()),
+        relation_id=int(fields["relation_id"]) if who == EXISTING else None,
+        relation=relation,
+        anonymous=who == ANONYMOUS,
+        desired_outcome=str(fields.get("desired_outcome", "")) if complaint else "",
+        incident_date=parse_date(str(fields.get("incident_date", "")), started_at.date()) if complaint else None,
+        involved_party=str(fields.get("involved_party", "")) if complaint else "",
+        people_involved=str(fields.get("people_involved", "")) if complaint else "",
+        severity=int(fields.get("severity", 2)),
+        confidential=bool(fields.get("confidential")),
+        police_report_advised=bool(fields.get("loss")) and complaint,
+        acknowledgement_method="phone" if fields.get("ack") == "phone" and not resolved else "",
+        resolved_now=resolved,
+        resolution=str(fields.get("resolution", "")) if resolved else "",
+        complainant_agrees=bool(fields.get("agrees")) or (resolved and kind == INQUIRY),
+        assign_to=None if resolved else int(fields["coordinator_id"]),
+    )
+
+
+# --- what the pages show --------------------------------------------------------
+
+
+def answer_sentence(answer_by: dt.date) -> str:
+    """``U krijgt uiterlijk op 3 maart 2026 antwoord.``"""
+    return _("U krijgt uiterlijk op {date} antwoord.").format(date=format_date(answer_by))
+
+
+def expected_dates(received: dt.date) -> tuple[dt.date, dt.date]:
+    """(acknowledge by, answer by) for a report received on ``received``, by the office's profile."""
+    profile, calendar = settings.deadline_profile(), settings.calendar()
+    return deadlines.acknowledge_by(received, profile, calendar), deadlines.answer_by(received, profile, calendar)
+
+
+def read_aloud(complaint: Complaint) -> str:
+    """What the telephonist tells the caller once the report is registered."""
+    noun = _("Uw vraag") if complaint.kind == INQUIRY else _("Uw klacht")
+    if complaint.resolved_at_intake:
+        text = _("{noun} is vastgelegd onder nummer {number}.").format(noun=noun, number=complaint.number)
+    else:
+        text = _("{noun} heeft nummer {number}.").format(noun=noun, number=complaint.number)
+        text += " " + answer_sentence(complaint.answer_by)
+    if complaint.police_report_advised:
+        text += " " + _("Wij raden u aan aangifte te doen bij de politie.")
+    return text
+
+
+def category_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in admin.categories()]
+
+
+def handover_choices() -> list[tuple[int, str]]:
+    """Who a report can be handed over to: the coordinators, or else anyone who manages complaints."""
+    people = admin.sign_in_users()
+    chosen = [u for u in people if u.role == COORDINATOR] or [u for u in people if permissions.is_manager(u)]
+    return [(u.id, u.full_name) for u in chosen]
+
+
+@dataclasses.dataclass
+class EarlierComplaint:
+    number: str
+    received: dt.date
+    category: str
+    status: str  # Dutch label
+
+
+@dataclasses.dataclass
+class RelationMatch:
+    """One search hit for the Who page, with what the telephonist should know about it."""
+
+    id: int
+    name: str
+    address: str
+    phone: str
+    email: str
+    relation_type: str  # Dutch label
+    has_address: bool
+    earlier: list[EarlierComplaint]
+
+
+def find_relations(text: str, user: User, limit: int = 20) -> list[RelationMatch]:
+    """Type-ahead over relations by name, phone, postcode or e-mail, each with its earlier complaints."""
+    found = relations.search_relations(text, limit)
+    if not found:
+        return []
+    query = (Complaint.select(Complaint, Category).join(Category)
+             .where(Complaint.relation.in_([r.id for r in found]))
+             .order_by(Complaint.received_at.desc()))
+    earlier: dict[int, list[EarlierComplaint]] = {}
+    for complaint in queries.visible_to(query, user):
+        earlier.setdefault(complaint.relation_id, []).append(EarlierComplaint(
+            complaint.number, complaint.received_at.date(), complaint.category.name,
+            _(STATUSES[complaint.status])))
+    return [RelationMatch(
+        id=r.id, name=r.name,
+        address=", ".join(p for p in (r.street, " ".join(x for x in (r.postcode, r.city) if x)) if p),
+        phone=r.phone, email=r.email, relation_type=_(RELATION_TYPES.get(r.relation_type, r.relation_type)),
+        has_address=bool(r.street and r.postcode and r.city), earlier=earlier.get(r.id, []),
+    ) for r in found]
+
+
+def overdue_count(user: User, today: dt.date | None = None) -> int:
+    """Complaints ``user`` can see that are past a deadline (for the status bar)."""
+    return queries.list_complaints(user, overdue=True, today=today).count()

@@ -1,0 +1,70 @@
+"""Driving widgets from the keyboard in tests, as a person would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+class Keyboard:
+    """Presses keys on whatever has the focus, as a person would, and counts the presses.
+
+    A chord (Alt+N, Ctrl+Enter) is one press; ``type`` counts every character.
+    """
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+        self.presses = 0
+        self.typed = 0
+
+    @staticmethod
+    def focus() -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.presses += 1
+        self.qtbot.keyClick(self.focus(), key, modifier)
+
+    def alt(self, letter: str) -> None:
+        self.press(getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+
+    def enter(self) -> None:
+        self.press(Qt.Key.Key_Return)
+
+    def tab(self, times: int = 1) -> None:
+        for _ in range(times):
+            self.press(Qt.Key.Key_Tab)
+
+    def type(self, text: str) -> None:
+        self.typed += len(text)
+        self.qtbot.keyClicks(self.focus(), text)
+
+    def dictate(self, text: str) -> None:
+        """Type free text (a description) that the press count leaves out."""
+        self.qtbot.keyClicks(self.focus(), text)
+
+
+def show(qtbot, widget: QWidget) -> QWidget:
+    """Show ``widget`` as the active window, so its mnemonics and shortcuts work."""
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return activate(qtbot, widget)
+
+
+def activate(qtbot, widget: QWidget) -> QWidget:
+    """Make ``widget``'s window the active one again (a window manager does this when a dialog closes)."""
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
+
+
+def active_modal(qtbot) -> QWidget:
+    """The dialog that just opened, made the active window as a window manager would."""
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+    dialog = QApplication.activeModalWidget()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog

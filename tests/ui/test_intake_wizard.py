@@ -1,0 +1,350 @@
+"""The intake wizard driven from the keyboard only, checked against the database it writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractItemView, QApplication, QComboBox, QLineEdit, QMessageBox, QPlainTextEdit, QWidget,
+)
+
+from klachtenbureau.i18n import format_date
+from klachtenbureau.models import AuditEntry, Complaint, Relation, TimelineEntry, database
+from klachtenbureau.ui.intake import IntakeWizard
+from klachtenbureau.ui.intake.confirmation_page import letters_available
+from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import deadlines, drafts, intake, settings, store
+from tests.ui.keys import activate, active_modal, show
+
+
+@pytest.fixture
+def wizard(qtbot, session) -> IntakeWizard:
+    return show(qtbot, IntakeWizard(session))
+
+
+def page_key(wizard: IntakeWizard) -> str:
+    return wizard.current_page().key
+
+
+def focused_name() -> str:
+    return QApplication.focusWidget().accessibleName()
+
+
+def registered(qtbot, wizard: IntakeWizard) -> Complaint:
+    qtbot.waitUntil(lambda: page_key(wizard) == "confirmation", timeout=10_000)
+    return Complaint.get_by_id(wizard.confirmation.complaint.id)
+
+
+def phone_complaint_from_new_caller(qtbot, wizard, keyboard) -> None:
+    """The everyday call: a new caller, a complaint, handed over to the coordinator."""
+    phone_complaint_until_registering(qtbot, wizard, keyboard)
+    keyboard.enter()  # handed over to the first coordinator, receipt confirmed on the phone: Registreren
+
+
+def phone_complaint_until_registering(qtbot, wizard, keyboard) -> None:
+    keyboard.enter()  # Telefoon is already chosen, received today
+    assert page_key(wizard) == "who" and focused_name() == "Zoeken naar een bekende klager"
+    keyboard.type("Jan de Vries")
+    keyboard.alt("n")  # Nieuwe klager: takes the name from the search box
+    qtbot.waitUntil(lambda: focused_name() == "Naam van de klager")
+    assert wizard.pages[1].name.text() == "Jan de Vries"
+    keyboard.tab()
+    assert focused_name() == "Telefoonnummer"
+    keyboard.type("06 12345678")
+    keyboard.enter()
+    assert page_key(wizard) == "kind"
+    keyboard.enter()  # Klacht is already chosen
+    assert page_key(wizard) == "what" and focused_name() == "Omschrijving"
+    keyboard.dictate("De taxi is niet gekomen; ik heb de voorstelling gemist.")
+    keyboard.tab()
+    assert focused_name() == "Categorie"
+    keyboard.type("Ni")  # the list jumps to "Niet ophalen"
+    keyboard.enter()
+    assert page_key(wizard) == "outcome"
+
+
+def test_phone_complaint_is_registered_with_deadlines_timeline_and_audit(qtbot, wizard, keyboard, staff):
+    phone_complaint_from_new_caller(qtbot, wizard, keyboard)
+    complaint = registered(qtbot, wizard)
+
+    assert (complaint.kind, complaint.channel, complaint.status) == ("complaint", "phone", "in_progress")
+    assert complaint.relation.name == "Jan de Vries"
+    assert complaint.relation.phone == "06 12345678"
+    assert complaint.category.name == "Niet ophalen"
+    assert complaint.description == "De taxi is niet gekomen; ik heb de voorstelling gemist."
+    assert complaint.received_by_id == staff["sanne"].id
+    assert complaint.assigned_to_id == staff["petra"].id
+    assert complaint.acknowledgement_method == "phone" and complaint.acknowledged_at is not None
+    received = complaint.received_at.date()
+    profile, calendar = settings.deadline_profile(), settings.calendar()
+    assert complaint.acknowledge_by == deadlines.acknowledge_by(received, profile, calendar)
+    assert complaint.answer_by == deadlines.answer_by(received, profile, calendar)
+    steps = [e.summary for e in TimelineEntry.select().where(TimelineEntry.complaint == complaint.id)
+             .order_by(TimelineEntry.id)]
+    assert steps[0].startswith("Klacht geregistreerd (telefoon) door Sanne de Vries")
+    assert "Ontvangst bevestigd (telefonisch)." in steps
+    assert "Overgedragen aan Petra Jansen." in steps
+    audit = AuditEntry.get(AuditEntry.complaint_id == complaint.id)
+    assert (audit.action, audit.user_login) == ("register", "sanne")
+    assert json.loads(audit.changes)["description"] == "(gewijzigd)"  # no personal text in the audit log
+    assert drafts.list_drafts() == []
+    sentence = wizard.confirmation.read_aloud.text()
+    assert complaint.number in sentence
+    assert f"U krijgt uiterlijk op {format_date(complaint.answer_by)} antwoord." in sentence
+
+
+def test_typical_phone_complaint_takes_eight_key_presses_besides_typing(qtbot, wizard, keyboard):
+    phone_complaint_from_new_caller(qtbot, wizard, keyboard)
+    registered(qtbot, wizard)
+    # Enter · Alt+N · Tab · Enter · Enter · Tab · Enter · Enter, plus the name, the number and "Ni".
+    assert keyboard.presses == 8
+    assert keyboard.typed == len("Jan de Vries") + len("06 12345678") + len("Ni")
+
+
+def test_inquiry_answered_on_the_spot_is_closed_at_once(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.alt("a")  # Anoniem
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.alt("n")  # Navraag
+    qtbot.waitUntil(lambda: wizard.values["kind"] == "inquiry")
+    keyboard.enter()
+    keyboard.dictate("Is het theater rolstoeltoegankelijk?")
+    keyboard.tab()
+    keyboard.type("Ov")
+    keyboard.enter()
+    assert page_key(wizard) == "outcome" and focused_name() == "Oplossing"  # an inquiry is answered now
+    keyboard.dictate("Ja, er is een lift bij de zij-ingang.")
+    keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    complaint = registered(qtbot, wizard)
+
+    assert (complaint.kind, complaint.status, complaint.anonymous) == ("inquiry", "closed", True)
+    assert complaint.resolved_at_intake and complaint.closed_at is not None
+    assert complaint.answer == "Ja, er is een lift bij de zij-ingang."
+    assert complaint.category.name == "Overig"
+    assert complaint.assigned_to_id is None
+    assert "vastgelegd onder nummer" in wizard.confirmation.read_aloud.text()
+
+
+def test_anonymous_complaint_keeps_no_relation(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.dictate("Een vrijwilliger was onbeschoft bij de ingang.")
+    keyboard.tab()
+    keyboard.type("Vr")  # "Vrijwilliger met een klacht"
+    keyboard.enter()
+    keyboard.enter()
+    complaint = registered(qtbot, wizard)
+
+    assert complaint.anonymous and complaint.relation_id is None
+    assert complaint.category.name == "Vrijwilliger met een klacht"
+    assert Relation.select().count() == 0
+
+
+def test_existing_relation_is_found_by_part_of_its_postcode(qtbot, wizard, keyboard, staff):
+    earlier = intake.register(staff["sanne"], intake.NewReport(
+        description="Niet opgehaald.", category="Niet ophalen", relation={
+            "name": "Maria Bakker", "street": "Kerkstraat 3", "postcode": "3511 AB", "city": "Utrecht",
+            "phone": "030 123 4567"}))
+    keyboard.enter()
+    keyboard.type("3511")
+    results = wizard.pages[1].results
+    qtbot.waitUntil(lambda: results.topLevelItemCount() == 1)
+    assert results.topLevelItem(0).text(0) == "Maria Bakker"
+    keyboard.press(Qt.Key.Key_Down)
+    assert focused_name() == "Gevonden klagers"
+    assert earlier.number in wizard.pages[1].earlier.text()  # the earlier complaint is shown
+    keyboard.enter()
+    assert page_key(wizard) == "kind"
+    keyboard.enter()
+    keyboard.dictate("Weer niet opgehaald.")
+    keyboard.tab()
+    keyboard.type("Ni")
+    keyboard.enter()
+    keyboard.enter()
+    complaint = registered(qtbot, wizard)
+
+    assert complaint.relation_id == earlier.relation_id
+    assert Relation.select().count() == 1
+
+
+def test_postal_complaint_asks_for_a_letter_and_offers_to_print_it(qtbot, wizard, keyboard):
+    keyboard.alt("p")  # Post (brief)
+    qtbot.waitUntil(lambda: wizard.values["channel"] == "post")
+    assert wizard.values["ack"] == "letter"
+    keyboard.enter()
+    keyboard.alt("n")
+    qtbot.waitUntil(lambda: focused_name() == "Naam van de klager")
+    keyboard.type("Gerrit Mulder")
+    keyboard.tab(3)
+    assert focused_name() == "Straat en huisnummer"
+    keyboard.type("Dorpsstraat 5")
+    keyboard.tab()
+    keyboard.type("3811ab")
+    keyboard.tab()
+    keyboard.type("Amersfoort")
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.dictate("Er is twee keer afgeschreven.")
+    keyboard.tab()
+    keyboard.type("Gee")
+    keyboard.enter()
+    keyboard.enter()
+    complaint = registered(qtbot, wizard)
+
+    assert complaint.channel == "post" and complaint.acknowledged_at is None
+    assert complaint.relation.postcode == "3811 AB"
+    page = wizard.confirmation
+    assert "per brief" in page.next_steps.text()
+    assert format_date(complaint.acknowledge_by) in page.next_steps.text()
+    assert page.print_button.isVisibleTo(page)
+    assert page.print_button.isEnabled() == letters_available()
+    if not letters_available():
+        assert "Volgt" in page.print_button.toolTip()
+        return
+    with qtbot.waitSignal(wizard.print_acknowledgement_requested) as printing:
+        keyboard.alt("a")  # Ontvangstbevestiging afdrukken
+    assert printing.args == [complaint.id]
+
+
+def test_messages_appear_at_their_field_and_never_block_typing(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.alt("n")
+    qtbot.waitUntil(lambda: focused_name() == "Naam van de klager")
+    who = wizard.pages[1]
+    keyboard.type("Els")
+    keyboard.tab()
+    keyboard.type("12345")
+    keyboard.tab()  # leaving the phone field checks it; the cursor moves on regardless
+    assert who.fields["phone"].problem().startswith("Dit telefoonnummer klopt niet")
+    assert focused_name() == "E-mailadres"
+    keyboard.type("els@")
+    keyboard.tab(2)
+    assert who.fields["email"].problem().startswith("Dit e-mailadres klopt niet")
+    keyboard.type("0123 xx")
+    keyboard.tab()
+    assert who.fields["postcode"].problem() == "Een postcode begint nooit met een 0; controleer de cijfers."
+    assert not who.fields["name"].problem() and not who.fields["city"].problem()
+
+    keyboard.enter()  # not past this page with wrong input
+    assert page_key(wizard) == "who" and focused_name() == "Telefoonnummer"
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type("0612")
+    assert who.phone.text() == "0612"  # typing goes on while the message shows
+    assert who.fields["phone"].problem()
+    keyboard.type("345678")
+    assert who.fields["phone"].problem() == ""  # gone as soon as the number is right
+
+    wizard.pages[1].postcode.clear()
+    wizard.pages[1].email.clear()
+    keyboard.enter()
+    assert page_key(wizard) == "kind"
+    keyboard.enter()
+    keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # nothing described, no category
+    what = wizard.pages[3]
+    assert page_key(wizard) == "what" and focused_name() == "Omschrijving"
+    assert what.fields["description"].problem() == "Beschrijf de klacht."
+    assert what.fields["category_id"].problem() == "Kies een categorie."
+    assert what.fields["incident_date"].problem() == ""
+
+
+def test_escape_asks_before_the_report_is_thrown_away(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.type("Kees")
+    assert len(drafts.list_drafts()) == 1
+    keyboard.press(Qt.Key.Key_Escape)
+    assert isinstance(active_modal(qtbot), QMessageBox)
+    keyboard.enter()  # the default is to keep going
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert wizard.pages[1].search.text() == "Kees" and len(drafts.list_drafts()) == 1
+
+    activate(qtbot, wizard)
+    keyboard.press(Qt.Key.Key_Escape)
+    assert isinstance(active_modal(qtbot), QMessageBox)
+    keyboard.alt("w")  # Weggooien
+    qtbot.waitUntil(lambda: page_key(wizard) == "arrival")
+    assert drafts.list_drafts() == [] and wizard.values["search"] == ""
+
+
+def test_draft_survives_a_crash_and_is_offered_at_the_next_start(qtbot, session, keyboard):
+    crashed = show(qtbot, IntakeWizard(session))
+    keyboard.enter()
+    keyboard.type("Piet Jansen")
+    keyboard.alt("n")
+    qtbot.waitUntil(lambda: focused_name() == "Naam van de klager")
+    keyboard.tab()
+    keyboard.type("06 87654321")
+    operation_id = crashed.draft.operation_id
+    crashed.hide()  # never closed, never saved: as if the PC lost power
+
+    wizard = show(qtbot, IntakeWizard(session))
+    assert wizard.offer.isVisible() and "Piet Jansen" in wizard.offer.text.text()
+    keyboard.alt("o")  # Openen en verder invullen
+    qtbot.waitUntil(lambda: page_key(wizard) == "who")
+    assert wizard.pages[1].name.text() == "Piet Jansen"
+    assert wizard.pages[1].phone.text() == "06 87654321"
+    assert wizard.draft.operation_id == operation_id
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.dictate("Mijn jas is bij de garderobe zoekgeraakt.")
+    assert wizard.pages[3].loss.isChecked() and wizard.pages[3].reminder.isVisible()
+    keyboard.tab()
+    keyboard.type("Ov")
+    keyboard.enter()
+    keyboard.enter()
+    complaint = registered(qtbot, wizard)
+
+    assert complaint.relation.name == "Piet Jansen" and complaint.police_report_advised
+    assert AuditEntry.get(AuditEntry.operation_id == operation_id).entity_id == complaint.id
+    assert drafts.list_drafts() == []
+
+
+@pytest.fixture
+def share(tmp_path, request):
+    """A database in a folder that can disappear, like a network drive; with the staff."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    url = f"sqlite:///{(folder / 'klachten.db').as_posix()}"
+    store.open_database(url, create=True)
+    request.addfinalizer(database.close)
+    return folder, url, request.getfixturevalue("staff")
+
+
+def test_unreachable_database_keeps_the_draft_and_retries_without_doubling(qtbot, share, keyboard):
+    folder, url, staff = share
+    wizard = show(qtbot, IntakeWizard(Session(staff["sanne"], url)))
+    wizard.retry_interval_ms = 200
+    phone_complaint_until_registering(qtbot, wizard, keyboard)
+    gone = folder.rename(folder.with_name("share-weg"))  # the network drive drops out
+
+    keyboard.enter()  # Registreren
+    qtbot.waitUntil(lambda: "niet bereikbaar" in wizard.message.text.text())
+    assert "bewaard" in wizard.message.text.text()
+    assert [d.operation_id for d in drafts.list_drafts()] == [wizard.draft.operation_id]
+    assert page_key(wizard) == "outcome" and not wizard.stack.isEnabled()
+
+    gone.rename(folder)
+    # The first attempt may have committed after all (the reply got lost): the retry must find it.
+    first = intake.register(staff["sanne"], wizard._pending, wizard.draft.operation_id)
+    complaint = registered(qtbot, wizard)
+
+    assert complaint.id == first.id
+    assert Complaint.select().count() == 1
+    assert drafts.list_drafts() == []
+
+
+def test_every_input_has_an_accessible_name(wizard):
+    inputs = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractItemView, QAbstractButton)
+    checked = 0
+    for page in wizard.pages:
+        for widget in page.findChildren(QWidget):
+            if isinstance(widget, inputs) and widget.window() is wizard.window() \
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                checked += 1
+                assert widget.accessibleName(), f"{type(widget).__name__} on page {page.key} has no accessible name"
+    assert checked > 30

@@ -1,0 +1,97 @@
+"""The main window: its title, tabs, menus and status bar, and what it remembers between starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from klachtenbureau import config
+from klachtenbureau.models import database
+from klachtenbureau.models.database import sqlite_path
+from klachtenbureau.ui.intake import IntakeWizard
+from klachtenbureau.ui.main_window import MainWindow
+from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import intake, store
+from tests.ui.keys import show
+
+
+@pytest.fixture
+def window(qtbot, sqlite_db, staff) -> MainWindow:
+    return show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+
+
+def test_title_tabs_and_menus(window):
+    assert window.windowTitle() == "Klachtenbureau"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Nieuwe melding", "Postvak", "Dashboard", "Verbetermaatregelen"]
+    assert isinstance(window.tab_widget("intake"), IntakeWizard)
+    assert [a.text() for a in window.menuBar().actions()] == ["&Bestand", "B&eheer", "&Help"]
+    manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
+    assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…",
+                      "Brieventeksten…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…"]
+    assert not window.letter_texts_action.isEnabled() and window.letter_texts_action.toolTip() == "volgt"
+
+
+def test_management_is_for_the_administrator(qtbot, sqlite_db, staff):
+    coordinator = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+    enabled = {a.text().replace("&", ""): a.isEnabled() for a in coordinator.manage_menu.actions()}
+    assert enabled["Categorieën…"] and not enabled["Gebruikers…"] and not enabled["Termijnprofiel…"]
+    boss = show(qtbot, MainWindow(Session(staff["admin"], sqlite_db)))
+    assert all(a.isEnabled() for a in boss.manage_menu.actions() if "Brieventeksten" not in a.text())
+
+
+def test_status_bar_shows_database_user_and_overdue_complaints(qtbot, window, staff, sqlite_db):
+    intake.register(staff["sanne"], intake.NewReport(
+        description="Niet opgehaald.", category="Niet ophalen", anonymous=True,
+        received_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=30)))
+    window.refresh_status()
+    qtbot.waitUntil(lambda: "1 klacht over tijd" in window.overdue_label.text())
+    assert "verbonden" in window.database_label.text()
+    assert str(sqlite_path(sqlite_db)).lstrip("/") in window.database_label.text()
+    assert window.user_label.text() == "Aangemeld: Petra Jansen (klachtencoördinator)"
+
+
+def test_status_bar_says_when_the_database_is_out_of_reach(qtbot, tmp_path, request):
+    folder = tmp_path / "share"
+    folder.mkdir()
+    url = f"sqlite:///{(folder / 'klachten.db').as_posix()}"
+    store.open_database(url, create=True)
+    request.addfinalizer(database.close)
+    staff = request.getfixturevalue("staff")
+    window = show(qtbot, MainWindow(Session(staff["petra"], url)))
+    qtbot.waitUntil(lambda: "verbonden" in window.database_label.text())
+    folder.rename(tmp_path / "weg")
+    window.refresh_status()
+    qtbot.waitUntil(lambda: "niet bereikbaar sinds" in window.database_label.text())
+    assert "onbekend" in window.overdue_label.text()
+
+
+def test_other_tabs_can_be_put_in_place(window):
+    inbox = QLabel("het postvak")
+    window.set_tab_widget("inbox", inbox)
+    assert window.tab_widget("inbox") is inbox
+    assert window.tabs.tabText(1) == "Postvak" and window.tabs.currentIndex() == 0
+
+
+def test_ctrl_and_a_number_opens_a_tab(qtbot, window, keyboard):
+    keyboard.press(Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 2
+    keyboard.press(Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0
+
+
+def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staff):
+    first = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+    first.resize(1010, 690)
+    first.tabs.setCurrentIndex(2)
+    first.close()
+    saved = config.load()
+    assert saved["window"]["width"] == 1010 and saved["last_tab"] == "dashboard"
+    assert saved["database_url"] == sqlite_db
+
+    again = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+    assert (again.width(), again.height()) == (1010, 690)
+    assert again.tabs.currentIndex() == 2

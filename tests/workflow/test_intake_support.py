@@ -1,0 +1,113 @@
+"""What the intake wizard needs around intake.register: dates as typed, page checks, the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.workflow import intake, intake_support
+from klachtenbureau.workflow.intake_support import default_fields, page_problems, parse_date, to_report
+
+TODAY = dt.date(2026, 1, 2)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3-3-2025", dt.date(2025, 3, 3)), ("3/3/25", dt.date(2025, 3, 3)), ("28-12", dt.date(2025, 12, 28)),
+    ("1-1", dt.date(2026, 1, 1)), ("3 maart 2025", dt.date(2025, 3, 3)), ("3 mrt", dt.date(2025, 3, 3)),
+    ("2025-03-03", dt.date(2025, 3, 3)), ("gisteren", dt.date(2026, 1, 1)), ("Vandaag", TODAY), ("", None),
+])
+def test_dates_are_read_as_people_type_them(text, expected):
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("31-2-2025", "Die datum bestaat niet; controleer dag en maand."),
+    ("volgende week", "Typ een datum als 3-3-2026, 3 maart of gisteren."),
+    ("5-1-2026", "Deze datum ligt in de toekomst."),
+])
+def test_date_problems_are_dutch(text, message):
+    assert intake_support.date_problem(text, TODAY) == message
+
+
+@pytest.mark.parametrize(("text", "loss"), [
+    ("Mijn jas is zoekgeraakt bij de garderobe.", True), ("Mijn tas is gestolen.", True),
+    ("De rolstoel is beschadigd bij het instappen.", True), ("Ik ben mijn bril kwijtgeraakt.", True),
+    ("De taxi kwam te laat.", False), ("Het geluid was slecht.", False),
+])
+def test_loss_theft_and_damage_are_recognised(text, loss):
+    assert intake_support.mentions_loss(text) is loss
+
+
+def test_every_page_of_an_empty_form_says_what_is_missing():
+    fields = default_fields(today=TODAY)
+    assert page_problems("arrival", fields, TODAY) == {}
+    assert set(page_problems("who", fields, TODAY)) == {"search"}
+    assert set(page_problems("what", fields, TODAY)) == {"description", "category_id"}
+    assert set(page_problems("outcome", fields, TODAY)) == {"coordinator_id"}
+
+
+def test_new_relation_needs_a_way_to_answer():
+    fields = {**default_fields(today=TODAY), "who": "new", "name": "Els"}
+    assert page_problems("who", fields, TODAY) == {
+        "phone": "Vul een telefoonnummer, e-mailadres of adres in, zodat de klager antwoord kan krijgen."}
+    fields["email"] = "els@voorbeeld.nl"
+    assert page_problems("who", fields, TODAY) == {}
+
+
+def test_acknowledgement_by_letter_needs_an_address_and_none_is_for_anonymous_only():
+    fields = {**default_fields("post", TODAY), "who": "new", "name": "Els", "email": "els@voorbeeld.nl",
+              "coordinator_id": 1}
+    assert fields["ack"] == "letter"
+    assert "adres" in page_problems("outcome", fields, TODAY)["ack"]
+    fields["ack"] = "none"
+    assert "ontvangstbevestiging" in page_problems("outcome", fields, TODAY)["ack"]
+    fields.update(who="anonymous")
+    assert page_problems("outcome", fields, TODAY) == {}
+
+
+def test_resolved_complaint_needs_the_complainants_agreement_an_inquiry_does_not():
+    fields = {**default_fields(today=TODAY), "outcome": "resolved", "resolution": "Excuses aangeboden."}
+    assert set(page_problems("outcome", fields, TODAY)) == {"agrees"}
+    fields["kind"] = "inquiry"
+    assert page_problems("outcome", fields, TODAY) == {}
+
+
+def test_form_becomes_the_report_register_expects():
+    fields = {**default_fields("post", TODAY), "received_date": "30-12-2025", "who": "new", "name": "Els",
+              "street": "Dorpsstraat 1", "postcode": "1234ab", "city": "Ergens", "kind": "complaint",
+              "description": "Te laat.", "category_id": 3, "incident_date": "gisteren", "loss": True,
+              "coordinator_id": 7}
+    started = dt.datetime(2026, 1, 2, 10, 15)
+    assert intake_support.first_problem_page(fields, TODAY) is None
+    report = to_report(fields, started)
+    assert report.received_at == dt.datetime(2025, 12, 30, 10, 15)
+    assert report.incident_date == dt.date(2026, 1, 1)
+    assert report.relation["postcode"] == "1234ab" and report.relation_id is None
+    assert (report.assign_to, report.acknowledgement_method, report.police_report_advised) == (7, "", True)
+
+
+def test_answer_sentence_reads_aloud_in_dutch():
+    assert intake_support.answer_sentence(dt.date(2026, 3, 3)) == "U krijgt uiterlijk op 3 maart 2026 antwoord."
+
+
+def test_relations_are_found_with_their_earlier_complaints(db, staff):
+    first = intake.register(staff["sanne"], intake.NewReport(
+        description="Niet opgehaald.", category="Niet ophalen",
+        relation={"name": "Maria Bakker", "postcode": "3511 AB", "city": "Utrecht", "street": "Kerkstraat 3"}))
+    hidden = intake.register(staff["petra"], intake.NewReport(
+        description="Vertrouwelijk.", relation_id=first.relation_id, confidential=True))
+    [match] = intake_support.find_relations("3511", staff["sanne"])
+    assert match.name == "Maria Bakker" and match.has_address
+    assert [c.number for c in match.earlier] == [first.number]  # Sanne may not see the confidential one
+    assert hidden.number in [c.number for c in intake_support.find_relations("bakker", staff["henk"])[0].earlier]
+
+
+def test_handover_goes_to_the_coordinators(db, staff):
+    assert [name for _id, name in intake_support.handover_choices()] == ["Petra Jansen", "Ruud Bakker"]
+
+
+def test_parse_date_raises_validation_error_for_nonsense():
+    with pytest.raises(ValidationError):
+        parse_date("morgen", TODAY)
