@@ -20,10 +20,11 @@ from klachtenbureau.models.audit import AuditEntry, Setting
 from klachtenbureau.models.base import BaseModel
 from klachtenbureau.models.complaints import Category, Complaint, Document, NumberCounter, TimelineEntry
 from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlite_backup
+from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
@@ -37,8 +38,44 @@ class SchemaInfo(BaseModel):
     updated_at = peewee.DateTimeField()
 
 
+# The inbox's sort key: the next deadline, far in the future when none runs. workflow/inbox.py builds
+# the same expression (literals, not parameters: only then do SQLite and PostgreSQL match it to these
+# indexes); tests/workflow/test_inbox.py checks the plan. Every column the inbox filters on is in both
+# indexes, so the list comes from the index alone, already in order: no sort, no wide complaint rows.
+INBOX_SORT_KEY = (
+    "COALESCE(CASE WHEN ((status = 'closed') OR (answered_at IS NOT NULL)) THEN NULL "
+    "WHEN ((acknowledged_at IS NULL) AND (acknowledge_by < answer_by)) THEN acknowledge_by "
+    "ELSE answer_by END, '9999-12-31')")
+_INBOX_COLUMNS = ("confidential, received_by_id, assigned_to_id, acknowledged_at, acknowledge_by, answer_by, "
+                  "answered_at, category_id, channel")
+INBOX_INDEXES: list[str] = [
+    f"CREATE INDEX IF NOT EXISTS complaint_inbox ON complaint (status, {INBOX_SORT_KEY}, id, {_INBOX_COLUMNS})",
+    f"CREATE INDEX IF NOT EXISTS complaint_deadline ON complaint ({INBOX_SORT_KEY}, id, status, {_INBOX_COLUMNS})",
+    # "mine" and "unassigned": by handler, in deadline order
+    f"CREATE INDEX IF NOT EXISTS complaint_handler ON complaint (assigned_to_id, {INBOX_SORT_KEY}, id, status, "
+    f"{_INBOX_COLUMNS})",
+    # The dashboard and the reports count per period of receipt (workflow/statistics.py): every column
+    # they group or filter on, so a year of 100,000 complaints is read from the index alone.
+    "CREATE INDEX IF NOT EXISTS complaint_dashboard ON complaint (received_at, kind, confidential, "
+    "received_by_id, assigned_to_id, status, category_id, channel, severity, verdict, satisfaction, "
+    "acknowledged_at, acknowledge_by, answered_at, answer_by)",
+]
+
+
+def _search_and_inbox() -> None:
+    """Version 2: full-text search (models/fulltext.py) and the inbox indexes."""
+    create_fulltext()
+    for statement in INBOX_INDEXES:
+        db.execute_sql(statement)
+
+
+def _migrate_2() -> None:
+    _search_and_inbox()
+    rebuild_fulltext()
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
-MIGRATIONS: dict[int, Callable[[], None]] = {}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2}
 
 
 def current_version() -> int | None:
@@ -80,6 +117,7 @@ def create_schema() -> None:
             db.execute_sql(statement)
         db.execute_sql(
             "CREATE INDEX IF NOT EXISTS complaint_open_due ON complaint (status, answer_by)")
+        _search_and_inbox()
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())
 
 

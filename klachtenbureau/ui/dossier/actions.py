@@ -1,0 +1,188 @@
+"""The dialogs behind the dossier's buttons: one per step of the procedure, a contact moment, the complainant.
+
+Each dialog asks only what its workflow function needs, pre-filled with what
+the complaint already holds, and calls that function with the complaint *as
+the window loaded it* — so a colleague's save in between is caught as a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.i18n import _, format_date
+from klachtenbureau.models import User
+from klachtenbureau.models.complaints import (
+    ACK_METHODS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, REMEDIES, SATISFACTION,
+    SEVERITIES, VERDICTS,
+)
+from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input
+from klachtenbureau.workflow import deadlines, editing, procedure
+from klachtenbureau.workflow.dossier_data import Dossier
+
+
+def _choices(labels: dict) -> list[tuple[Any, str]]:
+    return [(code, _(label)) for code, label in labels.items()]
+
+
+def _acknowledge(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    default = {"post": "letter", "email": "email", "website": "email", "social_media": "email"}.get(c.channel, "phone")
+    inputs = [Input("method", _("&Hoe bevestigd:"), "radio", choices=_choices(ACK_METHODS), value=default,
+                    hint=_("Ontvangst bevestigen uiterlijk {date}.").format(date=format_date(c.acknowledge_by)))]
+    return inputs, lambda v: procedure.acknowledge(user, c, v["method"])
+
+
+def _assign(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    people = {u.id: u for u in d.handlers if u.id != c.assigned_to_id}
+    inputs = [Input("assigned_to", _("&Behandelaar:"), "combo",
+                    choices=[(uid, u.full_name) for uid, u in people.items()],
+                    hint=_("Nu: {name}.").format(name=c.assigned_to.full_name) if c.assigned_to_id else "")]
+
+    def submit(v: dict) -> Any:
+        if v["assigned_to"] not in people:
+            raise ValidationError({"assigned_to": _("Kies aan wie de klacht gaat.")})
+        return procedure.assign(user, c, people[v["assigned_to"]])
+
+    return inputs, submit
+
+
+def _investigate(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [
+        Input("facts", _("&Feiten:"), "text", value=c.findings_facts, hint=_("Wat is er vastgesteld?")),
+        Input("circumstances", _("&Omstandigheden:"), "text", value=c.findings_circumstances, lines=3),
+        Input("causes", _("Mogelijke oo&rzaken:"), "text", value=c.findings_causes, lines=3),
+        Input("damage", _("&Nadeel of schade:"), "text", value=c.findings_damage, lines=3),
+        Input("severity", _("&Ernst:"), "combo", choices=_choices(SEVERITIES), value=c.severity),
+    ]
+    return inputs, lambda v: procedure.investigate(user, c, v["facts"], v["circumstances"], v["causes"],
+                                                   v["damage"], v["severity"])
+
+
+def _verdict(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [Input("verdict", _("&Oordeel:"), "radio", choices=_choices(VERDICTS), value=c.verdict)]
+    return inputs, lambda v: procedure.record_verdict(user, c, v["verdict"])
+
+
+def _remedy(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    amount = f"{c.compensation_amount:.2f}".replace(".", ",") if c.compensation_amount is not None else ""
+    inputs = [
+        Input("remedies", _("&Herstel:"), "checks", choices=_choices(REMEDIES), value=c.remedy_codes),
+        Input("compensation_amount", _("&Bedrag schadeloosstelling (€):"), "line", value=amount,
+              hint=_("Alleen bij schadeloosstelling, bijvoorbeeld 25,00.")),
+        Input("remedy_note", _("&Toelichting:"), "text", value=c.remedy_note, lines=3),
+    ]
+    return inputs, lambda v: procedure.record_remedy(user, c, v["remedies"], v["compensation_amount"],
+                                                     v["remedy_note"])
+
+
+def _answer(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [Input("answer", _("&Antwoord aan de klager:"), "text", value=c.answer, lines=8,
+                    hint=_("Ook bij een ongegronde klacht: leg uit waarom, met de feiten."))]
+    return inputs, lambda v: procedure.answer(user, c, v["answer"])
+
+
+def _extend(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    profile = deadlines.get_profile(c.deadline_profile)
+    informed = (_("De klager is &schriftelijk over het uitstel bericht") if profile.extension_needs_written_notice
+                else _("De klager is over het &uitstel bericht"))
+    inputs = [
+        Input("new_answer_by", _("&Nieuwe termijn:"), "date", value=c.answer_by + dt.timedelta(weeks=2),
+              hint=_("Nu: {date}.").format(date=format_date(c.answer_by))),
+        Input("reason", _("&Reden:"), "text", lines=3),
+        Input("complainant_informed", informed, "flag"),
+    ]
+    return inputs, lambda v: procedure.extend(user, c, v["new_answer_by"], v["reason"], v["complainant_informed"])
+
+
+def _escalate(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [Input("escalation_level", _("&Naar:"), "combo", choices=_choices(ESCALATION_LEVELS),
+                    value="director"),
+              Input("reason", _("&Waarom:"), "text", lines=3)]
+    return inputs, lambda v: procedure.escalate(user, c, v["escalation_level"], v["reason"])
+
+
+def _aftercare(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [Input("satisfaction", _("Is de klager &tevreden?"), "radio", choices=_choices(SATISFACTION),
+                    value=c.satisfaction),
+              Input("note", _("&Notitie:"), "text", lines=3)]
+    return inputs, lambda v: procedure.aftercare(user, c, v["satisfaction"], v["note"])
+
+
+def _close(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [Input("note", _("&Afsluitende notitie:"), "text", lines=3)]
+    return inputs, lambda v: procedure.close(user, c, v["note"])
+
+
+def _reopen(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+    c = d.complaint
+    inputs = [Input("reason", _("&Waarom heropenen:"), "text", lines=3)]
+    return inputs, lambda v: procedure.reopen(user, c, v["reason"])
+
+
+STEPS: dict[str, Callable[[User, Dossier], tuple[list[Input], Callable[[dict], Any]]]] = {
+    "acknowledge": _acknowledge, "assign": _assign, "investigate": _investigate, "verdict": _verdict,
+    "remedy": _remedy, "answer": _answer, "extend": _extend, "escalate": _escalate, "aftercare": _aftercare,
+    "close": _close, "reopen": _reopen,
+}
+
+
+def step_dialog(parent: QWidget, user: User, dossier: Dossier, action: str) -> FormDialog:
+    """The dialog for one step of the procedure (``procedure.ACTIONS``)."""
+    inputs, submit = STEPS[action](user, dossier)
+    label = _(procedure.ACTIONS[action][1])
+    title = f"{label} – {dossier.complaint.number}"
+    return FormDialog(parent, title, inputs, _("Vastleggen"), submit)
+
+
+def contact_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog:
+    """A contact moment, a hearing or a note on the timeline."""
+    c = dossier.complaint
+    kinds = [(code, _(ENTRY_KINDS[code])) for code in ("contact", "hearing", "note")]
+    methods = [("", _("Niet van toepassing"))] + _choices(CONTACT_METHODS)
+    directions = [("", _("Niet van toepassing"))] + _choices(DIRECTIONS)
+    inputs = [
+        Input("kind", _("&Soort:"), "radio", choices=kinds, value="contact"),
+        Input("method", _("&Hoe:"), "combo", choices=methods, value="phone"),
+        Input("direction", _("&Richting:"), "combo", choices=directions, value="out"),
+        Input("at", _("&Wanneer:"), "datetime"),
+        Input("summary", _("S&amenvatting:"), "text", lines=6,
+              hint=_("Bij een hoorzitting: wie waren er, wat is gezegd en wat is afgesproken.")),
+    ]
+
+    def submit(v: dict) -> Any:
+        return procedure.add_contact(user, c, v["summary"], v["method"], v["direction"], v["kind"], v["at"])
+
+    return FormDialog(parent, _("Contactmoment toevoegen – {number}").format(number=c.number), inputs,
+                      _("Toevoegen"), submit)
+
+
+def relation_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog:
+    """Correct the complainant's name, address and contact details."""
+    c, r = dossier.complaint, dossier.complaint.relation
+    inputs = [
+        Input("name", _("&Naam:"), "line", value=r.name),
+        Input("street", _("&Straat en huisnummer:"), "line", value=r.street),
+        Input("postcode", _("&Postcode:"), "line", value=r.postcode),
+        Input("city", _("Plaa&ts:"), "line", value=r.city),
+        Input("phone", _("&Telefoon:"), "line", value=r.phone),
+        Input("email", _("&E-mail:"), "line", value=r.email),
+        Input("relation_type", _("S&oort relatie:"), "combo", choices=_choices(RELATION_TYPES),
+              value=r.relation_type),
+    ]
+    return FormDialog(parent, _("Gegevens klager wijzigen – {number}").format(number=c.number), inputs,
+                      _("Opslaan"), lambda v: editing.update_relation(user, c, r, v))

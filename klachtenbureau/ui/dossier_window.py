@@ -1,0 +1,387 @@
+"""The complaint dossier (klachtdossier): one window with everything about one complaint.
+
+The header tells where the complaint stands; the buttons on the right are the
+steps of the procedure, enabled only where the state machine and the user's
+role allow them; the tabs hold the registration (editable as the role allows),
+the complainant with earlier and similar complaints, the timeline, the
+investigation and answer, attachments (drop files onto the window), linked
+improvement measures and the audit history.
+
+The window re-reads the complaint when anyone changes it. A save that a
+colleague beat is refused by the workflow; the window then shows who did it
+and keeps the user's input (ui/dossier/conflict.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import peewee
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from klachtenbureau.errors import KlachtenbureauError, NotFoundError, PermissionDeniedError
+from klachtenbureau.i18n import _, format_datetime, ngettext
+from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
+from klachtenbureau.ui.dossier import panels
+from klachtenbureau.ui.dossier.actions import contact_dialog, relation_dialog, step_dialog
+from klachtenbureau.ui.dossier.attachments import AttachmentsPanel, dropped_files
+from klachtenbureau.ui.dossier.conflict import KEEP, ConflictDialog
+from klachtenbureau.ui.dossier.form_dialog import CONFLICT, FormDialog
+from klachtenbureau.ui.dossier.registration import RegistrationForm
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import MessageBar, run_for
+from klachtenbureau.workflow import dossier_data, editing, inbox, privacy, procedure
+from klachtenbureau.workflow.dossier_data import Dossier
+
+POLL_MS = 3000
+_open_windows: dict[tuple[str, int, int], DossierWindow] = {}
+
+
+def open_dossier(parent: QWidget | None, session: Session, complaint_id: int) -> DossierWindow:
+    """Show the dossier of ``complaint_id``; a dossier already open is brought to the front instead."""
+    key = (session.database_url, session.user.id, complaint_id)
+    window = _open_windows.get(key)
+    if window is not None and shiboken6.isValid(window) and window.isVisible():
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        return window
+    window = DossierWindow(session, complaint_id, parent)
+    _open_windows[key] = window
+    window.destroyed.connect(lambda _obj=None: _open_windows.pop(key, None))
+    window.show()
+    return window
+
+
+class DossierWindow(QWidget):
+    saved = Signal()  # something was written: the inbox refreshes at once
+
+    TABS = ("registration", "complainant", "timeline", "handling", "attachments", "measures", "history")
+
+    def __init__(self, session: Session, complaint_id: int, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.session = session
+        self.user = session.user
+        self.complaint_id = complaint_id
+        self.dossier: Dossier | None = None
+        self._stamp: tuple[int, int] | None = None
+        self.setAcceptDrops(True)
+        self.resize(1150, 780)
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        self.deadline = QLabel()
+        self.deadline.setWordWrap(True)
+        self.message = MessageBar()
+
+        self.form = RegistrationForm(self.user, inbox.categories())
+        self.form.saved.connect(lambda _c: self._after_save(_("De registratie is opgeslagen.")))
+        self.form.conflict.connect(self._registration_conflict)
+        self.browsers: dict[str, QTextBrowser] = {}
+        self.attachments = AttachmentsPanel(self.user)
+        self.attachments.add_files.connect(self.attach)
+        self.attachments.problem.connect(lambda text: self.message.show_message(text, "error"))
+        self.tabs = QTabWidget()
+        # No mnemonics on the tabs (Ctrl+Tab moves between them): the form's fields need the letters.
+        self.tabs.addTab(self.form, _("Registratie"))
+        self.tabs.addTab(self._complainant_tab(), _("Klager"))
+        self.tabs.addTab(self._browser("timeline"), _("Tijdlijn"))
+        self.tabs.addTab(self._browser("handling"), _("Onderzoek en afhandeling"))
+        self.tabs.addTab(self.attachments, _("Bijlagen"))
+        self.tabs.addTab(self._browser("measures"), _("Maatregelen"))
+        self.tabs.addTab(self._browser("history"), _("Historie"))
+
+        self.step_buttons: dict[str, QPushButton] = {}
+        side = QVBoxLayout()
+        heading = QLabel(_("Stappen"))
+        heading.setStyleSheet("font-weight: bold;")
+        side.addWidget(heading)
+        for action, (_sources, label) in procedure.ACTIONS.items():
+            button = QPushButton(_(label))
+            button.clicked.connect(lambda _checked=False, a=action: self.run_step(a))
+            self.step_buttons[action] = button
+            side.addWidget(button)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        side.addWidget(line)
+        self.contact_button = QPushButton(_("Contact&moment toevoegen…"))
+        self.contact_button.clicked.connect(self.add_contact)
+        side.addWidget(self.contact_button)
+        side.addStretch(1)
+
+        body = QHBoxLayout()
+        body.addWidget(self.tabs, 1)
+        body.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.deadline)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.form.save)
+        QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._check_for_changes)
+        if self._record_view():
+            self.reload()
+        self._poll.start()
+
+    # ---- building ---------------------------------------------------------------------------
+    def _browser(self, name: str) -> QTextBrowser:
+        browser = QTextBrowser()
+        browser.setOpenLinks(False)
+        browser.anchorClicked.connect(self._link)
+        self.browsers[name] = browser
+        return browser
+
+    def _complainant_tab(self) -> QWidget:
+        tab = QWidget()
+        self.relation_button = QPushButton(_("Gegevens klager &wijzigen…"))
+        self.relation_button.clicked.connect(self.edit_relation)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.relation_button)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self._browser("complainant"), 1)
+        layout.addLayout(row)
+        return tab
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "complaint":
+            open_dossier(self.parentWidget(), self.session, int(url.path()))
+
+    # ---- loading ----------------------------------------------------------------------------
+    def _record_view(self) -> bool:
+        """Opening a confidential dossier is logged (privacy.record_view); if it cannot be, it stays shut."""
+        try:
+            privacy.record_view_of(self.user, self.complaint_id)
+        except KlachtenbureauError as exc:
+            self._lock(exc.message)
+            return False
+        return True
+
+    def reload(self) -> None:
+        try:
+            dossier = dossier_data.load(self.user, self.complaint_id)
+            self._stamp = dossier_data.stamp(self.complaint_id)
+        except (NotFoundError, PermissionDeniedError) as exc:
+            self._lock(exc.message)
+            return
+        except (KlachtenbureauError, peewee.DatabaseError) as exc:
+            self.message.show_message(getattr(exc, "message", None) or str(exc), "error",
+                                      [(_("Opnieuw proberen"), self.reload)])
+            return
+        self.dossier = dossier
+        self._show(dossier)
+
+    def _lock(self, text: str) -> None:
+        """The complaint is gone or no longer for this user: show why, offer nothing."""
+        self.dossier = None
+        self.message.show_message(text, "error")
+        self.tabs.setEnabled(False)
+        for button in [*self.step_buttons.values(), self.contact_button]:
+            button.setEnabled(False)
+
+    def _show(self, d: Dossier) -> None:
+        c = d.complaint
+        self.setWindowTitle(_("Klachtdossier {number}").format(number=c.number))
+        title = f"{c.number}  ·  {_(KINDS[c.kind])}  ·  {_(STATUSES[c.status])}"
+        if c.confidential:
+            title += "  ·  <span style='color:#a4161a'>" + _("Vertrouwelijk") + "</span>"
+        self.title.setText(title)
+        handler = c.assigned_to.full_name if c.assigned_to_id else _("nog niemand")
+        self.subtitle.setText(_("Ontvangen {moment} ({channel}), geregistreerd door {intake} · Behandelaar: {handler}")
+                              .format(moment=format_datetime(c.received_at), channel=_(CHANNELS[c.channel]).lower(),
+                                      intake=c.received_by.full_name, handler=handler))
+        self.deadline.setText(panels.deadline_html(d))
+        self.form.load(d)
+        self.browsers["complainant"].setHtml(panels.complainant_html(d))
+        self.browsers["timeline"].setHtml(panels.timeline_html(d))
+        self.browsers["handling"].setHtml(panels.handling_html(d))
+        self.browsers["measures"].setHtml(panels.measures_html(d))
+        self.browsers["history"].setHtml(panels.history_html(d))
+        self.attachments.load(d)
+        self.relation_button.setVisible(c.relation_id is not None)
+        self.relation_button.setEnabled(d.can_edit)
+        self.tabs.setEnabled(True)
+        for action, button in self.step_buttons.items():
+            allowed = action in d.actions
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else self._why_not(d, action))
+        self.contact_button.setEnabled(d.can_add_contact)
+
+    def _why_not(self, d: Dossier, action: str) -> str:
+        if not d.actions and d.complaint.status in procedure.ACTIONS[action][0]:
+            return _("Alleen de coördinator of de behandelaar zet deze stap.")
+        return _("Kan niet bij de status “{status}”.").format(status=_(STATUSES[d.complaint.status]))
+
+    # ---- keeping up with others ---------------------------------------------------------------
+    def _check_for_changes(self) -> None:
+        if self.dossier is None or self._dialog_open():
+            return
+        try:
+            stamp = dossier_data.stamp(self.complaint_id)
+        except (KlachtenbureauError, peewee.DatabaseError):
+            return  # the next tick tries again; the inbox tells the user the database is gone
+        if stamp == self._stamp:
+            return
+        if self.form.has_unsaved_changes():
+            self._stamp = stamp
+            self.message.show_message(_("Iemand anders heeft deze klacht intussen gewijzigd. Uw wijzigingen zijn nog "
+                                        "niet opgeslagen."), "warning",
+                                      [(_("Opnieuw laden"), self._reload_keeping_input)])
+        else:
+            self.reload()
+
+    def _reload_keeping_input(self) -> None:
+        changed = self.form.changed_fields()
+        text = self.form.describe(changed)
+        self.reload()
+        if changed:
+            self.form.keep(changed, text)
+
+    # ---- writing -----------------------------------------------------------------------------
+    def _after_save(self, text: str) -> None:
+        self.reload()
+        self.message.show_message(text, "success")
+        self.saved.emit()
+
+    def run_step(self, action: str, values: dict[str, Any] | None = None) -> None:
+        """Open the dialog of one procedure step (pre-filled with ``values`` after a conflict)."""
+        if self.dossier is None:
+            return
+        dialog = step_dialog(self, self.user, self.dossier, action)
+        label = _(procedure.ACTIONS[action][1])
+        self._run_dialog(dialog, values, _("{step}: vastgelegd.").format(step=label),
+                         lambda kept: self._step_again(action, kept))
+
+    def _step_again(self, action: str, values: dict[str, Any]) -> bool:
+        if self.dossier is None or action not in self.dossier.actions:
+            return False  # the colleague's change made this step impossible now
+        self.run_step(action, values)
+        return True
+
+    def add_contact(self, values: dict[str, Any] | None = None) -> None:
+        if self.dossier is None:
+            return
+        self._run_dialog(contact_dialog(self, self.user, self.dossier), values,
+                         _("Het contactmoment staat op de tijdlijn."), lambda kept: self.add_contact(kept) or True)
+
+    def edit_relation(self, values: dict[str, Any] | None = None) -> None:
+        if self.dossier is None or self.dossier.complaint.relation_id is None:
+            return
+        self._run_dialog(relation_dialog(self, self.user, self.dossier), values,
+                         _("De gegevens van de klager zijn opgeslagen."), lambda kept: self.edit_relation(kept) or True)
+
+    def _run_dialog(self, dialog: FormDialog, values: dict[str, Any] | None, done: str,
+                    again: Callable[[dict[str, Any]], bool]) -> None:
+        if values:
+            dialog.set_values(values)
+        result = dialog.exec()
+        if result == QDialog.DialogCode.Accepted:
+            self._after_save(done)
+        elif result == CONFLICT:
+            kept = dialog.changed_values()
+            text = dialog.describe(kept)
+            if self._conflict(text) == KEEP and not again(kept):
+                self.message.show_message(_("Deze stap kan nu niet meer. Uw eerdere invoer:") + "\n\n" + text,
+                                          "warning")
+
+    def _conflict(self, text: str) -> int:
+        number = self.dossier.complaint.number if self.dossier else ""
+        try:
+            changed_by = dossier_data.last_change(self.complaint_id)
+        except (KlachtenbureauError, peewee.DatabaseError):
+            changed_by = None
+        dialog = ConflictDialog(self, number, changed_by, text)
+        choice = dialog.exec()
+        self.reload()
+        self.saved.emit()  # the colleague's change: the inbox may not have seen it yet
+        return choice
+
+    def _registration_conflict(self, values: dict[str, Any], text: str) -> None:
+        if self._conflict(text) == KEEP:
+            self.form.keep(values, text)
+
+    def attach(self, paths: list[Path]) -> None:
+        """Store files with the complaint, off the UI thread; reports per file what happened."""
+        if self.dossier is None:
+            return
+        complaint, user = self.dossier.complaint, self.user
+        self.message.show_message(ngettext("Bezig met {n} bijlage…", "Bezig met {n} bijlagen…", len(paths))
+                                  .format(n=len(paths)), "info")
+
+        def work() -> list[tuple[str, str | None]]:
+            outcome = []
+            for path in paths:
+                try:
+                    editing.attach_document(user, complaint, path.name, None, path.read_bytes())
+                    outcome.append((path.name, None))
+                except KlachtenbureauError as exc:
+                    outcome.append((path.name, exc.message))
+                except OSError as exc:
+                    outcome.append((path.name, _("{name} kon niet worden gelezen: {reason}").format(
+                        name=path.name, reason=exc.strerror or exc)))
+            return outcome
+
+        run_for(self, work, self._attached, lambda exc: self.message.show_message(
+            getattr(exc, "message", None) or str(exc), "error"))
+
+    def _attached(self, outcome: list[tuple[str, str | None]]) -> None:
+        stored = [name for name, problem in outcome if problem is None]
+        problems = [problem for _name, problem in outcome if problem]
+        self.reload()
+        if stored:
+            self.saved.emit()
+        text = ngettext("{n} bijlage bewaard: {names}.", "{n} bijlagen bewaard: {names}.", len(stored)).format(
+            n=len(stored), names=", ".join(stored)) if stored else ""
+        self.message.show_message(" ".join([text, *problems]).strip(), "error" if problems else "success")
+
+    # ---- Qt events ---------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt name)
+        if self.dossier is not None and self.dossier.can_attach and dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt name)
+        paths = dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.tabs.setCurrentWidget(self.attachments)
+            self.attach(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if self.form.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self, _("Wijzigingen opslaan?"),
+                _("U heeft de registratie van {number} gewijzigd maar nog niet opgeslagen.").format(
+                    number=self.dossier.complaint.number),
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.form.save()
+                if self.form.has_unsaved_changes():
+                    event.ignore()
+                    return
+        self._poll.stop()
+        super().closeEvent(event)
+
+    def _dialog_open(self) -> bool:
+        """A dialog of this window is open: reloading now would pull the complaint from under it."""
+        return any(isinstance(child, QDialog) and child.isVisible() for child in self.children())

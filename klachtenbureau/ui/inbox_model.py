@@ -1,0 +1,253 @@
+"""The inbox table model: keeps only complaint ids, builds rows a page at a time.
+
+Filtering and sorting happen in SQL (workflow.inbox); this model holds the
+ordered ids of every matching complaint and fetches the full rows for a page
+only when a view asks for one of them. ``refresh()`` re-reads the ids after a
+change: when the order is unchanged only the cached rows are dropped (views keep
+selection and scroll by themselves); otherwise the model is reset and the view
+restores selection and position by id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import peewee
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from klachtenbureau.errors import KlachtenbureauError
+from klachtenbureau.i18n import N_, _, format_date, ngettext
+from klachtenbureau.models import User
+from klachtenbureau.models.complaints import CHANNELS, INQUIRY, SEVERITIES, STATUSES
+from klachtenbureau.workflow import inbox
+from klachtenbureau.workflow.inbox import InboxQuery, InboxRow
+
+COLUMNS: list[tuple[str, str]] = [
+    ("number", N_("Nummer")),
+    ("received", N_("Ontvangen")),
+    ("complainant", N_("Klager")),
+    ("category", N_("Categorie")),
+    ("channel", N_("Kanaal")),
+    ("status", N_("Status")),
+    ("handler", N_("Behandelaar")),
+    ("deadline", N_("Termijn")),
+    ("severity", N_("Ernst")),
+]
+OVERDUE_BACKGROUND = QColor("#f9d6d5")
+DUE_SOON_BACKGROUND = QColor("#fff0c2")
+OVERDUE_TEXT = QColor("#8a1c1c")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_GONE = object()  # a row that vanished (or became invisible) since the ids were read
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def short_date(day: dt.date) -> str:
+    """``13 okt`` this year, ``13 okt 2025`` otherwise: the year only where it tells something."""
+    return format_date(day, "d MMM" if day.year == dt.date.today().year else "d MMM yyyy")
+
+
+def deadline_text(row: InboxRow) -> str:
+    """``24 nov. 2026 · nog 2 werkdagen`` / ``· 3 werkdagen te laat`` / ``· vandaag``."""
+    if row.deadline is None:
+        return ""
+    date = short_date(row.deadline)
+    days = row.days_left or 0
+    if row.overdue:
+        late = -days
+        rest = ngettext("{n} werkdag te laat", "{n} werkdagen te laat", late).format(n=late) if late > 0 \
+            else _("te laat")
+    elif days <= 0:
+        rest = _("vandaag")
+    else:
+        rest = ngettext("nog {n} werkdag", "nog {n} werkdagen", days).format(n=days)
+    return f"{date} · {rest}"
+
+
+class InboxModel(QAbstractTableModel):
+    """Rows of the inbox for one user; ``problem`` carries a Dutch message when the database fails."""
+
+    PAGE = 100
+    MAX_CACHED = 3000
+    problem = Signal(str)
+
+    def __init__(self, user: User, query: InboxQuery | None = None, parent=None):
+        super().__init__(parent)
+        self.user = user
+        self.query = query or InboxQuery()
+        self._ids: list[int] = []
+        self._rows: dict[int, Any] = {}
+        self._positions: dict[int, int] | None = None
+        self._today = dt.date.today()
+        self.last_problem = ""  # kept for a view that connects to ``problem`` after the first load
+        self._load_ids()
+
+    # ---- reading ----------------------------------------------------------------------------
+    def _load_ids(self) -> bool:
+        self._today = dt.date.today()
+        try:
+            self._ids = inbox.complaint_ids(self.user, self.query, self._today)
+        except (KlachtenbureauError, peewee.DatabaseError) as exc:
+            self.last_problem = getattr(exc, "message", None) or _("De database gaf een fout: {reason}").format(
+                reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            self.problem.emit(self.last_problem)
+            return False
+        self._rows = {}
+        self._positions = None
+        return True
+
+    def _row(self, position: int) -> Any:
+        complaint_id = self._ids[position]
+        found = self._rows.get(complaint_id)
+        if found is None:
+            self._fetch_page(position)
+            found = self._rows.get(complaint_id, _GONE)
+        return found
+
+    def _fetch_page(self, position: int) -> None:
+        start = position - position % self.PAGE
+        page = self._ids[start:start + self.PAGE]
+        if len(self._rows) > self.MAX_CACHED:
+            self._rows = {}
+        try:
+            fetched = inbox.rows(self.user, page, self._today)
+        except (KlachtenbureauError, peewee.DatabaseError) as exc:
+            self.problem.emit(getattr(exc, "message", None) or str(exc))
+            fetched = {}
+        for complaint_id in page:
+            self._rows[complaint_id] = fetched.get(complaint_id, _GONE)
+
+    def id_at(self, position: int) -> int:
+        return self._ids[position]
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def position_of(self, complaint_id: int) -> int | None:
+        if self._positions is None:
+            self._positions = {cid: i for i, cid in enumerate(self._ids)}
+        return self._positions.get(complaint_id)
+
+    # ---- changing what is shown ---------------------------------------------------------------
+    def set_query(self, query: InboxQuery) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._load_ids()
+        self.endResetModel()
+
+    def refresh(self) -> bool:
+        """Re-read after a change; True when rows moved (the model was reset), False when only contents changed."""
+        before = self._ids
+        today = dt.date.today()
+        try:
+            ids = inbox.complaint_ids(self.user, self.query, today)
+        except (KlachtenbureauError, peewee.DatabaseError) as exc:
+            self.problem.emit(getattr(exc, "message", None) or str(exc))
+            return False
+        if ids == before and today == self._today:
+            self._rows = {}
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return False
+        self.beginResetModel()
+        self._ids, self._rows, self._positions, self._today = ids, {}, None, today
+        self.endResetModel()
+        return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        key = COLUMNS[column][0]
+        if (key, descending) != (self.query.sort, self.query.descending):
+            self.set_query(dataclasses.replace(self.query, sort=key, descending=descending))
+
+    def sort_column(self) -> int:
+        return [key for key, _label in COLUMNS].index(self.query.sort)
+
+    # ---- QAbstractTableModel ------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt name)
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _(COLUMNS[section][1])
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids) or not 0 <= index.column() < len(COLUMNS):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        row = self._row(index.row())
+        key = COLUMNS[index.column()][0]
+        if row is _GONE:
+            return _("(niet meer beschikbaar)") if role == Qt.ItemDataRole.DisplayRole and key == "number" else None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.overdue:
+                return QBrush(OVERDUE_BACKGROUND)
+            if row.due_soon:
+                return QBrush(DUE_SOON_BACKGROUND)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(OVERDUE_TEXT) if row.overdue and key == "deadline" else None
+        if role == Qt.ItemDataRole.FontRole:
+            if (key == "complainant" and not row.complainant) or (key == "number" and row.kind == INQUIRY):
+                font = QFont()
+                font.setItalic(True)
+                return font
+        return None
+
+    def _text(self, row: InboxRow, key: str) -> str:
+        if key == "number":
+            return row.number
+        if key == "received":
+            return short_date(row.received_at.date())
+        if key == "complainant":
+            return row.complainant or _("anoniem")
+        if key == "category":
+            return row.category
+        if key == "channel":
+            return _(CHANNELS.get(row.channel, row.channel))
+        if key == "status":
+            return _(STATUSES.get(row.status, row.status))
+        if key == "handler":
+            return row.handler or "—"
+        if key == "deadline":
+            return deadline_text(row)
+        return _(SEVERITIES.get(row.severity, str(row.severity)))
+
+    def _tooltip(self, row: InboxRow, key: str) -> str | None:
+        if key == "deadline" and row.deadline is not None:
+            what = _("Ontvangst bevestigen uiterlijk {date}") if row.acknowledging else _("Antwoord uiterlijk {date}")
+            return what.format(date=format_date(row.deadline))
+        if key in ("complainant", "category", "handler"):
+            return self._text(row, key)
+        if key == "received":
+            return format_date(row.received_at.date())
+        if key == "number":
+            notes = [_("Navraag") if row.kind == INQUIRY else _("Klacht")]
+            if row.confidential:
+                notes.append(_("vertrouwelijk"))
+            return ", ".join(notes)
+        return None

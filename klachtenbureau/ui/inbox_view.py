@@ -1,0 +1,288 @@
+"""Tab Postvak: the coordinator's inbox — filters with counts, search, the table of complaints.
+
+Double-click or Enter opens the dossier. Every few seconds the view asks the
+database whether anyone changed anything (workflow.changes); if so it re-reads,
+keeping the selected complaints selected and the same complaint at the top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import peewee
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QTableView, QVBoxLayout, QWidget,
+)
+
+from klachtenbureau.errors import KlachtenbureauError
+from klachtenbureau.i18n import _, ngettext
+from klachtenbureau.models.complaints import CHANNELS
+from klachtenbureau.ui.inbox_model import COLUMNS, DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, InboxModel
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import MessageBar
+from klachtenbureau.workflow import inbox
+from klachtenbureau.workflow.changes import ChangeWatcher
+from klachtenbureau.workflow.inbox import InboxQuery
+
+POLL_MS = 2000
+SEARCH_DELAY_MS = 300
+COLUMN_WIDTHS = {"number": 92, "received": 88, "complainant": 150, "channel": 112, "status": 138,
+                 "handler": 115, "deadline": 195, "severity": 88}
+
+
+class InboxTable(QTableView):
+    """The table; Enter or a double-click asks to open the complaint under the cursor."""
+
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doubleClicked.connect(self._open)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(self.model().id_at(index.row()))
+
+
+class InboxView(QWidget):
+    """The inbox of ``session.user``."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.message = MessageBar()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Zoeken op nummer, naam, omschrijving of notitie…"))
+        self.search.setAccessibleName(_("Zoeken"))
+        self.search.setClearButtonEnabled(True)
+        self.category = QComboBox()
+        self.category.setAccessibleName(_("Categorie"))
+        self.category.setMinimumContentsLength(28)
+        self.channel = QComboBox()
+        self.channel.setAccessibleName(_("Kanaal"))
+        self.channel.setMinimumContentsLength(18)
+        self.filters = QListWidget()
+        self.filters.setAccessibleName(_("Filters"))
+        for code, label in inbox.FILTERS.items():
+            item = QListWidgetItem(_(label))
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.filters.addItem(item)
+        self.filters.setFixedWidth(175)
+        self.filters.setFixedHeight(self.filters.sizeHintForRow(0) * self.filters.count() + 8)
+        self.legend = QLabel(
+            f"<span style='background:{OVERDUE_BACKGROUND.name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
+            + _("termijn verstreken") + "<br>"
+            f"<span style='background:{DUE_SOON_BACKGROUND.name()}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
+            + _("binnen {n} werkdagen").format(n=inbox.DUE_SOON_WORKING_DAYS))
+        self.legend.setStyleSheet("color: #444;")
+        self.status = QLabel()
+        self.status.setAccessibleName(_("Aantal klachten"))
+
+        self.model = InboxModel(session.user, InboxQuery(), self)
+        self.model.problem.connect(lambda text: self.message.show_message(text, "error"))
+        if self.model.last_problem:
+            self.message.show_message(self.model.last_problem, "error")
+        self.table = InboxTable()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Klachten"))
+        self._set_up_table()
+
+        self._fill_choices()
+        self.filters.setCurrentRow(list(inbox.FILTERS).index(self.model.query.filter))
+        self._layout()
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_query)
+        self.search.textEdited.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_query)
+        self.filters.currentRowChanged.connect(lambda _row: self._apply_query())
+        self.category.currentIndexChanged.connect(lambda _i: self._apply_query())
+        self.channel.currentIndexChanged.connect(lambda _i: self._apply_query())
+        self.table.open_requested.connect(self.open_complaint)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
+
+        self._dossiers: set[QWidget] = set()
+        self.watcher: ChangeWatcher | None = None
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._check_for_changes)
+        self._start_watching()
+        self._update_counts()
+
+    # ---- building ---------------------------------------------------------------------------
+    def _set_up_table(self) -> None:
+        table = self.table
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)  # after the indicator: enabling sorts by it at once
+        for column, (key, _label) in enumerate(COLUMNS):
+            if key in COLUMN_WIDTHS:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                table.setColumnWidth(column, COLUMN_WIDTHS[key])
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for text, combo in ((_("&Categorie:"), self.category), (_("&Kanaal:"), self.channel)):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            bar.addWidget(label)
+            bar.addWidget(combo)
+        side = QVBoxLayout()
+        side.addWidget(self.filters)
+        side.addWidget(self.legend)
+        side.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(side)
+        body.addWidget(self.table, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(bar)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status)
+        self.setTabOrder(self.search, self.filters)
+        self.setTabOrder(self.filters, self.table)
+
+    def _fill_choices(self) -> None:
+        self.category.addItem(_("Alle categorieën"), None)
+        for category_id, name in inbox.categories():
+            self.category.addItem(name, category_id)
+        self.channel.addItem(_("Alle kanalen"), None)
+        for code, label in CHANNELS.items():
+            self.channel.addItem(_(label), code)
+        self._category_names = {self.category.itemData(i): self.category.itemText(i)
+                                for i in range(self.category.count())}
+        self._channel_names = {self.channel.itemData(i): self.channel.itemText(i) for i in range(self.channel.count())}
+
+    # ---- the query ----------------------------------------------------------------------------
+    def current_query(self) -> InboxQuery:
+        item = self.filters.currentItem()
+        return dataclasses.replace(
+            self.model.query,
+            filter=item.data(Qt.ItemDataRole.UserRole) if item else inbox.DEFAULT_FILTER,
+            category_id=self.category.currentData(), channel=self.channel.currentData(),
+            search=self.search.text().strip())
+
+    def _apply_query(self) -> None:
+        self._search_timer.stop()
+        query = self.current_query()
+        if query == self.model.query:
+            return
+        state = self._remember()
+        self.model.set_query(query)
+        self._restore(state)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        query = self.model.query
+        try:
+            counts = inbox.counts(self.session.user, query)
+            per_category = inbox.category_counts(self.session.user, query)
+            per_channel = inbox.channel_counts(self.session.user, query)
+        except (KlachtenbureauError, peewee.DatabaseError) as exc:
+            self.message.show_message(getattr(exc, "message", str(exc)), "error")
+            return
+        for row, code in enumerate(inbox.FILTERS):
+            self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({counts[code]})")
+        for combo, names, numbers in ((self.category, self._category_names, per_category),
+                                      (self.channel, self._channel_names, per_channel)):
+            for i in range(1, combo.count()):
+                key = combo.itemData(i)
+                combo.setItemText(i, f"{names[key]} ({numbers.get(key, 0)})")
+        shown = self.model.rowCount()
+        self.status.setText(ngettext("{n} klacht", "{n} klachten", shown).format(n=shown) + " · "
+                            + _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M")))
+
+    # ---- keeping up with others ----------------------------------------------------------------
+    def _start_watching(self) -> None:
+        try:
+            self.watcher = ChangeWatcher(self.session.database_url)
+        except KlachtenbureauError as exc:
+            self.message.show_message(exc.message, "error")
+        self._poll.start()
+
+    def _check_for_changes(self) -> None:
+        try:
+            if self.watcher is None:
+                self.watcher = ChangeWatcher(self.session.database_url)
+                changed = True
+            else:
+                changed = self.watcher.changed()
+        except KlachtenbureauError as exc:
+            self.message.show_message(exc.message, "error")
+            return
+        if changed:
+            self.message.clear()
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the inbox, keeping selection, current complaint and the complaint at the top."""
+        state = self._remember()
+        if self.model.refresh():
+            self._restore(state)
+        self._update_counts()
+
+    def _remember(self) -> tuple[list[int], int | None, int | None, int]:
+        selection = self.table.selectionModel()
+        selected = [self.model.id_at(index.row()) for index in selection.selectedRows()]
+        current = self.table.currentIndex()
+        top = self.table.rowAt(0)
+        return (selected, self.model.id_at(current.row()) if current.isValid() else None,
+                self.model.id_at(top) if top >= 0 else None, self.table.verticalScrollBar().value())
+
+    def _restore(self, state: tuple[list[int], int | None, int | None, int]) -> None:
+        selected, current, top, scroll = state
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for complaint_id in selected:
+            row = self.model.position_of(complaint_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        selection_model = self.table.selectionModel()
+        if current is not None and (row := self.model.position_of(current)) is not None:
+            selection_model.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        top_row = self.model.position_of(top) if top is not None else None
+        bar = self.table.verticalScrollBar()
+        if top_row is not None:
+            self.table.scrollTo(self.model.index(top_row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        else:
+            bar.setValue(min(scroll, bar.maximum()))
+
+    # ---- opening ---------------------------------------------------------------------------
+    def open_complaint(self, complaint_id: int) -> None:
+        from klachtenbureau.ui.dossier_window import open_dossier
+
+        window = open_dossier(self, self.session, complaint_id)
+        if window not in self._dossiers:
+            self._dossiers.add(window)
+            window.saved.connect(self.refresh)
+            window.destroyed.connect(lambda _obj=None, w=window: self._dossiers.discard(w))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self._poll.stop()
+        if self.watcher is not None:
+            self.watcher.close()
+        super().closeEvent(event)

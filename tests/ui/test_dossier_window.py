@@ -1,0 +1,315 @@
+"""The dossier window: steps by button, editing, conflicts with another PC, attachments, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from klachtenbureau.models import Complaint, Document, Relation, TimelineEntry
+from klachtenbureau.ui.dossier.conflict import ConflictDialog
+from klachtenbureau.ui.dossier.form_dialog import FormDialog
+from klachtenbureau.ui.dossier_window import DossierWindow, open_dossier
+from klachtenbureau.ui.inbox_model import COLUMNS
+from klachtenbureau.ui.inbox_view import InboxView
+from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import intake, procedure
+from tests.ui.keys import active_modal, show
+from tests.ui.other_pc import run_on_other_pc
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def register(user, **overrides):
+    values = dict(description="De taxi kwam niet.", category="Niet ophalen", channel="post",
+                  relation={"name": "Els Bos", "phone": "06 12345678"})
+    values.update(overrides)
+    return intake.register(user, intake.NewReport(**values))
+
+
+@pytest.fixture
+def coordinator(sqlite_db, staff) -> Session:
+    return Session(staff["petra"], sqlite_db)
+
+
+def dossier(qtbot, session: Session, complaint_id: int) -> DossierWindow:
+    window = open_dossier(None, session, complaint_id)
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    return window
+
+
+def when_dialog(qtbot, handle: Callable[[QDialog], None]) -> None:
+    """Deal with the modal dialog the next click opens; it is closed whatever ``handle`` does."""
+    def run() -> None:
+        dialog = active_modal(qtbot)
+        try:
+            handle(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+    QTimer.singleShot(0, run)
+
+
+def type_into(qtbot, widget: QWidget, text: str) -> None:
+    """Type at the end of what the box holds."""
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(widget, text)
+
+
+def test_step_by_button_updates_the_database_and_the_inbox_row(qtbot, coordinator, staff):
+    c = register(staff["sanne"])
+    view = show(qtbot, InboxView(coordinator))
+    view.open_complaint(c.id)
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, DossierWindow))
+    assert window.step_buttons["acknowledge"].isEnabled()
+
+    def acknowledge(dialog: FormDialog) -> None:
+        assert dialog.editors["method"].value() == "letter"  # a postal complaint: by letter
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, acknowledge)
+    qtbot.mouseClick(window.step_buttons["acknowledge"], Qt.MouseButton.LeftButton)
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.status, stored.acknowledgement_method) == ("acknowledged", "letter")
+    status = [key for key, _label in COLUMNS].index("status")
+    row = view.model.position_of(c.id)
+    qtbot.waitUntil(lambda: view.model.data(view.model.index(row, status)) == "Ontvangst bevestigd")
+    assert not window.step_buttons["acknowledge"].isEnabled()
+    assert "Ontvangst bevestigd" in window.title.text()
+
+
+def test_only_the_steps_the_procedure_allows_are_enabled(qtbot, coordinator, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    enabled = {action for action, button in window.step_buttons.items() if button.isEnabled()}
+    assert enabled == {"acknowledge", "assign", "extend"}
+    assert "status" in window.step_buttons["close"].toolTip()
+
+
+def test_step_with_bad_input_keeps_the_dialog_open_with_a_dutch_message(qtbot, coordinator, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    window = dossier(qtbot, coordinator, c.id)
+    seen = {}
+
+    def investigate(dialog: FormDialog) -> None:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        seen["problem"] = dialog.fields["facts"].problem()
+        seen["open"] = dialog.isVisible()
+        type_into(qtbot, dialog.editors["facts"], "De chauffeur had het verkeerde adres.")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, investigate)
+    qtbot.mouseClick(window.step_buttons["investigate"], Qt.MouseButton.LeftButton)
+    assert seen == {"problem": "Noteer de vastgestelde feiten.", "open": True}
+    assert Complaint.get_by_id(c.id).findings_facts == "De chauffeur had het verkeerde adres."
+
+
+def test_registration_edit_is_saved(qtbot, coordinator, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    assert not window.form.save_button.isEnabled()
+    type_into(qtbot, window.form.editors["description"], " Het was de tweede keer.")
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    assert Complaint.get_by_id(c.id).description == "De taxi kwam niet. Het was de tweede keer."
+    assert not window.form.save_button.isEnabled()
+    assert "opgeslagen" in window.message.text.text()
+
+
+def test_save_after_another_pc_saved_shows_the_conflict_dialog_and_loses_nothing(qtbot, coordinator, staff,
+                                                                                 sqlite_db):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    type_into(qtbot, window.form.editors["description"], " Mijn aanvulling.")
+    run_on_other_pc(sqlite_db, f"""
+        editing.update_registration(user("ruud"), Complaint.get_by_id({c.id}), {{"severity": 4}})
+    """)
+    seen = {}
+
+    def keep_my_text(dialog: ConflictDialog) -> None:
+        seen["mine"] = dialog.mine.toPlainText()
+        qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, keep_my_text)
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    assert "De taxi kwam niet. Mijn aanvulling." in seen["mine"]
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.severity, stored.description) == (4, "De taxi kwam niet.")  # Ruud's save stands
+    assert window.form.editors["severity"].currentData() == 4  # the form shows it now
+    assert "Mijn aanvulling." in window.form.kept.text.text()  # and my text is still at hand
+    refill = window.form.kept.buttons()[0]
+    qtbot.mouseClick(refill, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.severity, stored.description) == (4, "De taxi kwam niet. Mijn aanvulling.")
+
+
+def test_step_beaten_by_another_pc_offers_the_dialog_again_with_my_input(qtbot, coordinator, staff, sqlite_db):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    window = dossier(qtbot, coordinator, c.id)
+    seen = []
+
+    def again(dialog: FormDialog) -> None:
+        seen.append(dialog.editors["facts"].toPlainText())
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    def keep(dialog: ConflictDialog) -> None:
+        seen.append("conflict")
+        when_dialog(qtbot, again)
+        qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
+
+    def investigate(dialog: FormDialog) -> None:
+        type_into(qtbot, dialog.editors["facts"], "Chauffeur was ziek.")
+        run_on_other_pc(sqlite_db, f"""
+            editing.update_registration(user("ruud"), Complaint.get_by_id({c.id}), {{"severity": 3}})
+        """)
+        when_dialog(qtbot, keep)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, investigate)
+    qtbot.mouseClick(window.step_buttons["investigate"], Qt.MouseButton.LeftButton)
+    assert seen == ["conflict", "Chauffeur was ziek."]
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.findings_facts, stored.severity) == ("Chauffeur was ziek.", 3)
+
+
+def test_contact_moment_with_hearing_lands_on_the_timeline(qtbot, coordinator, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+
+    def hearing(dialog: FormDialog) -> None:
+        dialog.editors["kind"].button("hearing").setChecked(True)
+        dialog.editors["method"].setCurrentIndex(dialog.editors["method"].findData("visit"))
+        type_into(qtbot, dialog.editors["summary"], "Gesprek met klaagster en de vrijwilliger; excuses aangeboden.")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, hearing)
+    qtbot.mouseClick(window.contact_button, Qt.MouseButton.LeftButton)
+    entry = TimelineEntry.select().where(TimelineEntry.complaint == c.id, TimelineEntry.kind == "hearing").get()
+    assert (entry.method, entry.summary) == ("visit", "Gesprek met klaagster en de vrijwilliger; excuses aangeboden.")
+    assert "excuses aangeboden" in window.browsers["timeline"].toPlainText()
+
+
+def test_dropping_a_scanned_letter_onto_the_dossier_stores_it(qtbot, coordinator, staff, tmp_path):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    scan = tmp_path / "brief van klaagster.pdf"
+    scan.write_bytes(PDF)
+    program = tmp_path / "setup.exe"
+    program.write_bytes(b"MZ")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(scan)), QUrl.fromLocalFile(str(program))])
+    actions = Qt.DropAction.CopyAction
+    with warnings.catch_warnings():
+        # the QPoint form is the only one before PySide6 6.12 and deprecated from 6.12 on
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(QPoint(50, 50), actions, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(50, 50), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: window.attachments.list.count() == 1
+                    and window.attachments.list.item(0).text().startswith("brief van klaagster.pdf"))
+    document = Document.get()
+    assert (document.complaint_id, document.name, bytes(document.content)) == (c.id, "brief van klaagster.pdf", PDF)
+    assert window.tabs.currentWidget() is window.attachments
+    assert "setup.exe kan niet worden toegevoegd" in window.message.text.text()
+
+
+def test_telephonist_sees_the_dossier_but_cannot_change_a_handled_complaint(qtbot, sqlite_db, staff):
+    c = register(staff["sanne"])
+    procedure.acknowledge(staff["petra"], c, "letter")
+    window = dossier(qtbot, Session(staff["sanne"], sqlite_db), c.id)
+    assert not any(button.isEnabled() for button in window.step_buttons.values())
+    assert window.form.editors["description"].isReadOnly()
+    assert not window.form.save_button.isVisible()
+    assert window.contact_button.isEnabled()  # she may still note a call from the complainant
+
+
+def test_confidential_dossier_stays_closed_to_the_coordinator(qtbot, coordinator, staff):
+    c = register(staff["henk"], confidential=True, description="Vertrouwelijk: over een vrijwilliger.")
+    window = dossier(qtbot, coordinator, c.id)
+    assert "geen toegang" in window.message.text.text()
+    assert window.form.editors["description"].toPlainText() == ""
+    assert not window.tabs.isEnabled()
+    assert not any(button.isEnabled() for button in window.step_buttons.values())
+
+
+def test_remedy_with_compensation_amount_is_recorded(qtbot, coordinator, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    window = dossier(qtbot, coordinator, c.id)
+
+    def remedy(dialog: FormDialog) -> None:
+        dialog.editors["remedies"].boxes["apology"].setChecked(True)
+        dialog.editors["remedies"].boxes["compensation"].setChecked(True)
+        type_into(qtbot, dialog.editors["compensation_amount"], "25,50")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, remedy)
+    qtbot.mouseClick(window.step_buttons["remedy"], Qt.MouseButton.LeftButton)
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.remedies, stored.compensation_amount) == ("apology,compensation", Decimal("25.50"))
+    assert "€ 25,50" in window.browsers["handling"].toPlainText()
+
+
+def test_extension_dialog_proposes_two_weeks_and_needs_reason_and_notice(qtbot, coordinator, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    window = dossier(qtbot, coordinator, c.id)
+    seen = {}
+
+    def extend(dialog: FormDialog) -> None:
+        seen["proposed"] = dialog.values()["new_answer_by"]
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        seen["problems"] = sorted(name for name, field in dialog.fields.items() if field.problem())
+        type_into(qtbot, dialog.editors["reason"], "Wacht op de vervoerder.")
+        dialog.editors["complainant_informed"].setChecked(True)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, extend)
+    qtbot.mouseClick(window.step_buttons["extend"], Qt.MouseButton.LeftButton)
+    assert seen["proposed"] == c.answer_by + dt.timedelta(weeks=2)
+    assert seen["problems"] == ["complainant_informed", "reason"]
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.answer_by, stored.extension_count) == (c.answer_by + dt.timedelta(weeks=2), 1)
+
+
+def test_complainant_details_are_corrected_from_the_dossier(qtbot, coordinator, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+
+    def correct(dialog: FormDialog) -> None:
+        assert dialog.editors["name"].text() == "Els Bos"  # what is stored, ready to correct
+        dialog.editors["phone"].clear()
+        type_into(qtbot, dialog.editors["phone"], "0612345679")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, correct)
+    qtbot.mouseClick(window.relation_button, Qt.MouseButton.LeftButton)
+    stored = Relation.get_by_id(c.relation_id)
+    assert (stored.name, stored.phone) == ("Els Bos", "06 12345679")
+    assert "06 12345679" in window.browsers["complainant"].toPlainText()
+
+
+def test_assigning_by_dialog_hands_the_complaint_to_the_chosen_colleague(qtbot, coordinator, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone")
+    window = dossier(qtbot, coordinator, c.id)
+
+    def assign(dialog: FormDialog) -> None:
+        combo = dialog.editors["assigned_to"]
+        assert "Sanne de Vries" not in [combo.itemText(i) for i in range(combo.count())]  # telephonists don't handle
+        combo.setCurrentIndex(combo.findText("Ruud Bakker"))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, assign)
+    qtbot.mouseClick(window.step_buttons["assign"], Qt.MouseButton.LeftButton)
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.assigned_to_id, stored.status) == (staff["ruud"].id, "in_progress")
+    assert "Behandelaar: Ruud Bakker" in window.subtitle.text()

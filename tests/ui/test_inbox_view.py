@@ -1,0 +1,171 @@
+"""Tab Postvak: the lazily paged model, opening dossiers, filters and search, and keeping up with other PCs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
+
+from klachtenbureau.ui.dossier_window import DossierWindow
+from klachtenbureau.ui.inbox_model import COLUMNS, InboxModel
+from klachtenbureau.ui.inbox_view import InboxView
+from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import inbox, intake
+from klachtenbureau.workflow.inbox import InboxQuery
+from tests.ui.keys import show
+from tests.ui.other_pc import run_on_other_pc
+
+STATUS = [key for key, _label in COLUMNS].index("status")
+COMPLAINANT = [key for key, _label in COLUMNS].index("complainant")
+
+
+def register(user, name="Els Bos", **overrides):
+    values = dict(description="De taxi kwam niet.", category="Niet ophalen", channel="post",
+                  relation={"name": name, "phone": "06 12345678"})
+    values.update(overrides)
+    return intake.register(user, intake.NewReport(**values))
+
+
+@pytest.fixture
+def coordinator(sqlite_db, staff) -> Session:
+    return Session(staff["petra"], sqlite_db)
+
+
+def open_dossiers() -> list[DossierWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, DossierWindow) and w.isVisible()]
+
+
+def double_click(qtbot, view: InboxView, complaint_id: int) -> None:
+    """Click, then double-click the row, as a hand does (Qt's test double-click alone is not always seen)."""
+    rect = view.table.visualRect(view.model.index(view.model.position_of(complaint_id), COMPLAINANT))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def text(view: InboxView, complaint_id: int, column: int) -> str:
+    return view.model.data(view.model.index(view.model.position_of(complaint_id), column))
+
+
+def test_inbox_model_passes_the_model_tester(qtmodeltester, coordinator, staff):
+    for i in range(InboxModel.PAGE + 30):  # more than one page of rows
+        register(staff["sanne"], name=f"Klager {i:03d}", anonymous=i % 10 == 0,
+                 relation=None if i % 10 == 0 else {"name": f"Klager {i:03d}", "phone": "06 12345678"},
+                 channel="website" if i % 10 == 0 else "post")
+    model = InboxModel(staff["petra"], InboxQuery(filter="all"))
+    assert model.rowCount() == InboxModel.PAGE + 30
+    qtmodeltester.check(model)
+    model.sort(COMPLAINANT, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+    assert model.data(model.index(0, COMPLAINANT)) == "Klager 129"
+    assert model.data(model.index(model.rowCount() - 1, COMPLAINANT)) == "anoniem"  # no name sorts first
+    register(staff["sanne"], name="Nieuwe klager")
+    assert model.refresh() is True
+    qtmodeltester.check(model)
+
+
+def test_double_click_opens_the_dossier_of_that_row(qtbot, coordinator, staff):
+    complaints = [register(staff["sanne"], name=name) for name in ("Els Bos", "Kees Smit", "Wim Vos")]
+    view = show(qtbot, InboxView(coordinator))
+    wanted = complaints[1]
+    double_click(qtbot, view, wanted.id)
+    [window] = open_dossiers()
+    assert window.complaint_id == wanted.id
+    assert window.title.text().startswith(wanted.number)
+    assert window.form.editors["description"].toPlainText() == "De taxi kwam niet."
+    double_click(qtbot, view, wanted.id)
+    assert open_dossiers() == [window]  # the same dossier is brought forward, not opened twice
+
+
+def test_enter_opens_the_dossier_of_the_current_row(qtbot, coordinator, staff):
+    complaints = [register(staff["sanne"], name=name) for name in ("Els Bos", "Kees Smit")]
+    view = show(qtbot, InboxView(coordinator))
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(view.model.position_of(complaints[0].id), 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert [w.complaint_id for w in open_dossiers()] == [complaints[0].id]
+
+
+def test_filters_show_counts_and_narrow_the_table(qtbot, coordinator, staff):
+    register(staff["sanne"], name="Open klacht")
+    register(staff["sanne"], name="Direct opgelost", channel="phone", resolved_now=True,
+             resolution="Uitgelegd.", complainant_agrees=True)
+    view = show(qtbot, InboxView(coordinator))
+    labels = [view.filters.item(i).text() for i in range(view.filters.count())]
+    assert "Open  (1)" in labels and "Afgesloten  (1)" in labels and "Alle  (2)" in labels
+    closed = list(inbox.FILTERS).index("closed")
+    rect = view.filters.visualItemRect(view.filters.item(closed))
+    qtbot.mouseClick(view.filters.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.model.rowCount() == 1
+    assert view.model.data(view.model.index(0, COMPLAINANT)) == "Direct opgelost"
+
+
+def test_typing_a_search_narrows_the_table(qtbot, coordinator, staff):
+    register(staff["sanne"], name="Gül Öztürk")
+    register(staff["sanne"], name="Kees Smit")
+    view = show(qtbot, InboxView(coordinator))
+    qtbot.keyClicks(view.search, "ozturk")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.model.data(view.model.index(0, COMPLAINANT)) == "Gül Öztürk"
+    assert view.status.text().startswith("1 klacht ")
+
+
+def test_change_by_another_pc_shows_up_keeping_selection_and_top_row(qtbot, coordinator, staff, sqlite_db):
+    sanne = staff["sanne"]
+    # acknowledged on the phone: answer due in five working days, so a new unacknowledged one sorts above them
+    complaints = [register(sanne, name=f"Klager {i:02d}", channel="phone", acknowledgement_method="phone")
+                  for i in range(40)]
+    view = show(qtbot, InboxView(coordinator))
+    view.resize(1200, 500)
+    chosen = complaints[25]
+    row = view.model.position_of(chosen.id)
+    view.table.selectionModel().setCurrentIndex(
+        view.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows)
+    view.table.scrollTo(view.model.index(20, 0), view.table.ScrollHint.PositionAtTop)
+    top = view.model.id_at(view.table.rowAt(0))
+
+    run_on_other_pc(sqlite_db, f"""
+        procedure.assign(user("ruud"), Complaint.get_by_id({chosen.id}), user("ruud"))
+        intake.register(user("sanne"), intake.NewReport(description="Nieuw via de post.", channel="post",
+                        relation={{"name": "Anna Post", "phone": "06 87654321"}}))
+    """)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 41, timeout=10_000)
+    assert text(view, chosen.id, [k for k, _l in COLUMNS].index("handler")) == "Ruud Bakker"
+    assert view.model.data(view.model.index(0, COMPLAINANT)) == "Anna Post"  # the most urgent, at the top
+    selected = [view.model.id_at(i.row()) for i in view.table.selectionModel().selectedRows()]
+    assert selected == [chosen.id]
+    assert view.model.id_at(view.table.currentIndex().row()) == chosen.id
+    assert view.model.id_at(view.table.rowAt(0)) == top
+
+
+def test_telephonist_sees_only_what_she_registered(qtbot, sqlite_db, staff):
+    mine = register(staff["sanne"], name="Van Sanne")
+    register(staff["petra"], name="Van Petra")
+    view = show(qtbot, InboxView(Session(staff["sanne"], sqlite_db)))
+    assert view.model.ids() == [mine.id]
+
+
+def test_confidential_complaint_is_not_in_the_coordinators_inbox(qtbot, coordinator, staff, sqlite_db):
+    secret = register(staff["henk"], name="Geheim", confidential=True)
+    register(staff["sanne"], name="Gewoon")
+    view = show(qtbot, InboxView(coordinator))
+    assert secret.id not in view.model.ids() and view.model.rowCount() == 1
+    director = show(qtbot, InboxView(Session(staff["henk"], sqlite_db)))
+    assert secret.id in director.model.ids()
+
+
+def test_overdue_and_due_soon_rows_stand_out(qtbot, coordinator, staff):
+    late = register(staff["sanne"], name="Te laat", received_at=dt.datetime.now() - dt.timedelta(days=30))
+    soon = register(staff["sanne"], name="Bijna")
+    view = show(qtbot, InboxView(coordinator))
+    deadline = [k for k, _l in COLUMNS].index("deadline")
+
+    def background(complaint_id):
+        return view.model.data(view.model.index(view.model.position_of(complaint_id), 0),
+                               Qt.ItemDataRole.BackgroundRole)
+
+    assert "te laat" in text(view, late.id, deadline)
+    assert background(late.id).color().name() == "#f9d6d5"
+    assert background(soon.id).color().name() == "#fff0c2"
