@@ -7,10 +7,15 @@ back to the owner.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+from typing import Any
 
-from klachtenbureau.errors import TransitionNotAllowedError, ValidationError
-from klachtenbureau.i18n import _
+import peewee
+
+from klachtenbureau.errors import NotFoundError, PermissionDeniedError, TransitionNotAllowedError, ValidationError
+from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import Complaint, Measure, MeasureComplaint, User, now
 from klachtenbureau.models.measures import MEASURE_SOURCES
 from klachtenbureau.models.people import ADMIN, QUALITY
@@ -89,3 +94,159 @@ def record_check(user: User, measure: Measure, method: str, conclusion: str, eff
 
     return copy_into(measure, perform(user, "measure_check", body, operation_id))
 
+
+
+# --- reading and editing the register --------------------------------------
+
+VIEWS: dict[str, str] = {
+    "all": N_("Alle"),
+    "mine": N_("Mijn maatregelen"),
+    "overdue": N_("Te laat"),
+    "awaiting_check": N_("Te toetsen"),
+}
+ACTIVE_STATUSES = ("open", "not_effective")  # the owner still has to act
+EDITABLE_FIELDS = ("title", "description", "source", "owner", "due_date", "team_informed")
+
+
+@dataclasses.dataclass(frozen=True)
+class MeasureRow:
+    """One line of the measures register, ready to show."""
+
+    measure: Measure
+    owner_name: str
+    complaint_numbers: tuple[str, ...]
+    overdue: bool
+
+
+def is_overdue(measure: Measure, today: dt.date) -> bool:
+    return measure.status in ACTIVE_STATUSES and measure.due_date < today
+
+
+def view_condition(view: str, user: User, today: dt.date) -> peewee.Node | None:
+    if view == "all":
+        return None
+    if view == "mine":
+        return Measure.owner == user.id
+    if view == "overdue":
+        return Measure.status.in_(ACTIVE_STATUSES) & (Measure.due_date < today)
+    if view == "awaiting_check":
+        return Measure.status == "implemented"
+    raise ValidationError({"view": _("Onbekende selectie {name}.").format(name=view)})
+
+
+def list_measures(user: User, view: str = "all", today: dt.date | None = None) -> list[MeasureRow]:
+    """The register as ``user`` may see it: everything for managers, their own measures for others.
+
+    Overdue and awaiting-check measures come first, then by due date.
+    """
+    today = today or dt.date.today()
+    query = (Measure.select(Measure, User).join(User, on=(Measure.owner == User.id))
+             .order_by(Measure.due_date, Measure.id))
+    condition = view_condition(view, user, today)
+    if condition is not None:
+        query = query.where(condition)
+    if not permissions.is_manager(user):
+        query = query.where(Measure.owner == user.id)
+    measures = list(query)
+    numbers: dict[int, list[str]] = {}
+    if measures:
+        links = (MeasureComplaint.select(MeasureComplaint.measure, Complaint.number).join(Complaint)
+                 .where(MeasureComplaint.measure.in_([m.id for m in measures])).order_by(Complaint.number))
+        for measure_id, number in links.tuples():
+            numbers.setdefault(measure_id, []).append(number)
+
+    def urgency(m: Measure) -> int:
+        return 0 if is_overdue(m, today) else 1 if m.status == "implemented" else 2
+
+    rows = [MeasureRow(m, m.owner.full_name, tuple(numbers.get(m.id, ())), is_overdue(m, today)) for m in measures]
+    return sorted(rows, key=lambda row: urgency(row.measure))
+
+
+def view_counts(user: User, today: dt.date | None = None) -> dict[str, int]:
+    """How many measures each view shows, for the labels of the filter buttons."""
+    today = today or dt.date.today()
+    return {view: len(list_measures(user, view, today)) for view in VIEWS}
+
+
+def get_measure(measure_id: int) -> Measure:
+    measure = Measure.get_or_none(Measure.id == measure_id)
+    if measure is None:
+        raise NotFoundError(_("Deze verbetermaatregel bestaat niet (meer)."))
+    return measure
+
+
+def complaint_ids_for_numbers(text: str, user: User) -> list[int]:
+    """Complaint ids for numbers typed as "K2026-0042, K2026-0043"; a clear message for unknown ones."""
+    numbers = [n.strip().upper() for n in re.split(r"[\s,;]+", text or "") if n.strip()]
+    if not numbers:
+        return []
+    found = dict(Complaint.select(Complaint.number, Complaint.id).where(Complaint.number.in_(numbers)).tuples())
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise ValidationError({"complaints": _("Onbekend klachtnummer: {numbers}.").format(numbers=", ".join(missing))})
+    for number in numbers:
+        permissions.require_see(user, Complaint.get_by_id(found[number]))
+    return list(dict.fromkeys(found[n] for n in numbers))
+
+
+def active_owners() -> list[User]:
+    """Who can own a measure: every active colleague, by name."""
+    return list(User.select().where(User.active == True).order_by(User.full_name))  # noqa: E712
+
+
+def update(user: User, measure: Measure, fields: dict[str, Any], operation_id: str | None = None) -> Measure:
+    """Change the title, description, source, owner, due date or "team informed" of a measure.
+
+    Refused with a ConflictError when someone saved the measure since ``measure`` was loaded.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if user.id != measure.owner_id and not permissions.is_manager(user):
+        raise PermissionDeniedError(_("Alleen de eigenaar of een coördinator wijzigt deze maatregel."))
+    values = dict(fields)
+    errors = {}
+    if "title" in values:
+        values["title"] = str(values["title"]).strip()
+        if not values["title"]:
+            errors["title"] = _("Geef de maatregel een korte titel.")
+    if "description" in values:
+        values["description"] = str(values["description"]).strip()
+    if "source" in values and values["source"] not in MEASURE_SOURCES:
+        errors["source"] = _("Kies waar de maatregel uit voortkomt.")
+    if "owner" in values:
+        owner = values["owner"]
+        owner_id = owner.id if isinstance(owner, User) else owner
+        if not User.select().where((User.id == owner_id) & (User.active == True)).exists():  # noqa: E712
+            errors["owner"] = _("De eigenaar moet een actieve medewerker zijn.")
+        values["owner"] = owner_id
+    if "due_date" in values and not isinstance(values["due_date"], dt.date):
+        errors["due_date"] = _("Vul een streefdatum in.")
+    if errors:
+        raise ValidationError(errors)
+
+    def body() -> Outcome:
+        current = fresh(measure)
+        stored = {name: getattr(current, name + "_id" if name == "owner" else name) for name in values}
+        wanted = {name: value for name, value in values.items() if stored[name] != value}
+        changes = update_versioned(current, current.version, wanted, touch=False) if wanted else {}
+        return Outcome(current, changes)
+
+    return copy_into(measure, perform(user, "measure_update", body, operation_id))
+
+
+def complaint_numbers(complaint_ids: list[int]) -> list[str]:
+    """The numbers of the given complaints, for prefilling a new measure from the inbox's selection."""
+    if not complaint_ids:
+        return []
+    found = dict(Complaint.select(Complaint.id, Complaint.number).where(Complaint.id.in_(complaint_ids)).tuples())
+    return [found[i] for i in complaint_ids if i in found]
+
+
+def can_edit(user: User, measure: Measure) -> bool:
+    return user.active and (user.id == measure.owner_id or permissions.is_manager(user))
+
+
+def can_check(user: User) -> bool:
+    """Seed 001 step 5: the quality officer checks effectiveness."""
+    return user.active and user.role in (QUALITY, ADMIN)

@@ -1,0 +1,437 @@
+"""The half-year report for the board and the annual report for the management (seed 003, seed 001 step 6).
+
+This module lays out what it is given: ``workflow.reporting`` gathers the
+figures into a :class:`PeriodicReport`, already anonymised and with every
+label translated. Nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table,
+    TableStyle,
+)
+
+from klachtenbureau.i18n import _, format_date, format_number
+from klachtenbureau.reports import charts, fonts, pdfa
+from klachtenbureau.reports.layout import ACCENT, GREY, LIGHT, NumberedCanvas, styles
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 20 * mm
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+HALF_YEAR = "half_year"
+ANNUAL = "annual"
+
+
+@dataclasses.dataclass(frozen=True)
+class Counted:
+    """One row of a "how many" table: this period and the period before."""
+
+    label: str
+    count: int
+    previous: int
+
+
+@dataclasses.dataclass(frozen=True)
+class YearFigures:
+    """The headline figures of one period (a year in the trend table)."""
+
+    label: str
+    reports: int
+    complaints: int
+    inquiries: int
+    ack_on_time_pct: float | None
+    answered_on_time_pct: float | None
+    median_days: float | None
+    p90_days: int | None
+    escalated: int
+    extended: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ExceptionalComplaint:
+    number: str
+    received: dt.date
+    category: str
+    severity: str
+    reasons: str  # "complex of gevoelig; geëscaleerd naar directeur"
+    status: str
+    verdict: str
+    summary: str  # anonymised
+
+
+@dataclasses.dataclass(frozen=True)
+class MeasureLine:
+    title: str
+    source: str
+    owner: str
+    due: dt.date
+    status: str
+    overdue: bool
+    team_informed: bool
+    complaints: int
+    check: str  # how effectiveness was checked and the conclusion, anonymised
+
+
+@dataclasses.dataclass(frozen=True)
+class Assessment:
+    """One criterion of the evaluation of the procedure."""
+
+    criterion: str
+    finding: str
+    meets: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodicReport:
+    kind: str  # HALF_YEAR or ANNUAL
+    organisation: str
+    period_label: str
+    previous_label: str
+    made_on: dt.date
+    current: YearFigures
+    previous: YearFigures
+    open_now: int
+    overdue_now: int
+    confidential_count: int
+    by_kind: list[Counted]
+    by_category: list[Counted]
+    by_channel: list[Counted]
+    by_severity: list[Counted]
+    verdicts: list[Counted]
+    satisfaction: list[Counted]
+    months: list[tuple[str, int, int]]  # (month, this period, same month a year earlier)
+    handling: list[tuple[str, int]]  # (working-day band, complaints)
+    exceptional: list[ExceptionalComplaint]
+    measures: list[MeasureLine]
+    measure_summary: list[tuple[str, int]]
+    recommendations: list[str]
+    years: list[YearFigures] = dataclasses.field(default_factory=list)  # annual: oldest first
+    category_years: list[tuple[str, list[int]]] = dataclasses.field(default_factory=list)
+    evaluation: list[Assessment] = dataclasses.field(default_factory=list)
+    anonymisation_note: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.kind == ANNUAL:
+            return _("Jaarverslag klachten {period}").format(period=self.period_label)
+        return _("Halfjaarrapportage klachten {period}").format(period=self.period_label)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    """The letter paper's styles plus what tables of figures need."""
+    style = styles()
+    style["number"] = ParagraphStyle("number", parent=style["cell"], alignment=TA_RIGHT)
+    # ParagraphStyle's bullet font defaults to the unembedded Helvetica.
+    style["bullet"] = ParagraphStyle("report_bullet", parent=style["bullet"], bulletFontName=fonts.REGULAR)
+    style["h3"] = ParagraphStyle("h3", parent=style["body"], fontName=fonts.BOLD, fontSize=9.5, spaceAfter=3,
+                                 textColor=ACCENT)
+    return style
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%".replace(".", ",")
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return (f"{value:.1f}" if value % 1 else f"{value:.0f}").replace(".", ",")
+
+
+class _ReportTemplate(BaseDocTemplate):
+    def __init__(self, target: io.BytesIO, report: PeriodicReport):
+        super().__init__(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=22 * mm,
+                         bottomMargin=20 * mm, title=report.title, author=report.organisation,
+                         initialFontName=fonts.REGULAR)
+        self.report = report
+        frame = Frame(MARGIN, 20 * mm, TEXT_WIDTH, PAGE_HEIGHT - 42 * mm, leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate)])
+
+    def handle_documentBegin(self) -> None:  # noqa: N802 (ReportLab's name)
+        super().handle_documentBegin()
+        self.canv.draw_page_number = self._page_number
+
+    def _decorate(self, canvas, _doc) -> None:
+        canvas.saveState()
+        canvas.setFillColor(GREY)
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.drawString(MARGIN, PAGE_HEIGHT - 13 * mm, self.report.organisation)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 13 * mm, self.report.title)
+        canvas.setStrokeColor(LIGHT)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN, PAGE_HEIGHT - 15 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 15 * mm)
+        canvas.line(MARGIN, 14 * mm, PAGE_WIDTH - MARGIN, 14 * mm)
+        canvas.drawString(MARGIN, 10 * mm, _("Geanonimiseerd · opgesteld op {date}").format(
+            date=format_date(self.report.made_on)))
+        canvas.restoreState()
+
+    def _page_number(self, canvas, number: int, total: int) -> None:
+        canvas.setFillColor(GREY)
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, _("Pagina {n} van {total}").format(n=number, total=total))
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+           numeric_from: int = 1, highlight: Sequence[int] = ()) -> Table:
+    """A plain table: header in the accent colour, columns from ``numeric_from`` on right-aligned."""
+    style = _styles()
+
+    def cell(value: object, column: int, bold: bool = False) -> Flowable:
+        if isinstance(value, Flowable):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = format_number(value)
+        text = f"<b>{escape(str(value))}</b>" if bold else escape(str(value))
+        return Paragraph(text, style["number" if column >= numeric_from else "cell"])
+
+    head = [cell(h, i, bold=True) for i, h in enumerate(header)]
+    body = [[cell(value, i) for i, value in enumerate(row)] for row in rows]
+    table = Table([head, *body], colWidths=list(widths), repeatRows=1)
+    commands = [
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5),  # Table's own default is the unembedded Helvetica
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, LIGHT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for row in highlight:
+        commands.append(("BACKGROUND", (0, row + 1), (-1, row + 1), colors.HexColor("#FBE3E1")))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _change(now: int, before: int) -> str:
+    if before == 0:
+        return "–" if now == 0 else _("nieuw")
+    delta = round(100 * (now - before) / before)
+    return f"{delta:+d}%".replace("-", "−")
+
+
+def _counted_table(title: str, rows: list[Counted], report: PeriodicReport, first: float = 0.46) -> Table:
+    widths = [TEXT_WIDTH * first] + [TEXT_WIDTH * (1 - first) / 3] * 3
+    body = [[r.label, r.count, r.previous, _change(r.count, r.previous)] for r in rows]
+    total = sum(r.count for r in rows), sum(r.previous for r in rows)
+    body.append([_("Totaal"), total[0], total[1], _change(*total)])
+    table = _table([title, report.period_label, report.previous_label, _("verschil")], body, widths)
+    table.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.6, GREY)]))
+    return table
+
+
+def _key_figures(report: PeriodicReport) -> list[Flowable]:
+    c, p = report.current, report.previous
+    rows = [
+        (_("Meldingen ontvangen"), c.reports, p.reports),
+        (_("waarvan klachten"), c.complaints, p.complaints),
+        (_("waarvan navragen"), c.inquiries, p.inquiries),
+        (_("Ontvangst op tijd bevestigd"), _pct(c.ack_on_time_pct), _pct(p.ack_on_time_pct)),
+        (_("Op tijd beantwoord"), _pct(c.answered_on_time_pct), _pct(p.answered_on_time_pct)),
+        (_("Doorlooptijd tot antwoord, mediaan (werkdagen)"), _days(c.median_days), _days(p.median_days)),
+        (_("Doorlooptijd, 9 van de 10 klachten binnen (werkdagen)"), _days(c.p90_days), _days(p.p90_days)),
+        (_("Geëscaleerd"), c.escalated, p.escalated),
+        (_("Termijn verlengd"), c.extended, p.extended),
+    ]
+    widths = [TEXT_WIDTH * 0.56, TEXT_WIDTH * 0.22, TEXT_WIDTH * 0.22]
+    style = _styles()
+    note = _("Van de klachten uit {period} staan er vandaag {open} open, waarvan {overdue} over de termijn.").format(
+        period=report.period_label, open=report.open_now, overdue=report.overdue_now)
+    return [_table([_("Kerncijfers"), report.period_label, report.previous_label], rows, widths),
+            Spacer(1, 4), Paragraph(escape(note), style["small"])]
+
+
+def _recommendations(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    return [Paragraph(escape(text), style["bullet"], bulletText="•") for text in report.recommendations]
+
+
+def _exceptional(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    if not report.exceptional:
+        return [Paragraph(escape(_("Er waren in deze periode geen uitzonderlijke of complexe klachten.")),
+                          style["body"])]
+    rows = []
+    for e in report.exceptional:
+        head = f"<b>{escape(e.number)}</b><br/>{escape(format_date(e.received, 'd MMM yyyy'))}"
+        facts = "<br/>".join(escape(x) for x in (e.category, e.severity, e.reasons))
+        outcome = "<br/>".join(escape(x) for x in (e.status, e.verdict) if x)
+        rows.append([Paragraph(head, style["cell"]), Paragraph(facts, style["cell"]),
+                     Paragraph(escape(e.summary), style["cell"]), Paragraph(outcome, style["cell"])])
+    widths = [TEXT_WIDTH * w for w in (0.14, 0.27, 0.41, 0.18)]
+    return [_table([_("Klacht"), _("Soort en ernst"), _("Samenvatting (geanonimiseerd)"), _("Stand")], rows,
+                   widths, numeric_from=9)]
+
+
+def _measures(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    summary = "; ".join(f"{label}: {count}" for label, count in report.measure_summary)
+    flow: list[Flowable] = [Paragraph(escape(summary), style["body"])] if summary else []
+    if not report.measures:
+        flow.append(Paragraph(escape(_("Er zijn geen verbetermaatregelen geregistreerd.")), style["body"]))
+        return flow
+    rows, late = [], []
+    for i, m in enumerate(report.measures):
+        title = f"<b>{escape(m.title)}</b><br/>{escape(m.source)}"
+        due = escape(format_date(m.due, "d MMM yyyy")) + (f"<br/><font color='#B3261E'>{escape(_('te laat'))}</font>"
+                                                           if m.overdue else "")
+        status = escape(m.status) + ("<br/>" + escape(_("team geïnformeerd")) if m.team_informed else "")
+        rows.append([Paragraph(title, style["cell"]), Paragraph(escape(m.owner), style["cell"]),
+                     Paragraph(due, style["cell"]), Paragraph(status, style["cell"]),
+                     Paragraph(escape(m.check or "–"), style["cell"])])
+        if m.overdue:
+            late.append(i)
+    widths = [TEXT_WIDTH * w for w in (0.30, 0.14, 0.13, 0.17, 0.26)]
+    flow.append(_table([_("Maatregel"), _("Eigenaar"), _("Streefdatum"), _("Status"), _("Toetsing effectiviteit")],
+                       rows, widths, numeric_from=9, highlight=late))
+    return flow
+
+
+def _trend(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    labels = [y.label for y in report.years]
+    rows = [[y.label, y.reports, y.complaints, y.inquiries, _pct(y.ack_on_time_pct), _pct(y.answered_on_time_pct),
+             _days(y.median_days), y.escalated] for y in report.years]
+    widths = [TEXT_WIDTH * w for w in (0.1, 0.12, 0.12, 0.12, 0.15, 0.15, 0.13, 0.11)]
+    flow: list[Flowable] = [
+        _table([_("Jaar"), _("Meldingen"), _("Klachten"), _("Navragen"), _("Ontvangst op tijd"),
+                _("Antwoord op tijd"), _("Mediaan (werkdagen)"), _("Escalaties")], rows, widths),
+        Spacer(1, 8),
+    ]
+    half = (TEXT_WIDTH - 10) / 2
+    counts = charts.vertical_bars(labels, [(_("Klachten"), [y.complaints for y in report.years]),
+                                           (_("Navragen"), [y.inquiries for y in report.years])],
+                                  half, 160, _("Meldingen per jaar"))
+    on_time = charts.line_chart(labels, [(_("Ontvangst op tijd"), [y.ack_on_time_pct for y in report.years]),
+                                         (_("Antwoord op tijd"), [y.answered_on_time_pct for y in report.years])],
+                                half, 160, _("Termijnen gehaald (%)"))
+    flow.append(Table([[counts, on_time]], colWidths=[half + 10, half],
+                      style=[("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5)]))
+    if report.category_years:
+        flow.append(Spacer(1, 8))
+        flow.append(CondPageBreak(30 * mm))  # the heading with at least a few rows of its table
+        flow.append(Paragraph(escape(_("Klachten per categorie over de jaren")), style["h3"]))
+        rows = [[name, *counts] for name, counts in report.category_years]
+        first = 0.4
+        widths = [TEXT_WIDTH * first] + [TEXT_WIDTH * (1 - first) / len(labels)] * len(labels)
+        flow.append(_table([_("Categorie"), *labels], rows, widths))
+    return flow
+
+
+def _evaluation(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    rows = []
+    for a in report.evaluation:
+        verdict = _("voldoet") if a.meets else _("aandachtspunt")
+        color = "#2E7D32" if a.meets else "#B3261E"
+        rows.append([a.criterion, a.finding, Paragraph(f"<font color='{color}'><b>{escape(verdict)}</b></font>",
+                                                       style["cell"])])
+    widths = [TEXT_WIDTH * w for w in (0.34, 0.50, 0.16)]
+    return [_table([_("Criterium"), _("Bevinding"), _("Oordeel")], rows, widths, numeric_from=9)]
+
+
+def _counts_section(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    flow: list[Flowable] = [_counted_table(_("Soort"), report.by_kind, report), Spacer(1, 8)]
+    categories = [r for r in report.by_category if r.count or r.previous]
+    if any(r.count for r in categories):
+        flow.append(charts.horizontal_bars([r.label for r in categories], [r.count for r in categories], TEXT_WIDTH,
+                                           _("Klachten per categorie, {period}").format(period=report.period_label)))
+        flow.append(Spacer(1, 6))
+    flow.append(_counted_table(_("Categorie"), categories, report, first=0.52))
+    flow.append(Spacer(1, 8))
+    flow.append(KeepTogether([_counted_table(_("Kanaal"), report.by_channel, report)]))
+    flow.append(Spacer(1, 6))
+    month_labels = [label for label, _now, _before in report.months]
+    flow.append(KeepTogether([charts.vertical_bars(
+        month_labels, [(report.period_label, [n for _l, n, _b in report.months]),
+                       (_("een jaar eerder"), [b for _l, _n, b in report.months])],
+        TEXT_WIDTH, 170, _("Klachten per maand"))]))
+    flow.append(Paragraph(escape(_("Alle aantallen tellen klachten die in de periode zijn ontvangen, ook de "
+                                   "{n} vertrouwelijke; die staan niet in de lijst met uitzonderlijke "
+                                   "klachten.").format(n=report.confidential_count)), style["small"]))
+    return flow
+
+
+def _severity_section(report: PeriodicReport) -> list[Flowable]:
+    return [_counted_table(_("Ernst"), report.by_severity, report), Spacer(1, 8),
+            _counted_table(_("Oordeel"), report.verdicts, report), Spacer(1, 8),
+            _counted_table(_("Tevredenheid bij nazorg"), report.satisfaction, report)]
+
+
+def _handling_section(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    c = report.current
+    text = _("De helft van de klachten was binnen {median} werkdagen beantwoord, negen van de tien binnen {p90}. "
+             "De ontvangst werd in {ack} van de gevallen op tijd bevestigd; {answer} kreeg op tijd antwoord, "
+             "een verlenging waarover de klager bericht kreeg meegerekend.").format(
+        median=_days(c.median_days), p90=_days(c.p90_days), ack=_pct(c.ack_on_time_pct),
+        answer=_pct(c.answered_on_time_pct))
+    chart = charts.vertical_bars([label for label, _n in report.handling],
+                                 [(_("Klachten"), [n for _l, n in report.handling])], TEXT_WIDTH * 0.7, 150,
+                                 _("Doorlooptijd tot antwoord (werkdagen)"))
+    return [Paragraph(escape(text), style["body"]), chart]
+
+
+def _section(number: int, title: str) -> list[Flowable]:
+    return [CondPageBreak(45 * mm), Paragraph(f"{number}. {escape(title)}", _styles()["h2"])]
+
+
+def _story(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    intro = (_("Verslag aan de directie over de afhandeling van klachten in {period}, met de trend over de jaren, "
+               "de termijnen, de verbetermaatregelen en een beoordeling van de klachtenprocedure.")
+             if report.kind == ANNUAL else
+             _("Rapportage aan het bestuur over het aantal, de soort en de ernst van de klachten in {period}, "
+               "met de uitzonderlijke klachten, aanbevelingen en de stand van de verbetermaatregelen."))
+    story: list[Flowable] = [
+        Paragraph(escape(report.title), style["h1"]),
+        Paragraph(escape(report.organisation), style["label"]),
+        Spacer(1, 8),
+        Paragraph(escape(intro.format(period=report.period_label)), style["body"]),
+        Paragraph(escape(report.anonymisation_note), style["small"]),
+        Spacer(1, 6),
+        *_key_figures(report),
+    ]
+    sections: list[tuple[str, list[Flowable]]] = []
+    if report.kind == ANNUAL:
+        sections.append((_("Trendanalyse over de jaren"), _trend(report)))
+    sections += [
+        (_("Aantal en soort klachten"), _counts_section(report)),
+        (_("Ernst, oordeel en tevredenheid"), _severity_section(report)),
+        (_("Doorlooptijden en termijnen"), _handling_section(report)),
+        (_("Uitzonderlijke en complexe klachten"), _exceptional(report)),
+        (_("Verbetermaatregelen en hun effectiviteit") if report.kind == ANNUAL
+         else _("Stand van de verbetermaatregelen"), _measures(report)),
+    ]
+    if report.kind == ANNUAL:
+        sections.append((_("Beoordeling van de klachtenprocedure"), _evaluation(report)))
+    sections.append((_("Aanbevelingen"), _recommendations(report)))
+    for number, (title, flowables) in enumerate(sections, start=1):
+        story += _section(number, title) + flowables
+    return story
+
+
+def render(report: PeriodicReport) -> bytes:
+    """The report as PDF/A-2b bytes."""
+    fonts.register()
+    buffer = io.BytesIO()
+    document = _ReportTemplate(buffer, report)
+    document.build(_story(report), canvasmaker=NumberedCanvas)
+    return pdfa.convert(buffer.getvalue(), pdfa.Info(
+        title=report.title, author=report.organisation,
+        subject=_("Geanonimiseerde klachtenrapportage"), keywords=("klachten", report.period_label),
+        created=dt.datetime.combine(report.made_on, dt.time(12))))

@@ -1,0 +1,116 @@
+"""Exporting complaints as CSV or JSON, whole or anonymised.
+
+The anonymised export (seed 003: "de gegevens zijn geanonimiseerd en
+opvraagbaar") has no complainant name, address, phone number or e-mail
+address anywhere: the complainant columns are left out (only the kind of
+relation stays), "people involved" is left out, and every free-text field is
+cleaned by ``workflow.scrub``. Rows stream from the database, so an export of
+100,000 complaints does not hold them all in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, TextIO
+
+import peewee
+
+from klachtenbureau.errors import ValidationError
+from klachtenbureau.i18n import _
+from klachtenbureau.models import Category, Complaint, Relation, User
+from klachtenbureau.workflow import permissions
+from klachtenbureau.workflow.queries import visible_to
+from klachtenbureau.workflow.scrub import Complainant, Scrubber
+from klachtenbureau.workflow.periods import Period
+from klachtenbureau.workflow.statistics import received_in
+
+FORMATS = ("csv", "json")
+Handler = User.alias("handler")
+
+BASE_COLUMNS = [
+    "number", "kind", "channel", "category", "status", "received_at", "acknowledge_by", "acknowledged_at",
+    "acknowledgement_method", "answer_by", "answered_at", "extension_count", "closed_at", "handler",
+    "severity", "complex_sensitive", "confidential", "anonymous", "involved_party", "police_report_advised",
+    "resolved_at_intake", "verdict", "remedies", "compensation_amount", "escalation_level", "satisfaction",
+    "relation_type",
+]
+FREE_TEXT = ["description", "desired_outcome", "findings_facts", "findings_circumstances", "findings_causes",
+             "findings_damage", "remedy_note", "answer", "closure_note"]
+PERSONAL = ["complainant_name", "complainant_street", "complainant_postcode", "complainant_city",
+            "complainant_phone", "complainant_email", "people_involved"]
+
+
+def columns(anonymize: bool) -> list[str]:
+    return BASE_COLUMNS + FREE_TEXT + ([] if anonymize else PERSONAL)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _query(user: User, period: Period | None) -> peewee.ModelSelect:
+    query = (Complaint.select(Complaint, Category.id, Category.name, Relation, Handler.id, Handler.login)
+             .join(Category, on=(Complaint.category == Category.id)).switch(Complaint)
+             .join(Relation, peewee.JOIN.LEFT_OUTER, on=(Complaint.relation == Relation.id)).switch(Complaint)
+             .join(Handler, peewee.JOIN.LEFT_OUTER, on=(Complaint.assigned_to == Handler.id))
+             .order_by(Complaint.received_at, Complaint.id))
+    if period is not None:
+        query = query.where(received_in(period))
+    return visible_to(query, user)
+
+
+def all_complainant_names() -> list[str]:
+    """Every complainant's name, for the scrubber: a complaint may name someone who complained before."""
+    return [name for (name,) in Relation.select(Relation.name).distinct().tuples()]
+
+
+def records(user: User, anonymize: bool, period: Period | None = None) -> Iterator[dict[str, Any]]:
+    """The export's rows as dicts with ``columns(anonymize)`` as keys, oldest first."""
+    permissions.require_manager(user)
+    scrubber = Scrubber(all_complainant_names()) if anonymize else None
+    for c in _query(user, period).iterator():
+        relation = c.relation if c.relation_id else None
+        row: dict[str, Any] = {name: _value(getattr(c, name)) for name in BASE_COLUMNS
+                               if name not in ("category", "handler", "relation_type")}
+        row["category"] = c.category.name
+        row["handler"] = c.assigned_to.login if c.assigned_to_id else ""
+        row["relation_type"] = relation.relation_type if relation else ""
+        own = Complainant(relation.name, relation.street, relation.postcode, relation.city,
+                          relation.phone, relation.email) if relation else None
+        for name in FREE_TEXT:
+            text = getattr(c, name) or ""
+            row[name] = scrubber.text(text, own) if scrubber else text
+        if not anonymize:
+            for name in ("name", "street", "postcode", "city", "phone", "email"):
+                row[f"complainant_{name}"] = getattr(relation, name) if relation else ""
+            row["people_involved"] = c.people_involved
+        yield {name: row[name] for name in columns(anonymize)}
+
+
+def write(user: User, out: TextIO, fmt: str = "csv", anonymize: bool = False, period: Period | None = None) -> int:
+    """Write the export to ``out``; returns the number of complaints."""
+    if fmt not in FORMATS:
+        raise ValidationError({"format": _("Kies csv of json.")})
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns(anonymize), lineterminator="\n")
+        writer.writeheader()
+        for row in records(user, anonymize, period):
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            count += 1
+        return count
+    out.write("[")
+    for row in records(user, anonymize, period):
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(row, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
