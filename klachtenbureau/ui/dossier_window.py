@@ -23,7 +23,8 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTabWidget, QTextBrowser,
+    QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError, NotFoundError, PermissionDeniedError
@@ -37,7 +38,7 @@ from klachtenbureau.ui.dossier.form_dialog import CONFLICT, FormDialog
 from klachtenbureau.ui.dossier.registration import RegistrationForm
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, run_for
-from klachtenbureau.workflow import dossier_data, editing, inbox, privacy, procedure
+from klachtenbureau.workflow import dossier_data, editing, inbox, letters, privacy, procedure
 from klachtenbureau.workflow.dossier_data import Dossier
 
 POLL_MS = 3000
@@ -118,6 +119,11 @@ class DossierWindow(QWidget):
         self.contact_button = QPushButton(_("Contact&moment toevoegen…"))
         self.contact_button.clicked.connect(self.add_contact)
         side.addWidget(self.contact_button)
+        side.addWidget(self._letters_button())
+        self.dossier_pdf_button = QPushButton(_("Dossier als &PDF…"))
+        self.dossier_pdf_button.setToolTip(_("Het volledige klachtdossier als PDF/A om te archiveren"))
+        self.dossier_pdf_button.clicked.connect(self.save_dossier_pdf)
+        side.addWidget(self.dossier_pdf_button)
         side.addStretch(1)
 
         body = QHBoxLayout()
@@ -272,6 +278,57 @@ class DossierWindow(QWidget):
             return False  # the colleague's change made this step impossible now
         self.run_step(action, values)
         return True
+
+    def _letters_button(self) -> QPushButton:
+        button = QPushButton(_("&Brief…"))
+        button.setToolTip(_("Een brief aan de klager bekijken, afdrukken of als PDF bewaren"))
+        menu = QMenu(button)
+        for kind, label in letters.KINDS.items():
+            menu.addAction(_(label) + "…", lambda k=kind: self.open_letter(k))
+        button.setMenu(menu)
+        self.letters_button = button
+        return button
+
+    def open_letter(self, kind: str) -> QDialog:
+        """The letter's preview; an acknowledgement of an e-mailed complaint goes as e-mail text."""
+        from klachtenbureau.ui.email_acknowledgement import open_acknowledgement
+        from klachtenbureau.ui.printing import open_letter_preview
+
+        if kind == "acknowledgement" and self.dossier is not None:
+            dialog = open_acknowledgement(self, self.session, self.dossier.complaint)
+        else:
+            dialog = open_letter_preview(self, self.session, self.complaint_id, kind)
+        dialog.finished.connect(lambda _result: self.reload())
+        return dialog
+
+    def save_dossier_pdf(self) -> None:
+        if self.dossier is None:
+            return
+        complaint = self.dossier.complaint
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Klachtdossier opslaan"), f"klachtdossier-{complaint.number}.pdf", _("PDF-bestanden (*.pdf)"))
+        if not path:
+            return
+        user = self.user
+        self.dossier_pdf_button.setEnabled(False)
+        self.message.show_message(_("Het klachtdossier wordt gemaakt…"), "info")
+
+        def work() -> str:
+            Path(path).write_bytes(letters.dossier_pdf(user, complaint))
+            return path
+
+        def done(saved: str) -> None:
+            self.dossier_pdf_button.setEnabled(True)
+            self.message.show_message(_("Klachtdossier opgeslagen in {path}.").format(path=saved), "success")
+
+        def failed(exc: BaseException) -> None:
+            self.dossier_pdf_button.setEnabled(True)
+            if not isinstance(exc, (KlachtenbureauError, OSError)):
+                raise exc
+            self.message.show_message(_("Het klachtdossier is niet opgeslagen: {reason}").format(
+                reason=getattr(exc, "message", None) or exc.strerror or str(exc)), "error")
+
+        run_for(self, work, done, failed)
 
     def add_contact(self, values: dict[str, Any] | None = None) -> None:
         if self.dossier is None:

@@ -24,14 +24,15 @@ from klachtenbureau.models.complaints import CHANNELS
 from klachtenbureau.ui.inbox_model import COLUMNS, DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, InboxModel
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar
-from klachtenbureau.workflow import inbox
+from klachtenbureau.workflow import inbox, statistics
 from klachtenbureau.workflow.changes import ChangeWatcher
 from klachtenbureau.workflow.inbox import InboxQuery
+from klachtenbureau.workflow.statistics import ComplaintFilter
 
 POLL_MS = 2000
 SEARCH_DELAY_MS = 300
-COLUMN_WIDTHS = {"number": 92, "received": 88, "complainant": 150, "channel": 112, "status": 138,
-                 "handler": 115, "deadline": 195, "severity": 88}
+COLUMN_WIDTHS = {"number": 92, "received": 88, "complainant": 145, "channel": 108, "status": 132,
+                 "handler": 110, "deadline": 215, "severity": 88}
 
 
 class InboxTable(QTableView):
@@ -61,6 +62,7 @@ class InboxView(QWidget):
         super().__init__(parent)
         self.session = session
         self.message = MessageBar()
+        self.selection_bar = MessageBar()  # "gefilterd op …" after a click on the dashboard
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Zoeken op nummer, naam, omschrijving of notitie…"))
         self.search.setAccessibleName(_("Zoeken"))
@@ -159,6 +161,7 @@ class InboxView(QWidget):
         body.addWidget(self.table, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
+        layout.addWidget(self.selection_bar)
         layout.addLayout(bar)
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
@@ -184,6 +187,27 @@ class InboxView(QWidget):
             filter=item.data(Qt.ItemDataRole.UserRole) if item else inbox.DEFAULT_FILTER,
             category_id=self.category.currentData(), channel=self.channel.currentData(),
             search=self.search.text().strip())
+
+    def show_selection(self, selection: ComplaintFilter) -> None:
+        """Show exactly the complaints of a dashboard figure or bar, whatever the filters said."""
+        for widget in (self.filters, self.category, self.channel, self.search):
+            widget.blockSignals(True)
+        self.filters.setCurrentRow(list(inbox.FILTERS).index("all"))
+        self.category.setCurrentIndex(0)
+        self.channel.setCurrentIndex(0)
+        self.search.clear()
+        for widget in (self.filters, self.category, self.channel, self.search):
+            widget.blockSignals(False)
+        self.model.set_query(dataclasses.replace(self.current_query(), selection=selection))
+        self._update_counts()
+        self.selection_bar.show_message(
+            _("Gefilterd op: {what}").format(what=statistics.describe(selection)), "info",
+            [(_("Selectie &wissen"), self.clear_selection)])
+
+    def clear_selection(self) -> None:
+        self.selection_bar.hide()
+        self.model.set_query(dataclasses.replace(self.current_query(), selection=None))
+        self._update_counts()
 
     def _apply_query(self) -> None:
         self._search_timer.stop()

@@ -1,19 +1,278 @@
-"""The main window: tabs for intake, inbox, dashboard and measures."""
+"""The main window: tabs for intake, inbox, dashboard and measures; menus; a status bar.
+
+A click on a dashboard figure or bar opens the inbox filtered to exactly those complaints.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+import datetime as dt
+import html
+import os
+from urllib.parse import urlparse
 
-from klachtenbureau.i18n import _
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from klachtenbureau import __version__, config
+from klachtenbureau.errors import DatabaseUnavailableError
+from klachtenbureau.i18n import N_, _, format_number, ngettext
+from klachtenbureau.models.database import sqlite_path
+from klachtenbureau.models.people import ADMIN, ROLES
+from klachtenbureau.ui import management
+from klachtenbureau.ui.audit_viewer import AuditViewer
+from klachtenbureau.ui.dashboard_view import DashboardView
+from klachtenbureau.ui.first_run import DatabaseDialog
+from klachtenbureau.ui.inbox_view import InboxView
+from klachtenbureau.ui.intake import IntakeWizard
+from klachtenbureau.ui.letter_texts_dialog import open_letter_texts_dialog
+from klachtenbureau.ui.measures_view import MeasuresView
+from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_preview
+from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import run_for
+from klachtenbureau.workflow import intake_support, permissions, privacy, resilience, store, write_queue
+from klachtenbureau.workflow.statistics import ComplaintFilter
+
+TABS = {
+    "intake": N_("Nieuwe melding"),
+    "inbox": N_("Postvak"),
+    "dashboard": N_("Dashboard"),
+    "measures": N_("Verbetermaatregelen"),
+}
+STATUS_INTERVAL_MS = 60_000
+DEFAULT_SIZE = (1360, 820)  # the inbox needs the width; office screens are 1920 wide
+
+SHORTCUTS = N_(
+    "<table cellpadding='3'>"
+    "<tr><td><b>Ctrl+1 … Ctrl+4</b></td><td>Nieuwe melding, Postvak, Dashboard, Verbetermaatregelen</td></tr>"
+    "<tr><td><b>Enter</b></td><td>verder naar de volgende stap van de melding</td></tr>"
+    "<tr><td><b>Ctrl+Enter</b></td><td>verder, vanuit een tekstvak</td></tr>"
+    "<tr><td><b>Esc</b></td><td>melding weggooien (u wordt eerst gevraagd)</td></tr>"
+    "<tr><td><b>Alt + onderstreepte letter</b></td><td>naar dat veld of die knop</td></tr>"
+    "<tr><td><b>Pijltjes</b></td><td>kiezen tussen rondjes; omlaag vanuit Zoeken naar de gevonden klagers</td></tr>"
+    "<tr><td><b>Ctrl+Q</b></td><td>afsluiten</td></tr>"
+    "</table>")
+
+
+def describe_database(url: str) -> str:
+    """Where the database is, for people (a PostgreSQL password is never shown)."""
+    path = sqlite_path(url)
+    parsed = urlparse(url)
+    if path is not None:
+        text = str(path)
+        # sqlite:////srv/klachten.db keeps a double slash that only confuses people.
+        return text[1:] if text.startswith("//") and not parsed.netloc and os.sep == "/" else text
+    return f"PostgreSQL {parsed.hostname or 'localhost'}{f':{parsed.port}' if parsed.port else ''}/" \
+           f"{parsed.path.lstrip('/')}"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database_url: str):
-        super().__init__()
+    """The desk. ``switch_database_requested`` asks the application to start again on another database."""
+
+    switch_database_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
         self.setWindowTitle("Klachtenbureau")
-        tabs = QTabWidget()
-        for title in (_("Nieuwe melding"), _("Postvak"), _("Dashboard"), _("Verbetermaatregelen")):
-            tabs.addTab(QLabel(title), title)
-        self.setCentralWidget(tabs)
-        self.statusBar().showMessage(_("Database: {url}").format(url=database_url))
-        self.resize(1100, 720)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.intake = IntakeWizard(session)
+        self.intake.registered.connect(lambda _complaint: self.refresh_status())
+        self.intake.database_unreachable.connect(self.refresh_status)
+        self.intake.print_acknowledgement_requested.connect(self._print_acknowledgement)
+        self.inbox = InboxView(session)
+        self.dashboard = DashboardView(session)
+        self.dashboard.filter_requested.connect(self.show_in_inbox)
+        self.measures = MeasuresView(session)
+        views = {"intake": self.intake, "inbox": self.inbox, "dashboard": self.dashboard, "measures": self.measures}
+        for name, title in TABS.items():
+            self.tabs.addTab(views[name], _(title))
+        for index in range(len(TABS)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+            self.addAction(action)
+        self._build_menus()
+        self._build_status_bar()
+        self._status_timer = QTimer(self, interval=STATUS_INTERVAL_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
+        self._restore_layout()
+        self.refresh_status()
+
+    # --- tabs ------------------------------------------------------------------------
+
+    def show_in_inbox(self, selection: ComplaintFilter) -> None:
+        self.inbox.show_selection(selection)
+        self.tabs.setCurrentWidget(self.inbox)
+
+    def tab_widget(self, name: str) -> QWidget:
+        return self.tabs.widget(list(TABS).index(name))
+
+    # --- menus -----------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, enabled: bool = True, tooltip: str = "",
+                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        action.setEnabled(enabled)
+        if tooltip:
+            action.setToolTip(tooltip)
+            action.setStatusTip(tooltip)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        return action
+
+    def _build_menus(self) -> None:
+        user = self.session.user
+        admin = user.role == ADMIN
+        manager = permissions.is_manager(user)
+        only_admin = "" if admin else _("Alleen een beheerder kan dit wijzigen.")
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&Bestand"))
+        file_menu.setToolTipsVisible(True)
+        self._action(file_menu, _("&Andere database kiezen…"), self._choose_database)
+        self._action(file_menu, _("&Reservekopie maken"), self._backup, manager,
+                     "" if manager else _("Alleen een coördinator of beheerder maakt reservekopieën."))
+        self._action(file_menu, _("&Ontvangstbevestigingen afdrukken…"),
+                     lambda: open_acknowledgement_batch(self, self.session), manager,
+                     "" if manager else _("Alleen een coördinator verstuurt ontvangstbevestigingen."))
+        file_menu.addSeparator()
+        self._action(file_menu, _("Af&sluiten"), self.close, shortcut=QKeySequence.StandardKey.Quit)
+
+        manage = bar.addMenu(_("B&eheer"))
+        manage.setToolTipsVisible(True)
+        self.manage_menu = manage
+        self._action(manage, _("&Gebruikers…"), lambda: self._manage(management.UsersDialog), admin, only_admin)
+        self._action(manage, _("&Categorieën…"), lambda: self._manage(management.CategoriesDialog), manager,
+                     "" if manager else _("Alleen een coördinator of beheerder kan dit wijzigen."))
+        self._action(manage, _("&Organisatiegegevens…"), lambda: self._manage(management.OrganisationDialog),
+                     admin, only_admin)
+        self._action(manage, _("&Termijnprofiel…"), lambda: self._manage(management.DeadlineProfileDialog),
+                     admin, only_admin)
+        self.letter_texts_action = self._action(
+            manage, _("&Brieventeksten…"), lambda: open_letter_texts_dialog(self, self.session), manager,
+            "" if manager else _("Alleen een coördinator of beheerder kan dit wijzigen."))
+        manage.addSeparator()
+        audit = privacy.can_read_audit(user)
+        self._action(manage, _("&Logboek…"), lambda: self._manage(AuditViewer), audit, "" if audit else _(
+            "Alleen de beheerder, de directeur of de kwaliteitsmedewerker ziet het logboek."))
+        self._action(manage, _("Be&waartermijn…"), lambda: self._manage(RetentionDialog), admin, only_admin)
+        self._action(manage, _("&Persoonsgegevens (AVG)…"), lambda: self._manage(PersonRightsDialog), admin,
+                     only_admin)
+
+        help_menu = bar.addMenu(_("&Help"))
+        self._action(help_menu, _("&Sneltoetsen"), self._show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, _("&Over Klachtenbureau"), self._show_about)
+
+    def _manage(self, dialog_class) -> None:
+        dialog = dialog_class(self.session, self)
+        dialog.exec()
+        self.intake.reload_lists()
+
+    def _print_acknowledgement(self, complaint_id: int) -> None:
+        open_letter_preview(self, self.session, complaint_id, "acknowledgement")
+
+    def _choose_database(self) -> None:
+        dialog = DatabaseDialog(self.session.database_url, self)
+        if dialog.exec() and dialog.url and dialog.url != self.session.database_url:
+            self.switch_database_requested.emit(dialog.url)
+
+    def _backup(self) -> None:
+        self.statusBar().showMessage(_("Reservekopie maken…"))
+        run_for(self, store.backup,
+                lambda path: QMessageBox.information(self, _("Reservekopie"), _("Reservekopie gemaakt: {path}").format(
+                    path=path)),
+                lambda exc: QMessageBox.warning(self, _("Reservekopie"), getattr(exc, "message", str(exc))))
+
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(self, _("Sneltoetsen"), _(SHORTCUTS))
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, _("Over Klachtenbureau"), _(
+            "<p><b>Klachtenbureau {version}</b></p><p>De klachtenbalie van uw kantoor: registreren, "
+            "afhandelen, brieven en rapportage.</p><p>Database: {database}</p>").format(
+                version=__version__, database=describe_database(self.session.database_url)))
+
+    # --- status bar ------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.database_label = QLabel()
+        self.database_label.setAccessibleName(_("Database"))
+        self.user_label = QLabel(_("Aangemeld: {name} ({role})").format(
+            name=self.session.user.full_name, role=_(ROLES[self.session.user.role]).lower()))
+        self.user_label.setAccessibleName(_("Aangemelde gebruiker"))
+        self.overdue_label = QLabel()
+        self.overdue_label.setAccessibleName(_("Klachten over tijd"))
+        for label in (self.database_label, self.user_label, self.overdue_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+        self._show_database_state(None)
+
+    def _show_database_state(self, reachable: bool | None) -> None:
+        where = describe_database(self.session.database_url)
+        if reachable is None:
+            state, colour = _("verbinden…"), "#555"
+        elif reachable:
+            state, colour = _("verbonden"), "#1d6b2f"
+        else:
+            since = dt.datetime.now().strftime("%H:%M")
+            state, colour = _("niet bereikbaar sinds {time}").format(time=since), "#a4161a"
+        self.database_label.setText(_("Database: {where} · <span style='color:{colour}'>{state}</span>").format(
+            where=html.escape(where), colour=colour, state=state))
+        self.database_label.setToolTip(where)
+
+    def refresh_status(self) -> None:
+        """Count the overdue complaints off the UI thread; a failure means the database is out of reach."""
+        user = self.session.user
+        run_for(self, lambda: intake_support.overdue_count(user), self._show_overdue, self._status_failed)
+
+    def _show_overdue(self, count: int) -> None:
+        self._show_database_state(True)
+        url = self.session.database_url
+        if write_queue.pending(url):  # writes that waited on this PC: a fresh connection, then send them
+            run_for(self, lambda: write_queue.recover(url), lambda _report: None, lambda _exc: None)
+        text = ngettext("{n} klacht over tijd", "{n} klachten over tijd", count).format(n=format_number(count))
+        colour = "#a4161a" if count else "#1d6b2f"
+        self.overdue_label.setText(f"<span style='color:{colour}'>{text}</span>")
+
+    def _status_failed(self, exc: BaseException) -> None:
+        if "niet bereikbaar" not in self.database_label.text():
+            self._show_database_state(False)
+        self.overdue_label.setText(_("aantal over tijd onbekend"))
+        if isinstance(resilience.classify(exc), DatabaseUnavailableError):  # reconnect, then send what waited
+            url = self.session.database_url
+            run_for(self, lambda: write_queue.recover(url), lambda _report: self.refresh_status(), lambda _exc: None)
+
+    # --- remembering the layout --------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        values = config.load()
+        window = values.get("window") or {}
+        width, height = window.get("width", DEFAULT_SIZE[0]), window.get("height", DEFAULT_SIZE[1])
+        self.resize(max(800, int(width)), max(560, int(height)))
+        if window.get("maximized"):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        last = values.get("last_tab")
+        if last in TABS:
+            self.tabs.setCurrentIndex(list(TABS).index(last))
+
+    def save_layout(self) -> None:
+        values = config.load()
+        size = self.normalGeometry().size() if self.isMaximized() else self.size()
+        values["window"] = {"width": size.width(), "height": size.height(), "maximized": self.isMaximized()}
+        values["last_tab"] = list(TABS)[self.tabs.currentIndex()]
+        values["database_url"] = self.session.database_url
+        config.save(values)
+
+    def save_unsaved_work(self) -> bool:
+        """Keep what the user typed; the crash handler (ui/crash.py) asks this before it reports a bug."""
+        return self.intake.save_unsaved_work()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self.save_layout()
+        super().closeEvent(event)

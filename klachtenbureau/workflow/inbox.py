@@ -27,9 +27,10 @@ from klachtenbureau.models.complaints import (
 )
 from klachtenbureau.models.fulltext import matching_ids
 from klachtenbureau.models.people import INTAKE
-from klachtenbureau.workflow import settings
+from klachtenbureau.workflow import settings, statistics
 from klachtenbureau.workflow.deadlines import working_days_left
 from klachtenbureau.workflow.queries import visible_to
+from klachtenbureau.workflow.statistics import ComplaintFilter
 
 FILTERS: dict[str, str] = {
     "mine": N_("Mijn klachten"),
@@ -63,6 +64,7 @@ class InboxQuery:
     search: str = ""
     sort: str = DEFAULT_SORT
     descending: bool = False
+    selection: ComplaintFilter | None = None  # a figure or bar clicked on the dashboard
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,9 +131,11 @@ def filter_condition(name: str, user: User, today: dt.date) -> peewee.Node | Non
     raise ValidationError({"filter": _("Onbekend filter {name}.").format(name=name)})
 
 
-def _restrict(select: peewee.ModelSelect, user: User, query: InboxQuery) -> peewee.ModelSelect:
-    """Everything but the filter: visibility, category, channel, search words."""
+def _restrict(select: peewee.ModelSelect, user: User, query: InboxQuery, today: dt.date) -> peewee.ModelSelect:
+    """Everything but the filter: visibility, dashboard selection, category, channel, search words."""
     select = visible_to(select, user)
+    if query.selection is not None:
+        select = select.where(statistics.condition(query.selection, today))
     if query.category_id is not None:
         select = select.where(Complaint.category == query.category_id)
     if query.channel:
@@ -177,7 +181,7 @@ def _sort_keys(select: peewee.ModelSelect, sort: str) -> tuple[peewee.ModelSelec
 def ids_query(user: User, query: InboxQuery, today: dt.date | None = None) -> peewee.ModelSelect:
     """The SELECT of matching complaint ids in display order (for ``complaint_ids`` and benchmarks)."""
     today = today or dt.date.today()
-    select = _restrict(Complaint.select(Complaint.id), user, query)
+    select = _restrict(Complaint.select(Complaint.id), user, query, today)
     condition = filter_condition(query.filter, user, today)
     if condition is not None:
         select = select.where(condition)
@@ -202,7 +206,7 @@ def counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[
             columns.append(peewee.fn.COUNT(Complaint.id).alias(name))
         else:
             columns.append(peewee.fn.SUM(peewee.Case(None, [(condition, 1)], 0)).alias(name))
-    row = _restrict(Complaint.select(*columns), user, query).dicts().get()
+    row = _restrict(Complaint.select(*columns), user, query, today).dicts().get()
     return {name: int(row[name] or 0) for name in FILTERS}
 
 
@@ -217,8 +221,9 @@ def channel_counts(user: User, query: InboxQuery, today: dt.date | None = None) 
 
 
 def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | None) -> dict:
-    select = _restrict(Complaint.select(field, peewee.fn.COUNT(Complaint.id)), user, query)
-    condition = filter_condition(query.filter, user, today or dt.date.today())
+    today = today or dt.date.today()
+    select = _restrict(Complaint.select(field, peewee.fn.COUNT(Complaint.id)), user, query, today)
+    condition = filter_condition(query.filter, user, today)
     if condition is not None:
         select = select.where(condition)
     return dict(select.group_by(field).tuples())

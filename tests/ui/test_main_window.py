@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 
 from klachtenbureau import config
 from klachtenbureau.models import database
@@ -14,7 +13,8 @@ from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, store
+from klachtenbureau.workflow import intake, periods, store
+from klachtenbureau.workflow.statistics import ComplaintFilter
 from tests.ui.keys import show
 
 
@@ -32,7 +32,7 @@ def test_title_tabs_and_menus(window):
     manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
     assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…",
                       "Brieventeksten…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…"]
-    assert not window.letter_texts_action.isEnabled() and window.letter_texts_action.toolTip() == "volgt"
+    assert window.letter_texts_action.isEnabled()  # petra is a coordinator
 
 
 def test_management_is_for_the_administrator(qtbot, sqlite_db, staff):
@@ -69,11 +69,23 @@ def test_status_bar_says_when_the_database_is_out_of_reach(qtbot, tmp_path, requ
     assert "onbekend" in window.overdue_label.text()
 
 
-def test_other_tabs_can_be_put_in_place(window):
-    inbox = QLabel("het postvak")
-    window.set_tab_widget("inbox", inbox)
-    assert window.tab_widget("inbox") is inbox
-    assert window.tabs.tabText(1) == "Postvak" and window.tabs.currentIndex() == 0
+def test_every_tab_holds_its_view(window):
+    assert [type(window.tab_widget(name)).__name__ for name in ("inbox", "dashboard", "measures")] == [
+        "InboxView", "DashboardView", "MeasuresView"]
+
+
+def test_a_dashboard_figure_opens_the_inbox_on_exactly_its_complaints(qtbot, window, staff):
+    today = dt.date.today()
+    by_post = intake.register(staff["sanne"], intake.NewReport(
+        description="Brief kwam niet aan.", channel="post", anonymous=True))
+    intake.register(staff["sanne"], intake.NewReport(description="Telefoon.", channel="phone", anonymous=True))
+    selection = ComplaintFilter(period=periods.half_year(today.year, 1 if today.month <= 6 else 2), channel="post")
+    window.dashboard.filter_requested.emit(selection)
+    assert window.tabs.currentWidget() is window.inbox
+    qtbot.waitUntil(lambda: window.inbox.model.ids() == [by_post.id])
+    assert "via post" in window.inbox.selection_bar.text.text()
+    window.inbox.clear_selection()
+    assert len(window.inbox.model.ids()) == 2
 
 
 def test_ctrl_and_a_number_opens_a_tab(qtbot, window, keyboard):
