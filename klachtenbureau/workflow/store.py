@@ -52,7 +52,21 @@ def open_database(url: str, create: bool = False, upgrade: bool = True) -> int:
         raise database.explain(exc) from exc
 
 
+def _require_full_text_search() -> None:
+    """Every complaint is indexed with SQLite's FTS5; a Python built without it must say so up front."""
+    if not database.is_sqlite():
+        return
+    try:
+        db.execute_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts5_probe USING fts5(x)")
+        db.execute_sql("DROP TABLE temp.fts5_probe")
+    except peewee.OperationalError as exc:
+        raise DatabaseUnavailableError(_(
+            "Deze installatie van Python mist SQLite FTS5 (zoeken in tekst); installeer Python van python.org "
+            "of de Klachtenbureau-installatie.")) from exc
+
+
 def _prepare(url: str, create: bool, upgrade: bool) -> int:
+    _require_full_text_search()
     version = schema.check_version()
     if version is None:
         if not create:

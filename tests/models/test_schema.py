@@ -101,3 +101,18 @@ def test_damaged_database_fails_the_check_on_open(sqlite_url):
     with pytest.raises((DatabaseCorruptError, DatabaseUnavailableError)):
         store.open_database(sqlite_url)
         store.full_check()
+
+
+def test_python_without_fts5_is_told_plainly(sqlite_url, monkeypatch):
+    import peewee
+
+    real = peewee.SqliteDatabase.execute_sql
+
+    def without_fts5(self, sql, *args, **kwargs):
+        if "USING fts5" in sql:
+            raise peewee.OperationalError("no such module: fts5")
+        return real(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(peewee.SqliteDatabase, "execute_sql", without_fts5)
+    with pytest.raises(DatabaseUnavailableError, match="FTS5"):
+        store.open_database(sqlite_url, create=True)
