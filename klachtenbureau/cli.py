@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser)
     parser.add_argument("--demo", action="store_true",
                         help=_("open de standaarddatabase en vul die eerst met voorbeeldgegevens als ze leeg is"))
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("controleer deze installatie (database, brief, dossier, venster) en stop"))
     sub = parser.add_subparsers(dest="command", metavar=_("opdracht"))
 
     p = sub.add_parser("demo", help=_("vul een database met realistische voorbeeldgegevens"))
@@ -67,9 +70,64 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("db", help=_("database beheren"))
     _common(p)
-    p.add_argument("action", choices=["init", "check", "backup", "upgrade"])
+    p.add_argument("action", choices=["init", "check", "backup", "upgrade", "restore", "migrate"])
+    p.add_argument("backup_file", nargs="?", type=Path, metavar="BACKUP",
+                   help=_("bij restore: de reservekopie die wordt teruggezet"))
     p.add_argument("-o", "--output", type=Path, help=_("bestand voor de reservekopie"))
+    p.add_argument("--from", dest="source", metavar="URL", help=_("bij migrate: de huidige database (sqlite:///…)"))
+    p.add_argument("--to", dest="target", metavar="URL",
+                   help=_("bij migrate: de nieuwe, lege database (postgresql://…)"))
     p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("retention", help=_("anonimiseer klachten die langer dan de bewaartermijn gesloten zijn"))
+    _common(p)
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help=_("toon alleen wat er zou gebeuren"))
+    mode.add_argument("--apply", action="store_true", help=_("anonimiseer echt (niet terug te draaien)"))
+    p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("person-export", help=_("alle gegevens over één persoon als JSON (AVG-inzageverzoek)"))
+    _common(p)
+    p.add_argument("person", metavar="RELATIENUMMER_OF_EMAIL")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE.json")
+    p.set_defaults(func=cmd_person_export)
+
+    p = sub.add_parser("person-erase", help=_("wis de gegevens van één persoon op verzoek (AVG)"))
+    _common(p)
+    p.add_argument("person", metavar="RELATIENUMMER_OF_EMAIL")
+    p.add_argument("--reason", required=True, metavar="TEKST", help=_("waarom (bijvoorbeeld: verzoek van 3 maart)"))
+    p.set_defaults(func=cmd_person_erase)
+
+    p = sub.add_parser("letter", help=_("maak een brief aan de klager (PDF) en leg die vast bij de klacht"))
+    _common(p)
+    p.add_argument("kind", choices=list(LETTER_COMMANDS))
+    p.add_argument("number")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--their-reference", default="", metavar="TEKST", help=_("uw kenmerk van de klager"))
+    p.add_argument("--no-record", action="store_true", help=_("alleen het bestand maken, niets vastleggen"))
+    p.set_defaults(func=cmd_letter)
+
+    p = sub.add_parser("dossier", help=_("maak het klachtdossier als PDF/A voor het archief"))
+    _common(p)
+    p.add_argument("number")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.set_defaults(func=cmd_dossier)
+
+    p = sub.add_parser("report", help=_("maak de geanonimiseerde halfjaar- of jaarrapportage (PDF)"))
+    _common(p)
+    p.add_argument("--period", required=True, metavar="2026H1|2026",
+                   help=_("2026H1 of 2026H2 voor een halfjaarrapportage, 2026 voor het jaarverslag"))
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help=_("exporteer klachten als CSV of JSON (naar het scherm, of -o bestand)"))
+    _common(p)
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--anonymize", action="store_true",
+                   help=_("zonder namen, adressen, telefoonnummers en e-mailadressen van klagers"))
+    p.add_argument("--period", metavar="2026H1|2026", help=_("alleen klachten ontvangen in deze periode"))
+    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
@@ -164,6 +222,167 @@ def cmd_db(args: argparse.Namespace) -> int:
         applied = schema.upgrade()
         print(_("Bijgewerkt naar databaseversie {v}.").format(v=schema.SCHEMA_VERSION) if applied
               else _("De database is al bij (versie {v}).").format(v=schema.SCHEMA_VERSION))
+    elif args.action == "restore":
+        return _db_restore(args, url)
+    elif args.action == "migrate":
+        return _db_migrate(args)
+    return EXIT_OK
+
+
+def _db_restore(args: argparse.Namespace, url: str) -> int:
+    from klachtenbureau.workflow import backups
+
+    if args.backup_file is None:
+        raise ValidationError({"backup": _("Noem de reservekopie: klachtenbureau db restore BESTAND --db URL")})
+    aside = backups.restore(args.backup_file, url)
+    print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=args.backup_file, url=url))
+    if aside is not None:
+        print(_("De vorige database is bewaard als {path}.").format(path=aside))
+    return EXIT_OK
+
+
+def _db_migrate(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import db_migrate
+
+    if not args.source or not args.target:
+        raise ValidationError(
+            {"migrate": _("Gebruik: klachtenbureau db migrate --from sqlite:///… --to postgresql://…")})
+    print(_("Laat iedereen Klachtenbureau afsluiten; tijdens het overzetten kan niemand opslaan."))
+    checks = db_migrate.migrate(args.source, args.target)
+    for check in checks:
+        print(_("{table}: {rows} rij(en), controlegetal {checksum} — gelijk").format(
+            table=check.table, rows=check.rows, checksum=check.checksum[:16]))
+    print(_("Alles overgezet naar {url}. Stel op elke pc dit databaseadres in.").format(url=args.target))
+    return EXIT_OK
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import retention, settings
+
+    _open(args)
+    user = _acting_user(args.user)
+    due = retention.due_for_anonymisation()
+    result = retention.anonymise(user, due, dry_run=args.dry_run)
+    years = settings.get("retention_years")
+    if args.dry_run:
+        print(_("Proef: {n} klacht(en), langer dan {years} jaar gesloten, zouden worden geanonimiseerd "
+                "({relations} klager(s) helemaal, {documents} document(en)).").format(
+                    n=len(result.numbers), years=years, relations=result.relations, documents=result.documents))
+    else:
+        print(_("{n} klacht(en) geanonimiseerd ({relations} klager(s) helemaal, {documents} document(en)).").format(
+            n=len(result.numbers), relations=result.relations, documents=result.documents))
+    for number in result.numbers:
+        print(f"  {number}")
+    return EXIT_OK
+
+
+def _person(text: str) -> int:
+    from klachtenbureau.workflow import privacy
+
+    return privacy.find_relation(text).id
+
+
+def cmd_person_export(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import privacy
+
+    _open(args)
+    user = _acting_user(args.user)
+    data = json.dumps(privacy.person_export(user, _person(args.person)), ensure_ascii=False, indent=2)
+    if args.output is None:
+        print(data)
+        return EXIT_OK
+    try:
+        args.output.write_text(data + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
+            path=args.output, reason=exc.strerror or exc)}) from exc
+    print(_("Gegevens geëxporteerd naar {path}.").format(path=args.output))
+    return EXIT_OK
+
+
+def cmd_person_erase(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import privacy
+
+    _open(args)
+    user = _acting_user(args.user)
+    result = privacy.erase_person(user, _person(args.person), args.reason)
+    print(_("Gegevens gewist; {n} klacht(en) geanonimiseerd: {numbers}").format(
+        n=len(result.numbers), numbers=", ".join(result.numbers) or "-"))
+    return EXIT_OK
+
+
+LETTER_COMMANDS = {"ack": "acknowledgement", "answer": "answer", "extension": "extension", "aftercare": "aftercare"}
+
+
+def _write_pdf(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
+            path=path, reason=exc.strerror or exc)}) from exc
+
+
+def cmd_letter(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import letters
+
+    _open(args)
+    user = _acting_user(args.user)
+    complaint = queries.get_complaint(args.number, user)
+    kind = LETTER_COMMANDS[args.kind]
+    pdf = letters.letter_pdf(user, complaint, kind, their_reference=args.their_reference)
+    _write_pdf(args.output, pdf)
+    if args.no_record:
+        print(_("Brief opgeslagen in {path}.").format(path=args.output))
+    else:
+        letters.record_letter(user, complaint, kind, pdf, printed=False)
+        print(_("Brief opgeslagen in {path} en vastgelegd bij klacht {number}.").format(
+            path=args.output, number=complaint.number))
+    return EXIT_OK
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import letters
+
+    _open(args)
+    user = _acting_user(args.user)
+    complaint = queries.get_complaint(args.number, user)
+    _write_pdf(args.output, letters.dossier_pdf(user, complaint))
+    print(_("Klachtdossier {number} opgeslagen in {path}.").format(number=complaint.number, path=args.output))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import reporting
+
+    period = reporting.report_period(args.period)
+    _open(args)
+    _write_pdf(args.output, reporting.make(_acting_user(args.user), period.code))
+    print(_("Rapportage {period} opgeslagen in {path}.").format(period=period.label(), path=args.output))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from klachtenbureau.workflow import export, periods
+
+    period = periods.parse_period(args.period) if args.period else None
+    _open(args)
+    user = _acting_user(args.user)
+    if args.output is None:
+        try:
+            count = export.write(user, sys.stdout, args.format, args.anonymize, period)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not a failure of the export
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
+        print(_("{n} klacht(en) geëxporteerd.").format(n=count), file=sys.stderr)
+        return EXIT_OK
+    try:
+        with args.output.open("w", encoding="utf-8", newline="") as out:
+            count = export.write(user, out, args.format, args.anonymize, period)
+    except OSError as exc:
+        raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
+            path=args.output, reason=exc.strerror or exc)}) from exc
+    print(_("{n} klacht(en) geëxporteerd naar {path}.").format(n=count, path=args.output))
     return EXIT_OK
 
 
@@ -187,6 +406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logs.setup()
+    if args.self_test:
+        from klachtenbureau import selftest
+
+        return selftest.run()
     if args.command is None:
         from klachtenbureau.ui.app import run_gui
 

@@ -1,31 +1,151 @@
-"""Starting the GUI: the Qt application, the database, the main window."""
+"""Starting the GUI: the database (set up on a first start), signing in, the main window.
+
+``klachtenbureau --demo`` opens the default database filled with demo data,
+signed in as the coordinator Petra, without a single question.
+``klachtenbureau --db URL --user LOGIN`` skips the choice of database and name.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from klachtenbureau import config
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _
-from klachtenbureau.workflow import demo, store
+from klachtenbureau.models import User
+from klachtenbureau.models.database import sqlite_path
+from klachtenbureau.ui import crash, language
+from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
+from klachtenbureau.ui.main_window import MainWindow
+from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.signin import sign_in
+from klachtenbureau.ui.widgets import run_for
+from klachtenbureau.workflow import admin, backups, demo, store
+
+DEMO_COMPLAINTS = 300
+DEMO_LOGIN = "petra"
+ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "klachtenbureau.png"
+
+
+def _first_start(explicit: str | None) -> bool:
+    """Nothing tells which database to use, and the default one is not there yet."""
+    if explicit or os.environ.get("KLACHTENBUREAU_DB") or config.load().get("database_url"):
+        return False
+    default = sqlite_path(config.default_database_url())
+    return default is None or not default.exists()
+
+
+def _fill_demo() -> None:
+    """Demo data on an empty database, with a progress window (it takes a few seconds)."""
+    if not store.has_complaints():
+        progress = QProgressDialog(_("Voorbeeldgegevens maken…"), "", 0, DEMO_COMPLAINTS)
+        progress.setWindowTitle("Klachtenbureau")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(0)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+
+        def step(made: int) -> None:
+            progress.setValue(made)
+            QApplication.processEvents()
+
+        demo.generate(DEMO_COMPLAINTS, seed=1, progress=step)
+        progress.close()
+    demo.ensure_users()
+
+
+def _open(url: str) -> str | None:
+    """Open ``url``; when that fails, say why and let the user try again or choose another. None: give up."""
+    while True:
+        try:
+            store.open_database(url)
+            return url
+        except KlachtenbureauError as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Klachtenbureau", exc.message)
+            again = box.addButton(_("&Opnieuw proberen"), QMessageBox.ButtonRole.AcceptRole)
+            other = box.addButton(_("&Andere database kiezen…"), QMessageBox.ButtonRole.ActionRole)
+            box.addButton(_("Afsluiten"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is other:
+                dialog = DatabaseDialog(url, open_now=True)
+                if dialog.exec():
+                    return dialog.url
+            elif box.clickedButton() is not again:
+                return None
+
+
+def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow | None:
+    """Everything up to a shown main window; None when the user stopped on the way."""
+    explicit = url or args.db
+    user: User | None = None
+    try:
+        if args.demo:
+            url = config.database_url(explicit) if explicit else config.default_database_url()
+            path = sqlite_path(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            store.open_database(url, create=True)
+            _fill_demo()
+            user = admin.get_user(args.user or DEMO_LOGIN)
+        elif _first_start(explicit):
+            dialog = DatabaseDialog(open_now=True)
+            if not dialog.exec():
+                return None
+            url = dialog.url
+        else:
+            url = _open(config.database_url(explicit))
+            if url is None:
+                return None
+    except (KlachtenbureauError, OSError) as exc:
+        QMessageBox.critical(None, "Klachtenbureau", getattr(exc, "message", None) or str(exc))
+        return None
+    if user is None and not admin.has_sign_in_users():
+        setup = SetUpDialog()
+        if not setup.exec():
+            return None
+        user = setup.admin
+    if user is None:
+        user = sign_in(args.user)
+        if user is None:
+            return None
+    values = config.load()
+    values["database_url"] = url
+    config.save(values)
+    window = MainWindow(Session(user, url))
+    window.show()
+    # The first start of the day (on any PC) makes the day's checked copy of the shared file.
+    run_for(window, backups.daily_backup, lambda _copy: None, lambda exc: window.statusBar().showMessage(
+        _("De dagelijkse reservekopie is niet gelukt: {reason}").format(reason=getattr(exc, "message", exc))))
+    return window
 
 
 def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Klachtenbureau")
-    url = config.database_url(args.db)
-    try:
-        store.open_database(url, create=args.demo or url == config.default_database_url())
-        if args.demo and not store.has_complaints():
-            demo.generate(300, seed=1)
-    except KlachtenbureauError as exc:
-        QMessageBox.critical(None, "Klachtenbureau", exc.message)
-        return 1
-    from klachtenbureau.ui.main_window import MainWindow
+    app.setWindowIcon(QIcon(str(ICON)))
+    language.install(app)  # before the first window: our strings, Qt's dialogs and date fields in one language
+    crash.install(app)
+    url: str | None = None
+    while True:
+        window = start_desk(args, url)
+        if window is None:
+            return 0
+        switch: list[str] = []
 
-    window = MainWindow(url)
-    window.show()
-    return app.exec()
+        def switch_to(chosen: str, window: MainWindow = window, switch: list[str] = switch) -> None:
+            switch.append(chosen)
+            window.close()
+
+        window.switch_database_requested.connect(switch_to)
+        result = app.exec()
+        if not switch:
+            return result
+        # Start again on the chosen database: a new sign-in, no demo, no --user.
+        url = switch[0]
+        args = argparse.Namespace(**{**vars(args), "demo": False, "user": None, "db": url})

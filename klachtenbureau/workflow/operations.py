@@ -17,10 +17,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from klachtenbureau.errors import ConflictError
+import peewee
+
+from klachtenbureau.errors import ConflictError, DatabaseBusyError
 from klachtenbureau.models import AuditEntry, User
 from klachtenbureau.models.base import BaseModel, VersionedModel, now
 from klachtenbureau.models.database import retry_on_busy, write_transaction
+from klachtenbureau.workflow import resilience
 
 # Free text that may hold personal data is never copied into the audit log, which is
 # never rewritten; the log records that such a field changed, not what it said.
@@ -87,7 +90,15 @@ def perform(user: User, action: str, body: Callable[[], Outcome], operation_id: 
             )
             return instance
 
-    return attempt()
+    try:
+        result = attempt()
+    except (peewee.OperationalError, peewee.InterfaceError, DatabaseBusyError) as exc:
+        typed = resilience.classify(exc)  # share gone, read-only, disk full, locked: a typed Dutch error
+        if typed is None or typed is exc:
+            raise
+        raise typed from exc
+    resilience.verify_written(op_id)  # the commit returned; make sure the write is really there
+    return result
 
 
 def _replay(entry: AuditEntry) -> BaseModel:
