@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from klachtenbureau.models import database
 
+
 class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(object)

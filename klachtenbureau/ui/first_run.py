@@ -24,7 +24,6 @@ from klachtenbureau.ui.management import FormDialog
 from klachtenbureau.ui.signin import os_login
 from klachtenbureau.ui.widgets import Field, RadioGroup
 from klachtenbureau.workflow import admin, settings, store
-from klachtenbureau.workflow.validation import normalize_email, normalize_phone, normalize_postcode
 
 NEW, EXISTING, SERVER = "new", "existing", "server"
 
@@ -184,16 +183,11 @@ class SetUpDialog(FormDialog):
 
     def save(self) -> None:
         def work() -> None:
-            values = {name: edit.text().strip() for name, edit in self.org.items()}
             errors = {}
-            for name, normalize in (("postcode", normalize_postcode), ("phone", normalize_phone),
-                                    ("email", normalize_email)):
-                try:
-                    values[name] = normalize(values[name])
-                except ValidationError as exc:
-                    errors.update(exc.errors)
-            if not values["name"]:
-                errors["name"] = _("Vul de naam van de organisatie in.")
+            try:
+                values = settings.clean_organisation({name: edit.text() for name, edit in self.org.items()})
+            except ValidationError as exc:
+                errors.update(exc.errors)
             if self.password.text() != self.repeat.text():
                 errors["repeat"] = _("De twee wachtwoorden zijn niet gelijk.")
             if not self.full_name.text().strip():

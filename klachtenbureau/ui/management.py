@@ -19,7 +19,6 @@ from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, RadioGroup
 from klachtenbureau.workflow import admin, settings
 from klachtenbureau.workflow.deadlines import PROFILES
-from klachtenbureau.workflow.validation import normalize_email, normalize_phone, normalize_postcode
 
 
 class FormDialog(QDialog):
@@ -284,18 +283,7 @@ class OrganisationDialog(FormDialog):
 
     def save(self) -> None:
         def work() -> None:
-            values = {name: edit.text().strip() for name, edit in self.edits.items()}
-            errors = {}
-            for name, normalize in (("postcode", normalize_postcode), ("phone", normalize_phone),
-                                    ("email", normalize_email)):
-                try:
-                    values[name] = normalize(values[name])
-                except ValidationError as exc:
-                    errors.update(exc.errors)
-            if not values["name"]:
-                errors["name"] = _("Vul de naam van de organisatie in.")
-            if errors:
-                raise ValidationError(errors)
+            values = {name: edit.text() for name, edit in self.edits.items()}
             settings.put(self.session.user, "organisation", {**settings.get("organisation"), **values})
 
         if self.attempt(work):

@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from klachtenbureau.errors import ValidationError
-from klachtenbureau.i18n import _
+from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import Setting, User
 from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.deadlines import DeadlineProfile, get_profile
 from klachtenbureau.workflow.operations import Outcome, perform, update_versioned
+from klachtenbureau.workflow.validation import validate_fields
 from klachtenbureau.workflow.workdays import WorkCalendar
 
 DEFAULTS: dict[str, Any] = {
@@ -47,6 +48,11 @@ def get(key: str) -> Any:
     return value
 
 
+def clean_organisation(values: dict[str, Any]) -> dict[str, Any]:
+    """Organisation details as the letterhead prints them: postcode, phone and e-mail normalised, a name."""
+    return validate_fields(values, {"name": N_("de naam van de organisatie")})
+
+
 def _check(key: str, value: Any) -> None:
     if key == "deadline_profile":
         get_profile(value)
@@ -67,6 +73,8 @@ def put(user: User, key: str, value: Any, operation_id: str | None = None) -> Se
         permissions.require_manager(user)
     else:
         permissions.require_admin(user)
+    if key == "organisation":
+        value = clean_organisation(value)
     _check(key, value)
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
 

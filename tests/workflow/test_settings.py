@@ -35,3 +35,14 @@ def test_only_an_admin_changes_office_settings(db, staff):
         settings.put(staff["petra"], "deadline_profile", "wkkgz")
     settings.put(staff["petra"], "letter_texts", {"acknowledgement": "Beste {naam},"})
     assert settings.get("deadline_profile") == "klachtenregeling"
+
+
+def test_organisation_details_are_normalised_for_the_letterhead(db, staff):
+    settings.put(staff["admin"], "organisation", {"name": " Stichting X ", "postcode": "1015cx",
+                                                  "phone": "0201234567", "email": "info@Voorbeeld.NL"})
+    organisation = settings.get("organisation")
+    assert (organisation["name"], organisation["postcode"], organisation["phone"], organisation["email"]) == (
+        "Stichting X", "1015 CX", "020 123 4567", "info@voorbeeld.nl")
+    with pytest.raises(ValidationError) as info:
+        settings.put(staff["admin"], "organisation", {"name": "", "postcode": "1015"})
+    assert set(info.value.errors) == {"name", "postcode"}
