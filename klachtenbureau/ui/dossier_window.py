@@ -120,7 +120,7 @@ class DossierWindow(QWidget):
         self.contact_button.clicked.connect(self.add_contact)
         side.addWidget(self.contact_button)
         side.addWidget(self._letters_button())
-        self.dossier_pdf_button = QPushButton(_("Dossier als &PDF…"))
+        self.dossier_pdf_button = QPushButton(_("Dossier als PD&F…"))
         self.dossier_pdf_button.setToolTip(_("Het volledige klachtdossier als PDF/A om te archiveren"))
         self.dossier_pdf_button.clicked.connect(self.save_dossier_pdf)
         side.addWidget(self.dossier_pdf_button)
@@ -280,7 +280,7 @@ class DossierWindow(QWidget):
         return True
 
     def _letters_button(self) -> QPushButton:
-        button = QPushButton(_("&Brief…"))
+        button = QPushButton(_("B&rief…"))
         button.setToolTip(_("Een brief aan de klager bekijken, afdrukken of als PDF bewaren"))
         menu = QMenu(button)
         for kind, label in letters.KINDS.items():

@@ -104,7 +104,7 @@ class LetterTextsDialog(QDialog):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
 
-        self.save_button = QPushButton(_("&Opslaan"))
+        self.save_button = QPushButton(_("Ops&laan"))  # Alt+O is Onderwerp
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
         cancel = QPushButton(_("&Annuleren"))

@@ -11,7 +11,7 @@ import os
 from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from klachtenbureau import __version__, config
@@ -101,9 +101,18 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
         self._restore_layout()
+        self.tabs.currentChanged.connect(self._focus_tab)
         self.refresh_status()
 
     # --- tabs ------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._focus_tab()
+
+    def _focus_tab(self) -> None:
+        if self.tabs.currentWidget() is self.intake:
+            self.intake.focus_first_input()
 
     def show_in_inbox(self, selection: ComplaintFilter) -> None:
         self.inbox.show_selection(selection)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
+from klachtenbureau.i18n import _
 from klachtenbureau.ui.background import run_in_background
 
 PROBLEM_STYLE = "color: #a4161a;"
@@ -119,7 +120,7 @@ class MessageBar(QFrame):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setAccessibleName("Mededeling")
+        self.setAccessibleName(_("Mededeling"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         self.text = QLabel()

@@ -107,3 +107,10 @@ def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staf
     again = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     assert (again.width(), again.height()) == (1010, 690)
     assert again.tabs.currentIndex() == 2
+
+
+def test_the_desk_opens_with_the_cursor_in_the_intake(qtbot, window):
+    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentIndex(0)
+    target = window.intake.current_page().first_input()
+    qtbot.waitUntil(lambda: target.hasFocus())

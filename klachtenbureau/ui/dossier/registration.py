@@ -86,7 +86,7 @@ class RegistrationForm(QWidget):
         form.addRow("", flags)
         self.read_only_note = QLabel()
         self.read_only_note.setWordWrap(True)
-        self.save_button = QPushButton(_("&Opslaan"))
+        self.save_button = QPushButton(_("Ops&laan"))  # Alt+O is Omschrijving
         self.save_button.clicked.connect(self.save)
         self.undo_button = QPushButton(_("Wijzigingen o&ngedaan maken"))
         self.undo_button.clicked.connect(lambda: self.dossier and self.load(self.dossier))

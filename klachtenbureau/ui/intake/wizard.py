@@ -126,6 +126,12 @@ class IntakeWizard(QWidget):
     def current_page(self) -> IntakePage:
         return self.pages[self.stack.currentIndex()]
 
+    def focus_first_input(self) -> None:
+        """Put the cursor where the telephonist types next, so a call can start without the mouse."""
+        target = self.current_page().first_input()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+
     def show_page(self, index: int) -> None:
         page = self.pages[index]
         if page is not self.confirmation:
@@ -141,9 +147,7 @@ class IntakeWizard(QWidget):
         self.steps.setText("<br><br>".join(
             (f"<b>{i + 1}. {_(name)}</b>" if i == index else f"<span style='color:#666'>{i + 1}. {_(name)}</span>")
             for i, name in enumerate(STEP_NAMES)))
-        target = page.first_input()
-        if target is not None:
-            target.setFocus(Qt.FocusReason.TabFocusReason)
+        self.focus_first_input()
         if self.draft is not None and page is not self.confirmation:
             self._save_draft()
 
