@@ -82,14 +82,7 @@ def report_payload(report: intake.NewReport) -> dict[str, Any]:
 
 
 def report_from_payload(payload: dict[str, Any]) -> intake.NewReport:
-    values = dict(payload)
-    for name in _MOMENTS:
-        if values.get(name):
-            values[name] = dt.datetime.fromisoformat(values[name])
-    for name in _DATES:
-        if values.get(name):
-            values[name] = dt.date.fromisoformat(values[name])
-    return intake.NewReport(**values)
+    return intake.NewReport(**_decode(payload))
 
 
 def step_payload(complaint: Complaint, **arguments: Any) -> dict[str, Any]:
