@@ -171,10 +171,6 @@ class Complaint(VersionedModel):
     def remedy_codes(self) -> list[str]:
         return [c for c in self.remedies.split(",") if c]
 
-    @property
-    def is_open(self) -> bool:
-        return self.status != CLOSED
-
 
 class TimelineEntry(BaseModel):
     """A contact moment, a note or a step of the procedure: the complaint's history as the office tells it."""

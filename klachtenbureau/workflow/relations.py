@@ -49,14 +49,6 @@ def earlier_complaints(relation_id: int, user: User, exclude: int | None = None)
     return [c for c in query if permissions.can_see(user, c)]
 
 
-def complaint_counts(relation_ids: list[int]) -> dict[int, int]:
-    if not relation_ids:
-        return {}
-    rows = (Complaint.select(Complaint.relation, peewee.fn.COUNT(Complaint.id))
-            .where(Complaint.relation.in_(relation_ids)).group_by(Complaint.relation).tuples())
-    return dict(rows)
-
-
 def similar_complaints(complaint: Complaint, user: User, limit: int = 10) -> list[Complaint]:
     """Other complaints in the same category from the last year that share words with the description."""
     words = sorted({w.lower() for w in _WORD.findall(complaint.description)}, key=len, reverse=True)[:5]
