@@ -13,6 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from klachtenbureau.models import Complaint, Document, Relation, TimelineEntry
+from klachtenbureau.ui.dossier.actions import contact_dialog
 from klachtenbureau.ui.dossier.conflict import ConflictDialog
 from klachtenbureau.ui.dossier.form_dialog import FormDialog
 from klachtenbureau.ui.dossier_window import DossierWindow, open_dossier
@@ -195,6 +196,18 @@ def test_contact_moment_with_hearing_lands_on_the_timeline(qtbot, coordinator, s
     entry = TimelineEntry.select().where(TimelineEntry.complaint == c.id, TimelineEntry.kind == "hearing").get()
     assert (entry.method, entry.summary) == ("visit", "Gesprek met klaagster en de vrijwilliger; excuses aangeboden.")
     assert "excuses aangeboden" in window.browsers["timeline"].toPlainText()
+
+
+def test_contact_sent_again_from_the_same_dialog_is_added_once(qtbot, coordinator, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    dialog = contact_dialog(window, staff["petra"], window.dossier)
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.editors["summary"], "Klaagster gebeld.")
+    values = dialog.values()
+    dialog.submit(values)
+    dialog.submit(values)  # the answer to the first press was lost with the network: pressed again
+    assert TimelineEntry.select().where(TimelineEntry.complaint == c.id, TimelineEntry.kind == "contact").count() == 1
 
 
 def test_dropping_a_scanned_letter_onto_the_dossier_stores_it(qtbot, coordinator, staff, tmp_path):

@@ -24,6 +24,7 @@ from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input
 from klachtenbureau.workflow import deadlines, editing, procedure
 from klachtenbureau.workflow.dossier_data import Dossier
+from klachtenbureau.workflow.operations import new_operation_id
 
 
 def _choices(labels: dict) -> list[tuple[Any, str]]:
@@ -164,8 +165,13 @@ def contact_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog:
               hint=_("Bij een hoorzitting: wie waren er, wat is gezegd en wat is afgesproken.")),
     ]
 
+    # A contact moment has no version to guard it: one operation id per dialog makes pressing
+    # "Toevoegen" again after a dropped connection add it once, not twice.
+    operation_id = new_operation_id()
+
     def submit(v: dict) -> Any:
-        return procedure.add_contact(user, c, v["summary"], v["method"], v["direction"], v["kind"], v["at"])
+        return procedure.add_contact(user, c, v["summary"], v["method"], v["direction"], v["kind"], v["at"],
+                                     operation_id=operation_id)
 
     return FormDialog(parent, _("Contactmoment toevoegen – {number}").format(number=c.number), inputs,
                       _("Toevoegen"), submit)
