@@ -27,39 +27,27 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import AuditEntry, database
 from klachtenbureau.models.database import db, is_busy_error
 
-ONLINE, OFFLINE, READ_ONLY = "online", "offline", "read_only"
-
 # --- typed errors --------------------------------------------------------------
 
 
 class ShareUnavailableError(DatabaseUnavailableError):
     """The network share (or the database server) went away."""
 
-    state = OFFLINE
-
 
 class ReadOnlyError(DatabaseUnavailableError):
     """The database can be read but not written (read-only share, no write permission)."""
-
-    state = READ_ONLY
 
 
 class DiskFullError(DatabaseUnavailableError):
     """The disk holding the database is full; nothing was saved."""
 
-    state = ONLINE
-
 
 class LockedTooLongError(DatabaseBusyError):
     """Another PC kept the database locked past every retry."""
 
-    state = ONLINE
-
 
 class WriteNotConfirmedError(DatabaseUnavailableError):
     """A commit returned, but its audit entry cannot be read back: send it again with the same id."""
-
-    state = ONLINE
 
     def __init__(self, operation_id: str, message: str | None = None):
         super().__init__(message or _(
@@ -208,11 +196,6 @@ def _classify_one(exc: BaseException) -> KlachtenbureauError | None:
         return _share_gone()
     cause = exc.__cause__ or exc.__context__
     return _from_errno(cause) if isinstance(cause, OSError) else None
-
-
-def state_for(error: BaseException) -> str:
-    """The state the application should show after ``error``: online, offline or read-only."""
-    return getattr(error, "state", ONLINE)
 
 
 # --- reconnecting and verifying -----------------------------------------------------

@@ -44,7 +44,6 @@ class WriteQueuedError(DatabaseUnavailableError):
             "Uw wijziging is op deze computer bewaard en wordt verstuurd zodra de database weer bereikbaar is."))
         self.cause = cause
         self.operation_id = operation_id
-        self.state = getattr(cause, "state", resilience.OFFLINE)
 
 
 # --- payloads -------------------------------------------------------------------------
