@@ -116,10 +116,12 @@ def _window(state: _State) -> str:
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
     from klachtenbureau.ui import language
+    from klachtenbureau.ui.background import collect_garbage_on_ui_thread
     from klachtenbureau.ui.main_window import MainWindow
     from klachtenbureau.ui.session import Session
 
     app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
+    collect_garbage_on_ui_thread(app)
     if not language.install(app, "nl"):
         raise LookupError(_("Qt's Nederlandse vertaling ontbreekt in {path}").format(
             path=language.qt_translations_dir()))

@@ -22,6 +22,7 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui import crash, language
+from klachtenbureau.ui.background import collect_garbage_on_ui_thread
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
@@ -131,6 +132,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setWindowIcon(QIcon(str(ICON)))
     language.install(app)  # before the first window: our strings, Qt's dialogs and date fields in one language
     crash.install(app)
+    collect_garbage_on_ui_thread(app)  # never in a worker thread: that deletes widgets from the wrong thread
     url: str | None = None
     while True:
         window = start_desk(args, url)

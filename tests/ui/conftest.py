@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QThreadPool
 
+from klachtenbureau.ui.background import collect_garbage_on_ui_thread
 from klachtenbureau.ui.session import Session
 from tests.ui.keys import Keyboard
+
+
+@pytest.fixture(autouse=True)
+def _garbage_on_the_ui_thread(qapp):
+    """As the application does (ui/app.py): Python's cycle collector never runs in a worker thread.
+
+    Switched back on after the test, for the tests without an event loop to run the timer.
+    """
+    collect_garbage_on_ui_thread(qapp)
+    yield
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
