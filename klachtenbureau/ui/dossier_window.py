@@ -10,10 +10,17 @@ improvement measures and the audit history.
 The window re-reads the complaint when anyone changes it. A save that a
 colleague beat is refused by the workflow; the window then shows who did it
 and keeps the user's input (ui/dossier/conflict.py).
+
+Steps and contact moments wait on this PC when the database is out of reach
+(workflow/write_queue); the window shows what waits and holds back the next
+step until it has been sent. While the session is offline or read-only, what
+needs the database at once (letters, attachments, editing the complainant) is
+held back with a banner saying why.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,22 +30,24 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTabWidget, QTextBrowser,
-    QVBoxLayout, QWidget,
+    QApplication, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTabWidget,
+    QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import KlachtenbureauError, NotFoundError, PermissionDeniedError
+from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError, NotFoundError, PermissionDeniedError
 from klachtenbureau.i18n import _, format_datetime, ngettext
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
 from klachtenbureau.ui.dossier import panels
 from klachtenbureau.ui.dossier.actions import contact_dialog, relation_dialog, step_dialog
 from klachtenbureau.ui.dossier.attachments import AttachmentsPanel, dropped_files
 from klachtenbureau.ui.dossier.conflict import KEEP, ConflictDialog
-from klachtenbureau.ui.dossier.form_dialog import CONFLICT, FormDialog
+from klachtenbureau.ui.dossier.form_dialog import CONFLICT, QUEUED, FormDialog
 from klachtenbureau.ui.dossier.registration import RegistrationForm
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, run_for
-from klachtenbureau.workflow import dossier_data, editing, inbox, letters, privacy, procedure
+from klachtenbureau.workflow import (
+    dossier_data, drafts, editing, inbox, letters, privacy, procedure, resilience, write_queue,
+)
 from klachtenbureau.workflow.dossier_data import Dossier
 
 POLL_MS = 3000
@@ -85,10 +94,16 @@ class DossierWindow(QWidget):
         self.deadline = QLabel()
         self.deadline.setWordWrap(True)
         self.message = MessageBar()
+        self.connection = session.connection
+        self._online_tips: dict[QWidget, str] = {}
+        self.connection_bar = MessageBar()  # offline or read-only: the same state as the main window's
+        self.pending_bar = MessageBar()  # steps of this complaint waiting on this PC, or refused later
+        self.kept_bar = MessageBar()  # input kept on this PC when the desk crashed
 
         self.form = RegistrationForm(self.user, inbox.categories())
         self.form.saved.connect(lambda _c: self._after_save(_("De registratie is opgeslagen.")))
         self.form.conflict.connect(self._registration_conflict)
+        self.form.unreachable.connect(self.connection.lost)
         self.browsers: dict[str, QTextBrowser] = {}
         self.attachments = AttachmentsPanel(self.user)
         self.attachments.add_files.connect(self.attach)
@@ -133,15 +148,19 @@ class DossierWindow(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.deadline)
-        layout.addWidget(self.message)
+        for bar in (self.connection_bar, self.pending_bar, self.kept_bar, self.message):
+            layout.addWidget(bar)
         layout.addLayout(body, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.form.save)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
 
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._check_for_changes)
+        self.connection.changed.connect(self._show_connection)
+        self.connection.queue_changed.connect(self._queue_changed)
         if self._record_view():
             self.reload()
+        self._show_connection()
         self._poll.start()
 
     # ---- building ---------------------------------------------------------------------------
@@ -227,11 +246,118 @@ class DossierWindow(QWidget):
             button.setEnabled(allowed)
             button.setToolTip("" if allowed else self._why_not(d, action))
         self.contact_button.setEnabled(d.can_add_contact)
+        self._show_pending()
+        self._show_kept()
+        self._show_connection()
 
     def _why_not(self, d: Dossier, action: str) -> str:
         if not d.actions and d.complaint.status in procedure.ACTIONS[action][0]:
             return _("Alleen de coördinator of de behandelaar zet deze stap.")
         return _("Kan niet bij de status “{status}”.").format(status=_(STATUSES[d.complaint.status]))
+
+    # ---- the database out of reach, and what waits on this PC ----------------------------------
+    def _show_connection(self) -> None:
+        """Offline or read-only: a banner, and what needs the database at once is held back."""
+        online = self.connection.online
+        if online:
+            self.connection_bar.clear()
+        else:
+            self.connection_bar.show_message(self.connection.banner_text(), "error")
+        d = self.dossier
+        for widget, allowed in ((self.letters_button, d is not None), (self.dossier_pdf_button, d is not None),
+                                (self.relation_button, d is not None and d.can_edit)):
+            tip = self._online_tips.setdefault(widget, widget.toolTip())
+            widget.setEnabled(allowed and online)
+            widget.setToolTip(tip if online else _("Kan pas weer als de database bereikbaar is."))
+
+    def _queue_changed(self) -> None:
+        """Writes waiting on this PC were sent: show the complaint as it now is."""
+        if self.dossier is not None and not self._dialog_open():
+            self.reload()
+
+    def _waiting(self) -> list[write_queue.PendingWrite]:
+        if self.dossier is None:
+            return []
+        return write_queue.for_complaint(self.session.database_url, self.dossier.complaint.number)
+
+    def _show_pending(self) -> None:
+        """What of this complaint waits on this PC; a step that waits holds the next one back."""
+        items = self._waiting()
+        refused = [item for item in items if item.problem]
+        waiting = [item for item in items if not item.problem]
+        if refused:
+            item = refused[0]
+            text = _("{what} van {time} is niet opgeslagen: {problem} Uw invoer is bewaard.").format(
+                what=write_queue.label(item), time=format_datetime(dt.datetime.fromisoformat(item.created_at)),
+                problem=item.problem)
+            self.pending_bar.show_message(text, "warning", [
+                (_("Opnieuw &invullen"), lambda: self._fill_in_again(item)),
+                (_("Tekst &kopiëren"), lambda: self._copy(write_queue.text(item))),
+                (_("Weg&gooien"), lambda: self._discard(item))])
+        elif waiting:
+            self.pending_bar.show_message(ngettext(
+                "Wacht op de database: {what}. Bewaard op deze computer; wordt vanzelf opgeslagen.",
+                "Wachten op de database: {what}. Bewaard op deze computer; worden vanzelf opgeslagen.",
+                len(waiting)).format(what="; ".join(write_queue.label(item) for item in waiting)), "info")
+        else:
+            self.pending_bar.clear()
+        if any(write_queue.blocks_steps(item) for item in items):
+            for button in self.step_buttons.values():
+                button.setEnabled(False)
+                button.setToolTip(_("Eerst moet de stap die op deze computer wacht, worden opgeslagen."))
+
+    def _fill_in_again(self, item: write_queue.PendingWrite) -> None:
+        values = item.payload.get("form") or {}
+        if item.action == "contact":
+            self.add_contact(values, replaces=item.operation_id)
+        elif self.dossier is not None and item.action in self.dossier.actions:
+            self.run_step(item.action, values, replaces=item.operation_id)
+        else:
+            self.message.show_message(_("Deze stap kan nu niet meer. Uw eerdere invoer:") + "\n\n"
+                                      + write_queue.text(item), "warning")
+        self._show_pending()
+
+    def _copy(self, text: str) -> None:
+        QApplication.clipboard().setText(text)
+        self.message.show_message(_("De tekst staat op het klembord."), "info")
+
+    def _discard(self, item: write_queue.PendingWrite) -> None:
+        answer = QMessageBox.question(self, _("Weggooien?"), _(
+            "{what} is niet opgeslagen. Wilt u uw invoer weggooien?").format(what=write_queue.label(item)))
+        if answer == QMessageBox.StandardButton.Yes:
+            write_queue.discard(item.operation_id)
+            self._show_pending()
+
+    def _show_kept(self) -> None:
+        """Input this PC kept for this complaint when the desk crashed: offered until the user deals with it."""
+        if self.dossier is None:
+            return
+        kept = drafts.kept_inputs(self.session.database_url, self.dossier.complaint.number)
+        if not kept:
+            self.kept_bar.clear()
+            return
+        first = kept[0]
+        when = format_datetime(dt.datetime.fromisoformat(first.saved_at))
+        self.kept_bar.show_message(
+            _("Invoer van {time} die niet is opgeslagen, is op deze computer bewaard:").format(time=when)
+            + "\n\n" + first.text, "warning",
+            [(_("Tekst &kopiëren"), lambda: self._copy(first.text)),
+             (_("&Klaar"), lambda: (drafts.drop_input(first), self._show_kept()))])
+
+    def save_unsaved_work(self) -> bool:
+        """Keep what was typed here and not saved (the crash handler asks); True if there was any."""
+        if self.dossier is None:
+            return False
+        texts = []
+        changed = self.form.changed_fields() if self.form.has_unsaved_changes() else {}
+        if changed:
+            texts.append(_("Registratie") + ":\n" + self.form.describe(changed))
+        for child in self.findChildren(FormDialog):
+            if child.isVisible() and child.changed_values():
+                texts.append(child.windowTitle() + ":\n" + child.describe(child.changed_values()))
+        if texts:
+            drafts.keep_input(self.session.database_url, self.dossier.complaint.number, "\n\n".join(texts))
+        return bool(texts)
 
     # ---- keeping up with others ---------------------------------------------------------------
     def _check_for_changes(self) -> None:
@@ -239,8 +365,11 @@ class DossierWindow(QWidget):
             return
         try:
             stamp = dossier_data.stamp(self.complaint_id)
-        except (KlachtenbureauError, peewee.DatabaseError):
-            return  # the next tick tries again; the inbox tells the user the database is gone
+        except (KlachtenbureauError, peewee.DatabaseError) as exc:
+            typed = resilience.classify(exc)
+            if isinstance(typed, DatabaseUnavailableError):
+                self.connection.lost(typed)  # the main window reconnects; the next tick tries again
+            return
         if stamp == self._stamp:
             return
         if self.form.has_unsaved_changes():
@@ -264,14 +393,18 @@ class DossierWindow(QWidget):
         self.message.show_message(text, "success")
         self.saved.emit()
 
-    def run_step(self, action: str, values: dict[str, Any] | None = None) -> None:
-        """Open the dialog of one procedure step (pre-filled with ``values`` after a conflict)."""
+    def run_step(self, action: str, values: dict[str, Any] | None = None, replaces: str | None = None) -> None:
+        """Open the dialog of one procedure step, pre-filled with ``values`` after a conflict.
+
+        ``replaces`` is a refused write from the queue this dialog fills in again: it leaves the queue
+        once the new one is saved (or waits in its place).
+        """
         if self.dossier is None:
             return
-        dialog = step_dialog(self, self.user, self.dossier, action)
+        dialog = step_dialog(self, self.session, self.dossier, action)
         label = _(procedure.ACTIONS[action][1])
         self._run_dialog(dialog, values, _("{step}: vastgelegd.").format(step=label),
-                         lambda kept: self._step_again(action, kept))
+                         lambda kept: self._step_again(action, kept), replaces)
 
     def _step_again(self, action: str, values: dict[str, Any]) -> bool:
         if self.dossier is None or action not in self.dossier.actions:
@@ -330,11 +463,12 @@ class DossierWindow(QWidget):
 
         run_for(self, work, done, failed)
 
-    def add_contact(self, values: dict[str, Any] | None = None) -> None:
+    def add_contact(self, values: dict[str, Any] | None = None, replaces: str | None = None) -> None:
         if self.dossier is None:
             return
-        self._run_dialog(contact_dialog(self, self.user, self.dossier), values,
-                         _("Het contactmoment staat op de tijdlijn."), lambda kept: self.add_contact(kept) or True)
+        self._run_dialog(contact_dialog(self, self.session, self.dossier), values,
+                         _("Het contactmoment staat op de tijdlijn."), lambda kept: self.add_contact(kept) or True,
+                         replaces)
 
     def edit_relation(self, values: dict[str, Any] | None = None) -> None:
         if self.dossier is None or self.dossier.complaint.relation_id is None:
@@ -343,12 +477,19 @@ class DossierWindow(QWidget):
                          _("De gegevens van de klager zijn opgeslagen."), lambda kept: self.edit_relation(kept) or True)
 
     def _run_dialog(self, dialog: FormDialog, values: dict[str, Any] | None, done: str,
-                    again: Callable[[dict[str, Any]], bool]) -> None:
+                    again: Callable[[dict[str, Any]], bool], replaces: str | None = None) -> None:
         if values:
             dialog.set_values(values)
+        dialog.unreachable.connect(self.connection.lost)
         result = dialog.exec()
+        if replaces and result in (QDialog.DialogCode.Accepted, QUEUED):
+            write_queue.discard(replaces)
         if result == QDialog.DialogCode.Accepted:
             self._after_save(done)
+        elif result == QUEUED:
+            self._show_pending()
+            self.message.show_message(_("{what} is op deze computer bewaard en wordt opgeslagen zodra de database "
+                                        "weer bereikbaar is.").format(what=dialog.windowTitle()), "warning")
         elif result == CONFLICT:
             kept = dialog.changed_values()
             text = dialog.describe(kept)
@@ -408,7 +549,8 @@ class DossierWindow(QWidget):
 
     # ---- Qt events ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt name)
-        if self.dossier is not None and self.dossier.can_attach and dropped_files(event.mimeData()):
+        if (self.dossier is not None and self.dossier.can_attach and self.connection.online
+                and dropped_files(event.mimeData())):
             event.acceptProposedAction()
         else:
             event.ignore()

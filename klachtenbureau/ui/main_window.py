@@ -12,11 +12,11 @@ from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from klachtenbureau import __version__, config
-from klachtenbureau.errors import DatabaseUnavailableError
-from klachtenbureau.i18n import N_, _, format_number, ngettext
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
+from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.models.people import ADMIN, ROLES
 from klachtenbureau.ui import management
@@ -30,7 +30,8 @@ from klachtenbureau.ui.measures_view import MeasuresView
 from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_preview
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import run_for
+from klachtenbureau.ui.pending_writes import PendingWritesDialog
+from klachtenbureau.ui.widgets import MessageBar, run_for
 from klachtenbureau.workflow import intake_support, permissions, privacy, resilience, store, write_queue
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
@@ -41,6 +42,7 @@ TABS = {
     "measures": N_("Verbetermaatregelen"),
 }
 STATUS_INTERVAL_MS = 60_000
+OFFLINE_INTERVAL_MS = 5_000  # while the database is away: try again soon, without hammering the share
 DEFAULT_SIZE = (1360, 820)  # the inbox needs the width; office screens are 1920 wide
 
 SHORTCUTS = N_(
@@ -78,7 +80,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Klachtenbureau")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        self.connection = session.connection
+        self.connection_bar = MessageBar()  # the offline / read-only state, for the whole window
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.connection_bar)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.intake = IntakeWizard(session)
         self.intake.registered.connect(lambda _complaint: self.refresh_status())
         self.intake.database_unreachable.connect(self.refresh_status)
@@ -100,6 +110,7 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, interval=STATUS_INTERVAL_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
+        self.connection.changed.connect(self._show_connection)
         self._restore_layout()
         self.tabs.currentChanged.connect(self._focus_tab)
         self.refresh_status()
@@ -149,6 +160,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, _("&Ontvangstbevestigingen afdrukken…"),
                      lambda: open_acknowledgement_batch(self, self.session), manager,
                      "" if manager else _("Alleen een coördinator verstuurt ontvangstbevestigingen."))
+        self._action(file_menu, _("&Wachtende wijzigingen…"), self.show_pending_writes, tooltip=_(
+            "Wat op deze computer bewaard is omdat de database niet bereikbaar was"))
         file_menu.addSeparator()
         self._action(file_menu, _("Af&sluiten"), self.close, shortcut=QKeySequence.StandardKey.Quit)
 
@@ -176,6 +189,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(_("&Help"))
         self._action(help_menu, _("&Sneltoetsen"), self._show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, _("&Over Klachtenbureau"), self._show_about)
+        # What needs the database at once is held back while it is away (steps and intakes wait on this PC).
+        self._needs_database = [action for action in (*file_menu.actions()[1:3], *manage.actions())
+                                if action.isEnabled() and not action.isSeparator()]
 
     def _manage(self, dialog_class) -> None:
         dialog = dialog_class(self.session, self)
@@ -229,33 +245,92 @@ class MainWindow(QMainWindow):
         elif reachable:
             state, colour = _("verbonden"), "#1d6b2f"
         else:
-            since = dt.datetime.now().strftime("%H:%M")
-            state, colour = _("niet bereikbaar sinds {time}").format(time=since), "#a4161a"
+            since = format_datetime(self.connection.since or dt.datetime.now(), "HH:mm")
+            state = (_("alleen-lezen sinds {time}") if self.connection.read_only
+                     else _("niet bereikbaar sinds {time}")).format(time=since)
+            colour = "#a4161a"
         self.database_label.setText(_("Database: {where} · <span style='color:{colour}'>{state}</span>").format(
             where=html.escape(where), colour=colour, state=state))
         self.database_label.setToolTip(where)
 
     def refresh_status(self) -> None:
-        """Count the overdue complaints off the UI thread; a failure means the database is out of reach."""
-        user = self.session.user
-        run_for(self, lambda: intake_support.overdue_count(user), self._show_overdue, self._status_failed)
+        """Check the database off the UI thread and count the overdue complaints.
 
-    def _show_overdue(self, count: int) -> None:
+        Online with nothing waiting, that is one query. Away, or with writes
+        waiting on this PC, it first reconnects (``quick_check``), makes sure the
+        database takes writes, and sends what waited — each with its own
+        operation id, so nothing is lost or doubled.
+        """
+        user, url = self.session.user, self.session.database_url
+        if self.connection.online and not write_queue.pending(url):
+            run_for(self, lambda: (None, intake_support.overdue_count(user)), self._status_ok, self._status_failed)
+            return
+
+        def recover() -> tuple[write_queue.RetryReport, int]:
+            report = write_queue.recover(url)
+            return report, intake_support.overdue_count(user)
+
+        run_for(self, recover, self._status_ok, self._status_failed)
+
+    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int]) -> None:
+        report, count = outcome
+        was_away = not self.connection.online
+        self.connection.restored()
         self._show_database_state(True)
-        url = self.session.database_url
-        if write_queue.pending(url):  # writes that waited on this PC: a fresh connection, then send them
-            run_for(self, lambda: write_queue.recover(url), lambda _report: None, lambda _exc: None)
         text = ngettext("{n} klacht over tijd", "{n} klachten over tijd", count).format(n=format_number(count))
         colour = "#a4161a" if count else "#1d6b2f"
         self.overdue_label.setText(f"<span style='color:{colour}'>{text}</span>")
+        if report is None:
+            return
+        if report.sent:
+            self.connection.queue_changed.emit()
+            self.inbox.refresh()
+        parts = []
+        if was_away:
+            parts.append(_("De verbinding met de database is hersteld."))
+        if report.sent:
+            parts.append(ngettext("{n} wijziging die op deze computer wachtte, is opgeslagen.",
+                                  "{n} wijzigingen die op deze computer wachtten, zijn opgeslagen.",
+                                  len(report.sent)).format(n=len(report.sent)))
+        if report.refused:
+            parts.append(ngettext(
+                "{n} bewaarde wijziging kon niet worden opgeslagen, omdat de klacht intussen is veranderd. "
+                "Uw tekst is niet weg.", "{n} bewaarde wijzigingen konden niet worden opgeslagen, omdat de "
+                "klachten intussen zijn veranderd. Uw tekst is niet weg.", len(report.refused)).format(
+                    n=len(report.refused)))
+            self.connection_bar.show_message(" ".join(parts), "warning",
+                                             [(_("&Bekijken…"), self.show_pending_writes)])
+        elif parts:
+            self.connection_bar.show_message(" ".join(parts), "success", [(_("&Sluiten"), self.connection_bar.clear)])
 
     def _status_failed(self, exc: BaseException) -> None:
-        if "niet bereikbaar" not in self.database_label.text():
-            self._show_database_state(False)
+        typed = resilience.classify(exc)
+        if isinstance(typed, DatabaseUnavailableError):
+            self.connection.lost(typed)
+            return
         self.overdue_label.setText(_("aantal over tijd onbekend"))
-        if isinstance(resilience.classify(exc), DatabaseUnavailableError):  # reconnect, then send what waited
-            url = self.session.database_url
-            run_for(self, lambda: write_queue.recover(url), lambda _report: self.refresh_status(), lambda _exc: None)
+        if isinstance(typed, DatabaseCorruptError):
+            self._show_database_state(False)
+            self.connection_bar.show_message(typed.message, "error")
+            return
+        raise exc  # a bug: the crash dialog, with the log
+
+    def _show_connection(self) -> None:
+        """The whole window follows the state: a banner, a quicker check, what needs the database held back."""
+        online = self.connection.online
+        self._status_timer.setInterval(STATUS_INTERVAL_MS if online else OFFLINE_INTERVAL_MS)
+        for action in self._needs_database:
+            action.setEnabled(online)
+        if online:
+            return  # _status_ok says it is back, with what was sent
+        self._show_database_state(False)
+        self.overdue_label.setText(_("aantal over tijd onbekend"))
+        self.connection_bar.show_message(self.connection.banner_text(), "error",
+                                         [(_("&Opnieuw verbinden"), self.refresh_status)])
+        self.connection_bar.setToolTip(self.connection.problem.message)
+
+    def show_pending_writes(self) -> None:
+        PendingWritesDialog(self.session, self).exec()
 
     # --- remembering the layout --------------------------------------------------------
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from klachtenbureau.models import User
+from klachtenbureau.ui.connection import Connection
 
 
 @dataclasses.dataclass
 class Session:
     user: User
     database_url: str
+    connection: Connection = dataclasses.field(default_factory=Connection)  # reachable or not, for all windows

@@ -68,17 +68,22 @@ def _path(draft_id: str, folder: Path | None = None) -> Path:
     return (folder or config.drafts_dir()) / f"{draft_id}{SUFFIX}"
 
 
-def save(draft: Draft, folder: Path | None = None) -> Path:
-    """Write ``draft`` atomically; returns the file."""
-    path = _path(draft.id, folder)
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` to ``path`` so that a crash or power cut leaves the old file or the new, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    draft.updated_at = dt.datetime.now().replace(microsecond=0)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(draft.to_json(), handle, ensure_ascii=False, indent=1)
+        json.dump(data, handle, ensure_ascii=False, indent=1)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def save(draft: Draft, folder: Path | None = None) -> Path:
+    """Write ``draft`` atomically; returns the file."""
+    path = _path(draft.id, folder)
+    draft.updated_at = dt.datetime.now().replace(microsecond=0)
+    write_json(path, draft.to_json())
     return path
 
 
@@ -111,3 +116,49 @@ def list_drafts(database_url: str | None = None, folder: Path | None = None) -> 
             drafts.append(draft)
     drafts.sort(key=lambda d: d.updated_at or d.started_at, reverse=True)
     return drafts
+
+
+# --- input typed in a dossier that could not be saved ------------------------------------------
+
+
+@dataclasses.dataclass
+class KeptInput:
+    """Text typed in the dossier of complaint ``number`` that was not saved (kept when the desk crashed)."""
+
+    number: str
+    text: str
+    database_url: str
+    saved_at: str = dataclasses.field(default_factory=lambda: dt.datetime.now().replace(microsecond=0).isoformat())
+    id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def kept_dir() -> Path:
+    return config.data_dir() / "onbewaard"
+
+
+def keep_input(database_url: str, number: str, text: str) -> KeptInput:
+    """Store ``text`` for complaint ``number`` on this PC; the dossier offers it the next time it opens."""
+    kept = KeptInput(number, text, database_url)
+    write_json(kept_dir() / f"{kept.id}{SUFFIX}", dataclasses.asdict(kept))
+    return kept
+
+
+def kept_inputs(database_url: str, number: str) -> list[KeptInput]:
+    """What was kept for complaint ``number`` on ``database_url``, oldest first; unreadable files are skipped."""
+    found = []
+    folder = kept_dir()
+    for path in folder.glob(f"*{SUFFIX}") if folder.exists() else []:
+        try:
+            kept = KeptInput(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("Bewaarde invoer %s is niet te lezen en wordt overgeslagen: %s", path, exc)
+            continue
+        if kept.database_url == database_url and kept.number == number:
+            found.append(kept)
+    return sorted(found, key=lambda k: k.saved_at)
+
+
+def drop_input(kept: KeptInput) -> None:
+    if not all(ch in "0123456789abcdef" for ch in kept.id):
+        raise ValueError(f"bad id {kept.id!r}")
+    (kept_dir() / f"{kept.id}{SUFFIX}").unlink(missing_ok=True)

@@ -224,6 +224,26 @@ def reconnect(url: str) -> None:
                else _share_gone()) from exc
 
 
+def check_writable() -> None:
+    """Raise ReadOnlyError (or another typed error) when the open database takes no writes now.
+
+    A read works on a read-only share, so reading tells nothing: this starts a
+    real write and rolls it back. SQLite writes its journal next to the file
+    for it; PostgreSQL reports a read-only server or standby.
+    """
+    try:
+        if database.is_sqlite():
+            with db.atomic() as transaction:
+                version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+                db.execute_sql(f"PRAGMA user_version = {int(version)}")
+                transaction.rollback()
+        elif db.execute_sql("SHOW transaction_read_only").fetchone()[0] == "on":
+            raise _read_only()
+    except (peewee.DatabaseError, sqlite3.Error, OSError) as exc:
+        typed = classify(exc)
+        raise (typed if typed is not None else _share_gone()) from exc
+
+
 def wait_for_database(url: str, timeout: float, first_wait: float = 0.5) -> None:
     """Reconnect, trying again with growing pauses until ``timeout`` seconds have passed.
 

@@ -21,7 +21,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from klachtenbureau import config
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint, User
-from klachtenbureau.workflow import intake, procedure, queries, resilience
+from klachtenbureau.workflow import drafts, intake, procedure, queries, resilience
 from klachtenbureau.workflow.operations import new_operation_id
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,8 @@ _DATES = ("new_answer_by", "incident_date")
 _MOMENTS = ("at", "received_at")
 
 
-def _encode(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """``value`` as JSON keeps it: dates as ISO text, a user by login."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, User):
@@ -77,17 +77,25 @@ def _encode(value: Any) -> Any:
 
 def report_payload(report: intake.NewReport) -> dict[str, Any]:
     """A registration as JSON for the queue."""
-    return {name: _encode(value) for name, value in dataclasses.asdict(report).items()}
+    return {name: plain(value) for name, value in dataclasses.asdict(report).items()}
 
 
 def report_from_payload(payload: dict[str, Any]) -> intake.NewReport:
-    return intake.NewReport(**_decode(payload))
+    fields = {f.name for f in dataclasses.fields(intake.NewReport)}
+    return intake.NewReport(**_decode({name: value for name, value in payload.items() if name in fields}))
 
 
-def step_payload(complaint: Complaint, **arguments: Any) -> dict[str, Any]:
-    """A step of the procedure as JSON: which complaint, as loaded at which version, with what."""
+def step_payload(complaint: Complaint, arguments: dict[str, Any], label: str = "", text: str = "",
+                 form: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A step of the procedure as JSON: which complaint, as loaded at which version, with what.
+
+    ``label``, ``text`` and ``form`` are for people, should the database refuse
+    the step later: what it was, the input as text to copy, and the dialog's
+    values to fill it in again.
+    """
     return {"number": complaint.number, "version": complaint.version,
-            "arguments": {name: _encode(value) for name, value in arguments.items()}}
+            "arguments": {name: plain(value) for name, value in arguments.items()},
+            "label": label, "text": text, "form": {name: plain(value) for name, value in (form or {}).items()}}
 
 
 def _decode(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +145,7 @@ class PendingWrite:
     user_login: str
     database_url: str
     payload: dict[str, Any]
-    created_at: str = dataclasses.field(default_factory=lambda: dt.datetime.now().replace(microsecond=0).isoformat())
+    created_at: str = dataclasses.field(default_factory=lambda: dt.datetime.now().isoformat())  # orders the queue
     attempts: int = 0
     problem: str = ""  # set when the database refused it (conflict, validation): needs a person
 
@@ -149,14 +157,7 @@ def _path(operation_id: str) -> Path:
 
 
 def _save(item: PendingWrite) -> None:
-    path = _path(item.operation_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(dataclasses.asdict(item), handle, ensure_ascii=False, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    drafts.write_json(_path(item.operation_id), dataclasses.asdict(item))
 
 
 def pending(database_url: str | None = None) -> list[PendingWrite]:
@@ -213,6 +214,33 @@ def submit(user: User, action: str, payload: dict[str, Any], database_url: str,
     return result
 
 
+def for_complaint(database_url: str, number: str) -> list[PendingWrite]:
+    """The steps and contact moments of complaint ``number`` waiting on this PC."""
+    return [item for item in pending(database_url) if item.payload.get("number") == number]
+
+
+def blocks_steps(item: PendingWrite) -> bool:
+    """A waiting step changes the complaint's version: a next step can only follow once it has been sent."""
+    return item.action in STEPS and item.action != "contact" and not item.problem
+
+
+def label(item: PendingWrite) -> str:
+    """What the waiting write is, in a few words."""
+    if item.action == "register":
+        return _("Nieuwe melding")
+    return item.payload.get("label") or item.action
+
+
+def text(item: PendingWrite) -> str:
+    """What the user put in, as text to copy."""
+    if item.action == "register":
+        payload = item.payload
+        who = (payload.get("relation") or {}).get("name") or (_("anoniem") if payload.get("anonymous") else "")
+        lines = [f"{_('Klager')}: {who}" if who else "", payload.get("description", "")]
+        return "\n\n".join(line for line in lines if line)
+    return item.payload.get("text", "")
+
+
 @dataclasses.dataclass
 class RetryReport:
     sent: list[str] = dataclasses.field(default_factory=list)
@@ -259,8 +287,10 @@ def retry_pending(database_url: str) -> RetryReport:
 
 
 def recover(url: str) -> RetryReport:
-    """After the database was out of reach: reconnect (with quick_check), then send what waited on this PC."""
+    """After the database was out of reach: reconnect (with quick_check), check that it takes writes, then
+    send what waited on this PC."""
     resilience.reconnect(url)
+    resilience.check_writable()
     return retry_pending(url)
 
 

@@ -201,7 +201,7 @@ def test_contact_moment_with_hearing_lands_on_the_timeline(qtbot, coordinator, s
 def test_contact_sent_again_from_the_same_dialog_is_added_once(qtbot, coordinator, staff):
     c = register(staff["sanne"])
     window = dossier(qtbot, coordinator, c.id)
-    dialog = contact_dialog(window, staff["petra"], window.dossier)
+    dialog = contact_dialog(window, window.session, window.dossier)
     qtbot.addWidget(dialog)
     type_into(qtbot, dialog.editors["summary"], "Klaagster gebeld.")
     values = dialog.values()

@@ -307,7 +307,7 @@ def test_a_queued_step_against_a_complaint_changed_meanwhile_is_refused_and_kept
     petra = User.get(User.login == "petra")
     with share_gone(folder):
         with pytest.raises(WriteQueuedError) as info:
-            write_queue.submit(petra, "acknowledge", write_queue.step_payload(complaint, method="email"), url)
+            write_queue.submit(petra, "acknowledge", write_queue.step_payload(complaint, {"method": "email"}), url)
     resilience.reconnect(url)
     procedure.acknowledge(petra, Complaint.get_by_id(complaint.id), "letter")  # a colleague was first
     result = write_queue.retry_pending(url)

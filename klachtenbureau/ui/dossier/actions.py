@@ -3,6 +3,10 @@
 Each dialog asks only what its workflow function needs, pre-filled with what
 the complaint already holds, and calls that function with the complaint *as
 the window loaded it* — so a colleague's save in between is caught as a conflict.
+
+Steps and contact moments go through this PC's write queue (workflow/write_queue):
+written to disk before they are tried, they wait there when the database is out of
+reach and are sent later with the same operation id — neither lost nor doubled.
 """
 
 from __future__ import annotations
@@ -21,40 +25,43 @@ from klachtenbureau.models.complaints import (
     SEVERITIES, VERDICTS,
 )
 from klachtenbureau.models.people import RELATION_TYPES
-from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input
-from klachtenbureau.workflow import deadlines, editing, procedure
+from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input, describe
+from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import deadlines, editing, procedure, write_queue
 from klachtenbureau.workflow.dossier_data import Dossier
 from klachtenbureau.workflow.operations import new_operation_id
+
+Arguments = Callable[[dict], dict[str, Any]]  # the dialog's values -> the workflow function's keyword arguments
 
 
 def _choices(labels: dict) -> list[tuple[Any, str]]:
     return [(code, _(label)) for code, label in labels.items()]
 
 
-def _acknowledge(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _acknowledge(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     default = {"post": "letter", "email": "email", "website": "email", "social_media": "email"}.get(c.channel, "phone")
     inputs = [Input("method", _("&Hoe bevestigd:"), "radio", choices=_choices(ACK_METHODS), value=default,
                     hint=_("Ontvangst bevestigen uiterlijk {date}.").format(date=format_date(c.acknowledge_by)))]
-    return inputs, lambda v: procedure.acknowledge(user, c, v["method"])
+    return inputs, lambda v: {"method": v["method"]}
 
 
-def _assign(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _assign(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     people = {u.id: u for u in d.handlers if u.id != c.assigned_to_id}
     inputs = [Input("assigned_to", _("&Behandelaar:"), "combo",
                     choices=[(uid, u.full_name) for uid, u in people.items()],
                     hint=_("Nu: {name}.").format(name=c.assigned_to.full_name) if c.assigned_to_id else "")]
 
-    def submit(v: dict) -> Any:
+    def arguments(v: dict) -> dict[str, Any]:
         if v["assigned_to"] not in people:
             raise ValidationError({"assigned_to": _("Kies aan wie de klacht gaat.")})
-        return procedure.assign(user, c, people[v["assigned_to"]])
+        return {"handler": people[v["assigned_to"]]}
 
-    return inputs, submit
+    return inputs, arguments
 
 
-def _investigate(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _investigate(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [
         Input("facts", _("&Feiten:"), "text", value=c.findings_facts, hint=_("Wat is er vastgesteld?")),
@@ -63,17 +70,16 @@ def _investigate(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], 
         Input("damage", _("&Nadeel of schade:"), "text", value=c.findings_damage, lines=3),
         Input("severity", _("&Ernst:"), "combo", choices=_choices(SEVERITIES), value=c.severity),
     ]
-    return inputs, lambda v: procedure.investigate(user, c, v["facts"], v["circumstances"], v["causes"],
-                                                   v["damage"], v["severity"])
+    return inputs, lambda v: {name: v[name] for name in ("facts", "circumstances", "causes", "damage", "severity")}
 
 
-def _verdict(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _verdict(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [Input("verdict", _("&Oordeel:"), "radio", choices=_choices(VERDICTS), value=c.verdict)]
-    return inputs, lambda v: procedure.record_verdict(user, c, v["verdict"])
+    return inputs, lambda v: {"verdict": v["verdict"]}
 
 
-def _remedy(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _remedy(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     amount = f"{c.compensation_amount:.2f}".replace(".", ",") if c.compensation_amount is not None else ""
     inputs = [
@@ -82,18 +88,18 @@ def _remedy(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]
               hint=_("Alleen bij schadeloosstelling, bijvoorbeeld 25,00.")),
         Input("remedy_note", _("&Toelichting:"), "text", value=c.remedy_note, lines=3),
     ]
-    return inputs, lambda v: procedure.record_remedy(user, c, v["remedies"], v["compensation_amount"],
-                                                     v["remedy_note"])
+    return inputs, lambda v: {"remedies": v["remedies"], "amount": v["compensation_amount"],
+                              "note": v["remedy_note"]}
 
 
-def _answer(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _answer(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [Input("answer", _("&Antwoord aan de klager:"), "text", value=c.answer, lines=8,
                     hint=_("Ook bij een ongegronde klacht: leg uit waarom, met de feiten."))]
-    return inputs, lambda v: procedure.answer(user, c, v["answer"])
+    return inputs, lambda v: {"text": v["answer"]}
 
 
-def _extend(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _extend(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     profile = deadlines.get_profile(c.deadline_profile)
     informed = (_("De klager is &schriftelijk over het uitstel bericht") if profile.extension_needs_written_notice
@@ -104,53 +110,69 @@ def _extend(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]
         Input("reason", _("&Reden:"), "text", lines=3),
         Input("complainant_informed", informed, "flag"),
     ]
-    return inputs, lambda v: procedure.extend(user, c, v["new_answer_by"], v["reason"], v["complainant_informed"])
+    return inputs, lambda v: {name: v[name] for name in ("new_answer_by", "reason", "complainant_informed")}
 
 
-def _escalate(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _escalate(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [Input("escalation_level", _("&Naar:"), "combo", choices=_choices(ESCALATION_LEVELS),
                     value="director"),
               Input("reason", _("&Waarom:"), "text", lines=3)]
-    return inputs, lambda v: procedure.escalate(user, c, v["escalation_level"], v["reason"])
+    return inputs, lambda v: {"level": v["escalation_level"], "reason": v["reason"]}
 
 
-def _aftercare(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _aftercare(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [Input("satisfaction", _("Is de klager &tevreden?"), "radio", choices=_choices(SATISFACTION),
                     value=c.satisfaction),
               Input("note", _("&Notitie:"), "text", lines=3)]
-    return inputs, lambda v: procedure.aftercare(user, c, v["satisfaction"], v["note"])
+    return inputs, lambda v: {"satisfaction": v["satisfaction"], "note": v["note"]}
 
 
-def _close(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _close(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [Input("note", _("&Afsluitende notitie:"), "text", lines=3)]
-    return inputs, lambda v: procedure.close(user, c, v["note"])
+    return inputs, lambda v: {"note": v["note"]}
 
 
-def _reopen(user: User, d: Dossier) -> tuple[list[Input], Callable[[dict], Any]]:
+def _reopen(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     inputs = [Input("reason", _("&Waarom heropenen:"), "text", lines=3)]
-    return inputs, lambda v: procedure.reopen(user, c, v["reason"])
+    return inputs, lambda v: {"reason": v["reason"]}
 
 
-STEPS: dict[str, Callable[[User, Dossier], tuple[list[Input], Callable[[dict], Any]]]] = {
+STEPS: dict[str, Callable[[User, Dossier], tuple[list[Input], Arguments]]] = {
     "acknowledge": _acknowledge, "assign": _assign, "investigate": _investigate, "verdict": _verdict,
     "remedy": _remedy, "answer": _answer, "extend": _extend, "escalate": _escalate, "aftercare": _aftercare,
     "close": _close, "reopen": _reopen,
 }
 
 
-def step_dialog(parent: QWidget, user: User, dossier: Dossier, action: str) -> FormDialog:
+def _queued_dialog(parent: QWidget, session: Session, dossier: Dossier, action: str, title: str, accept_label: str,
+                   inputs: list[Input], arguments: Arguments) -> FormDialog:
+    """A dialog whose write goes through the queue, with one operation id for as long as it is open.
+
+    Pressing the button again after a lost answer sends the same write again, which the database
+    recognises; a write that has to wait closes the dialog with ``QUEUED`` (form_dialog).
+    """
+    complaint, operation_id = dossier.complaint, new_operation_id()
+
+    def submit(values: dict) -> Any:  # refers to the inputs, not the dialog: no cycle for a worker's GC to break
+        payload = write_queue.step_payload(complaint, arguments(values), label=title, text=describe(inputs, values),
+                                           form=values)
+        return write_queue.submit(session.user, action, payload, session.database_url, operation_id)
+
+    return FormDialog(parent, title, inputs, accept_label, submit)
+
+
+def step_dialog(parent: QWidget, session: Session, dossier: Dossier, action: str) -> FormDialog:
     """The dialog for one step of the procedure (``procedure.ACTIONS``)."""
-    inputs, submit = STEPS[action](user, dossier)
-    label = _(procedure.ACTIONS[action][1])
-    title = f"{label} – {dossier.complaint.number}"
-    return FormDialog(parent, title, inputs, _("Vastleggen"), submit)
+    inputs, arguments = STEPS[action](session.user, dossier)
+    title = f"{_(procedure.ACTIONS[action][1])} – {dossier.complaint.number}"
+    return _queued_dialog(parent, session, dossier, action, title, _("Vastleggen"), inputs, arguments)
 
 
-def contact_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog:
+def contact_dialog(parent: QWidget, session: Session, dossier: Dossier) -> FormDialog:
     """A contact moment, a hearing or a note on the timeline."""
     c = dossier.complaint
     kinds = [(code, _(ENTRY_KINDS[code])) for code in ("contact", "hearing", "note")]
@@ -164,17 +186,11 @@ def contact_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog:
         Input("summary", _("S&amenvatting:"), "text", lines=6,
               hint=_("Bij een hoorzitting: wie waren er, wat is gezegd en wat is afgesproken.")),
     ]
-
-    # A contact moment has no version to guard it: one operation id per dialog makes pressing
+    # A contact moment has no version to guard it: the dialog's one operation id makes pressing
     # "Toevoegen" again after a dropped connection add it once, not twice.
-    operation_id = new_operation_id()
-
-    def submit(v: dict) -> Any:
-        return procedure.add_contact(user, c, v["summary"], v["method"], v["direction"], v["kind"], v["at"],
-                                     operation_id=operation_id)
-
-    return FormDialog(parent, _("Contactmoment toevoegen – {number}").format(number=c.number), inputs,
-                      _("Toevoegen"), submit)
+    return _queued_dialog(parent, session, dossier, "contact",
+                          _("Contactmoment toevoegen – {number}").format(number=c.number), _("Toevoegen"), inputs,
+                          lambda v: {name: v[name] for name in ("summary", "method", "direction", "kind", "at")})
 
 
 def relation_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog:

@@ -3,7 +3,9 @@
 The dialog calls the workflow itself when the user confirms. Bad input stays
 in the dialog with the Dutch message at the field; a conflict (someone else
 saved first) closes it with ``CONFLICT`` and leaves the user's input in
-``values()`` so the window can offer it again — nothing typed is lost.
+``values()`` so the window can offer it again — nothing typed is lost. A write
+that waits in this PC's queue because the database is out of reach closes it
+with ``QUEUED``; ``queued`` then holds the error that says why.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
     QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import ConflictError, KlachtenbureauError, ValidationError
+from klachtenbureau.errors import ConflictError, DatabaseUnavailableError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.ui.widgets import CtrlEnterFilter, Field, MessageBar, RadioGroup, text_box
+from klachtenbureau.workflow.write_queue import WriteQueuedError
 
-CONFLICT = 2  # dialog result besides Accepted (1) and Rejected (0)
+CONFLICT = 2  # dialog results besides Accepted (1) and Rejected (0)
+QUEUED = 3
 
 
 @dataclasses.dataclass
@@ -67,8 +71,33 @@ def _plain(label: str) -> str:
     return label.replace("&", "").rstrip(":")
 
 
+def describe(inputs: list[Input], values: dict[str, Any]) -> str:
+    """``values`` of ``inputs`` as text, "label: value" lines: what to keep or copy when a save was refused."""
+    lines = []
+    for spec in inputs:
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.kind in ("radio", "combo"):
+            value = dict(spec.choices).get(value, "")
+        elif spec.kind == "checks":
+            value = ", ".join(dict(spec.choices)[code] for code in value)
+        elif spec.kind == "flag":
+            value = _("ja") if value else _("nee")
+        elif isinstance(value, dt.datetime):
+            value = value.strftime("%d-%m-%Y %H:%M")
+        elif isinstance(value, dt.date):
+            value = value.strftime("%d-%m-%Y")
+        if value not in ("", None):
+            separator = ":\n" if spec.kind == "text" else ": "
+            lines.append(f"{_plain(spec.label)}{separator}{value}")
+    return "\n\n".join(lines)
+
+
 class FormDialog(QDialog):
-    """Ask for ``inputs``; on OK call ``submit(values)`` and close only when it succeeded."""
+    """Ask for ``inputs``; on OK call ``submit(values)`` and close only when it succeeded (or waits safely)."""
+
+    unreachable = Signal(object)  # the database is out of reach (the typed error): the window's state follows
 
     def __init__(self, parent: QWidget | None, title: str, inputs: list[Input], accept_label: str,
                  submit: Callable[[dict[str, Any]], Any], intro: str = ""):
@@ -78,6 +107,7 @@ class FormDialog(QDialog):
         self.inputs = inputs
         self.submit = submit
         self.result_value: Any = None
+        self.queued: WriteQueuedError | None = None
         self.message = MessageBar()
         self.editors: dict[str, QWidget] = {}
         self.fields: dict[str, Field] = {}
@@ -187,9 +217,10 @@ class FormDialog(QDialog):
             elif isinstance(editor, QComboBox):
                 editor.setCurrentIndex(max(editor.findData(value), 0))
             elif isinstance(editor, QDateTimeEdit) and spec.kind == "datetime":
+                value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value  # from the queue
                 editor.setDateTime(QDateTime(QDate(value.date()), QTime(value.hour, value.minute)))
             elif isinstance(editor, QDateEdit):
-                editor.setDate(QDate(value))
+                editor.setDate(QDate(dt.date.fromisoformat(value) if isinstance(value, str) else value))
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
 
@@ -202,26 +233,7 @@ class FormDialog(QDialog):
 
     def describe(self, values: dict[str, Any] | None = None) -> str:
         """``values`` (default: all) as text, "label: value" lines, to keep when the save was refused."""
-        values = self.values() if values is None else values
-        lines = []
-        for spec in self.inputs:
-            if spec.name not in values:
-                continue
-            value = values[spec.name]
-            if spec.kind in ("radio", "combo"):
-                value = dict(spec.choices).get(value, "")
-            elif spec.kind == "checks":
-                value = ", ".join(dict(spec.choices)[code] for code in value)
-            elif spec.kind == "flag":
-                value = _("ja") if value else _("nee")
-            elif isinstance(value, dt.datetime):
-                value = value.strftime("%d-%m-%Y %H:%M")
-            elif isinstance(value, dt.date):
-                value = value.strftime("%d-%m-%Y")
-            if value not in ("", None):
-                separator = ":\n" if spec.kind == "text" else ": "
-                lines.append(f"{_plain(spec.label)}{separator}{value}")
-        return "\n\n".join(lines)
+        return describe(self.inputs, self.values() if values is None else values)
 
     def accept(self) -> None:
         for field in self.fields.values():
@@ -244,6 +256,15 @@ class FormDialog(QDialog):
             return
         except ConflictError:
             self.done(CONFLICT)
+            return
+        except WriteQueuedError as exc:
+            self.queued = exc
+            self.unreachable.emit(exc.cause)
+            self.done(QUEUED)
+            return
+        except DatabaseUnavailableError as exc:
+            self.message.show_message(exc.message, "error")
+            self.unreachable.emit(exc)
             return
         except KlachtenbureauError as exc:
             self.message.show_message(exc.message, "error")

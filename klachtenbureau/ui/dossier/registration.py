@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import ConflictError, KlachtenbureauError, ValidationError
+from klachtenbureau.errors import ConflictError, DatabaseUnavailableError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import User
 from klachtenbureau.models.complaints import CHANNELS, INVOLVED_PARTIES, KINDS, SEVERITIES
@@ -40,6 +40,7 @@ LABELS = {
 class RegistrationForm(QWidget):
     saved = Signal(object)  # the complaint as saved
     conflict = Signal(dict, str)  # the user's values and the same as readable text
+    unreachable = Signal(object)  # the database is out of reach (the typed error); the input stays in the form
 
     def __init__(self, user: User, categories: list[tuple[int, str]], parent: QWidget | None = None):
         super().__init__(parent)
@@ -228,6 +229,8 @@ class RegistrationForm(QWidget):
             return
         except KlachtenbureauError as exc:
             self.message.show_message(exc.message, "error")
+            if isinstance(exc, DatabaseUnavailableError):
+                self.unreachable.emit(exc)
             return
         self.saved.emit(complaint)
 
