@@ -61,6 +61,5 @@ class Connection(QObject):
             head = _("Alleen lezen sinds {time}.").format(time=since)
         else:
             head = _("Zonder verbinding sinds {time}.").format(time=since)
-        tail = _("Wat u vastlegt, wacht op deze computer en wordt daarna vanzelf opgeslagen; wat u ziet, kan "
-                 "verouderd zijn.")
+        tail = _("Wat u ziet, kan verouderd zijn.")
         return f"<b>{head}</b> {html.escape(self.problem.message)} {tail}"

@@ -342,7 +342,7 @@ class DossierWindow(QWidget):
             _("Invoer van {time} die niet is opgeslagen, is op deze computer bewaard:").format(time=when)
             + "\n\n" + first.text, "warning",
             [(_("Tekst &kopiëren"), lambda: self._copy(first.text)),
-             (_("&Klaar"), lambda: (drafts.drop_input(first), self._show_kept()))])
+             (_("Kl&aar"), lambda: (drafts.drop_input(first), self._show_kept()))])
 
     def save_unsaved_work(self) -> bool:
         """Keep what was typed here and not saved (the crash handler asks); True if there was any."""
@@ -487,9 +487,8 @@ class DossierWindow(QWidget):
         if result == QDialog.DialogCode.Accepted:
             self._after_save(done)
         elif result == QUEUED:
-            self._show_pending()
-            self.message.show_message(_("{what} is op deze computer bewaard en wordt opgeslagen zodra de database "
-                                        "weer bereikbaar is.").format(what=dialog.windowTitle()), "warning")
+            self.message.clear()
+            self._show_pending()  # says it waits on this PC
         elif result == CONFLICT:
             kept = dialog.changed_values()
             text = dialog.describe(kept)

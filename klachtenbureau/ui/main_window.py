@@ -91,7 +91,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.intake = IntakeWizard(session)
         self.intake.registered.connect(lambda _complaint: self.refresh_status())
-        self.intake.database_unreachable.connect(self.refresh_status)
         self.intake.print_acknowledgement_requested.connect(self._print_acknowledgement)
         self.inbox = InboxView(session)
         self.dashboard = DashboardView(session)
@@ -282,8 +281,9 @@ class MainWindow(QMainWindow):
         self.overdue_label.setText(f"<span style='color:{colour}'>{text}</span>")
         if report is None:
             return
-        if report.sent:
+        if report.sent or report.refused:
             self.connection.queue_changed.emit()
+        if report.sent:
             self.inbox.refresh()
         parts = []
         if was_away:
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
                 "klachten intussen zijn veranderd. Uw tekst is niet weg.", len(report.refused)).format(
                     n=len(report.refused)))
             self.connection_bar.show_message(" ".join(parts), "warning",
-                                             [(_("&Bekijken…"), self.show_pending_writes)])
+                                             [(_("Be&kijken…"), self.show_pending_writes)])
         elif parts:
             self.connection_bar.show_message(" ".join(parts), "success", [(_("&Sluiten"), self.connection_bar.clear)])
 

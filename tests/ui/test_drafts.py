@@ -66,3 +66,14 @@ def test_removed_draft_is_gone_and_removing_twice_is_harmless(tmp_path):
 def test_a_draft_id_cannot_point_outside_the_folder(tmp_path):
     with pytest.raises(ValueError):
         drafts.load("../../etc/passwd", tmp_path)
+
+
+def test_input_kept_for_a_dossier_is_found_per_database_and_complaint_and_a_damaged_file_is_skipped():
+    kept = drafts.keep_input("sqlite:///a.db", "K2026-0001", "Feiten:\nHalf getypt")
+    drafts.keep_input("sqlite:///b.db", "K2026-0001", "andere database")
+    drafts.keep_input("sqlite:///a.db", "K2026-0002", "andere klacht")
+    (drafts.kept_dir() / "kapot.json").write_text("{niet af", encoding="utf-8")
+    assert [k.text for k in drafts.kept_inputs("sqlite:///a.db", "K2026-0001")] == ["Feiten:\nHalf getypt"]
+    drafts.drop_input(kept)
+    assert drafts.kept_inputs("sqlite:///a.db", "K2026-0001") == []
+    assert (drafts.kept_dir() / "kapot.json").exists()  # never deleted: someone may still want what is in it

@@ -14,8 +14,9 @@ from klachtenbureau.i18n import format_date
 from klachtenbureau.models import AuditEntry, Complaint, Relation, TimelineEntry, database
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.intake.confirmation_page import letters_available
+from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import deadlines, drafts, intake, settings, store
+from klachtenbureau.workflow import deadlines, drafts, intake, settings, store, write_queue
 from tests.ui.keys import activate, active_modal, show
 
 
@@ -315,27 +316,37 @@ def share(tmp_path, request):
     return folder, url, request.getfixturevalue("staff")
 
 
-def test_unreachable_database_keeps_the_draft_and_retries_without_doubling(qtbot, share, keyboard):
+def test_unreachable_database_lets_the_call_end_and_registers_the_report_once_when_it_is_back(qtbot, share,
+                                                                                            keyboard):
     folder, url, staff = share
-    wizard = show(qtbot, IntakeWizard(Session(staff["sanne"], url)))
-    wizard.retry_interval_ms = 200
+    session = Session(staff["sanne"], url)
+    desk = show(qtbot, MainWindow(session))
+    desk.tabs.setCurrentWidget(desk.intake)
+    wizard = desk.intake
+    qtbot.waitUntil(lambda: "verbonden" in desk.database_label.text(), timeout=10_000)
     phone_complaint_until_registering(qtbot, wizard, keyboard)
+    operation_id = wizard.draft.operation_id
     gone = folder.rename(folder.with_name("share-weg"))  # the network drive drops out
 
     keyboard.enter()  # Registreren
-    qtbot.waitUntil(lambda: "niet bereikbaar" in wizard.message.text.text())
-    assert "bewaard" in wizard.message.text.text()
-    assert [d.operation_id for d in drafts.list_drafts()] == [wizard.draft.operation_id]
-    assert page_key(wizard) == "outcome" and not wizard.stack.isEnabled()
+    qtbot.waitUntil(lambda: page_key(wizard) == "confirmation", timeout=10_000)
+    assert wizard.confirmation.heading.text() == "Melding bewaard op deze computer"
+    assert "nummer nu nog niet" in wizard.confirmation.read_aloud.text()
+    assert [w.operation_id for w in write_queue.pending(url)] == [operation_id]
+    assert drafts.list_drafts() == []  # the queue holds it now
+    assert "Zonder verbinding" in desk.connection_bar.text.text()
+    qtbot.mouseClick(wizard.confirmation.new_button, Qt.MouseButton.LeftButton)  # the next caller, still offline
+    assert page_key(wizard) == "arrival" and wizard.stack.isEnabled()
 
     gone.rename(folder)
-    # The first attempt may have committed after all (the reply got lost): the retry must find it.
-    first = intake.register(staff["sanne"], wizard._pending, wizard.draft.operation_id)
-    complaint = registered(qtbot, wizard)
-
-    assert complaint.id == first.id
+    # The first attempt may have committed after all (the reply got lost): sending it again must find it.
+    first = intake.register(staff["sanne"], write_queue.report_from_payload(write_queue.pending(url)[0].payload),
+                            operation_id)
+    desk.refresh_status()
+    qtbot.waitUntil(lambda: write_queue.pending(url) == [], timeout=10_000)
     assert Complaint.select().count() == 1
-    assert drafts.list_drafts() == []
+    assert AuditEntry.get(AuditEntry.operation_id == operation_id).entity_id == first.id
+    assert Complaint.get_by_id(first.id).relation.name == "Jan de Vries"
 
 
 def test_every_input_has_an_accessible_name(wizard):

@@ -391,3 +391,50 @@ def test_waiting_for_the_database_gives_up_with_the_offline_message(tmp_path):
     with pytest.raises(DatabaseUnavailableError) as info:
         resilience.wait_for_database(f"sqlite:///{tmp_path}/weg/klachten.db", timeout=0, first_wait=0)
     assert isinstance(info.value, ShareUnavailableError)
+
+
+# --- does the database take writes? (the offline state ends only when it does) ---------------------
+
+def test_check_writable_tells_a_read_only_share_from_a_writable_one(share):
+    url, folder = share
+    resilience.check_writable()
+    with read_only(folder):
+        resilience.reconnect(url)  # a read-only file opens and reads fine ...
+        assert User.select().count() >= 1
+        with pytest.raises(ReadOnlyError):  # ... but takes no write
+            resilience.check_writable()
+        with pytest.raises(ReadOnlyError):
+            write_queue.recover(url)
+    write_queue.recover(url)  # the share is writable again: recovering succeeds
+    version = database.db.execute_sql("PRAGMA user_version").fetchone()[0]
+    resilience.check_writable()  # the probe is rolled back: it leaves nothing behind
+    assert database.db.execute_sql("PRAGMA user_version").fetchone()[0] == version
+    assert not (folder / "klachten.db-journal").exists()
+
+
+def test_check_writable_on_a_read_only_postgresql_session(pg_url):
+    resilience.check_writable()
+    database.db.execute_sql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    with pytest.raises(ReadOnlyError) as info:
+        resilience.check_writable()
+    assert info.value.message.startswith("De database kan alleen gelezen worden")
+    resilience.reconnect(pg_url)
+    resilience.check_writable()
+
+
+def test_a_queued_step_keeps_what_the_user_typed_for_people_to_read(share):
+    url, folder = share
+    complaint = intake.register(sanne(), report("Klacht over de bezorging."))
+    payload = write_queue.step_payload(complaint, {"method": "email"}, label="Ontvangst bevestigen – 1",
+                                       text="Hoe bevestigd: e-mail", form={"method": "email"})
+    petra = store.create_user(store.system_user(), "petra", "Petra Jansen", "coordinator")
+    with share_gone(folder):
+        with pytest.raises(WriteQueuedError):
+            write_queue.submit(petra, "acknowledge", payload, url)
+    [item] = write_queue.for_complaint(url, complaint.number)
+    assert (write_queue.label(item), write_queue.text(item)) == ("Ontvangst bevestigen – 1", "Hoe bevestigd: e-mail")
+    assert write_queue.blocks_steps(item)
+    registration = write_queue.PendingWrite("op-1", "register", "sanne", url, write_queue.report_payload(
+        intake.NewReport(description="Te laat.", relation={"name": "Ans Bakker"})))
+    assert write_queue.text(registration) == "Klager: Ans Bakker\n\nTe laat."
+    assert write_queue.report_from_payload(registration.payload).description == "Te laat."

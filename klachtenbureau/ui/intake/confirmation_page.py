@@ -82,6 +82,24 @@ class ConfirmationPage(IntakePage):
         self.print_button.setToolTip("" if letters_available() else _(
             "Volgt: het afdrukken van brieven komt in een volgende versie."))
 
+    def show_queued(self) -> None:
+        """The database was out of reach: the report waits on this PC and has no number yet."""
+        self.complaint = None
+        self.heading.setText(_("Melding bewaard op deze computer"))
+        live = self.values.get("channel") in ("phone", "in_person")
+        self.prompt.setText(_("Lees voor:") if live else _("Voor uw contact met de klager:"))
+        anonymous = self.values.get("who") == intake_support.ANONYMOUS
+        self.read_aloud.setText(_("Uw melding is genoteerd. Door een storing kan ik u het nummer nu nog niet "
+                                  "geven.") + ("" if anonymous else " " + _(
+                                      "U krijgt binnen twee werkdagen een bevestiging met het nummer.")))
+        steps = [_("De database is niet bereikbaar. De melding wacht op deze computer en wordt vanzelf "
+                   "geregistreerd zodra de verbinding terug is; ze wordt niet dubbel geregistreerd."),
+                 _("Het nummer en de termijnen staan daarna in het postvak. Wat nog wacht, ziet u onder "
+                   "Bestand → Wachtende wijzigingen.")]
+        self.next_steps.setText("<ul style='margin-left: -20px'>" + "".join(
+            f"<li style='margin-bottom: 4px'>{html.escape(step)}</li>" for step in steps) + "</ul>")
+        self.print_button.setVisible(False)
+
     def _next_steps(self, complaint: Complaint) -> list[str]:
         if complaint.resolved_at_intake:
             return [_("De melding is afgesloten; er hoeft niets meer te gebeuren.")]

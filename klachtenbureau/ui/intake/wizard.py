@@ -3,9 +3,10 @@
 Keyboard first: Enter goes on (Ctrl+Enter inside a text box), Escape asks
 before throwing the report away, every field has a mnemonic. Nothing is
 lost: every change is written to a local draft, a draft left behind by a
-crash is offered again, and a registration that cannot reach the database
-keeps the draft and is retried with the same operation id, so it is never
-registered twice.
+crash is offered again, and a registration goes through this PC's write
+queue with the draft's operation id. When the database is out of reach the
+report waits in that queue (and is registered once, by the main window, when
+the database is back), so the telephonist finishes the call and takes the next.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import datetime as dt
 import logging
 from typing import Any
 
-import peewee
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError, ValidationError
+from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.models import Complaint
 from klachtenbureau.models.complaints import CHANNELS
@@ -34,36 +34,30 @@ from klachtenbureau.ui.intake.what_page import WhatPage
 from klachtenbureau.ui.intake.who_page import WhoPage
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import CtrlEnterFilter, MessageBar, run_for
-from klachtenbureau.workflow import drafts, intake, intake_support
+from klachtenbureau.workflow import drafts, intake, intake_support, write_queue
 from klachtenbureau.workflow.drafts import Draft
 
 log = logging.getLogger(__name__)
 
-RETRY_INTERVAL_MS = 30_000
 STEP_NAMES = [N_("Binnenkomst"), N_("Klager"), N_("Klacht of navraag"), N_("Wat is er gebeurd"),
               N_("Afhandeling"), N_("Bevestiging")]
 # Where intake.register's field names live in the form.
 REPORT_FIELDS = {"received_at": "received_date", "relation": "search", "complainant_agrees": "agrees",
                  "assign_to": "coordinator_id", "category": "category_id", "acknowledgement_method": "ack"}
-UNREACHABLE = (DatabaseUnavailableError, peewee.OperationalError, peewee.InterfaceError)
 
 
 class IntakeWizard(QWidget):
     registered = Signal(object)  # the Complaint
     print_acknowledgement_requested = Signal(int)  # complaint id; the letters module prints it
-    database_unreachable = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName(_("Nieuwe melding"))
         self.session = session
-        self.retry_interval_ms = RETRY_INTERVAL_MS
         self.context = IntakeContext.load(session)
         self.values: dict[str, Any] = intake_support.default_fields(today=self.context.today)
         self.draft: Draft | None = None
         self._pending: intake.NewReport | None = None
-        self._retry = QTimer(self, singleShot=True)
-        self._retry.timeout.connect(self._attempt_register)
 
         outer = QVBoxLayout(self)
         self.offer = MessageBar()
@@ -209,7 +203,6 @@ class IntakeWizard(QWidget):
 
     def reset(self) -> None:
         """An empty form on the first page; offers drafts left behind."""
-        self._retry.stop()
         self._pending = None
         self.draft = None
         self.context.today = dt.date.today()
@@ -298,8 +291,10 @@ class IntakeWizard(QWidget):
             return
         self._set_busy(True)
         self.message.show_message(_("Bezig met opslaan…"), "info")
-        user, report, operation_id = self.session.user, self._pending, self.draft.operation_id
-        run_for(self, lambda: intake.register(user, report, operation_id), self._registered, self._failed)
+        user, url, operation_id = self.session.user, self.session.database_url, self.draft.operation_id
+        payload = write_queue.report_payload(self._pending)
+        run_for(self, lambda: write_queue.submit(user, "register", payload, url, operation_id), self._registered,
+                self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         for button in (self.back_button, self.next_button, self.register_button):
@@ -307,7 +302,6 @@ class IntakeWizard(QWidget):
         self.stack.setEnabled(not busy)
 
     def _registered(self, complaint: Complaint) -> None:
-        self._retry.stop()
         self._pending = None
         self._set_busy(False)
         if self.draft is not None:
@@ -322,18 +316,8 @@ class IntakeWizard(QWidget):
     def _failed(self, exc: BaseException) -> None:
         if self._pending is None:  # the form was reset meanwhile; nothing waits for this answer
             return
-        if isinstance(exc, UNREACHABLE):
-            log.warning("Registreren: database niet bereikbaar, later opnieuw: %s", exc)
-            seconds = max(1, round(self.retry_interval_ms / 1000))
-            self.message.show_message(_(
-                "Opslaan lukt nu niet: de database is niet bereikbaar (is de netwerkschijf weg?). Uw melding is "
-                "op deze computer bewaard en wordt over {seconds} seconden opnieuw opgeslagen; er gaat niets "
-                "verloren en niets wordt dubbel geregistreerd. U kunt het gesprek gewoon afronden.").format(
-                    seconds=seconds),
-                "warning", [(_("Nu opnieuw &proberen"), self._retry_now)])
-            self.message.setToolTip(getattr(exc, "message", None) or str(exc))
-            self.database_unreachable.emit()
-            self._retry.start(self.retry_interval_ms)
+        if isinstance(exc, write_queue.WriteQueuedError):
+            self._queued(exc)
             return
         self._pending = None
         self._set_busy(False)
@@ -348,9 +332,18 @@ class IntakeWizard(QWidget):
                 "bewaard; probeer het opnieuw of meld dit bij de beheerder.").format(error=type(exc).__name__),
                 "error")
 
-    def _retry_now(self) -> None:
-        self._retry.stop()
-        self._attempt_register()
+    def _queued(self, exc: write_queue.WriteQueuedError) -> None:
+        """The database is out of reach: the report waits in this PC's queue, the draft is no longer needed."""
+        log.warning("Registreren: database niet bereikbaar, de melding wacht op deze computer: %s", exc.cause)
+        self._pending = None
+        self._set_busy(False)
+        if self.draft is not None:
+            drafts.remove(self.draft.id)
+        self.draft = None
+        self.message.clear()
+        self.confirmation.show_queued()
+        self.show_page(len(self.pages) - 1)
+        self.session.connection.lost(exc.cause)
 
     def _show_report_problems(self, errors: dict[str, str]) -> None:
         problems = {REPORT_FIELDS.get(name, name): message for name, message in errors.items()}
