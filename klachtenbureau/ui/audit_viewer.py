@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError, NotFoundError
 from klachtenbureau.i18n import N_, _, format_date, format_datetime, format_number, ngettext
 from klachtenbureau.models.complaints import (
-    ACK_METHODS, CHANNELS, ESCALATION_LEVELS, KINDS, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+    ACK_METHODS, CHANNELS, CONTACT_METHODS, DIRECTIONS, ESCALATION_LEVELS, INVOLVED_PARTIES, KINDS, SATISFACTION,
+    SEVERITIES, STATUSES, VERDICTS,
 )
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.ui.session import Session
@@ -53,11 +54,19 @@ FIELD_LABELS = {
     "number": N_("nummer"), "size": N_("grootte"), "relations": N_("klagers"), "documents": N_("documenten"),
     "timeline_entries": N_("tijdlijnregels"), "email": N_("e-mail"), "phone": N_("telefoon"),
     "active": N_("actief"), "confidential_access": N_("vertrouwelijke toegang"), "key": N_("instelling"),
+    "advisory_committee": N_("naar de klachtencommissie"), "complex_sensitive": N_("complex of gevoelig"),
+    "deadline_profile": N_("termijnprofiel"), "incident_date": N_("datum voorval"),
+    "involved_party": N_("betrokkene"), "police_report_advised": N_("aangifte geadviseerd"),
+    "received_by": N_("geregistreerd door"), "direction": N_("richting"), "method": N_("hoe"),
+    "resolved_at_intake": N_("direct opgelost"), "due_date": N_("gereed uiterlijk"), "owner": N_("eigenaar"),
+    "source": N_("bron"), "title": N_("titel"), "implemented_at": N_("uitgevoerd op"),
+    "team_informed": N_("team geïnformeerd"), "check_conclusion": N_("conclusie effectiviteit"),
+    "check_method": N_("manier van toetsen"), "checked_at": N_("getoetst op"), "checked_by": N_("getoetst door"),
 }
 # Codes whose Dutch label is shown instead of the code.
 VALUE_LABELS = {"status": STATUSES, "verdict": VERDICTS, "satisfaction": SATISFACTION, "channel": CHANNELS,
                 "acknowledgement_method": ACK_METHODS, "escalation_level": ESCALATION_LEVELS, "kind": KINDS,
-                "role": ROLES}
+                "role": ROLES, "method": CONTACT_METHODS, "direction": DIRECTIONS, "involved_party": INVOLVED_PARTIES}
 
 
 def _value(name: str, value: Any) -> str:

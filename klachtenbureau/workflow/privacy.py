@@ -118,6 +118,10 @@ class AuditRow:
     changes: dict[str, Any]
 
 
+# Fields of the log's changes that hold a colleague's id: the viewer shows the name.
+USER_FIELDS = ("assigned_to", "received_by", "owner", "checked_by", "user")
+
+
 def can_read_audit(user: User) -> bool:
     return user.active and user.role in AUDIT_ROLES
 
@@ -163,11 +167,17 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
     if until is not None:
         query = query.where(AuditEntry.at < until)
     rows = []
+    names: dict[int, str] | None = None
     for entry in query.objects():
         try:
             changes = json.loads(entry.changes)
         except ValueError:
             changes = {"?": entry.changes}
+        if isinstance(changes, dict) and any(isinstance(changes.get(f), int) for f in USER_FIELDS):
+            if names is None:  # once, and only when a line names a colleague by id
+                names = dict(User.select(User.id, User.full_name).tuples())
+            changes = {field: names.get(value, value) if field in USER_FIELDS and isinstance(value, int) else value
+                       for field, value in changes.items()}
         rows.append(AuditRow(entry.at, entry.user_login, entry.full_name or "", entry.action,
                              action_label(entry.action), entry.entity, entry.entity_id, entry.number or "",
                              changes))

@@ -47,6 +47,8 @@ def test_audit_viewer_filters_by_complaint_user_and_period(qtbot, qtmodeltester,
     assert [(r.action, r.login) for r in viewer.model.rows] == [("view", "henk"), ("register", "sanne")]
     assert viewer.model.index(0, 2).data() == "Vertrouwelijk dossier bekeken"
     assert viewer.model.index(0, 1).data() == "Henk Smit (henk)"
+    registered = viewer.model.index(1, 4).data()
+    assert "geregistreerd door: Sanne de Vries" in registered and "complex of gevoelig: nee" in registered
 
     viewer.number.clear()
     viewer.period.setCurrentIndex(viewer.period.findData("all"))

@@ -84,6 +84,11 @@ def test_audit_history_filters_and_hides_confidential_entries_from_quality(db, s
         ("acknowledge", "petra", ordinary.number), ("register", "sanne", ordinary.number)]
     assert rows[0].action_label == "Ontvangst bevestigd" and rows[0].user_name == "Petra Jansen"
     assert rows[0].changes["acknowledgement_method"] == "email"
+    assert rows[1].changes["received_by"] == "Sanne de Vries"  # a colleague's id is shown as the name
+
+    procedure.assign(staff["petra"], Complaint.get_by_id(ordinary.id), staff["petra"])
+    [assigned] = [r for r in privacy.audit_history(staff["admin"], complaint_id=ordinary.id) if r.action == "assign"]
+    assert assigned.changes["assigned_to"] == "Petra Jansen"
 
     assert {r.action for r in privacy.audit_history(staff["admin"], login="HENK")} == {"view"}
     assert secret.id in {r.entity_id for r in privacy.audit_history(staff["henk"]) if r.entity == "complaint"}
