@@ -87,6 +87,9 @@ class MeasuresModel(QAbstractTableModel):
         return None
 
 
+NO_DATE = QDate(1900, 1, 1)  # the due-date box's "nothing chosen"
+
+
 class MeasuresView(QWidget):
     """The register of improvement measures with the chosen measure's details."""
 
@@ -155,6 +158,9 @@ class MeasuresView(QWidget):
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("d-M-yyyy")
+        self.due.setMinimumDate(NO_DATE)
+        self.due.setSpecialValueText(" ")  # nothing chosen: an empty box, not Qt's 1-1-2000
+        self.due.setDate(NO_DATE)
         self.team_informed = QCheckBox(_("Het team is op de hoogte gebracht"))
         self.status_label = QLabel("")
         self.complaints_label = QLabel("")
@@ -247,6 +253,10 @@ class MeasuresView(QWidget):
                        self.save_button):
             widget.setEnabled(editable)
         if row is None:
+            self.title.clear()
+            self.description.clear()
+            self.due.setDate(NO_DATE)
+            self.team_informed.setChecked(False)
             self.status_label.setText("")
             self.complaints_label.setText("")
             self.implement_button.setEnabled(False)
