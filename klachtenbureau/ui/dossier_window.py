@@ -574,9 +574,15 @@ class DossierWindow(QWidget):
                 return
             if answer == QMessageBox.StandardButton.Save:
                 self.form.save()
-                if self.form.has_unsaved_changes():
-                    event.ignore()
+                if self.form.has_unsaved_changes() and self.connection.online:
+                    event.ignore()  # refused (a problem at a field, a conflict): the form says why
                     return
+                if self.form.has_unsaved_changes():  # the database is away: keep the changes on this PC
+                    self.save_unsaved_work()
+                    QMessageBox.information(self, _("Op deze computer bewaard"), _(
+                        "De database is niet bereikbaar. Uw wijzigingen aan {number} zijn op deze computer "
+                        "bewaard en staan klaar als u het dossier weer opent.").format(
+                            number=self.dossier.complaint.number))
         self._poll.stop()
         super().closeEvent(event)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from klachtenbureau.models import AuditEntry, Complaint, TimelineEntry, User, database
 from klachtenbureau.ui import crash
@@ -49,8 +49,7 @@ def complaint_in_progress(session: Session) -> Complaint:
 def desk(qtbot, session: Session, complaint: Complaint) -> tuple[MainWindow, DossierWindow]:
     main = show(qtbot, MainWindow(session))
     qtbot.waitUntil(lambda: "verbonden" in main.database_label.text(), timeout=10_000)
-    window = open_dossier(main, session, complaint.id)
-    qtbot.addWidget(window)
+    window = open_dossier(main, session, complaint.id)  # a child of the main window: qtbot closes both
     qtbot.waitExposed(window)
     return main, window
 
@@ -197,9 +196,31 @@ def test_a_crash_keeps_what_was_typed_in_the_dossier_and_it_is_offered_when_the_
     window.form.set_values({"description": Complaint.get_by_id(complaint.id).description})
     window.close()
     again = open_dossier(main, session, complaint.id)
-    qtbot.addWidget(again)
     kept = again.kept_bar.text.text()
     assert "Ook de avonddienst kwam niet." in kept and "Half getypte bevindingen" in kept
     done = next(b for b in again.kept_bar.buttons() if "Klaar" in b.text().replace("&", ""))
     qtbot.mouseClick(done, Qt.MouseButton.LeftButton)
     assert not again.kept_bar.isVisible()
+
+
+def test_closing_a_dossier_with_changes_while_the_share_is_gone_keeps_them_on_this_pc(qtbot, office):
+    session, folder = office
+    complaint = complaint_in_progress(session)
+    main, window = desk(qtbot, session, complaint)
+    type_into(qtbot, window.form.fields["description"].editor, " Ook 's avonds niet.")
+    with share_gone(folder):
+        answers = []
+
+        def answer(box) -> None:  # first "Wijzigingen opslaan?" → Opslaan; then the notice that it is kept
+            answers.append(box.text())
+            box.button(QMessageBox.StandardButton.Save if not answers[1:] else QMessageBox.StandardButton.Ok).click()
+            if len(answers) == 1:
+                when_dialog(qtbot, answer)
+
+        when_dialog(qtbot, answer)
+        window.close()
+        qtbot.waitUntil(lambda: len(answers) == 2)
+        assert "op deze computer bewaard" in answers[1]
+    again = open_dossier(main, session, complaint.id)
+    assert "Ook 's avonds niet." in again.kept_bar.text.text()
+    assert "Ook 's avonds niet." not in Complaint.get_by_id(complaint.id).description
