@@ -15,7 +15,7 @@ from benchmarks import Context, timed
 from klachtenbureau.models import Complaint, db
 from klachtenbureau.models.complaints import OPEN_STATUSES
 from klachtenbureau.models.database import is_sqlite
-from klachtenbureau.workflow import dossier_data, editing, inbox
+from klachtenbureau.workflow import dossier_data, editing, inbox, procedure, write_queue
 
 PAGE = 60  # rows on a first screen, with room to scroll a little
 SEARCHES = {"name": "jansen", "word": "rolstoel", "note": "voicemail", "two_words": "koffie pauze"}
@@ -159,6 +159,10 @@ def run(ctx: Context) -> dict[str, list[float]]:
     figures["open_dossier_raw_sql"] = timed(lambda: _raw_dossier(me, next(ids)), repeat)
     figures["save_change"] = timed(lambda: _save(ctx, next(ids)), repeat)
     figures["save_change_raw_sql"] = timed(lambda: _raw_save(ctx, next(ids)), repeat)
+    # A contact moment as the dossier saves it (through this PC's write queue: a local file written and
+    # fsynced first, removed after), against the workflow call alone.
+    figures["contact_via_queue"] = timed(lambda: _contact(ctx, next(ids), queued=True), repeat)
+    figures["contact_direct"] = timed(lambda: _contact(ctx, next(ids), queued=False), repeat)
 
     for sort in inbox.SORTS:
         if sort != inbox.DEFAULT_SORT:
@@ -176,6 +180,15 @@ def _sample_ids(ctx: Context) -> list[int]:
 def _save(ctx: Context, complaint_id: int) -> None:
     complaint = Complaint.get_by_id(complaint_id)
     editing.update_registration(ctx.user, complaint, {"severity": 1 + complaint.severity % 4})
+
+
+def _contact(ctx: Context, complaint_id: int, queued: bool) -> None:
+    complaint = Complaint.get_by_id(complaint_id)
+    arguments = {"summary": "Klager gebeld.", "method": "phone", "direction": "out"}
+    if queued:
+        write_queue.submit(ctx.user, "contact", write_queue.step_payload(complaint, arguments), ctx.url)
+    else:
+        procedure.add_contact(ctx.user, complaint, **arguments)
 
 
 def _raw_save(ctx: Context, complaint_id: int) -> None:

@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
         report, count = outcome
         was_away = not self.connection.online
         self.connection.restored()
+        self.connection_bar.setToolTip("")
         self._show_database_state(True)
         text = ngettext("{n} klacht over tijd", "{n} klachten over tijd", count).format(n=format_number(count))
         colour = "#a4161a" if count else "#1d6b2f"

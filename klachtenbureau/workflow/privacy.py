@@ -119,7 +119,7 @@ class AuditRow:
 
 
 # Fields of the log's changes that hold a colleague's id: the viewer shows the name.
-USER_FIELDS = ("assigned_to", "received_by", "owner", "checked_by", "user")
+USER_FIELDS = ("assigned_to", "received_by", "owner", "checked_by")
 
 
 def can_read_audit(user: User) -> bool:

@@ -301,14 +301,17 @@ class IntakeWizard(QWidget):
             button.setEnabled(not busy)
         self.stack.setEnabled(not busy)
 
-    def _registered(self, complaint: Complaint) -> None:
+    def _finished_with_draft(self) -> None:
+        """The report is registered, or waits in this PC's queue: the draft has done its work."""
         self._pending = None
         self._set_busy(False)
         if self.draft is not None:
             drafts.remove(self.draft.id)
         self.draft = None
         self.message.clear()
-        self.message.setToolTip("")
+
+    def _registered(self, complaint: Complaint) -> None:
+        self._finished_with_draft()
         self.confirmation.show_complaint(complaint)
         self.show_page(len(self.pages) - 1)
         self.registered.emit(complaint)
@@ -335,12 +338,7 @@ class IntakeWizard(QWidget):
     def _queued(self, exc: write_queue.WriteQueuedError) -> None:
         """The database is out of reach: the report waits in this PC's queue, the draft is no longer needed."""
         log.warning("Registreren: database niet bereikbaar, de melding wacht op deze computer: %s", exc.cause)
-        self._pending = None
-        self._set_busy(False)
-        if self.draft is not None:
-            drafts.remove(self.draft.id)
-        self.draft = None
-        self.message.clear()
+        self._finished_with_draft()
         self.confirmation.show_queued()
         self.show_page(len(self.pages) - 1)
         self.session.connection.lost(exc.cause)
