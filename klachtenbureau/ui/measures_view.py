@@ -255,6 +255,8 @@ class MeasuresView(QWidget):
         if row is None:
             self.title.clear()
             self.description.clear()
+            self.source.setCurrentIndex(-1)
+            self.owner.setCurrentIndex(-1)
             self.due.setDate(NO_DATE)
             self.team_informed.setChecked(False)
             self.status_label.setText("")

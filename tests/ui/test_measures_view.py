@@ -94,7 +94,8 @@ def test_filters_mine_overdue_and_awaiting_check(qtbot, register, staff, sqlite_
     show_view(qtbot, view, "mine")
     assert titles(view) == ["Klachtenregeling op de website"]
     view.table.clearSelection()  # nothing chosen: the detail form is empty, not a measure's or 1-1-2000
-    assert (view.title.text(), view.due.text().strip(), view.title.isEnabled()) == ("", "", False)
+    assert (view.title.text(), view.owner.currentText(), view.due.text().strip(), view.title.isEnabled()) == (
+        "", "", "", False)
 
 
 def test_owner_reports_the_measure_implemented_with_the_team_informed(qtbot, register, staff, sqlite_db):
