@@ -21,7 +21,7 @@ from klachtenbureau.workflow.resilience import ReadOnlyError
 
 class Connection(QObject):
     changed = Signal()  # online <-> offline / read-only, or the reason changed
-    queue_changed = Signal()  # a write was put in this PC's queue or has left it
+    queue_changed = Signal()  # what waited in this PC's queue was sent (or refused by the database)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)

@@ -154,11 +154,11 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(_("&Bestand"))
         file_menu.setToolTipsVisible(True)
         self._action(file_menu, _("&Andere database kiezen…"), self._choose_database)
-        self._action(file_menu, _("&Reservekopie maken"), self._backup, manager,
-                     "" if manager else _("Alleen een coördinator of beheerder maakt reservekopieën."))
-        self._action(file_menu, _("&Ontvangstbevestigingen afdrukken…"),
-                     lambda: open_acknowledgement_batch(self, self.session), manager,
-                     "" if manager else _("Alleen een coördinator verstuurt ontvangstbevestigingen."))
+        backup = self._action(file_menu, _("&Reservekopie maken"), self._backup, manager,
+                              "" if manager else _("Alleen een coördinator of beheerder maakt reservekopieën."))
+        batch = self._action(file_menu, _("&Ontvangstbevestigingen afdrukken…"),
+                             lambda: open_acknowledgement_batch(self, self.session), manager,
+                             "" if manager else _("Alleen een coördinator verstuurt ontvangstbevestigingen."))
         self._action(file_menu, _("&Wachtende wijzigingen…"), self.show_pending_writes, tooltip=_(
             "Wat op deze computer bewaard is omdat de database niet bereikbaar was"))
         file_menu.addSeparator()
@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self._action(help_menu, _("&Sneltoetsen"), self._show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, _("&Over Klachtenbureau"), self._show_about)
         # What needs the database at once is held back while it is away (steps and intakes wait on this PC).
-        self._needs_database = [action for action in (*file_menu.actions()[1:3], *manage.actions())
+        self._needs_database = [action for action in (backup, batch, *manage.actions())
                                 if action.isEnabled() and not action.isSeparator()]
 
     def _manage(self, dialog_class) -> None:

@@ -21,6 +21,20 @@ from klachtenbureau.workflow import admin, settings
 from klachtenbureau.workflow.deadlines import PROFILES
 
 
+
+def _button_row(dialog: QDialog, actions: tuple[tuple[str, Callable[[], None]], ...]) -> QHBoxLayout:
+    """The dialog's buttons on one line, with Sluiten at the right."""
+    row = QHBoxLayout()
+    for text, slot in actions:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    close = QPushButton(_("&Sluiten"))
+    close.clicked.connect(dialog.accept)
+    row.addWidget(close)
+    return row
+
 class FormDialog(QDialog):
     """A dialog of labelled fields whose Dutch messages appear at the field that is wrong."""
 
@@ -154,17 +168,8 @@ class UsersDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self._edit)
         layout.addWidget(self.table)
-        buttons = QHBoxLayout()
-        for text, slot in ((_("&Nieuwe gebruiker…"), self._add), (_("&Wijzigen…"), self._edit),
-                           (_("W&achtwoord…"), self._password)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QPushButton(_("&Sluiten"))
-        close.clicked.connect(self.accept)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        layout.addLayout(_button_row(self, ((_("&Nieuwe gebruiker…"), self._add), (_("&Wijzigen…"), self._edit),
+                                            (_("W&achtwoord…"), self._password))))
         self._load()
 
     def _load(self) -> None:
@@ -212,16 +217,8 @@ class CategoriesDialog(FormDialog):
                              _("Kies een categorie om die te wijzigen, of typ een nieuwe naam en kies Toevoegen."))
         self.active = QCheckBox(_("&Actief (wordt aangeboden bij een nieuwe melding)"))
         self.add("active", "", self.active, _("Actief"))
-        buttons = QHBoxLayout()
-        for text, slot in ((_("&Toevoegen"), self._add), (_("&Wijziging opslaan"), self._change)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QPushButton(_("&Sluiten"))
-        close.clicked.connect(self.accept)
-        buttons.addWidget(close)
-        self.layout_.addLayout(buttons)
+        self.layout_.addLayout(_button_row(self, ((_("&Toevoegen"), self._add),
+                                                  (_("&Wijziging opslaan"), self._change))))
         self._load()
 
     def _load(self, select: int | None = None) -> None:

@@ -5,7 +5,7 @@ in the dialog with the Dutch message at the field; a conflict (someone else
 saved first) closes it with ``CONFLICT`` and leaves the user's input in
 ``values()`` so the window can offer it again — nothing typed is lost. A write
 that waits in this PC's queue because the database is out of reach closes it
-with ``QUEUED``; ``queued`` then holds the error that says why.
+with ``QUEUED`` (``unreachable`` has said why).
 """
 
 from __future__ import annotations
@@ -107,7 +107,6 @@ class FormDialog(QDialog):
         self.inputs = inputs
         self.submit = submit
         self.result_value: Any = None
-        self.queued: WriteQueuedError | None = None
         self.message = MessageBar()
         self.editors: dict[str, QWidget] = {}
         self.fields: dict[str, Field] = {}
@@ -258,7 +257,6 @@ class FormDialog(QDialog):
             self.done(CONFLICT)
             return
         except WriteQueuedError as exc:
-            self.queued = exc
             self.unreachable.emit(exc.cause)
             self.done(QUEUED)
             return
