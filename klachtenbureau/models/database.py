@@ -30,6 +30,11 @@ db = peewee.DatabaseProxy()
 BUSY_TIMEOUT_MS = 10_000
 WRITE_ATTEMPTS = 6
 
+# Checks every write transaction passes first: each raises a typed error when this PC must not write now
+# (the shared file is not safe for a second PC, the file moved to the office server). The shared-file guard
+# of the workflow layer registers itself here; models cannot import it.
+_write_guards: list[Callable[[], None]] = []
+
 T = TypeVar("T")
 
 
@@ -173,9 +178,22 @@ def retry_on_busy(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def add_write_guard(guard: Callable[[], None]) -> None:
+    """Run ``guard`` before every write transaction; it raises to refuse the write."""
+    if guard not in _write_guards:
+        _write_guards.append(guard)
+
+
+def remove_write_guard(guard: Callable[[], None]) -> None:
+    if guard in _write_guards:
+        _write_guards.remove(guard)
+
+
 @contextmanager
 def write_transaction() -> Iterator[None]:
-    """A short write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+    """A short write transaction (``BEGIN IMMEDIATE`` on SQLite), after every write guard agreed."""
+    for guard in list(_write_guards):
+        guard()
     with db.atomic():
         yield
 
