@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,9 +20,9 @@ import peewee
 from klachtenbureau import __version__, config, logs
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date
-from klachtenbureau.models import User, database
+from klachtenbureau.models import User
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
-from klachtenbureau.workflow import demo, importer, queries, store
+from klachtenbureau.workflow import db_errors, demo, importer, queries, store
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ EXIT_OK, EXIT_ERROR, EXIT_BUG = 0, 1, 70
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help=_("database: sqlite:///pad/klachten.db of postgresql://…"))
+    parser.add_argument("--db", metavar="URL", help=_(
+        "database: sqlite:///pad/klachten.db, postgresql://… of de gedeelde map van het kantoor"))
     parser.add_argument("--user", metavar="LOGIN", help=_("handel als deze gebruiker"))
 
 
@@ -70,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("db", help=_("database beheren"))
     _common(p)
-    p.add_argument("action", choices=["init", "check", "backup", "upgrade", "restore", "migrate"])
+    p.add_argument("action", choices=["init", "check", "backup", "upgrade", "restore", "recover", "migrate"])
     p.add_argument("backup_file", nargs="?", type=Path, metavar="BACKUP",
                    help=_("bij restore: de reservekopie die wordt teruggezet"))
     p.add_argument("-o", "--output", type=Path, help=_("bestand voor de reservekopie"))
@@ -140,14 +142,14 @@ def _acting_user(login: str | None) -> User:
     return user
 
 
-def _open(args: argparse.Namespace, create: bool = False) -> None:
-    store.open_database(config.database_url(args.db), create=create)
+def _open(args: argparse.Namespace) -> None:
+    store.open_office_database(config.database_url(args.db))  # the URL it opened is not needed here
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.complaints < 0:
         raise ValidationError({"complaints": _("Het aantal klachten kan niet negatief zijn.")})
-    _open(args, create=True)
+    store.open_database(config.database_url(args.db), create=True)
     made = demo.generate(args.complaints, seed=args.seed)
     print(_("{n} voorbeeldklachten gemaakt.").format(n=made))
     return EXIT_OK
@@ -204,7 +206,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from klachtenbureau.server import connection_file
+
     url = config.database_url(args.db)
+    if args.action not in ("init", "migrate"):
+        url = connection_file.resolve(url)  # the shared folder of the office names its database too
     if args.action == "init":
         store.open_database(url, create=True)
         print(_("Database klaar: {url}").format(url=url))
@@ -224,6 +230,8 @@ def cmd_db(args: argparse.Namespace) -> int:
               else _("De database is al bij (versie {v}).").format(v=schema.SCHEMA_VERSION))
     elif args.action == "restore":
         return _db_restore(args, url)
+    elif args.action == "recover":
+        return _db_recover(url)
     elif args.action == "migrate":
         return _db_migrate(args)
     return EXIT_OK
@@ -238,6 +246,25 @@ def _db_restore(args: argparse.Namespace, url: str) -> int:
     print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=args.backup_file, url=url))
     if aside is not None:
         print(_("De vorige database is bewaard als {path}.").format(path=aside))
+    return EXIT_OK
+
+
+def _db_recover(url: str) -> int:
+    from klachtenbureau.workflow import recovery
+
+    print(_("Laat iedereen Klachtenbureau afsluiten; tijdens het herstellen kan niemand opslaan."))
+    result = recovery.recover(url)
+    print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=result.backup, url=url))
+    if result.aside is not None:
+        print(_("De beschadigde database is bewaard als {path}.").format(path=result.aside))
+    for done in result.recheck.reapplied:
+        print("  " + done.message())
+    for entry in result.recheck.refused:
+        print("  " + _("Niet opnieuw op te slaan (de klacht is intussen veranderd); staat bij de wachtende "
+                       "wijzigingen: {what}").format(what=entry.payload.get("label") or entry.action))
+    print(_("{n} wijziging(en) van deze computer opnieuw toegevoegd. De andere computers voegen hun eigen "
+            "wijzigingen van na de reservekopie toe zodra Klachtenbureau daar weer draait.").format(
+                n=len(result.recheck.reapplied)))
     return EXIT_OK
 
 
@@ -392,14 +419,22 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     except KlachtenbureauError as exc:
         print(_("Fout: {message}").format(message=exc.message), file=sys.stderr)
         return EXIT_ERROR
-    except peewee.OperationalError as exc:
-        print(_("Fout: {message}").format(message=database.explain(exc).message), file=sys.stderr)
+    except (peewee.PeeweeException, sqlite3.Error) as exc:
+        typed = db_errors.translate(exc)  # a database failure outside the workflow's own handling
+        if typed is None:
+            return _bug(args)
+        print(_("Fout: {message}").format(message=typed.message), file=sys.stderr)
         return EXIT_ERROR
     except Exception:
-        path = logs.log_file()
-        log.exception("Onverwachte fout in opdracht %s", args.command)
-        print(_("Onverwachte fout; de details staan in {path}").format(path=path), file=sys.stderr)
-        return EXIT_BUG
+        return _bug(args)
+
+
+def _bug(args: argparse.Namespace) -> int:
+    """A bug: the traceback (of the exception being handled) to the log file, one line to the user."""
+    path = logs.log_file()
+    log.exception("Onverwachte fout in opdracht %s", args.command)
+    print(_("Onverwachte fout; de details staan in {path}").format(path=path), file=sys.stderr)
+    return EXIT_BUG
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -60,6 +60,10 @@ class DatabaseBusyError(DatabaseUnavailableError):
     """The database stayed locked by another PC after all retries."""
 
 
+class DatabaseMovedError(DatabaseUnavailableError):
+    """The shared SQLite file moved to the office server: nothing is written to it any more."""
+
+
 class DatabaseCorruptError(KlachtenbureauError):
     """The integrity check of the database failed."""
 

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import peewee
 
-from klachtenbureau.errors import DatabaseBusyError, DatabaseCorruptError, DatabaseUnavailableError
+from klachtenbureau.errors import DatabaseMovedError, DatabaseUnavailableError
 from klachtenbureau.i18n import _
 
 db = peewee.DatabaseProxy()
@@ -53,16 +53,64 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path)
 
 
+def identity(url: str) -> str:
+    """``url`` without its password: what this PC's queue and ledger files name a database by.
+
+    The office server's password stays out of those files, and a server
+    that was set up again with a new password is still the same database.
+    """
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", "@", 1)).geturl()
+
+
 def is_sqlite(database: peewee.Database | None = None) -> bool:
     target = database if database is not None else db.obj
     return isinstance(target, peewee.SqliteDatabase)
 
 
-def make_database(url: str) -> peewee.Database:
-    """A peewee database for ``url`` (not yet connected)."""
+def _read_write_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` read-write and never creates it."""
+    text = path.as_posix()
+    if len(text) > 1 and text[1] == ":":  # C:/data/klachten.db
+        text = "/" + text
+    elif text.startswith("//"):  # //server/share/klachten.db: an empty authority, then the UNC path
+        text = "//" + text
+    return "file:" + quote(text, safe="/:") + "?mode=rw"
+
+
+class SharedSqliteDatabase(peewee.SqliteDatabase):
+    """A SQLite file opened read-write only: a missing file is an error, never a new empty database.
+
+    Every (re)connection goes through here, peewee's automatic ones too, so a
+    database on a share that is not mounted (or a drive letter pointing
+    elsewhere) is reported as unreachable instead of silently starting afresh.
+    Only ``create=True`` (first start, ``db init``) may make the file.
+    """
+
+    def __init__(self, database: str, create: bool = False, **kwargs):
+        super().__init__(database, **kwargs)
+        self.create = create
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.create:
+            return super()._connect()
+        conn = sqlite3.connect(_read_write_uri(Path(self.database)), timeout=self._timeout,
+                               isolation_level=None, uri=True, **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+
+def make_database(url: str, create: bool = False) -> peewee.Database:
+    """A peewee database for ``url`` (not yet connected); only ``create`` may make a missing SQLite file."""
     path = sqlite_path(url)
     if path is not None:
-        return peewee.SqliteDatabase(
+        return SharedSqliteDatabase(
             str(path),
             pragmas={
                 "journal_mode": "delete",
@@ -74,6 +122,7 @@ def make_database(url: str) -> peewee.Database:
             timeout=BUSY_TIMEOUT_MS / 1000,
             lock_type="IMMEDIATE",
             check_same_thread=False,
+            create=create,
         )
     parsed = urlparse(url)
     if parsed.scheme in ("postgresql", "postgres"):
@@ -94,7 +143,10 @@ def bind(database: peewee.Database) -> None:
 
 
 def connect(url: str, must_exist: bool = True) -> peewee.Database:
-    """Open ``url`` and make it the database every model uses."""
+    """Open ``url`` and make it the database every model uses.
+
+    Low-level failures are raised as they are; ``workflow.db_errors`` words them for the user.
+    """
     path = sqlite_path(url)
     if path is not None and must_exist and not path.exists():
         raise DatabaseUnavailableError(
@@ -103,11 +155,10 @@ def connect(url: str, must_exist: bool = True) -> peewee.Database:
         raise DatabaseUnavailableError(_("De map {folder} bestaat niet of is niet bereikbaar.").format(folder=path.parent))
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
-    database = make_database(url)
-    try:
-        database.connect()
-    except peewee.DatabaseError as exc:
-        raise explain(exc) from exc
+    database = make_database(url, create=not must_exist)
+    database.connect()
+    if isinstance(database, SharedSqliteDatabase):
+        database.create = False  # it exists now: a later reconnect must find this file or fail
     bind(database)
     return database
 
@@ -115,33 +166,6 @@ def connect(url: str, must_exist: bool = True) -> peewee.Database:
 def close() -> None:
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
-
-
-def busy_error() -> DatabaseBusyError:
-    return DatabaseBusyError(_(
-        "De database is bezet door een andere computer. Probeer het over een minuut opnieuw; "
-        "uw invoer is bewaard."))
-
-
-def explain(exc: peewee.DatabaseError) -> DatabaseUnavailableError | DatabaseCorruptError:
-    """The typed error a user is shown for a low-level database failure."""
-    text = str(exc).lower()
-    if is_busy_error(exc):
-        return busy_error()
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return DatabaseCorruptError(_(
-            "Het databasebestand is beschadigd of is geen Klachtenbureau-database ({reason}). "
-            "Zet een reservekopie terug.").format(reason=_reason(exc)))
-    if "readonly" in text or "read-only" in text:
-        return DatabaseUnavailableError(_(
-            "De database kan alleen gelezen worden (alleen-lezen schijf of geen schrijfrechten)."))
-    if "disk is full" in text or "database or disk is full" in text:
-        return DatabaseUnavailableError(_("De schijf met de database is vol; er is niets opgeslagen."))
-    return DatabaseUnavailableError(_("De database is niet bereikbaar: {reason}").format(reason=_reason(exc)))
-
-
-def _reason(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def is_busy_error(exc: BaseException) -> bool:
@@ -168,12 +192,10 @@ def retry_on_busy(fn: Callable[..., T]) -> Callable[..., T]:
             try:
                 return fn(*args, **kwargs)
             except (peewee.OperationalError, peewee.InternalError) as exc:
-                if not (is_busy_error(exc) or _is_postgres_retryable(exc)):
+                if not (is_busy_error(exc) or _is_postgres_retryable(exc)) or attempt == WRITE_ATTEMPTS - 1:
                     raise
-                if attempt == WRITE_ATTEMPTS - 1:
-                    raise busy_error() from exc
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
-        raise AssertionError("unreachable")
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     return wrapper
 
@@ -189,12 +211,35 @@ def remove_write_guard(guard: Callable[[], None]) -> None:
         _write_guards.remove(guard)
 
 
+# ``PRAGMA user_version`` of a SQLite file whose data moved to the office server. The header is read
+# by every transaction anyway, so each write checks it for free; the details are in the 'moved_to' setting.
+MOVED_USER_VERSION = 0x4B424D56  # "KBMV"
+
+
+def moved_error() -> DatabaseMovedError:
+    return DatabaseMovedError(_(
+        "Deze database is verhuisd naar de kantoorserver; op dit bestand wordt niets meer opgeslagen. "
+        "Kies via Bestand → Andere database kiezen… de gedeelde map: Klachtenbureau vindt de server dan zelf. "
+        "Uw invoer blijft op deze computer bewaard."))
+
+
+def is_moved() -> bool:
+    """The open SQLite file was marked as moved to the office server."""
+    return is_sqlite() and db.execute_sql("PRAGMA user_version").fetchone()[0] == MOVED_USER_VERSION
+
+
 @contextmanager
 def write_transaction() -> Iterator[None]:
-    """A short write transaction (``BEGIN IMMEDIATE`` on SQLite), after every write guard agreed."""
+    """A short write transaction (``BEGIN IMMEDIATE`` on SQLite), after every write guard agreed.
+
+    Inside the transaction, so no other PC can mark the file in between, a
+    SQLite file that moved to the office server refuses the write.
+    """
     for guard in list(_write_guards):
         guard()
     with db.atomic():
+        if is_moved():
+            raise moved_error()
         yield
 
 

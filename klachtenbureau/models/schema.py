@@ -137,8 +137,9 @@ def check_integrity(quick: bool = True) -> None:
     problems = integrity_check(quick=quick)
     if problems:
         raise DatabaseCorruptError(_(
-            "De controle van de database vond fouten: {problems}. Zet een reservekopie terug "
-            "(klachtenbureau db restore).").format(problems="; ".join(problems[:3])))
+            "De controle van de database vond fouten: {problems}. Laat de beheerder 'klachtenbureau db recover' "
+            "uitvoeren: die zet de laatste goede reservekopie terug en voegt daarna weer toe wat de computers "
+            "sindsdien hebben opgeslagen.").format(problems="; ".join(problems[:3])))
 
 
 def backup_path_for(database_file: Path, reason: str) -> Path:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from klachtenbureau import config
-from klachtenbureau.errors import KlachtenbureauError
+from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
@@ -28,7 +28,7 @@ from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.signin import sign_in
 from klachtenbureau.ui.widgets import run_for
-from klachtenbureau.workflow import admin, backups, demo, store
+from klachtenbureau.workflow import admin, backups, demo, recovery, store
 
 DEMO_COMPLAINTS = 300
 DEMO_LOGIN = "petra"
@@ -61,24 +61,51 @@ def _fill_demo() -> None:
     demo.ensure_users()
 
 
-def _open(url: str) -> str | None:
-    """Open ``url``; when that fails, say why and let the user try again or choose another. None: give up."""
+def _open(url: str) -> tuple[str, str] | None:
+    """Open ``url`` (or the office's shared folder); when that fails, say why and let the user try again,
+    choose another, or recover a damaged file. Returns the URL opened and what to remember; None: give up."""
     while True:
         try:
-            store.open_database(url)
-            return url
+            return store.open_office_database(url)
         except KlachtenbureauError as exc:
             box = QMessageBox(QMessageBox.Icon.Warning, "Klachtenbureau", exc.message)
             again = box.addButton(_("&Opnieuw proberen"), QMessageBox.ButtonRole.AcceptRole)
             other = box.addButton(_("&Andere database kiezen…"), QMessageBox.ButtonRole.ActionRole)
+            repair = None
+            if isinstance(exc, DatabaseCorruptError) and sqlite_path(url) is not None:
+                repair = box.addButton(_("&Herstellen (beheerder)…"), QMessageBox.ButtonRole.ActionRole)
             box.addButton(_("Afsluiten"), QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if box.clickedButton() is other:
                 dialog = DatabaseDialog(url, open_now=True)
                 if dialog.exec():
-                    return dialog.url
+                    return dialog.url, dialog.remember
+            elif repair is not None and box.clickedButton() is repair:
+                _recover(url)
             elif box.clickedButton() is not again:
                 return None
+
+
+def _recover(url: str) -> None:
+    """``klachtenbureau db recover`` from the desk, before anyone signs in (nothing else has the file open)."""
+    if QMessageBox.question(None, _("Database herstellen"), _(
+            "De laatste goede reservekopie wordt teruggezet; daarna voegt Klachtenbureau weer toe wat deze computer "
+            "sindsdien heeft opgeslagen. Het beschadigde bestand blijft bewaard. Laat eerst iedereen Klachtenbureau "
+            "afsluiten. Doorgaan?")) != QMessageBox.StandardButton.Yes:
+        return
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        result = recovery.recover(url)
+    except KlachtenbureauError as exc:
+        QMessageBox.warning(None, _("Database herstellen"), exc.message)
+        return
+    finally:
+        QApplication.restoreOverrideCursor()
+    lines = [_("Reservekopie {backup} teruggezet.").format(backup=result.backup.name),
+             *(done.message() for done in result.recheck.reapplied),
+             _("De andere computers voegen hun eigen wijzigingen van na de reservekopie toe zodra Klachtenbureau "
+               "daar weer draait.")]
+    QMessageBox.information(None, _("Database herstellen"), "\n\n".join(lines))
 
 
 def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow | None:
@@ -92,17 +119,19 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
             store.open_database(url, create=True)
+            remember = url
             _fill_demo()
             user = admin.get_user(args.user or DEMO_LOGIN)
         elif _first_start(explicit):
             dialog = DatabaseDialog(open_now=True)
             if not dialog.exec():
                 return None
-            url = dialog.url
+            url, remember = dialog.url, dialog.remember
         else:
-            url = _open(config.database_url(explicit))
-            if url is None:
+            opened = _open(config.database_url(explicit))
+            if opened is None:
                 return None
+            url, remember = opened
     except (KlachtenbureauError, OSError) as exc:
         QMessageBox.critical(None, "Klachtenbureau", getattr(exc, "message", None) or str(exc))
         return None
@@ -116,9 +145,9 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
         if user is None:
             return None
     values = config.load()
-    values["database_url"] = url
+    values["database_url"] = remember
     config.save(values)
-    window = MainWindow(Session(user, url))
+    window = MainWindow(Session(user, url, remember))
     window.show()
     # The first start of the day (on any PC) makes the day's checked copy of the shared file.
     run_for(window, backups.daily_backup, lambda _copy: None, lambda exc: window.statusBar().showMessage(

@@ -25,7 +25,7 @@ from klachtenbureau.models.complaints import (
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, MessageBar, run_for
-from klachtenbureau.workflow import admin, privacy, resilience
+from klachtenbureau.workflow import admin, db_errors, privacy
 from klachtenbureau.workflow.operations import CHANGED
 from klachtenbureau.workflow.store import SYSTEM_LOGIN
 
@@ -248,7 +248,7 @@ class AuditViewer(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.search_button.setEnabled(True)
         self.summary.clear()
-        typed = resilience.classify(exc)  # a dropped share while reading is a message, not a crash
+        typed = db_errors.translate(exc)  # a dropped share while reading is a message, not a crash
         if isinstance(typed, NotFoundError):
             self.number_field.set_problem(typed.message)
             self.number.setFocus()

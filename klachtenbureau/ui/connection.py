@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, format_datetime
-from klachtenbureau.workflow.resilience import ReadOnlyError
+from klachtenbureau.workflow.db_errors import ReadOnlyError
 
 
 class Connection(QObject):

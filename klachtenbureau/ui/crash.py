@@ -2,7 +2,7 @@
 
 An expected problem (:class:`~klachtenbureau.errors.KlachtenbureauError`: bad
 input, a colleague's conflicting change, the database out of reach, also when
-it arrives as a raw database error that workflow.resilience recognises) gets a
+it arrives as a raw database error that workflow.db_errors recognises) gets a
 plain message with its Dutch text. Anything else is a bug: its traceback goes
 to the rotating log file, every open window is asked to keep what the user
 typed (see :class:`KeepsUnsavedWork`), and a crash dialog shows what happened,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau import __version__, logs
 from klachtenbureau.i18n import _
-from klachtenbureau.workflow import resilience
+from klachtenbureau.workflow import db_errors
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class CrashHandler(QObject):
     def report(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
-        elif (expected := resilience.classify(exc)) is not None:  # also a lost share surfacing as a peewee error
+        elif (expected := db_errors.translate(exc)) is not None:  # also a lost share surfacing as a peewee error
             # A raw database error keeps its traceback in the log, for the administrator.
             log.warning("Melding aan de gebruiker: %s", expected.message,
                         exc_info=None if expected is exc else (exc_type, exc, tb))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -22,12 +21,11 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_date, format_number
-from klachtenbureau.models import database
 from klachtenbureau.models.complaints import CHANNELS, COMPLAINT, INQUIRY, SATISFACTION, SEVERITIES, VERDICTS
 from klachtenbureau.ui.background import run_in_background
 from klachtenbureau.ui.bar_chart import HORIZONTAL, VERTICAL, BarChart, FigureTile
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import periods, statistics
+from klachtenbureau.workflow import db_errors, periods, statistics
 from klachtenbureau.workflow.changes import ChangeWatcher
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import ComplaintFilter, Figures
@@ -45,8 +43,9 @@ def _pct(value: float | None) -> str:
 def _failure_text(exc: BaseException) -> str:
     if isinstance(exc, KlachtenbureauError):
         return exc.message
-    if isinstance(exc, peewee.DatabaseError):
-        return database.explain(exc).message
+    typed = db_errors.translate(exc)
+    if typed is not None:
+        return typed.message
     raise exc  # a bug: let the crash handler have it
 
 

@@ -46,7 +46,7 @@ from klachtenbureau.ui.dossier.registration import RegistrationForm
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, run_for
 from klachtenbureau.workflow import (
-    dossier_data, drafts, editing, inbox, letters, privacy, procedure, resilience, write_queue,
+    db_errors, dossier_data, drafts, editing, inbox, letters, privacy, procedure, write_queue,
 )
 from klachtenbureau.workflow.dossier_data import Dossier
 
@@ -366,7 +366,7 @@ class DossierWindow(QWidget):
         try:
             stamp = dossier_data.stamp(self.complaint_id)
         except (KlachtenbureauError, peewee.DatabaseError) as exc:
-            typed = resilience.classify(exc)
+            typed = db_errors.translate(exc)
             if isinstance(typed, DatabaseUnavailableError):
                 self.connection.lost(typed)  # the main window reconnects; the next tick tries again
             return

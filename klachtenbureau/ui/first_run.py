@@ -45,6 +45,7 @@ class DatabaseDialog(QDialog):
         super().__init__(parent)
         self.open_now = open_now
         self.url = ""
+        self.remember = ""  # for the next start: the office's shared folder, or the URL
         self.setWindowTitle(_("Database kiezen – Klachtenbureau"))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
@@ -54,7 +55,7 @@ class DatabaseDialog(QDialog):
         layout.addWidget(intro)
         self.choice = RadioGroup([
             (NEW, _("Een &nieuwe database op deze computer")),
-            (EXISTING, _("Een &bestaande database, bijvoorbeeld op de netwerkschijf")),
+            (EXISTING, _("De &gedeelde map van het kantoor, of een bestaand databasebestand")),
             (SERVER, _("Een &PostgreSQL-server")),
         ], _("Soort database"))
         layout.addWidget(self.choice)
@@ -119,8 +120,11 @@ class DatabaseDialog(QDialog):
         if not text:
             raise ValidationError({"path": _("Vul in waar het databasebestand staat.")})
         path = Path(text)
+        if code == EXISTING and path.is_dir():
+            return str(path)  # the shared folder: the office server's connection file, or klachten.db in it
         if code == EXISTING and not path.is_file():
-            raise ValidationError({"path": _("Dit bestand bestaat niet of de netwerkschijf is niet bereikbaar.")})
+            raise ValidationError({"path": _(
+                "Deze map of dit bestand bestaat niet, of de netwerkschijf is niet bereikbaar.")})
         if code == NEW and path.exists():
             raise ValidationError({"path": _(
                 "Hier staat al een bestand; kies ‘bestaande database’ of een andere naam.")})
@@ -134,7 +138,11 @@ class DatabaseDialog(QDialog):
             if self.open_now:
                 if self.choice.value() == NEW:
                     Path(self.path.text().strip()).parent.mkdir(parents=True, exist_ok=True)
-                store.open_database(url, create=self.choice.value() != EXISTING)
+                if self.choice.value() == EXISTING:
+                    url, remember = store.open_office_database(url)
+                else:
+                    store.open_database(url, create=True)
+                    remember = url
         except KlachtenbureauError as exc:
             field = self.server_field if self.choice.value() == SERVER else self.path_field
             message = exc.message
@@ -147,6 +155,7 @@ class DatabaseDialog(QDialog):
             self.path_field.set_problem(_("De map kan niet worden gemaakt: {reason}").format(reason=exc.strerror))
             return
         self.url = url
+        self.remember = remember if self.open_now else url
         super().accept()
 
 

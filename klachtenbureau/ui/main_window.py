@@ -32,7 +32,7 @@ from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialo
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, run_for
-from klachtenbureau.workflow import intake_support, permissions, privacy, resilience, store, write_queue
+from klachtenbureau.workflow import db_errors, intake_support, permissions, privacy, recheck, store, write_queue
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
 TABS = {
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
             self.addAction(action)
+        self._lost_writes: list[str] = []
         self._build_menus()
         self._build_status_bar()
         self._status_timer = QTimer(self, interval=STATUS_INTERVAL_MS)
@@ -232,6 +233,10 @@ class MainWindow(QMainWindow):
         self.user_label.setAccessibleName(_("Aangemelde gebruiker"))
         self.overdue_label = QLabel()
         self.overdue_label.setAccessibleName(_("Klachten over tijd"))
+        self.lost_writes_label = QLabel()  # the alarm of ``recheck``: stays until the desk closes
+        self.lost_writes_label.setAccessibleName(_("Verloren wijzigingen"))
+        self.lost_writes_label.hide()
+        bar.addPermanentWidget(self.lost_writes_label)
         for label in (self.database_label, self.user_label, self.overdue_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
@@ -261,18 +266,17 @@ class MainWindow(QMainWindow):
         operation id, so nothing is lost or doubled.
         """
         user, url = self.session.user, self.session.database_url
-        if self.connection.online and not write_queue.pending(url):
-            run_for(self, lambda: (None, intake_support.overdue_count(user)), self._status_ok, self._status_failed)
-            return
+        online = self.connection.online and not write_queue.pending(url)
 
-        def recover() -> tuple[write_queue.RetryReport, int]:
-            report = write_queue.recover(url)
-            return report, intake_support.overdue_count(user)
+        def check() -> tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]:
+            report = None if online else write_queue.recover(url)
+            # This PC's confirmed writes, looked up again: a shared file may have lost one since.
+            return report, intake_support.overdue_count(user), recheck.verify(url)
 
-        run_for(self, recover, self._status_ok, self._status_failed)
+        run_for(self, check, self._status_ok, self._status_failed)
 
-    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int]) -> None:
-        report, count = outcome
+    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]) -> None:
+        report, count, verified = outcome
         was_away = not self.connection.online
         self.connection.restored()
         self.connection_bar.setToolTip("")
@@ -280,8 +284,12 @@ class MainWindow(QMainWindow):
         text = ngettext("{n} klacht over tijd", "{n} klachten over tijd", count).format(n=format_number(count))
         colour = "#a4161a" if count else "#1d6b2f"
         self.overdue_label.setText(f"<span style='color:{colour}'>{text}</span>")
-        if report is None:
-            return
+        if report is not None:
+            self._show_sent(report, was_away)
+        if verified.lost:
+            self._show_lost_writes(verified)  # after the rest: the alarm is what must stay in view
+
+    def _show_sent(self, report: write_queue.RetryReport, was_away: bool) -> None:
         if report.sent or report.refused:
             self.connection.queue_changed.emit()
         if report.sent:
@@ -304,8 +312,22 @@ class MainWindow(QMainWindow):
         elif parts:
             self.connection_bar.show_message(" ".join(parts), "success", [(_("&Sluiten"), self.connection_bar.clear)])
 
+    def _show_lost_writes(self, verified: recheck.VerifyReport) -> None:
+        """The alarm: the shared file lost what this PC had confirmed; what was made again, and where to go."""
+        details = [done.message() for done in verified.reapplied]
+        self._lost_writes.extend(details)
+        self.lost_writes_label.setText(
+            "<span style='color:#a4161a; font-weight:bold'>{}</span>".format(html.escape(_("Wijzigingen kwijtgeraakt"))))
+        self.lost_writes_label.setToolTip("\n".join(self._lost_writes))
+        self.lost_writes_label.show()
+        actions = [(_("Be&kijken…"), self.show_pending_writes)] if verified.refused else []
+        self.connection_bar.show_message(" ".join([verified.alarm(), *details]), "error", actions)
+        if verified.refused or verified.reapplied:
+            self.connection.queue_changed.emit()
+            self.inbox.refresh()
+
     def _status_failed(self, exc: BaseException) -> None:
-        typed = resilience.classify(exc)
+        typed = db_errors.translate(exc)
         if isinstance(typed, DatabaseUnavailableError):
             self.connection.lost(typed)
             return
@@ -351,7 +373,7 @@ class MainWindow(QMainWindow):
         size = self.normalGeometry().size() if self.isMaximized() else self.size()
         values["window"] = {"width": size.width(), "height": size.height(), "maximized": self.isMaximized()}
         values["last_tab"] = list(TABS)[self.tabs.currentIndex()]
-        values["database_url"] = self.session.database_url
+        values["database_url"] = self.session.remembered_as or self.session.database_url
         config.save(values)
 
     def save_unsaved_work(self) -> bool:

@@ -24,7 +24,7 @@ from klachtenbureau.models.complaints import STATUSES
 from klachtenbureau.models.people import ADMIN
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, MessageBar, run_for
-from klachtenbureau.workflow import privacy, relations, resilience, retention, settings
+from klachtenbureau.workflow import db_errors, privacy, relations, retention, settings
 
 WHAT_GOES = N_(
     "Weg gaan: naam, adres, telefoon en e-mail van de klager (als die geen recentere klacht heeft), de "
@@ -33,7 +33,7 @@ WHAT_GOES = N_(
 
 
 def _message_for(exc: BaseException) -> str:
-    typed = resilience.classify(exc)
+    typed = db_errors.translate(exc)
     if typed is None:
         raise exc
     return typed.message

@@ -12,4 +12,5 @@ from klachtenbureau.ui.connection import Connection
 class Session:
     user: User
     database_url: str
+    remembered_as: str = ""  # what the next start opens: the office's shared folder, or this URL
     connection: Connection = dataclasses.field(default_factory=Connection)  # reachable or not, for all windows

@@ -27,7 +27,7 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import database, db
 from klachtenbureau.models.schema import SCHEMA_VERSION
 from klachtenbureau.workflow import settings
-from klachtenbureau.workflow.resilience import LockedTooLongError
+from klachtenbureau.workflow.db_errors import LockedTooLongError
 
 DAILY = "dagelijks"
 _DAILY_NAME = re.compile(r"^(?P<stem>.+)-(?P<day>\d{8})-" + DAILY + r"(?P<suffix>\.\w+)?$")

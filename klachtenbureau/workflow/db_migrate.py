@@ -33,6 +33,7 @@ from klachtenbureau.models import Document, database, schema
 from klachtenbureau.models.base import BaseModel
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.models.fulltext import rebuild_fulltext
+from klachtenbureau.workflow import db_errors
 
 PAGE = 500
 DOCUMENT_PAGE = 20  # documents carry their files: fewer per round trip
@@ -119,11 +120,11 @@ def _open(url: str, must_exist: bool) -> peewee.Database:
     if path is not None and not must_exist and path.exists() and path.stat().st_size > 0:
         raise DatabaseUnavailableError(
             _("Het doelbestand {path} bestaat al; kies een nieuw bestand.").format(path=path))
-    connection = database.make_database(url)
+    connection = database.make_database(url, create=not must_exist)
     try:
         connection.connect()
     except peewee.DatabaseError as exc:
-        raise database.explain(exc) from exc
+        raise (db_errors.translate(exc) or exc) from exc
     return connection
 
 

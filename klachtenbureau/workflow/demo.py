@@ -19,6 +19,7 @@ from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY
 from klachtenbureau.workflow import intake, measures, procedure, store
+from klachtenbureau.workflow.db_errors import DuplicateError
 
 USERS = [
     ("admin", "Beheerder", ADMIN),
@@ -79,7 +80,7 @@ def ensure_users() -> dict[str, User]:
             try:
                 user = store.create_user(actor, login, name, role, email=f"{login}@voorbeeld.nl",
                                          confidential_access=role == COUNSELLOR)
-            except (ValidationError, peewee.IntegrityError):
+            except (ValidationError, DuplicateError):  # another demo process made it first
                 user = User.get(User.login == login)
         users[login] = user
     return users

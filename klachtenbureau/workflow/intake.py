@@ -131,8 +131,12 @@ def validate_report(report: NewReport) -> tuple[dict[str, str] | None, Category]
     return relation, category
 
 
-def register(user: User, report: NewReport, operation_id: str | None = None) -> Complaint:
-    """Register a complaint or inquiry with its number, deadlines and first timeline entries."""
+def register(user: User, report: NewReport, operation_id: str | None = None, number: str | None = None) -> Complaint:
+    """Register a complaint or inquiry with its number, deadlines and first timeline entries.
+
+    ``number`` is only for a registration found missing and applied again (``ledger``): it keeps the number the
+    caller was told if nobody else holds it now.
+    """
     relation_fields, category = validate_report(report)
     received_at = (report.received_at or now()).replace(microsecond=0)
     profile = settings.deadline_profile()
@@ -145,7 +149,7 @@ def register(user: User, report: NewReport, operation_id: str | None = None) -> 
         moment = now()
         status = NEW
         fields = dict(
-            number=next_number(received_at.year),
+            number=next_number(received_at.year, wanted=number),
             kind=report.kind,
             channel=report.channel,
             received_at=received_at,

@@ -19,11 +19,11 @@ from typing import Any
 
 import peewee
 
-from klachtenbureau.errors import ConflictError, DatabaseBusyError
+from klachtenbureau.errors import ConflictError
 from klachtenbureau.models import AuditEntry, User
 from klachtenbureau.models.base import BaseModel, VersionedModel, now
 from klachtenbureau.models.database import retry_on_busy, write_transaction
-from klachtenbureau.workflow import resilience
+from klachtenbureau.workflow import db_errors, resilience
 
 # Free text that may hold personal data is never copied into the audit log, which is
 # never rewritten; the log records that such a field changed, not what it said.
@@ -92,8 +92,8 @@ def perform(user: User, action: str, body: Callable[[], Outcome], operation_id: 
 
     try:
         result = attempt()
-    except (peewee.OperationalError, peewee.InterfaceError, DatabaseBusyError) as exc:
-        typed = resilience.classify(exc)  # share gone, read-only, disk full, locked: a typed Dutch error
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        typed = db_errors.translate(exc)  # share gone, read-only, disk full, locked, damage: typed and Dutch
         if typed is None or typed is exc:
             raise
         raise typed from exc

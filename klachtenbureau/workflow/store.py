@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import peewee
 
-from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, ValidationError
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseMovedError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import Category, Complaint, User, db
+from klachtenbureau.models import Category, Complaint, Setting, User, db
 from klachtenbureau.models import database, schema
 from klachtenbureau.models.people import ADMIN, ROLES
+from klachtenbureau.workflow import db_errors, write_queue
 from klachtenbureau.workflow.operations import Outcome, perform
 
 # Seed 000, step 3: the categories a new database starts with (extensible in the settings).
@@ -45,11 +48,78 @@ def open_database(url: str, create: bool = False, upgrade: bool = True) -> int:
     An older schema is upgraded after a backup; a newer one is refused.
     Returns the schema version.
     """
-    database.connect(url, must_exist=not create)
     try:
+        database.connect(url, must_exist=not create)
+        if database.is_moved():
+            raise _moved()
         return _prepare(url, create, upgrade)
-    except peewee.DatabaseError as exc:
-        raise database.explain(exc) from exc
+    except (peewee.DatabaseError, sqlite3.Error) as exc:
+        raise (db_errors.translate(exc) or exc) from exc
+
+
+def open_office_database(target: str) -> tuple[str, str]:
+    """Open what ``target`` names: a database URL, or the shared folder of the office.
+
+    A folder leads to the office server through its connection file, or to
+    the shared file in it. A shared file that moved to the office server
+    sends this PC on to the server (what waited in its queue for the file
+    goes along). Returns the URL opened and what to remember for the next
+    start: the shared folder when the server was found through it (so a new
+    address or password of the server is picked up, and no password is kept
+    on this PC), else the URL.
+    """
+    from klachtenbureau.server import connection_file
+
+    url = connection_file.resolve(target)
+    try:
+        open_database(url)
+    except DatabaseMovedError as moved:
+        if moved.folder is None:
+            raise
+        server_url = connection_file.resolve(str(moved.folder))
+        if database.sqlite_path(server_url) is not None:
+            raise
+        open_database(server_url)
+        write_queue.retarget(url, server_url)
+        return server_url, str(moved.folder)
+    return url, (target if url != target else url)
+
+
+MOVED_SETTING = "moved_to"
+
+
+def _moved() -> DatabaseMovedError:
+    """The refusal for a file that moved to the office server, naming the shared folder that finds it."""
+    error = database.moved_error()
+    row = Setting.get_or_none(Setting.key == MOVED_SETTING)
+    error.folder = Path(json.loads(row.value)["folder"]) if row is not None else None
+    return error
+
+
+def mark_moved(url: str, folder: Path) -> None:
+    """Mark the SQLite file at ``url`` as moved to the office server found through ``folder``.
+
+    From then on every PC that opens the file is sent to the server, and a
+    PC that still has it open cannot write to it (``database.write_transaction``
+    checks the mark inside each write). The data stays in the file, readable
+    with any SQLite tool, as the state at the moment of moving.
+    """
+    path = database.sqlite_path(url)
+    if path is None:
+        raise ValidationError({"url": _("Alleen een gedeeld databasebestand kan verhuizen.")})
+    connection = sqlite3.connect(str(path), timeout=database.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO setting (key, value, version) VALUES (?, ?, 1) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = setting.version + 1",
+            (MOVED_SETTING, json.dumps({"folder": str(folder), "at": dt.datetime.now().isoformat(timespec="seconds")})))
+        connection.execute(f"PRAGMA user_version = {database.MOVED_USER_VERSION}")
+        connection.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise (db_errors.translate(exc) or exc) from exc
+    finally:
+        connection.close()
 
 
 def _require_full_text_search() -> None:

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from klachtenbureau import config
-from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
+from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint, User
-from klachtenbureau.workflow import drafts, intake, procedure, queries, resilience
+from klachtenbureau.models.database import identity
+from klachtenbureau.workflow import db_errors, drafts, intake, ledger, procedure, queries, resilience
 from klachtenbureau.workflow.operations import new_operation_id
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class PendingWrite:
     operation_id: str
     action: str
     user_login: str
-    database_url: str
+    database_url: str  # models.database.identity: no password
     payload: dict[str, Any]
     created_at: str = dataclasses.field(default_factory=lambda: dt.datetime.now().isoformat())  # orders the queue
     attempts: int = 0
@@ -170,7 +171,7 @@ def pending(database_url: str | None = None) -> list[PendingWrite]:
         except (OSError, ValueError, TypeError) as exc:
             log.warning("Wachtende wijziging %s is niet te lezen en wordt overgeslagen: %s", path, exc)
             continue
-        if database_url is None or item.database_url == database_url:
+        if database_url is None or item.database_url == identity(database_url):
             items.append(item)
     items.sort(key=lambda i: (i.created_at, i.operation_id))
     return items
@@ -181,12 +182,27 @@ def discard(operation_id: str) -> None:
     _path(operation_id).unlink(missing_ok=True)
 
 
-def _offline(exc: BaseException) -> DatabaseUnavailableError | None:
-    """The typed error when ``exc`` means 'try again later'; None when the database refused the write."""
-    typed = resilience.classify(exc)
-    if isinstance(typed, DatabaseUnavailableError) and not isinstance(typed, DatabaseCorruptError):
-        return typed
-    return None
+def retarget(old_url: str, new_url: str) -> int:
+    """The database moved (shared file → office server): what waited for the old one goes to the new one."""
+    moved = 0
+    for item in pending(old_url):
+        item.database_url = identity(new_url)
+        _save(item)
+        moved += 1
+    return moved
+
+
+def keep_refused(item: PendingWrite) -> None:
+    """Put a write the database refused (``item.problem``) in the queue, for the user to deal with."""
+    _save(item)
+
+
+def _confirmed(item: PendingWrite, result: Any) -> None:
+    """The database has the write: into this PC's ledger (checked again later), out of the queue."""
+    number = result.number if isinstance(result, Complaint) and item.action == "register" else ""
+    ledger.record(ledger.Confirmed(item.operation_id, item.action, item.user_login, item.database_url, item.payload,
+                                   dt.datetime.now().isoformat(timespec="seconds"), number))
+    discard(item.operation_id)
 
 
 def submit(user: User, action: str, payload: dict[str, Any], database_url: str,
@@ -198,19 +214,19 @@ def submit(user: User, action: str, payload: dict[str, Any], database_url: str,
     it. Raises WriteQueuedError when it has to wait.
     """
     replayer = REPLAYERS[action]
-    item = PendingWrite(operation_id or new_operation_id(), action, user.login, database_url, payload)
+    item = PendingWrite(operation_id or new_operation_id(), action, user.login, identity(database_url), payload)
     _save(item)
     try:
         result = replayer(user, payload, item.operation_id)
     except Exception as exc:
-        typed = _offline(exc)
+        typed = db_errors.offline(exc)
         if typed is None:
             discard(item.operation_id)  # refused by the database: the caller shows why; nothing to resend
             raise
         item.attempts = 1
         _save(item)
         raise WriteQueuedError(typed, item.operation_id) from exc
-    discard(item.operation_id)
+    _confirmed(item, result)
     return result
 
 
@@ -267,9 +283,9 @@ def retry_pending(database_url: str) -> RetryReport:
             user = User.get_or_none(User.login == item.user_login)
             if user is None:
                 raise KlachtenbureauError(_("Gebruiker {login} bestaat niet meer.").format(login=item.user_login))
-            REPLAYERS[item.action](user, item.payload, item.operation_id)
+            result = REPLAYERS[item.action](user, item.payload, item.operation_id)
         except Exception as exc:
-            typed = _offline(exc)
+            typed = db_errors.offline(exc)
             if typed is not None:
                 _save(item)
                 report.waiting.extend(i for i in items[index:] if not i.problem)
@@ -281,7 +297,7 @@ def retry_pending(database_url: str) -> RetryReport:
             _save(item)
             report.refused.append(item)
             continue
-        discard(item.operation_id)
+        _confirmed(item, result)
         report.sent.append(item.operation_id)
     return report
 

@@ -13,7 +13,7 @@ import pytest
 
 from klachtenbureau.errors import ConflictError
 from klachtenbureau.models import Complaint, User, database
-from klachtenbureau.workflow import backups, intake, procedure, resilience, store, write_queue
+from klachtenbureau.workflow import backups, db_errors, intake, procedure, resilience, store, write_queue
 from tests.smb.conftest import DEADLINE, ON_SHARE, SKIP_REASON, python
 
 pytestmark = [pytest.mark.smb, pytest.mark.skipif(not ON_SHARE, reason=SKIP_REASON)]
@@ -91,8 +91,8 @@ def test_the_share_disappears_mid_work_and_comes_back(share_url, samba):
     samba.stop()
     with pytest.raises(write_queue.WriteQueuedError) as info:
         write_queue.submit(sanne, "register", write_queue.report_payload(report("Tijdens de storing.")), share_url)
-    assert isinstance(info.value.cause, resilience.ShareUnavailableError), info.value.message
-    with pytest.raises(resilience.ShareUnavailableError):
+    assert isinstance(info.value.cause, db_errors.ShareUnavailableError), info.value.message
+    with pytest.raises(db_errors.ShareUnavailableError):
         resilience.reconnect(share_url)
     assert [w.operation_id for w in write_queue.pending(share_url)] == [info.value.operation_id]
     samba.start()
@@ -112,7 +112,7 @@ def test_a_read_only_share_can_be_read_but_not_written(share_url, samba):
     samba.start(read_only=True)
     resilience.wait_for_database(share_url, timeout=DEADLINE)
     assert described("Al opgeslagen.") == 1
-    with pytest.raises(resilience.ReadOnlyError) as info:
+    with pytest.raises(db_errors.ReadOnlyError) as info:
         intake.register(sanne, report("Lukt niet."))
     assert info.value.message.startswith("De database kan alleen gelezen worden")
     samba.stop()

@@ -11,7 +11,7 @@ from klachtenbureau import config
 from klachtenbureau.models import Complaint, database
 from klachtenbureau.ui import app
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
-from klachtenbureau.workflow import admin, settings
+from klachtenbureau.workflow import admin, settings, store
 from klachtenbureau.workflow.passwords import verify_password
 from tests.ui.keys import show
 
@@ -80,12 +80,27 @@ def test_first_start_makes_a_database_the_office_and_its_first_administrator(qtb
 
 def test_existing_database_that_is_not_there_is_refused_at_the_field(qtbot, tmp_path, keyboard):
     chooser = show(qtbot, DatabaseDialog(open_now=True))
-    keyboard.alt("b")  # een bestaande database
+    keyboard.alt("g")  # de gedeelde map of een bestaande database
     qtbot.waitUntil(lambda: chooser.choice.value() == "existing")
     chooser.path.setText(str(tmp_path / "nergens.db"))
     keyboard.enter()
     assert chooser.result() != QDialog.DialogCode.Accepted
     assert "bestaat niet" in chooser.path_field.problem()
+
+
+def test_the_shared_folder_of_the_office_opens_the_database_in_it(qtbot, tmp_path, keyboard):
+    share = tmp_path / "gedeeld"
+    share.mkdir()
+    store.open_database(f"sqlite:///{(share / 'klachten.db').as_posix()}", create=True)
+    database.close()
+    chooser = show(qtbot, DatabaseDialog(open_now=True))
+    keyboard.alt("g")
+    qtbot.waitUntil(lambda: chooser.choice.value() == "existing")
+    chooser.path.setText(str(share))
+    keyboard.enter()
+    assert chooser.result() == QDialog.DialogCode.Accepted, chooser.path_field.problem()
+    assert chooser.url == f"sqlite:///{(share / 'klachten.db').as_posix()}" and chooser.remember == str(share)
+    database.close()
 
 
 @pytest.mark.parametrize("text", ["mysql://server/db", ""])

@@ -6,6 +6,8 @@ or made immutable (read_only) exactly as in tests/workflow/test_resilience.py.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -17,7 +19,7 @@ from klachtenbureau.ui.dossier_window import DossierWindow, open_dossier
 from klachtenbureau.ui.main_window import OFFLINE_INTERVAL_MS, STATUS_INTERVAL_MS, MainWindow
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, procedure, store, write_queue
+from klachtenbureau.workflow import intake, procedure, recheck, store, write_queue
 from tests.ui.keys import show
 from tests.ui.test_dossier_window import type_into, when_dialog
 from tests.workflow.test_resilience import read_only, share_gone
@@ -224,3 +226,26 @@ def test_closing_a_dossier_with_changes_while_the_share_is_gone_keeps_them_on_th
     again = open_dossier(main, session, complaint.id)
     assert "Ook 's avonds niet." in again.kept_bar.text.text()
     assert "Ook 's avonds niet." not in Complaint.get_by_id(complaint.id).description
+
+
+def test_a_confirmed_intake_the_shared_file_lost_is_made_again_and_the_desk_raises_the_alarm(qtbot, office,
+                                                                                               monkeypatch):
+    session, folder = office
+    path = folder / "klachten.db"
+    monkeypatch.setattr(recheck, "CHECK_AFTER", dt.timedelta(0))
+    sanne = User.get(User.login == "sanne")
+    database.close()
+    stale = path.read_bytes()  # what another PC still holds of the file
+    store.open_database(session.database_url)
+    report = intake.NewReport(description="Bevestigd aan de beller.", anonymous=True, channel="phone")
+    told = write_queue.submit(sanne, "register", write_queue.report_payload(report), session.database_url).number
+    database.close()
+    path.write_bytes(stale)  # ... and writes over it: the registration is gone
+    store.open_database(session.database_url)
+    main = show(qtbot, MainWindow(session))
+    qtbot.waitUntil(main.lost_writes_label.isVisible, timeout=10_000)
+    assert "kantoorserver" in main.connection_bar.text.text()
+    assert f"Melding {told}" in main.connection_bar.text.text()
+    assert f"Melding {told}" in main.lost_writes_label.toolTip()
+    assert [c.number for c in Complaint.select().where(Complaint.description == "Bevestigd aan de beller.")] == [told]
+    main.grab().save(str(folder.parent / "alarm.png"))

@@ -12,7 +12,7 @@ import pytest
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.models import Complaint, database
 from klachtenbureau.workflow import backups, intake, settings, store
-from klachtenbureau.workflow.resilience import LockedTooLongError
+from klachtenbureau.workflow.db_errors import LockedTooLongError
 from tests.conftest import make_url
 
 TODAY = dt.date(2026, 11, 20)

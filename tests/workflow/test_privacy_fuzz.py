@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.models import AuditEntry, Complaint
-from klachtenbureau.workflow import backups, intake, privacy, resilience, retention, store, write_queue
+from klachtenbureau.workflow import backups, db_errors, intake, privacy, retention, store, write_queue
 
 FIXTURE_OK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 nasty = st.one_of(
@@ -81,7 +81,7 @@ def test_any_erasure_reason_is_logged_exactly(sqlite_db, reason):
 @given(message=st.text(max_size=80), kind=st.sampled_from([peewee.OperationalError, peewee.InterfaceError,
                                                             peewee.IntegrityError, OSError, ValueError]))
 def test_classify_never_raises(message, kind):
-    typed = resilience.classify(kind(message))
+    typed = db_errors.translate(kind(message))
     assert typed is None or isinstance(typed, KlachtenbureauError) and typed.message
 
 

@@ -19,8 +19,8 @@ import pytest
 
 from klachtenbureau.errors import ConflictError, DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.models import AuditEntry, Complaint, User, database
-from klachtenbureau.workflow import intake, operations, procedure, resilience, store, write_queue
-from klachtenbureau.workflow.resilience import (
+from klachtenbureau.workflow import db_errors, intake, operations, procedure, resilience, store, write_queue
+from klachtenbureau.workflow.db_errors import (
     DiskFullError, LockedTooLongError, ReadOnlyError, ShareUnavailableError, WriteNotConfirmedError,
 )
 from klachtenbureau.workflow.write_queue import WriteQueuedError
@@ -196,13 +196,13 @@ def test_database_locked_for_long_is_its_own_message_and_the_write_follows_later
     (peewee.InterfaceError("connection already closed"), ShareUnavailableError),
 ])
 def test_low_level_failures_are_classified(failure, expected):
-    typed = resilience.classify(failure)
+    typed = db_errors.translate(failure)
     assert type(typed) is expected and typed.message
 
 
 def test_an_unknown_failure_is_left_alone_as_a_bug():
-    assert resilience.classify(peewee.OperationalError("no such column: foo")) is None
-    assert resilience.classify(ValueError("x")) is None
+    assert db_errors.translate(peewee.OperationalError("no such column: foo")) is None
+    assert db_errors.translate(ValueError("x")) is None
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def test_postgresql_read_only_transaction_is_the_read_only_message(pg_url):
         with database.db.atomic():
             database.db.execute_sql("SET TRANSACTION READ ONLY")
             database.db.execute_sql("INSERT INTO category (name, position, active, version) VALUES ('x', 1, true, 1)")
-    assert type(resilience.classify(info.value)) is ReadOnlyError
+    assert type(db_errors.translate(info.value)) is ReadOnlyError
 
 
 def test_postgresql_connection_killed_mid_work_is_offline_then_reconnects(pg_url):

@@ -1,0 +1,307 @@
+"""The shared file keeps what was confirmed: it is never created by accident, a lost write is found and made
+again, a damaged page is checked before anyone is told to restore, a moved file takes no more writes, and
+``db recover`` brings back the last good copy plus what this PC confirmed since. Real files throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import peewee
+import pytest
+
+from klachtenbureau import cli
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseMovedError, DatabaseUnavailableError
+from klachtenbureau.models import AuditEntry, Complaint, User, database
+from klachtenbureau.server import connection_file
+from klachtenbureau.workflow import (
+    db_errors, db_migrate, intake, ledger, procedure, recheck, recovery, resilience, store, write_queue,
+)
+from klachtenbureau.workflow.write_queue import WriteQueuedError
+
+NOW = dt.timedelta(0)
+
+
+@pytest.fixture
+def share(tmp_path):
+    """A database in its own folder (the 'share'), with a telephonist and a coordinator; yields (url, file)."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    path = folder / "klachten.db"
+    url = f"sqlite:///{path.as_posix()}"
+    store.open_database(url, create=True)
+    actor = store.system_user()
+    store.create_user(actor, "sanne", "Sanne de Vries", "intake")
+    store.create_user(actor, "petra", "Petra Jansen", "coordinator")
+    yield url, path
+    database.close()
+
+
+def user(login: str) -> User:
+    return User.get(User.login == login)
+
+
+def payload(text: str) -> dict:
+    return write_queue.report_payload(intake.NewReport(description=text, anonymous=True, channel="website"))
+
+
+def described(text: str) -> list[str]:
+    return [c.number for c in Complaint.select(Complaint.number).where(Complaint.description == text)]
+
+
+def snapshot(path: Path) -> bytes:
+    """The file as another PC last wrote it (its connection closed first, so every page is on disk)."""
+    database.close()
+    return path.read_bytes()
+
+
+def overwrite(url: str, path: Path, old: bytes) -> None:
+    """Another PC writes its stale pages over the file, as happens on a share that does not pass locks."""
+    database.close()
+    path.write_bytes(old)
+    store.open_database(url)
+
+
+# --- never create a database where one is expected ---------------------------------------------------------
+
+def test_a_missing_database_file_is_refused_and_not_created(tmp_path):
+    path = tmp_path / "klachten.db"
+    with pytest.raises(DatabaseUnavailableError) as info:
+        store.open_database(f"sqlite:///{path.as_posix()}")
+    assert "bestaat niet" in info.value.message
+    assert not path.exists()
+
+
+def test_a_database_that_disappears_while_open_is_offline_not_a_new_empty_file(share):
+    url, path = share
+    sanne = user("sanne")
+    intake.register(sanne, intake.NewReport(description="Er al.", anonymous=True, channel="website"))
+    database.close()
+    gone = path.with_name("verhuisd.db")
+    path.rename(gone)  # the drive letter now points at a folder without the file
+    with pytest.raises(WriteQueuedError) as info:
+        write_queue.submit(sanne, "register", payload("Tijdens de storing."), url)
+    assert isinstance(info.value.cause, db_errors.ShareUnavailableError)
+    assert not path.exists(), "peewee's automatic reconnect made a new empty database"
+    with pytest.raises(db_errors.ShareUnavailableError):
+        resilience.reconnect(url)
+    assert not path.exists()
+    gone.rename(path)
+    assert write_queue.recover(url).sent == [info.value.operation_id]
+    assert len(described("Tijdens de storing.")) == 1 and len(described("Er al.")) == 1
+
+
+# --- one translator ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("failure, expected", [
+    (peewee.DatabaseError("database disk image is malformed"), db_errors.SuspectedDamageError),
+    (sqlite3.DatabaseError("file is not a database"), DatabaseCorruptError),
+    (peewee.IntegrityError("UNIQUE constraint failed: complaint.number"), db_errors.DuplicateError),
+    (peewee.OperationalError("cannot rollback - no transaction is active"), db_errors.ShareUnavailableError),
+    (sqlite3.OperationalError("unable to open database file"), db_errors.ShareUnavailableError),
+    (peewee.IntegrityError('duplicate key value violates unique constraint "complaint_number"'),
+     db_errors.DuplicateError),
+])
+def test_every_database_failure_becomes_a_typed_dutch_error(failure, expected):
+    typed = db_errors.translate(failure)
+    assert type(typed) is expected
+    assert typed.message and str(failure) not in typed.message
+
+
+def test_a_rollback_failure_names_the_cause_behind_it():
+    try:
+        try:
+            raise sqlite3.OperationalError("database or disk is full")
+        except sqlite3.OperationalError:
+            raise peewee.OperationalError("cannot rollback - no transaction is active")  # noqa: B904
+    except peewee.OperationalError as exc:
+        assert type(db_errors.translate(exc)) is db_errors.DiskFullError
+
+
+def test_the_command_line_words_a_database_failure_in_dutch(share, capsys):
+    url, path = share
+    database.close()
+    path.write_bytes(b"dit is geen database" * 100)
+    code = cli.main(["list", "--db", url])
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err.startswith("Fout: Dit bestand is geen Klachtenbureau-database") and "not a database" not in err
+
+
+# --- a damaged page: transient first, confirmed on fresh connections -----------------------------------------
+
+def damage(path: Path) -> bytes:
+    """Overwrite every page but the first with noise; returns the original bytes."""
+    original = path.read_bytes()
+    page = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
+    path.write_bytes(original[:page] + bytes((i * 7 + 3) % 251 for i in range(len(original) - page)))
+    return original
+
+
+def test_a_malformed_page_during_a_write_keeps_the_input_and_is_not_called_damage_until_checked(share):
+    url, path = share
+    sanne = user("sanne")
+    database.close()
+    original = damage(path)
+    with pytest.raises(WriteQueuedError) as info:
+        write_queue.submit(sanne, "register", payload("Tijdens een leesfout."), url)
+    assert isinstance(info.value.cause, db_errors.SuspectedDamageError)
+    assert "reservekopie" not in info.value.message and "bewaard" in info.value.message
+    assert len(write_queue.pending(url)) == 1
+    path.write_bytes(original)  # the other PC finished its write: the pages are whole again
+    resilience.reconnect(url)
+    assert write_queue.retry_pending(url).sent == [info.value.operation_id]
+    assert len(described("Tijdens een leesfout.")) == 1
+
+
+def test_damage_that_stays_on_fresh_connections_is_confirmed_and_points_to_recover(share, monkeypatch):
+    url, path = share
+    monkeypatch.setattr(resilience, "DAMAGE_PAUSE", 0.01)
+    database.close()
+    damage(path)
+    with pytest.raises(DatabaseCorruptError) as info:
+        resilience.reconnect(url)
+    assert "klachtenbureau db recover" in info.value.message
+
+
+# --- the ledger: a confirmed write that vanished is made again --------------------------------------------------
+
+def test_a_registration_the_shared_file_lost_is_made_again_under_the_number_read_out(share):
+    url, path = share
+    before = snapshot(path)
+    store.open_database(url)
+    told = write_queue.submit(user("sanne"), "register", payload("Bevestigd aan de beller."), url).number
+    overwrite(url, path, before)
+    assert described("Bevestigd aan de beller.") == []
+    report = recheck.verify(url, check_after=NOW)
+    assert [done.number for done in report.reapplied] == [told]
+    assert described("Bevestigd aan de beller.") == [told]
+    assert "onder hetzelfde nummer" in report.reapplied[0].message()
+    assert "kantoorserver" in report.alarm()
+    alarm = AuditEntry.get(AuditEntry.action == "write_reapplied")
+    assert '"number_told": "%s"' % told in alarm.changes
+    again = recheck.verify(url, check_after=NOW)
+    assert again.reapplied == [] and again.checked == 1 and again.alarm() == ""
+    assert described("Bevestigd aan de beller.") == [told]
+
+
+def test_a_lost_registration_whose_number_was_given_out_again_gets_a_new_one_and_says_both(share):
+    url, path = share
+    before = snapshot(path)
+    store.open_database(url)
+    told = write_queue.submit(user("sanne"), "register", payload("Eerste beller."), url).number
+    overwrite(url, path, before)
+    other = intake.register(user("petra"), intake.NewReport(description="Andere pc.", anonymous=True,
+                                                            channel="phone"))
+    assert other.number == told  # the shared file handed the number out a second time
+    report = recheck.verify(url, check_after=NOW)
+    now_number = described("Eerste beller.")[0]
+    assert now_number != told and report.reapplied[0].number == now_number
+    assert told in report.reapplied[0].message() and now_number in report.reapplied[0].message()
+    numbers = [c.number for c in Complaint.select(Complaint.number)]
+    assert len(numbers) == len(set(numbers)) == 2
+
+
+def test_only_writes_old_enough_are_checked(share):
+    url, path = share
+    write_queue.submit(user("sanne"), "register", payload("Net gedaan."), url)
+    assert recheck.verify(url).checked == 0
+    later = dt.datetime.now() + recheck.CHECK_AFTER + dt.timedelta(seconds=1)
+    assert recheck.verify(url, now=later).checked == 1
+
+
+def test_a_lost_step_that_can_no_longer_be_made_goes_back_to_the_queue_with_the_reason(share):
+    url, path = share
+    complaint = write_queue.submit(user("sanne"), "register", payload("Stap kwijt."), url)
+    before = snapshot(path)
+    store.open_database(url)
+    complaint = Complaint.get(Complaint.number == complaint.number)
+    write_queue.submit(user("petra"), "acknowledge",
+                       write_queue.step_payload(complaint, {"method": "phone"}, label="Ontvangst bevestigen"), url)
+    overwrite(url, path, before)
+    procedure.assign(user("petra"), Complaint.get(Complaint.number == complaint.number), user("petra"))
+    report = recheck.verify(url, check_after=NOW)
+    assert report.reapplied == [] and len(report.refused) == 1
+    waiting = write_queue.pending(url)
+    assert [(item.action, bool(item.problem)) for item in waiting] == [("acknowledge", True)]
+    assert "1 bevestigde wijziging van" in report.alarm() and "0 zijn opnieuw opgeslagen" in report.alarm()
+
+
+def test_the_ledger_keeps_four_weeks(share):
+    url, _path = share
+    write_queue.submit(user("sanne"), "register", payload("Oud."), url)
+    [entry] = ledger.entries(url)
+    assert ledger.entries(url, today=dt.date.today() + dt.timedelta(days=ledger.KEEP_DAYS + 1)) == []
+    assert not list(ledger.ledger_dir().glob("*.jsonl")) and entry.number
+
+
+# --- moving to the office server --------------------------------------------------------------------------
+
+def test_a_file_marked_as_moved_refuses_to_open_and_a_pc_that_has_it_open_cannot_write(share):
+    url, path = share
+    sanne = user("sanne")
+    intake.register(sanne, intake.NewReport(description="Voor de verhuizing.", anonymous=True, channel="phone"))
+    store.mark_moved(url, path.parent)  # by the office server's set-up, on another connection
+    with pytest.raises(WriteQueuedError) as info:
+        write_queue.submit(sanne, "register", payload("Na de verhuizing."), url)
+    assert isinstance(info.value.cause, DatabaseMovedError) and "kantoorserver" in info.value.message
+    database.close()
+    with pytest.raises(DatabaseMovedError) as opened:
+        store.open_database(url)
+    assert opened.value.folder == path.parent
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*) FROM complaint").fetchone()[0] == 1
+    connection.close()
+
+
+# --- recovery -------------------------------------------------------------------------------------------------
+
+def test_recover_puts_back_the_last_good_copy_and_what_this_pc_confirmed_since(share, capsys):
+    url, path = share
+    first = write_queue.submit(user("sanne"), "register", payload("Voor de kopie."), url).number
+    store.backup()
+    after = [write_queue.submit(user("sanne"), "register", payload(f"Na de kopie {i}."), url).number
+             for i in range(2)]
+    database.close()
+    damage(path)
+    code = cli.main(["db", "recover", "--db", url])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "2 wijziging(en) van deze computer opnieuw toegevoegd" in out
+    store.open_database(url)
+    assert described("Voor de kopie.") == [first]
+    assert [described(f"Na de kopie {i}.") for i in range(2)] == [[n] for n in after]
+    store.full_check()
+    aside = list(path.parent.glob("backups/*-vervangen-*"))
+    assert len(aside) == 1 and aside[0] not in recovery.candidates(path)
+
+
+def test_a_pc_opening_the_moved_file_is_sent_to_the_server_with_what_waited_for_the_file(share, pg_server):
+    url, path = share
+    sanne = user("sanne")
+    before = write_queue.submit(sanne, "register", payload("Voor de verhuizing."), url).number
+    database.close()
+    name = f"v_{uuid.uuid4().hex[:10]}"
+    server_url = pg_server.create_database(name)
+    try:
+        db_migrate.migrate(url, server_url)
+        parsed = urlparse(server_url)
+        connection_file.write(path.parent, parsed.port, parsed.path.lstrip("/"), parsed.username, "wachtwoord",
+                              hosts=[parsed.hostname])
+        store.mark_moved(url, path.parent)
+        database.connect(url)  # this PC had the file open all along and does not know yet
+        with pytest.raises(WriteQueuedError):  # its write waits
+            write_queue.submit(sanne, "register", payload("Na de verhuizing."), url)
+        database.close()
+        opened, remember = store.open_office_database(url)
+        assert opened.startswith("postgresql://") and remember == str(path.parent)
+        assert write_queue.pending(url) == [] and len(write_queue.pending(opened)) == 1
+        assert len(write_queue.retry_pending(opened).sent) == 1
+        assert described("Voor de verhuizing.") == [before] and len(described("Na de verhuizing.")) == 1
+    finally:
+        database.close()
+        pg_server.drop_database(name)
