@@ -8,6 +8,7 @@ an older one is upgraded step by step after an automatic backup.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlit
 from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
 
@@ -136,10 +139,11 @@ def check_version() -> int | None:
 def check_integrity(quick: bool = True) -> None:
     problems = integrity_check(quick=quick)
     if problems:
+        log.error("Integriteitscontrole: %s", "; ".join(problems[:10]))  # SQLite's words: for the log, not the user
         raise DatabaseCorruptError(_(
-            "De controle van de database vond fouten: {problems}. Laat de beheerder 'klachtenbureau db recover' "
-            "uitvoeren: die zet de laatste goede reservekopie terug en voegt daarna weer toe wat de computers "
-            "sindsdien hebben opgeslagen.").format(problems="; ".join(problems[:3])))
+            "De controle van de database vond {n} fout(en): het bestand is beschadigd. Laat de beheerder "
+            "'klachtenbureau db recover' uitvoeren: die zet de laatste goede reservekopie terug en voegt daarna "
+            "weer toe wat de computers sindsdien hebben opgeslagen.").format(n=len(problems)))
 
 
 def backup_path_for(database_file: Path, reason: str) -> Path:

@@ -23,6 +23,7 @@ into what the application should do next:
 from __future__ import annotations
 
 import errno
+import logging
 import sqlite3
 
 import peewee
@@ -33,6 +34,8 @@ from klachtenbureau.errors import (
 from klachtenbureau.i18n import _
 from klachtenbureau.models import database
 from klachtenbureau.models.database import db, is_busy_error
+
+log = logging.getLogger(__name__)
 
 
 class ShareUnavailableError(DatabaseUnavailableError):
@@ -107,11 +110,15 @@ def _suspected_damage() -> SuspectedDamageError:
 
 
 def confirmed_damage(problems: str) -> DatabaseCorruptError:
-    """The message once a check on a fresh connection found the damage: only now is a restore advised."""
+    """The message once checks on fresh connections found the damage: only now is a restore advised.
+
+    SQLite's own words (``problems``) go to the log file, not to the user.
+    """
+    log.error("Database beschadigd: %s", problems)
     return DatabaseCorruptError(_(
-        "De controle van de database vond fouten ({problems}). Werk niet verder met deze database en laat de "
-        "beheerder 'klachtenbureau db recover' uitvoeren: die zet de laatste goede reservekopie terug en "
-        "voegt daarna weer toe wat de computers sindsdien hebben opgeslagen.").format(problems=problems))
+        "De controle van de database vond fouten: het bestand is beschadigd. Werk niet verder met deze database en "
+        "laat de beheerder 'klachtenbureau db recover' uitvoeren: die zet de laatste goede reservekopie terug en "
+        "voegt daarna weer toe wat de computers sindsdien hebben opgeslagen."))
 
 
 def _duplicate() -> DuplicateError:
