@@ -22,6 +22,7 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import User
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
+from klachtenbureau.server import cli as server_cli
 from klachtenbureau.workflow import db_errors, demo, importer, queries, store
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", metavar="2026H1|2026", help=_("alleen klachten ontvangen in deze periode"))
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
     p.set_defaults(func=cmd_export)
+
+    server_cli.add_parser(sub, _common)
     return parser
 
 

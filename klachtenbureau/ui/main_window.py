@@ -29,6 +29,7 @@ from klachtenbureau.ui.letter_texts_dialog import open_letter_texts_dialog
 from klachtenbureau.ui.measures_view import MeasuresView
 from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_preview
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
+from klachtenbureau.ui.server_dialog import ServerDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, run_for
@@ -185,6 +186,9 @@ class MainWindow(QMainWindow):
         self._action(manage, _("Be&waartermijn…"), lambda: self._manage(RetentionDialog), admin, only_admin)
         self._action(manage, _("&Persoonsgegevens (AVG)…"), lambda: self._manage(PersonRightsDialog), admin,
                      only_admin)
+        manage.addSeparator()
+        self._action(manage, _("Deze pc als &server gebruiken…"), self._become_server, admin, only_admin or _(
+            "Voor een kantoor waar op meer computers tegelijk wordt gewerkt: deze computer bewaart de klachten"))
 
         help_menu = bar.addMenu(_("&Help"))
         self._action(help_menu, _("&Sneltoetsen"), self._show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents)
@@ -205,6 +209,13 @@ class MainWindow(QMainWindow):
         dialog = DatabaseDialog(self.session.database_url, self)
         if dialog.exec() and dialog.url and dialog.url != self.session.database_url:
             self.switch_database_requested.emit(dialog.url)
+
+    def _become_server(self) -> None:
+        dialog = ServerDialog(self.session.database_url, self)
+        if dialog.exec() and dialog.result is not None:
+            # The old file now sends every PC to the server, this one too (with what waits in its queue).
+            self.switch_database_requested.emit(
+                self.session.database_url if dialog.result.marked_moved else str(dialog.share))
 
     def _backup(self) -> None:
         self.statusBar().showMessage(_("Reservekopie maken…"))

@@ -104,17 +104,29 @@ def mark_moved(url: str, folder: Path) -> None:
     checks the mark inside each write). The data stays in the file, readable
     with any SQLite tool, as the state at the moment of moving.
     """
+    _set_moved(url, json.dumps({"folder": str(folder), "at": dt.datetime.now().isoformat(timespec="seconds")}))
+
+
+def clear_moved(url: str) -> None:
+    """Undo ``mark_moved`` (a move that failed half-way): the shared file is the database again."""
+    _set_moved(url, None)
+
+
+def _set_moved(url: str, details: str | None) -> None:
     path = database.sqlite_path(url)
     if path is None:
         raise ValidationError({"url": _("Alleen een gedeeld databasebestand kan verhuizen.")})
     connection = sqlite3.connect(str(path), timeout=database.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         connection.execute("BEGIN IMMEDIATE")
-        connection.execute(
-            "INSERT INTO setting (key, value, version) VALUES (?, ?, 1) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = setting.version + 1",
-            (MOVED_SETTING, json.dumps({"folder": str(folder), "at": dt.datetime.now().isoformat(timespec="seconds")})))
-        connection.execute(f"PRAGMA user_version = {database.MOVED_USER_VERSION}")
+        if details is None:
+            connection.execute("DELETE FROM setting WHERE key = ?", (MOVED_SETTING,))
+        else:
+            connection.execute(
+                "INSERT INTO setting (key, value, version) VALUES (?, ?, 1) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = setting.version + 1",
+                (MOVED_SETTING, details))
+        connection.execute(f"PRAGMA user_version = {database.MOVED_USER_VERSION if details else 0}")
         connection.execute("COMMIT")
     except sqlite3.Error as exc:
         raise (db_errors.translate(exc) or exc) from exc
