@@ -7,6 +7,7 @@ a bug: its traceback goes to the log file and the user gets one line naming it.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -20,10 +21,10 @@ import peewee
 from klachtenbureau import __version__, config, logs
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date
-from klachtenbureau.models import User
+from klachtenbureau.models import User, database
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
 from klachtenbureau.server import cli as server_cli
-from klachtenbureau.workflow import db_errors, demo, importer, queries, store
+from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck, store
 
 log = logging.getLogger(__name__)
 
@@ -245,11 +246,31 @@ def _db_restore(args: argparse.Namespace, url: str) -> int:
 
     if args.backup_file is None:
         raise ValidationError({"backup": _("Noem de reservekopie: klachtenbureau db restore BESTAND --db URL")})
+    if database.sqlite_path(url) is None:  # the office server: a nightly pg_dump
+        from klachtenbureau.server import backups as server_backups
+
+        server_backups.restore(args.backup_file, url)
+        print(_("Reservekopie {backup} teruggezet op de server.").format(backup=args.backup_file))
+        store.open_database(url)
+        _print_reapplied(recheck.verify(url, check_after=dt.timedelta(0)))
+        return EXIT_OK
     aside = backups.restore(args.backup_file, url)
     print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=args.backup_file, url=url))
     if aside is not None:
         print(_("De vorige database is bewaard als {path}.").format(path=aside))
     return EXIT_OK
+
+
+def _print_reapplied(report: recheck.VerifyReport) -> None:
+    """What this PC had confirmed since the backup, made again from its ledger."""
+    for done in report.reapplied:
+        print("  " + done.message())
+    for entry in report.refused:
+        print("  " + _("Niet opnieuw op te slaan (de klacht is intussen veranderd); staat bij de wachtende "
+                       "wijzigingen: {what}").format(what=entry.payload.get("label") or entry.action))
+    print(_("{n} wijziging(en) van deze computer opnieuw toegevoegd. De andere computers voegen hun eigen "
+            "wijzigingen van na de reservekopie toe zodra Klachtenbureau daar weer draait.").format(
+                n=len(report.reapplied)))
 
 
 def _db_recover(url: str) -> int:
@@ -260,14 +281,7 @@ def _db_recover(url: str) -> int:
     print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=result.backup, url=url))
     if result.aside is not None:
         print(_("De beschadigde database is bewaard als {path}.").format(path=result.aside))
-    for done in result.recheck.reapplied:
-        print("  " + done.message())
-    for entry in result.recheck.refused:
-        print("  " + _("Niet opnieuw op te slaan (de klacht is intussen veranderd); staat bij de wachtende "
-                       "wijzigingen: {what}").format(what=entry.payload.get("label") or entry.action))
-    print(_("{n} wijziging(en) van deze computer opnieuw toegevoegd. De andere computers voegen hun eigen "
-            "wijzigingen van na de reservekopie toe zodra Klachtenbureau daar weer draait.").format(
-                n=len(result.recheck.reapplied)))
+    _print_reapplied(result.recheck)
     return EXIT_OK
 
 

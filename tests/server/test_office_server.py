@@ -15,11 +15,12 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from klachtenbureau import cli
 from klachtenbureau.errors import DatabaseMovedError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.models import Complaint, database
 from klachtenbureau.server import autostart, backups, connection_file, setup
 from klachtenbureau.server.postgres import OfficeServer, bin_dir, check_local_disk, program, tool_env
-from klachtenbureau.workflow import demo, intake, store
+from klachtenbureau.workflow import demo, intake, store, write_queue
 from tests.server.conftest import child_env, free_port
 
 
@@ -313,3 +314,21 @@ def test_the_command_line_sets_up_runs_backs_up_and_stops(server_dir, tmp_path):
     assert run.returncode == 0, stderr
     assert "De server is gestopt." in stdout
     assert not OfficeServer(server_dir).running()
+
+
+def test_db_restore_of_a_nightly_dump_puts_back_what_this_pc_confirmed_since(server, tmp_path, capsys):
+    share = tmp_path / "gedeeld"
+    share.mkdir()
+    url = server.url()
+    store.open_database(url, create=True)
+    user = store.create_user(store.system_user(), "sanne", "Sanne", "intake")
+    values = server.settings()
+    connection_file.write(share, server.port, values["database"], values["user"], values["password"], ["127.0.0.1"])
+    report = intake.NewReport(description="Na de nachtelijke kopie.", anonymous=True, channel="phone")
+    made = backups.dump(url, share)
+    told = write_queue.submit(user, "register", write_queue.report_payload(report), url).number
+    database.close()
+    assert cli.main(["db", "restore", str(made), "--db", str(share)]) == 0
+    out = capsys.readouterr().out
+    assert "teruggezet op de server" in out and f"Melding {told}" in out
+    assert [text for number, text in _complaints(url) if number == told] == ["Na de nachtelijke kopie."]
