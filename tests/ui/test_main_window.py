@@ -31,7 +31,8 @@ def test_title_tabs_and_menus(window):
     assert [a.text() for a in window.menuBar().actions()] == ["&Bestand", "B&eheer", "&Help"]
     manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
     assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…",
-                      "Brieventeksten…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…"]
+                      "Brieventeksten…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…", "",
+                      "Deze pc als server gebruiken…"]
     assert window.letter_texts_action.isEnabled()  # petra is a coordinator
 
 
