@@ -23,6 +23,7 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import User, database
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
+from klachtenbureau.models.people import ROLES
 from klachtenbureau.server import cli as server_cli
 from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck, store
 
@@ -37,12 +38,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="LOGIN", help=_("handel als deze gebruiker"))
 
 
+def demo_users() -> str:
+    """The demo's sign-in names and roles, for --help (no passwords: demo users have none)."""
+    return ", ".join(f"{login} ({_(ROLES[role]).lower()})" for login, _name, role in demo.USERS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="klachtenbureau", description=_("Klachtenbureau: de klachtenbalie van uw kantoor."))
     parser.add_argument("--version", action="version", version=f"Klachtenbureau {__version__}")
     _common(parser)
-    parser.add_argument("--demo", action="store_true",
-                        help=_("open de standaarddatabase en vul die eerst met voorbeeldgegevens als ze leeg is"))
+    parser.add_argument("--demo", action="store_true", help=_(
+        "open de standaarddatabase en vul die eerst met voorbeeldgegevens als ze leeg is; aangemeld als petra, "
+        "of een andere demogebruiker met --user: {users}").format(users=demo_users()))
     parser.add_argument("--self-test", action="store_true",
                         help=_("controleer deze installatie (database, brief, dossier, venster) en stop"))
     sub = parser.add_subparsers(dest="command", metavar=_("opdracht"))

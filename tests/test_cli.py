@@ -142,3 +142,12 @@ def test_database_of_a_newer_version_is_refused(sqlite_url, capsys):
     database.close()
     code, out, err = run(capsys, "list", "--db", sqlite_url)
     assert code == 1 and "Klachtenbureau 3.0.0" in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_names_the_demo_users_to_sign_in_as(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for login in ("admin", "sanne", "petra", "anouk", "henk", "fatima"):
+        assert f"{login} (" in out
+    assert "petra (klachtencoördinator)" in out

@@ -21,7 +21,7 @@ from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
-from klachtenbureau.ui import crash, language
+from klachtenbureau.ui import crash, language, platform_check
 from klachtenbureau.ui.background import collect_garbage_on_ui_thread
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
 from klachtenbureau.ui.main_window import MainWindow
@@ -156,6 +156,10 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    missing = platform_check.problem()
+    if missing is not None and QApplication.instance() is None:  # Qt would abort the process without a word
+        print(missing, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Klachtenbureau")
     app.setWindowIcon(QIcon(str(ICON)))
