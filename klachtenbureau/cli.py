@@ -26,6 +26,7 @@ from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.server import cli as server_cli
 from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck, store
+from klachtenbureau.workflow.shared_file import SharedFileGuard
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +154,14 @@ def _acting_user(login: str | None) -> User:
     return user
 
 
+_guards: list[SharedFileGuard] = []  # this command's presence on a shared file; stopped when it ends
+
+
 def _open(args: argparse.Namespace) -> None:
-    store.open_office_database(config.database_url(args.db))  # the URL it opened is not needed here
+    url, _remember = store.open_office_database(config.database_url(args.db))
+    guard = SharedFileGuard(url)  # nothing on the office server
+    guard.start()  # with a desk active on the file, the two check their locks; unsafe: writes are refused
+    _guards.append(guard)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -451,6 +458,9 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         return EXIT_ERROR
     except Exception:
         return _bug(args)
+    finally:
+        while _guards:
+            _guards.pop().stop()
 
 
 def _bug(args: argparse.Namespace) -> int:

@@ -211,6 +211,12 @@ def remove_write_guard(guard: Callable[[], None]) -> None:
         _write_guards.remove(guard)
 
 
+def check_write_guards() -> None:
+    """Raise the first guard's refusal: this PC must not write now (not even a write it rolls back)."""
+    for guard in list(_write_guards):
+        guard()
+
+
 # ``PRAGMA user_version`` of a SQLite file whose data moved to the office server. The header is read
 # by every transaction anyway, so each write checks it for free; the details are in the 'moved_to' setting.
 MOVED_USER_VERSION = 0x4B424D56  # "KBMV"
@@ -235,8 +241,7 @@ def write_transaction() -> Iterator[None]:
     Inside the transaction, so no other PC can mark the file in between, a
     SQLite file that moved to the office server refuses the write.
     """
-    for guard in list(_write_guards):
-        guard()
+    check_write_guards()
     with db.atomic():
         if is_moved():
             raise moved_error()

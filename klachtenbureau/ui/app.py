@@ -29,6 +29,7 @@ from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.signin import sign_in
 from klachtenbureau.ui.widgets import run_for
 from klachtenbureau.workflow import admin, backups, demo, recovery, store
+from klachtenbureau.workflow.shared_file import SharedFileGuard
 
 DEMO_COMPLAINTS = 300
 DEMO_LOGIN = "petra"
@@ -147,7 +148,13 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
     values = config.load()
     values["database_url"] = remember
     config.save(values)
-    window = MainWindow(Session(user, url, remember))
+    guard = SharedFileGuard(url)  # does nothing on the office server
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        guard.start()  # announces this PC; with another PC active, the two check their locks (a few seconds)
+    finally:
+        QApplication.restoreOverrideCursor()
+    window = MainWindow(Session(user, url, remember, shared_file=guard))
     window.show()
     # The first start of the day (on any PC) makes the day's checked copy of the shared file.
     run_for(window, backups.daily_backup, lambda _copy: None, lambda exc: window.statusBar().showMessage(

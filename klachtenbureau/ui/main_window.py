@@ -31,6 +31,7 @@ from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_p
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
 from klachtenbureau.ui.server_dialog import ServerDialog
 from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.shared_file_status import SharedFileStatus
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, run_for
 from klachtenbureau.workflow import db_errors, intake_support, permissions, privacy, recheck, store, write_queue
@@ -248,6 +249,9 @@ class MainWindow(QMainWindow):
         self.lost_writes_label.setAccessibleName(_("Verloren wijzigingen"))
         self.lost_writes_label.hide()
         bar.addPermanentWidget(self.lost_writes_label)
+        self.shared_file_label = SharedFileStatus(self.session.shared_file)
+        self.shared_file_label.state_changed.connect(lambda _state: self.refresh_status())  # e.g. may write again
+        bar.addPermanentWidget(self.shared_file_label)
         for label in (self.database_label, self.user_label, self.overdue_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
@@ -393,4 +397,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         self.save_layout()
+        if self.session.shared_file is not None:
+            self.session.shared_file.stop()  # this PC leaves the shared file: another may take over writing
         super().closeEvent(event)

@@ -6,6 +6,7 @@ import dataclasses
 
 from klachtenbureau.models import User
 from klachtenbureau.ui.connection import Connection
+from klachtenbureau.workflow.shared_file import SharedFileGuard
 
 
 @dataclasses.dataclass
@@ -13,4 +14,5 @@ class Session:
     user: User
     database_url: str
     remembered_as: str = ""  # what the next start opens: the office's shared folder, or this URL
+    shared_file: SharedFileGuard | None = None  # on a shared SQLite file: who else is in it, may this PC write
     connection: Connection = dataclasses.field(default_factory=Connection)  # reachable or not, for all windows

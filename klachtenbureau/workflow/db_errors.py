@@ -14,7 +14,8 @@ into what the application should do next:
   PC was half-way through writing, so it is first treated as transient
   (input kept, try again); only an integrity check on a *fresh* connection
   turns it into ``DatabaseCorruptError`` (``resilience.confirm_damage``);
-* a refusal (``DuplicateError``): the database already holds that key.
+* a refusal (``DuplicateError``, ``MissingReferenceError``): the database
+  already holds that key, or no longer holds what a record refers to.
 
 ``translate`` returns None for what it does not recognise: that is a bug
 (a missing column, a syntax error) and belongs in the crash dialog.
@@ -60,6 +61,10 @@ class SuspectedDamageError(DatabaseUnavailableError):
 
 class DuplicateError(ConflictError):
     """The database refused a second record with the same number or name."""
+
+
+class MissingReferenceError(ConflictError):
+    """The database refused a record that refers to one that is not (any more) there."""
 
 
 class WriteNotConfirmedError(DatabaseUnavailableError):
@@ -127,6 +132,12 @@ def _duplicate() -> DuplicateError:
         "probeer het nog eens; uw invoer blijft bewaard."))
 
 
+def _missing_reference() -> MissingReferenceError:
+    return MissingReferenceError(_(
+        "De database weigerde dit omdat iets waar het naar verwijst (een klager, klacht of collega) er niet meer "
+        "is; er is niets opgeslagen. Laad de gegevens opnieuw; uw invoer blijft bewaard."))
+
+
 def _not_a_database() -> DatabaseCorruptError:
     return DatabaseCorruptError(_(
         "Dit bestand is geen Klachtenbureau-database (of het begin ervan is beschadigd). Kies het goede "
@@ -155,6 +166,7 @@ _ENDED_TEXTS = ("cannot rollback", "cannot commit", "no transaction is active")
 _READ_ONLY_TEXTS = ("readonly database", "read-only", "read only")
 _FULL_TEXTS = ("database or disk is full", "disk is full", "no space left on device")
 _DUPLICATE_TEXTS = ("unique constraint failed", "duplicate key value")
+_REFERENCE_TEXTS = ("foreign key constraint failed", "violates foreign key constraint")
 _DRIVER_ERRORS = (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error)
 
 
@@ -185,12 +197,16 @@ def _from_sqlite(name: str) -> KlachtenbureauError | None:
         return locked_too_long()
     if name.startswith("SQLITE_CONSTRAINT_UNIQUE") or name == "SQLITE_CONSTRAINT_PRIMARYKEY":
         return _duplicate()
+    if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        return _missing_reference()
     return None
 
 
 def _from_postgres(code: str) -> KlachtenbureauError | None:
     if code == "23505":
         return _duplicate()
+    if code == "23503":
+        return _missing_reference()
     if code == "25006":
         return read_only()
     if code in ("53100", "53200"):
@@ -222,6 +238,8 @@ def _from_text(text: str) -> KlachtenbureauError | None:
         return _not_a_database()
     if any(t in text for t in _DUPLICATE_TEXTS):
         return _duplicate()
+    if any(t in text for t in _REFERENCE_TEXTS):
+        return _missing_reference()
     if is_busy_error(Exception(text)):
         return locked_too_long()
     if any(t in text for t in _FULL_TEXTS):

@@ -55,9 +55,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from klachtenbureau.errors import DatabaseUnavailableError
 from klachtenbureau.i18n import _, format_datetime
 from klachtenbureau.models import database
+from klachtenbureau.workflow.db_errors import ReadOnlyError
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,11 @@ _SLOTS = 1 << 16
 _FOLDER_SUFFIX = ".pcs"
 
 
-class SharedFileUnsafeError(DatabaseUnavailableError):
+class SharedFileUnsafeError(ReadOnlyError):
     """This PC must not write to the shared SQLite file now (locks do not cross, or not verified yet).
 
-    A ``DatabaseUnavailableError`` on purpose: the write queue then keeps the input on this PC and sends
-    it again later, exactly as when the share is gone.
+    A read-only state on purpose: the desk shows "Alleen lezen" with this reason, and the write queue keeps
+    the input on this PC and sends it again once writing is safe, exactly as for a read-only share.
     """
 
     def __init__(self, message: str, verdict: str | None, hosts: tuple[str, ...]):

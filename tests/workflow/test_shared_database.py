@@ -105,6 +105,7 @@ def test_a_database_that_disappears_while_open_is_offline_not_a_new_empty_file(s
     (sqlite3.OperationalError("unable to open database file"), db_errors.ShareUnavailableError),
     (peewee.IntegrityError('duplicate key value violates unique constraint "complaint_number"'),
      db_errors.DuplicateError),
+    (peewee.IntegrityError("FOREIGN KEY constraint failed"), db_errors.MissingReferenceError),
 ])
 def test_every_database_failure_becomes_a_typed_dutch_error(failure, expected):
     typed = db_errors.translate(failure)

@@ -341,3 +341,28 @@ def test_the_status_bar_label_shows_who_else_works_and_the_refusal_in_red(sqlite
     second.stop()
     label.set_guard(None)
     assert label.isHidden() and not label.timer.isActive()
+
+
+def test_the_desk_shows_the_refusal_and_sends_what_waited_once_the_first_pc_has_gone(
+        sqlite_db, staff, other_pcs, guards, tmp_path, qtbot, monkeypatch):
+    """The main window with this PC's guard: the red label, and the queue sent as soon as writing is safe."""
+    from klachtenbureau.ui.main_window import MainWindow
+    from klachtenbureau.ui.session import Session
+
+    monkeypatch.setenv("KLACHTENBUREAU_PC_NAME", "PC-KANTOOR")
+    first = other_pcs("PC-BALIE", probe_file=tmp_path / "elders" / "slotproef")
+    here = guards(sqlite_db)
+    here.start()
+    window = MainWindow(Session(staff["petra"], sqlite_db, shared_file=here))
+    qtbot.addWidget(window)
+    window.shared_file_label.timer.setInterval(50)
+    window.show()
+    qtbot.waitUntil(lambda: "Alleen lezen" in window.shared_file_label.text(), timeout=int(TIMEOUT * 1000))
+    with pytest.raises(write_queue.WriteQueuedError):
+        submit(staff["sanne"], "tijdens de weigering", sqlite_db)
+    first.stop()
+    qtbot.waitUntil(lambda: described("tijdens de weigering") == 1, timeout=int(TIMEOUT * 1000))
+    assert write_queue.pending(sqlite_db) == []
+    assert (here.folder / f"pc-{here.pc_id}.json").exists()
+    window.close()  # closing the desk takes this PC off the file
+    assert not (here.folder / f"pc-{here.pc_id}.json").exists()
