@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from urllib.parse import quote, unquote, urlparse
 
 import peewee
 
-from klachtenbureau.errors import DatabaseMovedError, DatabaseUnavailableError
+from klachtenbureau.errors import DatabaseMovedError, DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.i18n import _
 
 db = peewee.DatabaseProxy()
@@ -70,33 +71,41 @@ def is_sqlite(database: peewee.Database | None = None) -> bool:
     return isinstance(target, peewee.SqliteDatabase)
 
 
-def _read_write_uri(path: Path) -> str:
-    """An SQLite URI that opens ``path`` read-write and never creates it."""
+def _file_uri(path: Path, mode: str) -> str:
+    """An SQLite URI that opens ``path`` with ``mode`` (``rw`` or ``ro``) and never creates it."""
     text = path.as_posix()
     if len(text) > 1 and text[1] == ":":  # C:/data/klachten.db
         text = "/" + text
     elif text.startswith("//"):  # //server/share/klachten.db: an empty authority, then the UNC path
         text = "//" + text
-    return "file:" + quote(text, safe="/:") + "?mode=rw"
+    return "file:" + quote(text, safe="/:") + f"?mode={mode}"
 
 
 class SharedSqliteDatabase(peewee.SqliteDatabase):
-    """A SQLite file opened read-write only: a missing file is an error, never a new empty database.
+    """A SQLite file that must exist: a missing file is an error, never a new empty database.
 
     Every (re)connection goes through here, peewee's automatic ones too, so a
     database on a share that is not mounted (or a drive letter pointing
     elsewhere) is reported as unreachable instead of silently starting afresh.
     Only ``create=True`` (first start, ``db init``) may make the file.
+
+    While a write guard refuses this PC (the shared file does not pass locks
+    to it), a new connection is read-only: SQLite then cannot "roll back" the
+    journal of another PC's transaction that it takes for a crashed one
+    because it does not see that PC's lock.
     """
 
     def __init__(self, database: str, create: bool = False, **kwargs):
         super().__init__(database, **kwargs)
         self.create = create
+        self._opened = threading.local()  # per thread, like peewee's connections: was it opened read-only?
 
     def _connect(self) -> sqlite3.Connection:
         if self.create:
             return super()._connect()
-        conn = sqlite3.connect(_read_write_uri(Path(self.database)), timeout=self._timeout,
+        mode = "ro" if writes_refused() else "rw"
+        self._opened.read_only = mode == "ro"
+        conn = sqlite3.connect(_file_uri(Path(self.database), mode), timeout=self._timeout,
                                isolation_level=None, uri=True, **self.connect_params)
         try:
             self._add_conn_hooks(conn)
@@ -104,6 +113,11 @@ class SharedSqliteDatabase(peewee.SqliteDatabase):
             conn.close()
             raise
         return conn
+
+    def reopen_if_writable(self) -> None:
+        """This thread's connection was opened while writes were refused, and they no longer are: open anew."""
+        if getattr(self._opened, "read_only", False) and not self.in_transaction() and not writes_refused():
+            self.close()
 
 
 def make_database(url: str, create: bool = False) -> peewee.Database:
@@ -211,10 +225,25 @@ def remove_write_guard(guard: Callable[[], None]) -> None:
         _write_guards.remove(guard)
 
 
-def check_write_guards() -> None:
-    """Raise the first guard's refusal: this PC must not write now (not even a write it rolls back)."""
+def _check_write_guards() -> None:
     for guard in list(_write_guards):
         guard()
+
+
+def writes_refused() -> bool:
+    try:
+        _check_write_guards()
+    except KlachtenbureauError:
+        return True
+    return False
+
+
+def ready_for_writing() -> None:
+    """Raise the first guard's refusal (this PC must not write now, not even a write it rolls back);
+    otherwise make sure this thread's connection is not one opened read-only while writes were refused."""
+    _check_write_guards()
+    if isinstance(db.obj, SharedSqliteDatabase):
+        db.obj.reopen_if_writable()
 
 
 # ``PRAGMA user_version`` of a SQLite file whose data moved to the office server. The header is read
@@ -241,7 +270,7 @@ def write_transaction() -> Iterator[None]:
     Inside the transaction, so no other PC can mark the file in between, a
     SQLite file that moved to the office server refuses the write.
     """
-    check_write_guards()
+    ready_for_writing()
     with db.atomic():
         if is_moved():
             raise moved_error()

@@ -100,7 +100,7 @@ def check_writable() -> None:
     real write and rolls it back. SQLite writes its journal next to the file
     for it; PostgreSQL reports a read-only server or standby.
     """
-    database.check_write_guards()  # a PC the shared file refuses does not even try (the journal is shared)
+    database.ready_for_writing()  # a PC the shared file refuses does not even try (the journal is shared)
     try:
         if database.is_sqlite():
             with db.atomic() as transaction:

@@ -352,6 +352,10 @@ class SharedFileGuard:
         self._thread = threading.Thread(target=self._run, name="klachtenbureau-aanmelding", daemon=True)
         self._thread.start()
         self._probe_earlier(wait=True)
+        if not self.state().may_write:
+            # This thread's connection was opened read-write before the verdict; the next one is read-only
+            # (database.SharedSqliteDatabase), so reading cannot roll back another PC's journal either.
+            database.close()
 
     def stop(self) -> None:
         """Leave cleanly: no more guard, locks released, this PC's files removed."""

@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+import peewee
 import pytest
 
 from klachtenbureau.models import Complaint, database
@@ -366,3 +367,15 @@ def test_the_desk_shows_the_refusal_and_sends_what_waited_once_the_first_pc_has_
     assert (here.folder / f"pc-{here.pc_id}.json").exists()
     window.close()  # closing the desk takes this PC off the file
     assert not (here.folder / f"pc-{here.pc_id}.json").exists()
+
+
+def test_a_refused_pc_reads_through_a_read_only_connection(sqlite_db, staff, other_pcs, guards, tmp_path,
+                                                          monkeypatch):
+    """Reading cannot roll back the other PC's journal either: SQLite refuses to write through this connection."""
+    other_pcs("PC-BALIE", probe_file=tmp_path / "elders" / "slotproef")
+    here = guards(sqlite_db)
+    here.start()
+    assert not here.state().may_write
+    assert Complaint.select().count() == 0  # reading works
+    with pytest.raises(peewee.OperationalError, match="readonly"):
+        database.db.execute_sql("PRAGMA user_version = 1")  # past the guards: the connection itself refuses
