@@ -292,7 +292,11 @@ def _db_recover(url: str) -> int:
 
     print(_("Laat iedereen Klachtenbureau afsluiten; tijdens het herstellen kan niemand opslaan."))
     result = recovery.recover(url)
-    print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=result.backup, url=url))
+    if result.backup is None:
+        print(_("Alleen de indexen van {url} waren beschadigd; ze zijn opnieuw opgebouwd. Er is niets verloren.").format(
+            url=url))
+    else:
+        print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=result.backup, url=url))
     if result.aside is not None:
         print(_("De beschadigde database is bewaard als {path}.").format(path=result.aside))
     _print_reapplied(result.recheck)

@@ -102,7 +102,8 @@ def _recover(url: str) -> None:
         return
     finally:
         QApplication.restoreOverrideCursor()
-    lines = [_("Reservekopie {backup} teruggezet.").format(backup=result.backup.name),
+    lines = [_("Reservekopie {backup} teruggezet.").format(backup=result.backup.name) if result.backup is not None
+             else _("Alleen de indexen waren beschadigd; ze zijn opnieuw opgebouwd. Er is niets verloren."),
              *(done.message() for done in result.recheck.reapplied),
              _("De andere computers voegen hun eigen wijzigingen van na de reservekopie toe zodra Klachtenbureau "
                "daar weer draait.")]

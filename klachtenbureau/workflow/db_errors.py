@@ -293,9 +293,14 @@ def offline(exc: BaseException) -> DatabaseUnavailableError | None:
     """The typed error when ``exc`` means 'keep the input and try again later'; None for a refusal or a bug.
 
     Suspected damage counts as 'later' (a transient read on a share); confirmed damage does not, but a
-    queued write is never thrown away for it either: it waits until the database is recovered.
+    queued write is never thrown away for it either: it waits until the database is recovered. A duplicate
+    key counts as 'later' too: every key the desk writes is made inside its own transaction, so a clash
+    means another PC's write was not seen (a share without locks); sent again with the same operation id,
+    the write either finds its first attempt or gets a fresh number.
     """
     typed = translate(exc)
-    if isinstance(typed, (DatabaseUnavailableError, DatabaseCorruptError)):
-        return typed if isinstance(typed, DatabaseUnavailableError) else ShareUnavailableError(typed.message)
+    if isinstance(typed, DatabaseUnavailableError):
+        return typed
+    if isinstance(typed, (DatabaseCorruptError, DuplicateError)):
+        return ShareUnavailableError(typed.message)
     return None

@@ -3,8 +3,9 @@
 Two PCs write one SQLite file through two SMB sessions of the same share (/mnt/smb and /mnt/smb2, ``nobrl``)
 *without* the lock probe of ``shared_file`` — as with an older version on the other PC, or a probe that could
 not run. That loses confirmed writes and may damage the file (measured: 15 of 400 lost, numbers given twice,
-"malformed"). Afterwards each PC checks its ledger (``recheck``); if the file is damaged, ``db recover`` puts
-the last good copy back first. Then nothing that was confirmed or queued may be missing or doubled, no number
+"malformed", indexes that lost rows). Afterwards the first PC checks the whole file and, if it is damaged,
+runs ``db recover`` (indexes rebuilt in place, or the last good copy back); then each PC checks its ledger
+(``recheck``) and sends its queue. Then nothing that was confirmed or queued may be missing or doubled, no number
 may be held twice, the file must pass ``integrity_check``, and no user message may be raw English.
 """
 
@@ -59,22 +60,23 @@ WRITER = textwrap.dedent("""
 CHECKER = textwrap.dedent("""
     import datetime, json, sys
     from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
-    from klachtenbureau.workflow import recheck, recovery, resilience, write_queue
+    from klachtenbureau.workflow import recheck, recovery, resilience, store, write_queue
     url, may_recover = sys.argv[1], sys.argv[2] == "1"
-    out = {"reapplied": [], "refused": 0, "recovered": False, "messages": []}
+    out = {"reapplied": [], "refused": 0, "recovered": "", "messages": []}
     for attempt in range(3):
         try:
             try:
                 resilience.reconnect(url)
+                if may_recover:
+                    store.full_check()  # quick_check does not see an index that lost rows
             except DatabaseCorruptError as exc:
                 out["messages"].append(exc.message)
                 if not may_recover:
                     raise
                 result = recovery.recover(url)
-                out["recovered"] = True
-                report = result.recheck
-            else:
-                report = recheck.verify(url, check_after=datetime.timedelta(0))
+                out["recovered"] = "reindex" if result.backup is None else "backup"
+                out["reapplied"] += [[d.entry.number, d.number, d.message()] for d in result.recheck.reapplied]
+            report = recheck.verify(url, check_after=datetime.timedelta(0))
             out["reapplied"] += [[d.entry.number, d.number, d.message()] for d in report.reapplied]
             out["refused"] += len(report.refused)
             sent = write_queue.retry_pending(url)
