@@ -232,7 +232,8 @@ def _from_errno(exc: OSError) -> KlachtenbureauError | None:
 
 
 def _from_text(text: str) -> KlachtenbureauError | None:
-    if "malformed" in text or "corrupt" in text:
+    # A constraint that does not say which one: SQLite found an index that disagrees with its table.
+    if "malformed" in text or "corrupt" in text or text.strip() == "constraint failed":
         return _suspected_damage()
     if "not a database" in text:
         return _not_a_database()

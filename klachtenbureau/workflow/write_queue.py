@@ -221,7 +221,11 @@ def submit(user: User, action: str, payload: dict[str, Any], database_url: str,
     except Exception as exc:
         typed = db_errors.offline(exc)
         if typed is None:
-            discard(item.operation_id)  # refused by the database: the caller shows why; nothing to resend
+            if isinstance(exc, KlachtenbureauError):
+                discard(item.operation_id)  # refused by the database: the caller shows why; nothing to resend
+            else:  # a bug: the crash dialog reports it, and the input stays here for the user to take over
+                item.problem = _("Onverwachte fout bij het opslaan; uw invoer is hier bewaard.")
+                _save(item)
             raise
         item.attempts = 1
         _save(item)

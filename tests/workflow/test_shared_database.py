@@ -106,6 +106,7 @@ def test_a_database_that_disappears_while_open_is_offline_not_a_new_empty_file(s
     (peewee.IntegrityError('duplicate key value violates unique constraint "complaint_number"'),
      db_errors.DuplicateError),
     (peewee.IntegrityError("FOREIGN KEY constraint failed"), db_errors.MissingReferenceError),
+    (peewee.IntegrityError("constraint failed"), db_errors.SuspectedDamageError),  # seen on a share without locks
 ])
 def test_every_database_failure_becomes_a_typed_dutch_error(failure, expected):
     typed = db_errors.translate(failure)
@@ -336,3 +337,12 @@ def test_recover_rebuilds_indexes_that_lost_rows_in_place_without_a_backup(share
     assert Complaint.select().count() == 4
     store.full_check()
     assert not list(path.parent.glob("backups/*-vervangen-*"))  # nothing was put aside: nothing was replaced
+
+
+def test_a_bug_while_saving_keeps_the_input_in_the_queue_for_the_user(share):
+    url, _path = share
+    broken = {**payload("Iets dat de telefonist typte."), "received_at": "gisteren"}  # not what the form sends
+    with pytest.raises(ValueError):
+        write_queue.submit(user("sanne"), "register", broken, url)
+    [kept] = write_queue.pending(url)
+    assert kept.problem.startswith("Onverwachte fout") and write_queue.text(kept).endswith("Iets dat de telefonist typte.")
