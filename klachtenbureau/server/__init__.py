@@ -8,6 +8,7 @@ runs it, and the other PCs find it through a small connection file in the
 shared folder they already use.
 
 * ``postgres``        start/stop layer over the wheel's initdb/pg_ctl (``OfficeServer``)
+* ``local_disk``      the refusal of a data folder on a network drive
 * ``connection_file`` the file in the shared folder, and ``resolve(folder)`` for the clients
 * ``setup``           moving an office from the shared file to the server in one step
 * ``backups``         nightly ``pg_dump`` into the shared folder, rotation, restore

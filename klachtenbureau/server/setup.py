@@ -30,7 +30,8 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import database
 from klachtenbureau.server import connection_file
-from klachtenbureau.server.postgres import OfficeServer, check_local_disk
+from klachtenbureau.server.local_disk import check_local_disk
+from klachtenbureau.server.postgres import OfficeServer
 
 log = logging.getLogger(__name__)
 

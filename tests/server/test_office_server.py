@@ -19,7 +19,8 @@ from klachtenbureau import cli
 from klachtenbureau.errors import DatabaseMovedError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.models import Complaint, database
 from klachtenbureau.server import autostart, backups, connection_file, setup
-from klachtenbureau.server.postgres import OfficeServer, bin_dir, check_local_disk, program, tool_env
+from klachtenbureau.server.local_disk import check_local_disk
+from klachtenbureau.server.postgres import OfficeServer, bin_dir, program, tool_env
 from klachtenbureau.workflow import demo, intake, store, write_queue
 from tests.server.conftest import child_env, free_port
 
