@@ -32,6 +32,7 @@ from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialo
 from klachtenbureau.ui.server_dialog import ServerDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.shared_file_status import SharedFileStatus
+from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, run_for
 from klachtenbureau.workflow import db_errors, intake_support, permissions, privacy, recheck, store, write_queue
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
             self.addAction(action)
         self._lost_writes: list[str] = []
+        self._showing_refusal = False  # the connection bar holds the shared file's refusal
         self._build_menus()
         self._build_status_bar()
         self._status_timer = QTimer(self, interval=STATUS_INTERVAL_MS)
@@ -250,7 +252,9 @@ class MainWindow(QMainWindow):
         self.lost_writes_label.hide()
         bar.addPermanentWidget(self.lost_writes_label)
         self.shared_file_label = SharedFileStatus(self.session.shared_file)
-        self.shared_file_label.state_changed.connect(lambda _state: self.refresh_status())  # e.g. may write again
+        self.shared_file_label.state_changed.connect(self._shared_file_changed)
+        if self.shared_file_label.state is not None:
+            self._show_shared_file(self.shared_file_label.state)  # refused from the start: say why at once
         bar.addPermanentWidget(self.shared_file_label)
         for label in (self.database_label, self.user_label, self.overdue_label):
             label.setContentsMargins(8, 0, 8, 0)
@@ -340,6 +344,19 @@ class MainWindow(QMainWindow):
         if verified.refused or verified.reapplied:
             self.connection.queue_changed.emit()
             self.inbox.refresh()
+
+    def _shared_file_changed(self, state: SharedFileState | None) -> None:
+        """The status bar has the short line; the reason goes on top, and what waited goes once writing is safe."""
+        self._show_shared_file(state)
+        self.refresh_status()
+
+    def _show_shared_file(self, state: SharedFileState | None) -> None:
+        refused = state is not None and not state.may_write
+        if refused:
+            self.connection_bar.show_message(state.details, "warning")
+        elif self._showing_refusal:
+            self.connection_bar.clear()
+        self._showing_refusal = refused
 
     def _status_failed(self, exc: BaseException) -> None:
         typed = db_errors.translate(exc)

@@ -725,11 +725,9 @@ class SharedFileGuard:
             overall = refusal.verdict or "checking"
             names = ", ".join(other.host for other, _verdict in blockers)  # short: the tooltip has the rest
             if refusal.verdict == FAILED:
-                line = _("Alleen lezen: de netwerkschijf geeft vergrendelingen niet door (ook actief: {names})").format(
-                    names=names)
+                line = _("Alleen lezen: vergrendelingen komen niet over met {names}").format(names=names)
             elif refusal.verdict == NO_ANSWER:
-                line = _("Alleen lezen: {names} antwoordt niet op de controle van de netwerkschijf").format(
-                    names=names)
+                line = _("Alleen lezen: {names} antwoordt niet").format(names=names)
             else:
                 line = _("Alleen lezen: controle met {names} loopt nog…").format(names=names)
             details = refusal.message

@@ -269,7 +269,7 @@ def test_without_cross_pc_locks_the_second_pc_is_refused_and_sends_its_queue_lat
     print("PC2 at start:", joined)
     assert joined["others"] == ["PC1"], joined
     assert joined["verdict"] == "failed" and not joined["may_write"], joined
-    assert joined["message"].startswith("Alleen lezen: de netwerkschijf geeft vergrendelingen niet door")
+    assert joined["message"].startswith("Alleen lezen: vergrendelingen komen niet over met PC1")
     seen_by_1 = _wait_until_seen(pc1, "PC2")
     assert seen_by_1["may_write"], seen_by_1  # the PC that was there first keeps writing
 

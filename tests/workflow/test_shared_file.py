@@ -234,7 +234,7 @@ def test_when_locks_do_not_cross_the_joiner_is_refused_its_input_waits_and_is_se
     here.start()
     state = here.state()
     assert state.verdict == FAILED and not state.may_write
-    assert state.message.startswith("Alleen lezen: de netwerkschijf geeft vergrendelingen niet door")
+    assert state.message == "Alleen lezen: vergrendelingen komen niet over met PC-BALIE"
     with pytest.raises(write_queue.WriteQueuedError) as info:
         submit(staff["sanne"], "wacht op deze pc", sqlite_db)
     cause = info.value.cause
@@ -267,7 +267,7 @@ def test_a_pc_that_does_not_answer_is_not_verified_and_is_probed_again_when_back
         here.start()
         state = here.state()  # the frozen PC's presence is still fresh: not verified, so no writes
         assert state.verdict == NO_ANSWER and not state.may_write, state
-        assert state.message == "Alleen lezen: PC-BALIE antwoordt niet op de controle van de netwerkschijf"
+        assert state.message == "Alleen lezen: PC-BALIE antwoordt niet"
         with pytest.raises(SharedFileUnsafeError) as info:
             intake.register(staff["sanne"], report("niet geverifieerd"))
         assert info.value.verdict == NO_ANSWER and "gaf geen antwoord" in info.value.message
@@ -359,11 +359,15 @@ def test_the_desk_shows_the_refusal_and_sends_what_waited_once_the_first_pc_has_
     window.shared_file_label.timer.setInterval(50)
     window.show()
     qtbot.waitUntil(lambda: "Alleen lezen" in window.shared_file_label.text(), timeout=int(TIMEOUT * 1000))
+    assert "vergrendelingen" in window.connection_bar.text.text() and window.connection_bar.isVisible()
+    window.resize(1366, 768)
+    window.grab().save(str(tmp_path / "bureau-geweigerd.png"))
     with pytest.raises(write_queue.WriteQueuedError):
         submit(staff["sanne"], "tijdens de weigering", sqlite_db)
     first.stop()
-    qtbot.waitUntil(lambda: described("tijdens de weigering") == 1, timeout=int(TIMEOUT * 1000))
-    assert write_queue.pending(sqlite_db) == []
+    # sent once (the queue file goes after the commit and the ledger line, so wait for both)
+    qtbot.waitUntil(lambda: write_queue.pending(sqlite_db) == [], timeout=int(TIMEOUT * 1000))
+    assert described("tijdens de weigering") == 1
     assert (here.folder / f"pc-{here.pc_id}.json").exists()
     window.close()  # closing the desk takes this PC off the file
     assert not (here.folder / f"pc-{here.pc_id}.json").exists()
