@@ -25,6 +25,7 @@ from klachtenbureau.models.database import identity
 log = logging.getLogger(__name__)
 
 KEEP_DAYS = 28
+HANDED_OVER = "aan-gebruiker.txt"  # operation ids no longer checked: they went to the user as a refused write
 
 
 def ledger_dir() -> Path:
@@ -55,8 +56,18 @@ def record(entry: Confirmed) -> None:
         os.fsync(handle.fileno())
 
 
+def hand_over(operation_id: str) -> None:
+    """Stop checking ``operation_id``: it could not be made again and is now the user's, in the write queue."""
+    folder = ledger_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / HANDED_OVER, "a", encoding="utf-8") as handle:
+        handle.write(operation_id + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def entries(database_url: str, today: dt.date | None = None) -> list[Confirmed]:
-    """The confirmed writes for ``database_url`` of the last ``KEEP_DAYS`` days, oldest first.
+    """The confirmed writes for ``database_url`` of the last ``KEEP_DAYS`` days still to be checked, oldest first.
 
     Older day files are removed; a line that cannot be read (a power cut while it was appended) is skipped.
     """
@@ -64,6 +75,10 @@ def entries(database_url: str, today: dt.date | None = None) -> list[Confirmed]:
     first = today - dt.timedelta(days=KEEP_DAYS)
     found = []
     folder = ledger_dir()
+    try:
+        handed_over = set((folder / HANDED_OVER).read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        handed_over = set()
     for path in sorted(folder.glob("*.jsonl")) if folder.exists() else []:
         try:
             day = dt.date.fromisoformat(path.stem)
@@ -78,6 +93,6 @@ def entries(database_url: str, today: dt.date | None = None) -> list[Confirmed]:
             except (ValueError, TypeError):
                 log.warning("Onleesbare regel in het grootboek %s overgeslagen", path)
                 continue
-            if entry.database_url == identity(database_url):
+            if entry.database_url == identity(database_url) and entry.operation_id not in handed_over:
                 found.append(entry)
     return found

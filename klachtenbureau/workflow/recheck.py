@@ -22,7 +22,7 @@ import logging
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, format_datetime, ngettext
 from klachtenbureau.models import AuditEntry, Complaint, User
-from klachtenbureau.workflow import db_errors, intake, write_queue
+from klachtenbureau.workflow import db_errors, intake, ledger, write_queue
 from klachtenbureau.workflow.ledger import Confirmed, entries
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 
@@ -123,7 +123,7 @@ def verify(database_url: str, check_after: dt.timedelta | None = None,
         if entry.operation_id in present:
             continue
         log.error("Bevestigde wijziging %s (%s) ontbreekt in %s; wordt opnieuw toegepast",
-                  entry.operation_id, entry.action, database_url)
+                  entry.operation_id, entry.action, entry.database_url)
         try:
             report.reapplied.append(_reapply(entry))
         except KlachtenbureauError as exc:
@@ -132,5 +132,6 @@ def verify(database_url: str, check_after: dt.timedelta | None = None,
             write_queue.keep_refused(write_queue.PendingWrite(
                 entry.operation_id, entry.action, entry.user_login, entry.database_url, entry.payload,
                 problem=exc.message))
+            ledger.hand_over(entry.operation_id)  # the user deals with it now; do not hand it over again
             report.refused.append(entry)
     return report

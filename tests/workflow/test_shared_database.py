@@ -231,6 +231,8 @@ def test_a_lost_step_that_can_no_longer_be_made_goes_back_to_the_queue_with_the_
     waiting = write_queue.pending(url)
     assert [(item.action, bool(item.problem)) for item in waiting] == [("acknowledge", True)]
     assert "1 bevestigde wijziging van" in report.alarm() and "0 zijn opnieuw opgeslagen" in report.alarm()
+    write_queue.discard(waiting[0].operation_id)  # the user filled it in again by hand
+    assert recheck.verify(url, check_after=NOW).lost == 0 and write_queue.pending(url) == []  # not handed back
 
 
 def test_the_ledger_keeps_four_weeks(share):
