@@ -22,8 +22,8 @@ PER_DAY = 100
 
 
 def run(ctx: Context) -> dict[str, list[float]]:
-    ids = [row[0] for row in AuditEntry.select(AuditEntry.operation_id).order_by(AuditEntry.id.desc())
-           .limit(PER_DAY * ledger.KEEP_DAYS).tuples()]
+    ids = [row[0] for row in AuditEntry.select(AuditEntry.operation_id).where(AuditEntry.operation_id.is_null(False))
+           .order_by(AuditEntry.id.desc()).limit(PER_DAY * ledger.KEEP_DAYS).tuples()]
     before = os.environ.get("KLACHTENBUREAU_HOME")
     with tempfile.TemporaryDirectory() as home:
         os.environ["KLACHTENBUREAU_HOME"] = home
@@ -31,8 +31,8 @@ def run(ctx: Context) -> dict[str, list[float]]:
             folder = ledger.ledger_dir()
             folder.mkdir(parents=True)
             today = dt.date.today()
-            for day in range(ledger.KEEP_DAYS):
-                date = today - dt.timedelta(days=day)
+            for day in range(ledger.KEEP_DAYS):  # yesterday and the days before: all old enough to check
+                date = today - dt.timedelta(days=day + 1)
                 chunk = ids[day * PER_DAY:(day + 1) * PER_DAY]
                 with open(folder / f"{date.isoformat()}.jsonl", "w", encoding="utf-8") as out:
                     for operation_id in chunk:
