@@ -220,7 +220,7 @@ def shot_retention() -> None:
 def shot_database_choice() -> None:
     from klachtenbureau.ui.first_run import DatabaseDialog
 
-    dialog = DatabaseDialog("sqlite:///S:/Klachten/klachten.db")  # as on an office PC with a network drive S:
+    dialog = DatabaseDialog("S:\\Klachten")  # as on an office PC: the shared folder on network drive S:
     dialog.show()
     QTest.qWaitForWindowExposed(dialog)
     settle()

@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau import config
@@ -22,7 +21,7 @@ from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui.management import FormDialog
 from klachtenbureau.ui.signin import os_login
-from klachtenbureau.ui.widgets import Field, RadioGroup
+from klachtenbureau.ui.widgets import Field, RadioGroup, browse_row
 from klachtenbureau.workflow import admin, settings, store
 
 NEW, EXISTING, SERVER = "new", "existing", "server"
@@ -61,14 +60,8 @@ class DatabaseDialog(QDialog):
         layout.addWidget(self.choice)
         form = QFormLayout()
         self.path = QLineEdit()
-        browse = QPushButton(_("B&laderen…"))
-        browse.clicked.connect(self._browse)
-        row = QWidget()
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.addWidget(self.path, 1)
-        row_layout.addWidget(browse)
-        self.path_field = Field(_("Be&stand"), self.path, _("Databasebestand"), body=row)
+        self.path_field = Field(_("Map of be&stand"), self.path, _("Gedeelde map of databasebestand"),
+                                body=browse_row(self.path, _("B&laderen…"), self._browse))
         form.addRow(self.path_field.label, self.path_field)
         self.server = QLineEdit()
         self.server.setPlaceholderText("postgresql://gebruiker:wachtwoord@server/klachtenbureau")
@@ -82,12 +75,12 @@ class DatabaseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.choice.changed.connect(self._chosen)
-        path = sqlite_path(current_url) if current_url.startswith("sqlite:") else None
-        if current_url and path is None:
+        if current_url.startswith(("postgresql://", "postgres://")):
             self.server.setText(current_url)
             self.choice.set_value(SERVER)
-        else:
-            self.choice.set_value(NEW if open_now else EXISTING)
+        else:  # a file, or the shared folder the office server is found through
+            path = sqlite_path(current_url) if current_url.startswith("sqlite:") else current_url
+            self.choice.set_value(NEW if open_now and not current_url else EXISTING)
             self.path.setText(str(path or config.data_dir() / "klachten.db"))
 
     def _chosen(self, code: str) -> None:
@@ -102,9 +95,8 @@ class DatabaseDialog(QDialog):
         if self.choice.value() == NEW:
             name, _filter = QFileDialog.getSaveFileName(self, _("Nieuwe database"), self.path.text(),
                                                         _("Database (*.db)"))
-        else:
-            name, _filter = QFileDialog.getOpenFileName(self, _("Bestaande database"), self.path.text(),
-                                                        _("Database (*.db);;Alle bestanden (*)"))
+        else:  # the shared folder: it leads to the office server or holds klachten.db (a file can be typed)
+            name = QFileDialog.getExistingDirectory(self, _("Gedeelde map van het kantoor"), self.path.text())
         if name:
             self.path.setText(name)
 

@@ -15,15 +15,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-    QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QProgressBar,
+    QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.server import autostart, connection_file, setup
-from klachtenbureau.ui.widgets import Field, MessageBar, run_for
+from klachtenbureau.ui.widgets import Field, MessageBar, browse_row, run_for
 
 
 def _file_of(url: str | None) -> Path | None:
@@ -73,16 +73,9 @@ class ServerDialog(QDialog):
         self.folder = QLineEdit()
         if self.current_file is not None:
             self.folder.setText(str(self.current_file.parent))
-        browse = QPushButton(_("&Bladeren…"))
-        browse.clicked.connect(self.browse)
-        row = QWidget()
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.addWidget(self.folder, 1)
-        row_layout.addWidget(browse)
         self.folder_field = Field(_("&Gedeelde map:"), self.folder, _("Gedeelde map"),
                                   _("De map op de netwerkschijf die alle computers van het kantoor gebruiken."),
-                                  body=row)
+                                  body=browse_row(self.folder, _("&Bladeren…"), self.browse))
         self.folder.textChanged.connect(self._show_source)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)

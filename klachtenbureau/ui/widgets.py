@@ -172,6 +172,18 @@ class CtrlEnterFilter(QObject):
         return False
 
 
+def browse_row(editor: QWidget, text: str, browse: Callable[[], None]) -> QWidget:
+    """``editor`` with a button ``text`` (e.g. "B&laderen…") beside it, as one row for a Field's body."""
+    button = QPushButton(text)
+    button.clicked.connect(browse)
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(editor, 1)
+    layout.addWidget(button)
+    return row
+
+
 def text_box(accessible_name: str, placeholder: str = "", lines: int = 4) -> QPlainTextEdit:
     """A multi-line box where Tab moves on (it never types a tab character)."""
     box = QPlainTextEdit()
