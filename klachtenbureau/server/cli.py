@@ -3,11 +3,7 @@
 Thin, like ``klachtenbureau/cli.py``: parse, call the server package, print one
 Dutch line per result. Expected problems are raised as ``KlachtenbureauError``
 and printed by the main command line's ``run_command`` ("Fout: …", exit 1).
-
-Wiring (in ``klachtenbureau/cli.py``'s ``build_parser``, after the other commands)::
-
-    from klachtenbureau.server import cli as server_cli
-    server_cli.add_parser(sub, _common)
+``klachtenbureau/cli.py`` adds the ``server`` command with ``add_parser``.
 """
 
 from __future__ import annotations
