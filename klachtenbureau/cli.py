@@ -430,12 +430,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     _open(args)
     user = _acting_user(args.user)
     if args.output is None:
-        try:
-            count = export.write(user, sys.stdout, args.format, args.anonymize, period)
-            sys.stdout.flush()
-        except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not a failure of the export
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return EXIT_OK
+        count = export.write(user, sys.stdout, args.format, args.anonymize, period)
+        sys.stdout.flush()
         print(_("{n} klacht(en) geëxporteerd.").format(n=count), file=sys.stderr)
         return EXIT_OK
     try:
@@ -450,7 +446,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
-        return func(args)
+        result = func(args)
+        sys.stdout.flush()
+        return result
+    except BrokenPipeError:  # the reader (`… | head`) stopped early: not a failure of the command
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KlachtenbureauError as exc:
         print(_("Fout: {message}").format(message=exc.message), file=sys.stderr)
         return EXIT_ERROR

@@ -151,3 +151,15 @@ def test_help_names_the_demo_users_to_sign_in_as(capsys):
     for login in ("admin", "sanne", "petra", "anouk", "henk", "fatima"):
         assert f"{login} (" in out
     assert "petra (klachtencoördinator)" in out
+
+
+@pytest.mark.parametrize("command", [["list"], ["export", "--format", "csv"]])
+def test_output_cut_short_by_head_is_not_an_error(sqlite_url, command):
+    assert cli.main(["demo", "--db", sqlite_url, "--complaints", "120", "--seed", "3"]) == 0
+    database.close()
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    pipeline = subprocess.run(
+        f"{sys.executable} -m klachtenbureau {' '.join(command)} --db {sqlite_url} | head -n 2", shell=True,
+        env=env, capture_output=True, text=True, timeout=120, executable="/bin/bash")
+    assert len(pipeline.stdout.splitlines()) == 2
+    assert "Onverwachte fout" not in pipeline.stderr and "Traceback" not in pipeline.stderr, pipeline.stderr

@@ -18,7 +18,7 @@ from klachtenbureau import __version__, config
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.models.database import sqlite_path
-from klachtenbureau.models.people import ADMIN, ROLES
+from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY, ROLES
 from klachtenbureau.ui import management
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.dashboard_view import DashboardView
@@ -44,6 +44,9 @@ TABS = {
     "dashboard": N_("Dashboard"),
     "measures": N_("Verbetermaatregelen"),
 }
+# The tab each role starts in, until the person has used the desk on this PC.
+ROLE_TABS = {INTAKE: "intake", COORDINATOR: "inbox", COUNSELLOR: "inbox", ADMIN: "inbox", QUALITY: "measures",
+             DIRECTOR: "dashboard"}
 STATUS_INTERVAL_MS = 60_000
 OFFLINE_INTERVAL_MS = 5_000  # while the database is away: try again soon, without hammering the share
 DEFAULT_SIZE = (1360, 820)  # the inbox needs the width; office screens are 1920 wide
@@ -396,7 +399,10 @@ class MainWindow(QMainWindow):
         self.resize(max(800, int(width)), max(560, int(height)))
         if window.get("maximized"):
             self.setWindowState(Qt.WindowState.WindowMaximized)
-        last = values.get("last_tab")
+        user = self.session.user
+        # The tab this person used last on this PC, else the one their role works in: a telephonist who signs
+        # in after the quality officer does not land on the measures register.
+        last = (values.get("last_tabs") or {}).get(user.login) or ROLE_TABS.get(user.role, "intake")
         if last in TABS:
             self.tabs.setCurrentIndex(list(TABS).index(last))
 
@@ -404,7 +410,8 @@ class MainWindow(QMainWindow):
         values = config.load()
         size = self.normalGeometry().size() if self.isMaximized() else self.size()
         values["window"] = {"width": size.width(), "height": size.height(), "maximized": self.isMaximized()}
-        values["last_tab"] = list(TABS)[self.tabs.currentIndex()]
+        values["last_tabs"] = {**(values.get("last_tabs") or {}),
+                               self.session.user.login: list(TABS)[self.tabs.currentIndex()]}
         values["database_url"] = self.session.remembered_as or self.session.database_url
         config.save(values)
 

@@ -102,12 +102,24 @@ def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staf
     first.tabs.setCurrentIndex(2)
     first.close()
     saved = config.load()
-    assert saved["window"]["width"] == 1010 and saved["last_tab"] == "dashboard"
+    assert saved["window"]["width"] == 1010 and saved["last_tabs"] == {"petra": "dashboard"}
     assert saved["database_url"] == sqlite_db
 
     again = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     assert (again.width(), again.height()) == (1010, 690)
     assert again.tabs.currentIndex() == 2
+
+
+def test_each_person_starts_in_their_own_tab_not_the_last_one_used_on_this_pc(qtbot, sqlite_db, staff):
+    coordinator = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+    assert coordinator.tabs.currentIndex() == 1  # a coordinator starts in the inbox
+    coordinator.tabs.setCurrentIndex(3)  # and ends the day in the measures register
+    coordinator.close()
+    telephonist = show(qtbot, MainWindow(Session(staff["sanne"], sqlite_db)))
+    assert telephonist.tabs.currentIndex() == 0  # the intake, not the coordinator's measures
+    telephonist.close()
+    assert show(qtbot, MainWindow(Session(staff["anouk"], sqlite_db))).tabs.currentIndex() == 3  # quality officer
+    assert show(qtbot, MainWindow(Session(staff["petra"], sqlite_db))).tabs.currentIndex() == 3  # her own last tab
 
 
 def test_the_desk_opens_with_the_cursor_in_the_intake(qtbot, window):
