@@ -298,11 +298,27 @@ def expected_dates(received: dt.date) -> tuple[dt.date, dt.date]:
     return deadlines.acknowledge_by(received, profile, calendar), deadlines.answer_by(received, profile, calendar)
 
 
+def can_be_answered(complaint: Complaint) -> bool:
+    """The caller left a way to reach them: a phone number, an e-mail address or a postal address."""
+    relation = complaint.relation if complaint.relation_id and not complaint.anonymous else None
+    return relation is not None and bool(
+        relation.phone or relation.email or (relation.street and relation.postcode and relation.city))
+
+
 def read_aloud(complaint: Complaint) -> str:
-    """What the telephonist tells the caller once the report is registered."""
+    """What the telephonist tells the caller once the report is registered.
+
+    A caller who left no way to be reached is not promised an answer: they hear that the report is
+    looked into and that they can call back with the number.
+    """
     noun = _("Uw vraag") if complaint.kind == INQUIRY else _("Uw klacht")
     if complaint.resolved_at_intake:
         text = _("{noun} is vastgelegd onder nummer {number}.").format(noun=noun, number=complaint.number)
+    elif not can_be_answered(complaint):
+        text = _("{noun} heeft nummer {number}. Wij gaan ermee aan de slag, maar wij kunnen u geen antwoord sturen "
+                 "omdat wij geen telefoonnummer of adres van u hebben. Belt u ons gerust terug met dit nummer; "
+                 "vanaf {date} kunnen wij u vertellen wat wij hebben gedaan.").format(
+                     noun=noun, number=complaint.number, date=format_date(complaint.answer_by))
     else:
         text = _("{noun} heeft nummer {number}.").format(noun=noun, number=complaint.number)
         text += " " + answer_sentence(complaint.answer_by)

@@ -129,7 +129,7 @@ def test_inquiry_answered_on_the_spot_is_closed_at_once(qtbot, wizard, keyboard)
     assert "vastgelegd onder nummer" in wizard.confirmation.read_aloud.text()
 
 
-def test_anonymous_complaint_keeps_no_relation(qtbot, wizard, keyboard):
+def test_anonymous_complaint_keeps_no_relation(qtbot, wizard, keyboard, tmp_path):
     keyboard.enter()
     keyboard.alt("a")
     qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
@@ -145,6 +145,14 @@ def test_anonymous_complaint_keeps_no_relation(qtbot, wizard, keyboard):
     assert complaint.anonymous and complaint.relation_id is None
     assert complaint.category.name == "Vrijwilliger met een klacht"
     assert Relation.select().count() == 0
+    # nothing is promised that cannot happen: no answer by a date, nobody "contacts the complainant"
+    said = wizard.confirmation.read_aloud.text()
+    assert "U krijgt uiterlijk" not in said and "Belt u ons gerust terug met dit nummer" in said
+    assert complaint.number in said
+    steps = wizard.confirmation.next_steps.text()
+    assert "contact opneemt" not in steps and "kan terugbellen met het nummer" in steps
+    wizard.resize(1366, 700)
+    wizard.grab().save(str(tmp_path / "anoniem-bevestigd.png"))
 
 
 def test_existing_relation_is_found_by_part_of_its_postcode(qtbot, wizard, keyboard, staff):

@@ -111,3 +111,18 @@ def test_handover_goes_to_the_coordinators(db, staff):
 def test_parse_date_raises_validation_error_for_nonsense():
     with pytest.raises(ValidationError):
         parse_date("morgen", TODAY)
+
+
+def test_only_a_caller_who_left_a_way_to_be_reached_is_promised_an_answer(sqlite_db, staff):
+    from klachtenbureau.workflow import intake, intake_support
+
+    def read_out(**relation) -> str:
+        report = intake.NewReport(description="Te laat opgehaald.", relation=relation or None,
+                                  anonymous=not relation)
+        return intake_support.read_aloud(intake.register(staff["sanne"], report))
+
+    assert "U krijgt uiterlijk" in read_out(name="Jan Smit", phone="06 12345678")
+    assert "U krijgt uiterlijk" in read_out(name="Els Post", street="Dorpsstraat 1", postcode="9711 AA",
+                                            city="Groningen")
+    anonymous = read_out()  # (a named caller must leave a phone number, e-mail or address: the intake checks it)
+    assert "U krijgt uiterlijk" not in anonymous and "terug met dit nummer" in anonymous

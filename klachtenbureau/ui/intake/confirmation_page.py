@@ -116,9 +116,12 @@ class ConfirmationPage(IntakePage):
         else:
             steps.append(_("Er gaat geen ontvangstbevestiging uit (anonieme melding)."))
         names = dict(self.context.handovers)
-        if complaint.assigned_to_id in names:
+        if complaint.assigned_to_id in names and intake_support.can_be_answered(complaint):
             steps.append(_("Overgedragen aan {name}, die contact opneemt met de klager.").format(
                 name=names[complaint.assigned_to_id]))
+        elif complaint.assigned_to_id in names:
+            steps.append(_("Overgedragen aan {name}, die de klacht onderzoekt; de klager is niet te bereiken en "
+                           "kan terugbellen met het nummer.").format(name=names[complaint.assigned_to_id]))
         steps.append(_("Antwoord uiterlijk {date}.").format(date=format_date(complaint.answer_by)))
         return steps
 
