@@ -172,12 +172,18 @@ def test_damage_that_stays_on_fresh_connections_is_confirmed_and_points_to_recov
 
 # --- the ledger: a confirmed write that vanished is made again --------------------------------------------------
 
-def test_a_registration_the_shared_file_lost_is_made_again_under_the_number_read_out(share):
-    url, path = share
+def lost_registration(url: str, path: Path, text: str) -> str:
+    """Register ``text`` through the queue (confirmed, read out), then lose it to another PC; returns its number."""
     before = snapshot(path)
     store.open_database(url)
-    told = write_queue.submit(user("sanne"), "register", payload("Bevestigd aan de beller."), url).number
+    told = write_queue.submit(user("sanne"), "register", payload(text), url).number
     overwrite(url, path, before)
+    return told
+
+
+def test_a_registration_the_shared_file_lost_is_made_again_under_the_number_read_out(share):
+    url, path = share
+    told = lost_registration(url, path, "Bevestigd aan de beller.")
     assert described("Bevestigd aan de beller.") == []
     report = recheck.verify(url, check_after=NOW)
     assert [done.number for done in report.reapplied] == [told]
@@ -193,10 +199,7 @@ def test_a_registration_the_shared_file_lost_is_made_again_under_the_number_read
 
 def test_a_lost_registration_whose_number_was_given_out_again_gets_a_new_one_and_says_both(share):
     url, path = share
-    before = snapshot(path)
-    store.open_database(url)
-    told = write_queue.submit(user("sanne"), "register", payload("Eerste beller."), url).number
-    overwrite(url, path, before)
+    told = lost_registration(url, path, "Eerste beller.")
     other = intake.register(user("petra"), intake.NewReport(description="Andere pc.", anonymous=True,
                                                             channel="phone"))
     assert other.number == told  # the shared file handed the number out a second time
