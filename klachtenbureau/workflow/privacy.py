@@ -190,8 +190,9 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
 def find_relation(text: str) -> Relation:
     """A relation by its number (id) or its e-mail address, for the command line."""
     text = text.strip()
-    if text.isdigit():
-        relation = Relation.get_or_none(Relation.id == int(text))
+    if text.isdecimal():  # (isdigit would let "²" through, which int() refuses)
+        number = int(text)
+        relation = Relation.get_or_none(Relation.id == number) if number < 2 ** 63 else None  # SQLite's integers
         if relation is None:
             raise NotFoundError(_("Relatie {id} bestaat niet.").format(id=text))
         return relation

@@ -11,7 +11,7 @@ import json
 import uuid
 
 import peewee
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
@@ -31,6 +31,8 @@ storable = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklis
 
 @FIXTURE_OK
 @given(text=nasty)
+@example(text="9223372036854775808")  # one past SQLite's largest integer (found by this test)
+@example(text="²")
 def test_find_relation_never_crashes(sqlite_db, text):
     try:
         found = privacy.find_relation(text)
