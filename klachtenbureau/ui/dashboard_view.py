@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from klachtenbureau.errors import KlachtenbureauError
-from klachtenbureau.i18n import N_, _, format_date, format_number
+from klachtenbureau.i18n import N_, _, format_date, format_number, ngettext
 from klachtenbureau.models.complaints import CHANNELS, COMPLAINT, INQUIRY, SATISFACTION, SEVERITIES, VERDICTS
 from klachtenbureau.ui.background import run_in_background
 from klachtenbureau.ui.bar_chart import HORIZONTAL, VERTICAL, BarChart, FigureTile
@@ -38,6 +38,24 @@ KIND_CHOICES = [(COMPLAINT, N_("Klachten")), (INQUIRY, N_("Navragen")), (None, N
 
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
+
+
+def scope_text(f: Figures) -> str:
+    """What the figures count, and why the board report or the status bar can show another number."""
+    lines = [_("Alle cijfers tellen de meldingen die in deze periode zijn ontvangen, zoals ze nu staan.")]
+    if f.not_shown:
+        lines.append(ngettext(
+            "{n} vertrouwelijke melding uit deze periode mag u niet zien en telt hier niet mee; het rapport voor "
+            "het bestuur telt haar wel (alleen als aantal).",
+            "{n} vertrouwelijke meldingen uit deze periode mag u niet zien en tellen hier niet mee; het rapport "
+            "voor het bestuur telt ze wel (alleen als aantal).", f.not_shown).format(n=format_number(f.not_shown)))
+    if f.overdue_anywhere != f.overdue:
+        lines.append(ngettext(
+            "De statusbalk telt alle meldingen die nu over tijd zijn, uit elke periode en van elke soort: "
+            "{n} melding.",
+            "De statusbalk telt alle meldingen die nu over tijd zijn, uit elke periode en van elke soort: "
+            "{n} meldingen.", f.overdue_anywhere).format(n=format_number(f.overdue_anywhere)))
+    return " ".join(lines)
 
 
 def _failure_text(exc: BaseException) -> str:
@@ -87,6 +105,10 @@ class DashboardView(QWidget):
         refresh.clicked.connect(self.refresh)
         self.period_title = QLabel("")
         self.period_title.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1F4E79;")
+        self.scope = QLabel("")  # why the report to the board or the status bar may show another number
+        self.scope.setObjectName("dashboardScope")
+        self.scope.setWordWrap(True)
+        self.scope.setStyleSheet("color: #555;")
 
         bar = QHBoxLayout()
         period_label = QLabel(_("&Periode:"))
@@ -141,6 +163,7 @@ class DashboardView(QWidget):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.period_title)
+        inner.addWidget(self.scope)
         inner.addLayout(self.tile_grid)
         inner.addSpacing(8)
         inner.addLayout(grid)
@@ -294,6 +317,7 @@ class DashboardView(QWidget):
         self.tiles["received"].set_value(format_number(f.received), what)
         self.tiles["open"].set_value(format_number(f.open), _("waarvan {n} te laat").format(n=f.overdue))
         self.tiles["overdue"].set_value(format_number(f.overdue), _("nu over de termijn"), alert=f.overdue > 0)
+        self.scope.setText(scope_text(f))
         self.tiles["ack"].set_value(_pct(f.ack_on_time_pct), _("{n} van {total}").format(
             n=f.ack_on_time, total=f.ack_due))
         self.tiles["answered"].set_value(_pct(f.answered_on_time_pct), _("{n} van {total}").format(

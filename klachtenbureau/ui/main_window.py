@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
         self.user_label.setAccessibleName(_("Aangemelde gebruiker"))
         self.overdue_label = QLabel()
         self.overdue_label.setAccessibleName(_("Klachten over tijd"))
+        self.overdue_label.setToolTip(_("Alle meldingen die u mag zien en die nu over de termijn zijn, uit elke "
+                                        "periode en van elke soort (het dashboard telt alleen de gekozen periode)."))
         self.lost_writes_label = QLabel()  # the alarm of ``recheck``: stays until the desk closes
         self.lost_writes_label.setAccessibleName(_("Verloren wijzigingen"))
         self.lost_writes_label.hide()

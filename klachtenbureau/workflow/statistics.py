@@ -30,7 +30,7 @@ from klachtenbureau.models.complaints import (
 from klachtenbureau.models.database import is_sqlite
 from klachtenbureau.workflow import settings
 from klachtenbureau.workflow.periods import Period, next_month
-from klachtenbureau.workflow.queries import is_overdue, visible_to
+from klachtenbureau.workflow.queries import is_overdue, list_complaints, visible_to
 from klachtenbureau.workflow.workdays import WorkCalendar
 
 # What a figure on the dashboard selects, besides the period and the other choices.
@@ -174,6 +174,10 @@ class Figures:
     verdicts: dict[str, int]  # every verdict, in VERDICTS order
     satisfaction: dict[str, int]
     handling_days: dict[int, int] = dataclasses.field(default_factory=dict)  # working days -> count
+    # Why another screen shows another number: confidential reports of the period ``user`` may not see
+    # (the board report counts them), and what the status bar counts (overdue now, any period, any kind).
+    not_shown: int = 0
+    overdue_anywhere: int = 0
 
     @property
     def ack_on_time_pct(self) -> float | None:
@@ -296,7 +300,13 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
         if answered is not None:
             pairs.append((received, answered, n))
     handling = working_day_counts(pairs, settings.calendar())
+    not_shown = overdue_anywhere = 0
+    if user is not None:
+        everything = Complaint.select().where(received_in(period) & kind_node)
+        not_shown = everything.count() - totals["received"]
+        overdue_anywhere = list_complaints(user, overdue=True, today=today).count()
     return Figures(
+        not_shown=not_shown, overdue_anywhere=overdue_anywhere,
         period=period, kind=kind, today=today, **totals,
         median_working_days=median(handling),
         by_category=by_category,

@@ -9,7 +9,7 @@ import pytest
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import Category, Complaint
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import intake, periods, procedure, statistics
+from klachtenbureau.workflow import intake, intake_support, periods, procedure, statistics
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
@@ -103,6 +103,15 @@ def test_a_coordinator_does_not_count_confidential_complaints(office, staff):
     f = statistics.figures(staff["petra"], H1, today=TODAY)
     assert (f.received, f.open, f.overdue) == (4, 2, 1)
     assert f.by_channel["phone"] == 1
+
+
+def test_the_figures_say_why_the_board_report_and_the_status_bar_count_otherwise(office, staff):
+    later = dt.date(2025, 8, 29)  # F (received in July) is overdue by now, outside the period
+    f = statistics.figures(staff["petra"], H1, today=later)
+    board = statistics.figures(None, H1, today=later)
+    assert f.not_shown == 1 and f.received + f.not_shown == board.received  # G, the confidential one
+    assert f.overdue_anywhere == intake_support.overdue_count(staff["petra"], today=later) == f.overdue + 1
+    assert statistics.figures(staff["henk"], H1, today=later).not_shown == 0
 
 
 def test_all_reports_include_the_inquiry_answered_during_the_call(office, staff):
