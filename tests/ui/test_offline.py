@@ -19,7 +19,7 @@ from klachtenbureau.ui.dossier_window import DossierWindow, open_dossier
 from klachtenbureau.ui.main_window import OFFLINE_INTERVAL_MS, STATUS_INTERVAL_MS, MainWindow
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, procedure, recheck, store, write_queue
+from klachtenbureau.workflow import editing, intake, procedure, recheck, store, write_queue
 from tests.ui.keys import show
 from tests.ui.test_dossier_window import type_into, when_dialog
 from tests.workflow.test_resilience import read_only, share_gone
@@ -100,6 +100,37 @@ def test_a_step_taken_while_the_share_is_gone_waits_on_this_pc_and_is_saved_once
     assert AuditEntry.select().where(AuditEntry.operation_id == waiting[0].operation_id).count() == 1
     qtbot.waitUntil(lambda: not window.connection_bar.isVisible() and not window.pending_bar.isVisible())
     assert window.step_buttons["verdict"].isEnabled() and window.letters_button.isEnabled()
+
+
+def test_what_was_typed_in_the_form_offline_is_still_there_when_the_waiting_step_is_sent(qtbot, office):
+    session, folder = office
+    complaint = complaint_in_progress(session)
+    main, window = desk(qtbot, session, complaint)
+    with share_gone(folder):
+        type_into(qtbot, window.form.editors["desired_outcome"], "Excuses en een vaste tijd.")
+        record_findings(qtbot, window, "Planning had de afspraak niet ingevoerd.")
+    main.refresh_status()
+    qtbot.waitUntil(lambda: write_queue.pending(session.database_url) == [], timeout=10_000)
+    qtbot.waitUntil(lambda: window.dossier.complaint.findings_facts == "Planning had de afspraak niet ingevoerd.")
+    assert window.form.editors["desired_outcome"].toPlainText() == "Excuses en een vaste tijd."
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: Complaint.get_by_id(complaint.id).desired_outcome == "Excuses en een vaste tijd.")
+
+
+def test_a_reload_keeps_unsaved_edits_and_offers_the_one_a_colleague_overtook(qtbot, office):
+    session, _folder = office
+    complaint = complaint_in_progress(session)
+    _main, window = desk(qtbot, session, complaint)
+    type_into(qtbot, window.form.editors["desired_outcome"], "Excuses en een vaste tijd.")
+    type_into(qtbot, window.form.editors["description"], " Ook 's avonds niet.")
+    karin = store.create_user(store.system_user(), "karin", "Karin Bos", "coordinator")
+    editing.update_registration(karin, Complaint.get_by_id(complaint.id),
+                                {"description": "De thuiszorg kwam niet, twee keer."})
+    window.reload()  # what the desk does when the connection is back or a waiting step was sent
+    assert window.form.editors["desired_outcome"].toPlainText() == "Excuses en een vaste tijd."
+    assert window.form.editors["description"].toPlainText() == "De thuiszorg kwam niet, twee keer."
+    assert "Ook 's avonds niet." in window.form.kept.text.text()
+    assert window.form.save_button.isEnabled()
 
 
 def test_a_waiting_step_the_database_refuses_later_can_be_filled_in_again(qtbot, office):

@@ -171,7 +171,15 @@ class RegistrationForm(QWidget):
 
     # ---- loading and saving ------------------------------------------------------------------------
     def load(self, dossier: Dossier) -> None:
-        """Show ``dossier``'s complaint; unsaved edits are replaced (callers ask first)."""
+        """Show ``dossier``'s complaint, keeping what was typed here and not saved.
+
+        A reload (the connection came back, a step waiting on this PC was sent,
+        a colleague saved) puts the unsaved edits back on top; an edit whose field
+        someone else changed meanwhile, or that can no longer be made, is shown
+        above the form to fill in again or copy.
+        """
+        edits = self.changed_fields() if self.has_unsaved_changes() else {}
+        before = self._loaded
         self.dossier = dossier
         c = dossier.complaint
         if self.editors["category"].findData(c.category_id) < 0:
@@ -196,7 +204,17 @@ class RegistrationForm(QWidget):
             self.read_only_note.setText(_("Deze klacht is afgesloten; heropen hem om de registratie te wijzigen."))
         else:
             self.read_only_note.setText(_("U kunt deze registratie bekijken, maar niet wijzigen."))
+        if edits:
+            self._carry_over(edits, before)
         self._update_buttons()
+
+    def _carry_over(self, edits: dict[str, Any], before: dict[str, Any]) -> None:
+        untouched = {name: value for name, value in edits.items() if self.dossier.can_edit
+                     and _comparable(self._loaded[name]) == _comparable(before.get(name))}
+        self.set_values(untouched)
+        overtaken = {name: value for name, value in edits.items() if name not in untouched}
+        if overtaken:
+            self.keep(overtaken, self.describe(overtaken))
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.dossier and self.dossier.can_edit and self.changed_fields())
