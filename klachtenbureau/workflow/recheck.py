@@ -86,10 +86,30 @@ class VerifyReport:
             "(Beheer → Deze pc als server gebruiken…).")])
 
 
-def _reapply(entry: Confirmed) -> Reapplied:
+def _survived(entry: Confirmed, user: User) -> Complaint | None:
+    """The registration itself, still there under the number the caller was told, though its audit entry went.
+
+    Two PCs writing a shared file without locks can lose one page of a write and keep another; registering
+    it again would make the complaint twice.
+    """
+    if entry.action != "register" or not entry.number:
+        return None
+    return Complaint.get_or_none((Complaint.number == entry.number) & (Complaint.received_by == user.id)
+                                 & (Complaint.description == entry.payload.get("description", "").strip()))
+
+
+def _reapply(entry: Confirmed) -> Reapplied | None:
+    """Make ``entry`` again; None when only its audit entry was lost (it is written again)."""
     user = User.get_or_none(User.login == entry.user_login)
     if user is None:
         raise KlachtenbureauError(_("Gebruiker {login} bestaat niet meer.").format(login=entry.user_login))
+    survived = _survived(entry, user)
+    if survived is not None:
+        perform(user, "write_reapplied", lambda: Outcome(survived, {
+            "lost_operation": entry.operation_id, "lost_action": entry.action, "confirmed_at": entry.confirmed_at,
+            "number_told": entry.number, "number_now": survived.number, "audit_entry_only": True}, survived.id),
+            entry.operation_id)  # under the lost id: the next check finds it
+        return None
     if entry.action == "register":
         report = write_queue.report_from_payload(entry.payload)
         complaint = intake.register(user, report, entry.operation_id, number=entry.number or None)
@@ -125,7 +145,9 @@ def verify(database_url: str, check_after: dt.timedelta | None = None,
         log.error("Bevestigde wijziging %s (%s) ontbreekt in %s; wordt opnieuw toegepast",
                   entry.operation_id, entry.action, entry.database_url)
         try:
-            report.reapplied.append(_reapply(entry))
+            done = _reapply(entry)
+            if done is not None:
+                report.reapplied.append(done)
         except KlachtenbureauError as exc:
             if db_errors.offline(exc) is not None:
                 raise

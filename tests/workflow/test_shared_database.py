@@ -211,6 +211,24 @@ def test_a_lost_registration_whose_number_was_given_out_again_gets_a_new_one_and
     assert len(numbers) == len(set(numbers)) == 2
 
 
+def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_twice(share):
+    url, path = share
+    told = write_queue.submit(user("sanne"), "register", payload("Half verloren."), url).number
+    database.close()  # another PC's stale page took only the audit entry with it
+    with sqlite3.connect(path) as raw:  # (a page lost is no DELETE: the append-only trigger steps aside here)
+        name, sql = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
+                                "'audit_entry' AND sql LIKE '%DELETE%'").fetchone()
+        raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("DELETE FROM audit_entry WHERE action = 'register'")
+        raw.execute(sql)
+    store.open_database(url)
+    report = recheck.verify(url, check_after=NOW)
+    assert report.reapplied == [] and report.alarm() == ""
+    assert described("Half verloren.") == [told]
+    assert AuditEntry.get(AuditEntry.action == "write_reapplied").changes.count('"audit_entry_only": true') == 1
+    assert recheck.verify(url, check_after=NOW).checked == 1 and described("Half verloren.") == [told]
+
+
 def test_only_writes_old_enough_are_checked(share):
     url, path = share
     write_queue.submit(user("sanne"), "register", payload("Net gedaan."), url)
