@@ -25,7 +25,7 @@ from klachtenbureau.models.database import identity
 log = logging.getLogger(__name__)
 
 KEEP_DAYS = 28
-HANDED_OVER = "aan-gebruiker.txt"  # operation ids no longer checked: they went to the user as a refused write
+HANDED_OVER = "aan-gebruiker.txt"  # operation ids no longer checked: went to the user, or made again under a new id
 
 
 def ledger_dir() -> Path:
@@ -57,7 +57,7 @@ def record(entry: Confirmed) -> None:
 
 
 def hand_over(operation_id: str) -> None:
-    """Stop checking ``operation_id``: it could not be made again and is now the user's, in the write queue."""
+    """Stop checking ``operation_id``: it is the user's now (in the write queue), or was made again under a new id."""
     folder = ledger_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / HANDED_OVER, "a", encoding="utf-8") as handle:

@@ -47,6 +47,7 @@ class Reapplied:
 
     entry: Confirmed
     number: str = ""  # for a registration: the number it has now
+    operation_id: str = ""  # the id it was made again under
 
     def message(self) -> str:
         at = format_datetime(dt.datetime.fromisoformat(self.entry.confirmed_at))
@@ -98,8 +99,20 @@ def _survived(entry: Confirmed, user: User) -> Complaint | None:
                                  & (Complaint.description == entry.payload.get("description", "").strip()))
 
 
-def _reapply(entry: Confirmed) -> Reapplied | None:
-    """Make ``entry`` again; None when only its audit entry was lost (it is written again)."""
+def _overwritten(registrations: list[Confirmed]) -> set[str]:
+    """Registrations whose audit entry is there but whose complaint is not: another PC's row took its place."""
+    numbers = [entry.number for entry in registrations if entry.number]
+    held: set[tuple[str, str]] = set()
+    for start in range(0, len(numbers), _CHUNK):
+        query = (Complaint.select(Complaint.number, User.login).join(User, on=(Complaint.received_by == User.id))
+                 .where(Complaint.number.in_(numbers[start:start + _CHUNK])))
+        held.update(query.tuples())
+    return {entry.operation_id for entry in registrations
+            if entry.number and (entry.number, entry.user_login) not in held}
+
+
+def _reapply(entry: Confirmed, operation_id: str) -> Reapplied | None:
+    """Make ``entry`` again under ``operation_id``; None when only its audit entry was lost (it is written again)."""
     user = User.get_or_none(User.login == entry.user_login)
     if user is None:
         raise KlachtenbureauError(_("Gebruiker {login} bestaat niet meer.").format(login=entry.user_login))
@@ -108,15 +121,16 @@ def _reapply(entry: Confirmed) -> Reapplied | None:
         perform(user, "write_reapplied", lambda: Outcome(survived, {
             "lost_operation": entry.operation_id, "lost_action": entry.action, "confirmed_at": entry.confirmed_at,
             "number_told": entry.number, "number_now": survived.number, "audit_entry_only": True}, survived.id),
-            entry.operation_id)  # under the lost id: the next check finds it
+            operation_id)  # under the lost id: the next check finds it
         return None
     if entry.action == "register":
         report = write_queue.report_from_payload(entry.payload)
-        complaint = intake.register(user, report, entry.operation_id, number=entry.number or None)
+        complaint = intake.register(user, report, operation_id, number=entry.number or None)
     else:
-        write_queue.REPLAYERS[entry.action](user, entry.payload, entry.operation_id)
+        write_queue.REPLAYERS[entry.action](user, entry.payload, operation_id)
         complaint = Complaint.get_or_none(Complaint.number == entry.payload.get("number"))
-    done = Reapplied(entry, complaint.number if complaint is not None and entry.action == "register" else "")
+    done = Reapplied(entry, complaint.number if complaint is not None and entry.action == "register" else "",
+                     operation_id)
     if complaint is not None:
         perform(user, "write_reapplied", lambda: Outcome(complaint, {
             "lost_operation": entry.operation_id, "lost_action": entry.action, "confirmed_at": entry.confirmed_at,
@@ -139,13 +153,20 @@ def verify(database_url: str, check_after: dt.timedelta | None = None,
     if not due:
         return report
     present = _present([entry.operation_id for entry in due])
+    overwritten = _overwritten([entry for entry in due if entry.action == "register" and entry.operation_id in present])
     for entry in due:
-        if entry.operation_id in present:
+        if entry.operation_id in present and entry.operation_id not in overwritten:
             continue
         log.error("Bevestigde wijziging %s (%s) ontbreekt in %s; wordt opnieuw toegepast",
                   entry.operation_id, entry.action, entry.database_url)
         try:
-            done = _reapply(entry)
+            if entry.operation_id in overwritten:  # its id is taken by the audit entry left behind: a new one
+                done = _reapply(entry, new_operation_id())
+                if done is not None:  # checked from now on under its new id and number
+                    ledger.record(dataclasses.replace(entry, operation_id=done.operation_id, number=done.number))
+                ledger.hand_over(entry.operation_id)
+            else:
+                done = _reapply(entry, entry.operation_id)
             if done is not None:
                 report.reapplied.append(done)
         except KlachtenbureauError as exc:

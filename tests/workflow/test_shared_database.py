@@ -229,6 +229,22 @@ def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_t
     assert recheck.verify(url, check_after=NOW).checked == 1 and described("Half verloren.") == [told]
 
 
+def test_a_registration_whose_row_another_pc_wrote_over_is_made_again_once_though_its_audit_entry_stayed(share):
+    url, path = share
+    told = write_queue.submit(user("sanne"), "register", payload("Overschreven."), url).number
+    database.close()  # the other PC's row landed in the same place: its number, its telephonist, its text
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE complaint SET number = 'K1999-0001', received_by_id = (SELECT id FROM user WHERE login = "
+                    "'petra'), description = 'Andere pc.' WHERE number = ?", (told,))
+    store.open_database(url)
+    report = recheck.verify(url, check_after=NOW)
+    assert [done.number for done in report.reapplied] == [told] and "kantoorserver" in report.alarm()
+    assert described("Overschreven.") == [told] and described("Andere pc.") == ["K1999-0001"]
+    for _again in range(2):  # checked from now on under its new operation id: never made a second time
+        again = recheck.verify(url, check_after=NOW)
+        assert again.checked == 1 and again.reapplied == [] and described("Overschreven.") == [told]
+
+
 def test_only_writes_old_enough_are_checked(share):
     url, path = share
     write_queue.submit(user("sanne"), "register", payload("Net gedaan."), url)
