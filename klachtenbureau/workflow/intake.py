@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import Category, Complaint, Relation, TimelineEntry, User, now
+from klachtenbureau.models import AuditEntry, Category, Complaint, Relation, TimelineEntry, User, now
 from klachtenbureau.models.complaints import (
     ACK_METHODS, ACKNOWLEDGED, CHANNELS, CLOSED, COMPLAINT, IN_PROGRESS, INVOLVED_PARTIES, KINDS, NEW,
     SEVERITIES,
@@ -200,4 +201,20 @@ def register(user: User, report: NewReport, operation_id: str | None = None, num
                                  summary=summary, status_from=before, status_to=after)
         return Outcome(complaint, {**fields, "status": status}, complaint.id)
 
+    if operation_id is not None and _outlived(operation_id, user):
+        operation_id = None  # made again under an id of its own
     return perform(user, "register", body, operation_id)
+
+
+def _outlived(operation_id: str, user: User) -> bool:
+    """The audit entry of registration ``operation_id`` is there but its complaint is not.
+
+    On a shared file whose locks do not reach every PC another PC's row can take the place of a registration
+    while its audit entry survives; replaying it by its operation id would then return that other complaint.
+    """
+    entry = AuditEntry.get_or_none((AuditEntry.operation_id == operation_id) & (AuditEntry.action == "register"))
+    if entry is None:
+        return False
+    number = json.loads(entry.changes).get("number")
+    return not Complaint.select().where((Complaint.id == entry.entity_id) & (Complaint.number == number)
+                                        & (Complaint.received_by == user.id)).exists()

@@ -69,11 +69,12 @@ def hand_over(operation_id: str) -> None:
 def entries(database_url: str, today: dt.date | None = None) -> list[Confirmed]:
     """The confirmed writes for ``database_url`` of the last ``KEEP_DAYS`` days still to be checked, oldest first.
 
-    Older day files are removed; a line that cannot be read (a power cut while it was appended) is skipped.
+    A later line for the same operation id replaces an earlier one (a registration made again under another
+    number). Older day files are removed; a line that cannot be read (a power cut while it was appended) is skipped.
     """
     today = today or dt.date.today()
     first = today - dt.timedelta(days=KEEP_DAYS)
-    found = []
+    found: dict[str, Confirmed] = {}
     folder = ledger_dir()
     try:
         handed_over = set((folder / HANDED_OVER).read_text(encoding="utf-8").split())
@@ -94,5 +95,5 @@ def entries(database_url: str, today: dt.date | None = None) -> list[Confirmed]:
                 log.warning("Onleesbare regel in het grootboek %s overgeslagen", path)
                 continue
             if entry.database_url == identity(database_url) and entry.operation_id not in handed_over:
-                found.append(entry)
-    return found
+                found[entry.operation_id] = entry
+    return list(found.values())

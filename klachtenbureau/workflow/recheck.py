@@ -160,15 +160,14 @@ def verify(database_url: str, check_after: dt.timedelta | None = None,
         log.error("Bevestigde wijziging %s (%s) ontbreekt in %s; wordt opnieuw toegepast",
                   entry.operation_id, entry.action, entry.database_url)
         try:
-            if entry.operation_id in overwritten:  # its id is taken by the audit entry left behind: a new one
-                done = _reapply(entry, new_operation_id())
-                if done is not None:  # checked from now on under its new id and number
-                    ledger.record(dataclasses.replace(entry, operation_id=done.operation_id, number=done.number))
-                ledger.hand_over(entry.operation_id)
-            else:
-                done = _reapply(entry, entry.operation_id)
+            overwrite = entry.operation_id in overwritten  # its id belongs to the audit entry left behind
+            done = _reapply(entry, new_operation_id() if overwrite else entry.operation_id)
             if done is not None:
                 report.reapplied.append(done)
+                if overwrite or done.number != entry.number:  # checked from now on as it is now
+                    ledger.record(dataclasses.replace(entry, operation_id=done.operation_id, number=done.number))
+            if overwrite:
+                ledger.hand_over(entry.operation_id)
         except KlachtenbureauError as exc:
             if db_errors.offline(exc) is not None:
                 raise

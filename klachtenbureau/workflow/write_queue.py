@@ -28,10 +28,10 @@ from typing import Any
 from klachtenbureau import config
 from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import Complaint, User
+from klachtenbureau.models import AuditEntry, Complaint, User
 from klachtenbureau.models.database import identity
 from klachtenbureau.workflow import db_errors, drafts, intake, ledger, procedure, queries, resilience
-from klachtenbureau.workflow.operations import new_operation_id
+from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +268,28 @@ class RetryReport:
     refused: list[PendingWrite] = dataclasses.field(default_factory=list)
 
 
+def _landed(item: PendingWrite, user: User) -> Complaint | None:
+    """A registration tried before that is there though its audit entry is not; its audit entry is written again.
+
+    Two PCs writing a shared file without locks can keep the complaint's page of a write and lose the audit
+    entry's; sending it again by its operation id would register it twice. It is the same registration when
+    this user registered the same text, received at the same moment or since it was put in the queue.
+    """
+    if item.action != "register" or item.attempts < 2 or AuditEntry.select().where(
+            AuditEntry.operation_id == item.operation_id).exists():
+        return None
+    received = item.payload.get("received_at")
+    moment = (Complaint.received_at == dt.datetime.fromisoformat(received).replace(microsecond=0)) if received else (
+        Complaint.received_at >= dt.datetime.fromisoformat(item.created_at).replace(microsecond=0))
+    complaint = Complaint.get_or_none((Complaint.received_by == user.id) & moment & (
+        Complaint.description == str(item.payload.get("description", "")).strip()))
+    if complaint is not None:
+        perform(user, "write_reapplied", lambda: Outcome(complaint, {
+            "lost_operation": item.operation_id, "lost_action": item.action, "number_now": complaint.number,
+            "audit_entry_only": True}, complaint.id), item.operation_id)
+    return complaint
+
+
 def retry_pending(database_url: str) -> RetryReport:
     """Send the waiting writes for ``database_url`` again, each with its own operation id.
 
@@ -287,7 +309,7 @@ def retry_pending(database_url: str) -> RetryReport:
             user = User.get_or_none(User.login == item.user_login)
             if user is None:
                 raise KlachtenbureauError(_("Gebruiker {login} bestaat niet meer.").format(login=item.user_login))
-            result = REPLAYERS[item.action](user, item.payload, item.operation_id)
+            result = _landed(item, user) or REPLAYERS[item.action](user, item.payload, item.operation_id)
         except Exception as exc:
             typed = db_errors.offline(exc)
             if typed is not None:

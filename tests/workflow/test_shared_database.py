@@ -209,12 +209,13 @@ def test_a_lost_registration_whose_number_was_given_out_again_gets_a_new_one_and
     assert told in report.reapplied[0].message() and now_number in report.reapplied[0].message()
     numbers = [c.number for c in Complaint.select(Complaint.number)]
     assert len(numbers) == len(set(numbers)) == 2
+    again = recheck.verify(url, check_after=NOW)  # checked under its new number from now on: not made twice
+    assert again.reapplied == [] and described("Eerste beller.") == [now_number]
 
 
-def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_twice(share):
-    url, path = share
-    told = write_queue.submit(user("sanne"), "register", payload("Half verloren."), url).number
-    database.close()  # another PC's stale page took only the audit entry with it
+def audit_entries_lost(url: str, path: Path) -> None:
+    """Another PC's stale page took the registrations' audit entries with it, and nothing else."""
+    database.close()
     with sqlite3.connect(path) as raw:  # (a page lost is no DELETE: the append-only trigger steps aside here)
         name, sql = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
                                 "'audit_entry' AND sql LIKE '%DELETE%'").fetchone()
@@ -222,6 +223,12 @@ def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_t
         raw.execute("DELETE FROM audit_entry WHERE action = 'register'")
         raw.execute(sql)
     store.open_database(url)
+
+
+def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_twice(share):
+    url, path = share
+    told = write_queue.submit(user("sanne"), "register", payload("Half verloren."), url).number
+    audit_entries_lost(url, path)
     report = recheck.verify(url, check_after=NOW)
     assert report.reapplied == [] and report.alarm() == ""
     assert described("Half verloren.") == [told]
@@ -229,13 +236,29 @@ def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_t
     assert recheck.verify(url, check_after=NOW).checked == 1 and described("Half verloren.") == [told]
 
 
+def test_a_queued_registration_that_landed_but_lost_its_audit_entry_is_not_sent_twice(share):
+    url, path = share
+    item = write_queue.PendingWrite("op-half", "register", "sanne", url, payload("Half aangekomen."), attempts=1)
+    write_queue.keep_refused(item)  # (kept as it is: tried once, the outcome unknown)
+    landed = write_queue.REPLAYERS["register"](user("sanne"), item.payload, item.operation_id)
+    audit_entries_lost(url, path)
+    sent = write_queue.retry_pending(url)
+    assert sent.sent == ["op-half"] and described("Half aangekomen.") == [landed.number]
+    assert AuditEntry.select().where(AuditEntry.operation_id == "op-half").count() == 1
+    assert [entry.number for entry in ledger.entries(url)] == [landed.number]
+
+
+def another_pcs_row_in_its_place(path: Path, number: str) -> None:
+    database.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE complaint SET number = 'K1999-0001', received_by_id = (SELECT id FROM user WHERE login = "
+                    "'petra'), description = 'Andere pc.' WHERE number = ?", (number,))
+
+
 def test_a_registration_whose_row_another_pc_wrote_over_is_made_again_once_though_its_audit_entry_stayed(share):
     url, path = share
     told = write_queue.submit(user("sanne"), "register", payload("Overschreven."), url).number
-    database.close()  # the other PC's row landed in the same place: its number, its telephonist, its text
-    with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE complaint SET number = 'K1999-0001', received_by_id = (SELECT id FROM user WHERE login = "
-                    "'petra'), description = 'Andere pc.' WHERE number = ?", (told,))
+    another_pcs_row_in_its_place(path, told)  # the same place: its number, its telephonist, its text
     store.open_database(url)
     report = recheck.verify(url, check_after=NOW)
     assert [done.number for done in report.reapplied] == [told] and "kantoorserver" in report.alarm()
@@ -243,6 +266,17 @@ def test_a_registration_whose_row_another_pc_wrote_over_is_made_again_once_thoug
     for _again in range(2):  # checked from now on under its new operation id: never made a second time
         again = recheck.verify(url, check_after=NOW)
         assert again.checked == 1 and again.reapplied == [] and described("Overschreven.") == [told]
+
+
+def test_a_queued_registration_sent_again_after_its_row_was_overwritten_is_made_again_not_taken_for_done(share):
+    url, path = share
+    item = write_queue.PendingWrite("op-overschreven", "register", "sanne", url, payload("In de wachtrij."))
+    first = write_queue.REPLAYERS["register"](user("sanne"), item.payload, item.operation_id)
+    another_pcs_row_in_its_place(path, first.number)  # the write landed, then went; its audit entry stayed
+    store.open_database(url)
+    again = write_queue.REPLAYERS["register"](user("sanne"), item.payload, item.operation_id)
+    assert again.description == "In de wachtrij." and described("In de wachtrij.") == [again.number]
+    assert described("Andere pc.") == ["K1999-0001"]
 
 
 def test_only_writes_old_enough_are_checked(share):
