@@ -29,6 +29,7 @@ import peewee
 
 from klachtenbureau.models import AuditEntry, Category, Complaint, NumberCounter, Relation, TimelineEntry, db
 from klachtenbureau.models.database import is_sqlite
+from klachtenbureau.models.folding import fold
 from klachtenbureau.workflow import deadlines, demo, settings
 from klachtenbureau.workflow.numbering import format_number
 
@@ -126,7 +127,8 @@ class _Bulk:
         local = name.lower().replace(" ", ".").replace("ı", "i").replace("ö", "o").replace("ç", "c")
         letters = "ABCDEFGHJKLMNPRTVWXZ"
         row = {
-            "id": self.next_relation, "name": name, "street": f"{rng.choice(demo.STREETS)} {rng.randint(1, 180)}",
+            "id": self.next_relation, "name": name, "search_name": fold(name),
+            "street": f"{rng.choice(demo.STREETS)} {rng.randint(1, 180)}",
             "postcode": f"{prefix} {rng.choice(letters)}{rng.choice(letters)}", "city": town,
             "phone": f"06 {rng.randint(1, 5)}{rng.randint(0, 9999999):07d}" if rng.random() < 0.8 else "",
             "email": f"{local}{rng.randint(1, 99)}@example.nl" if rng.random() < 0.6 else "",

@@ -146,6 +146,7 @@ class Complaint(VersionedModel):
     findings_causes = peewee.TextField(default="")
     findings_damage = peewee.TextField(default="")
     verdict = peewee.CharField(max_length=16, default="")
+    verdict_motivation = peewee.TextField(default="")
 
     remedies = peewee.CharField(max_length=120, default="")  # comma-separated REMEDIES codes
     compensation_amount = peewee.DecimalField(max_digits=10, decimal_places=2, null=True)
@@ -155,6 +156,7 @@ class Complaint(VersionedModel):
     answered_at = peewee.DateTimeField(null=True)
 
     escalation_level = peewee.CharField(max_length=16, default="")
+    escalation_reason = peewee.TextField(default="")
     escalated_at = peewee.DateTimeField(null=True)
 
     satisfaction = peewee.CharField(max_length=8, default="")

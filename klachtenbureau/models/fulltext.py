@@ -5,11 +5,16 @@ One searchable document per complaint, kept up to date by the database itself
 an import, the command line — keeps it right without knowing it exists.
 
 * SQLite: an FTS5 table ``complaint_fts`` whose rowid is the complaint id,
-  tokenised with ``unicode61 remove_diacritics 2`` (``Ozturk`` finds ``Öztürk``).
+  tokenised with ``unicode61 remove_diacritics 2`` (``Ozturk`` finds ``Öztürk``);
+  the letters that tokenizer keeps (ø, ł, æ, ß, …) are made plain by the
+  triggers first (``folding.sqlite_letters``).
 * PostgreSQL: a table ``complaint_search`` with a ``tsvector`` per complaint
   and a GIN index. The text is folded to plain lower-case letters and digits
-  by the SQL function ``kb_search_text`` (no extension such as ``unaccent`` is
-  needed, so an office without superuser rights can install it).
+  by the SQL function ``kb_search_text``, built on ``kb_fold`` (models/folding.py):
+  no extension such as ``unaccent`` is needed, so an office without superuser
+  rights can install it, and the server's locale does not matter.
+
+The words searched for are folded the same way in Python (``folding.fold``).
 
 Timeline entries of kind ``step`` are left out: they name the staff member who
 took the step ("geregistreerd door Sanne de Vries"), and a search for a
@@ -22,65 +27,60 @@ ids that contain every word typed (each as a prefix), the same on both engines.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import peewee
 
 from klachtenbureau.models.database import db, is_sqlite
+from klachtenbureau.models.folding import fold, postgres_function, sqlite_letters
 
-# Letters folded on PostgreSQL; the same table is applied to the words searched for.
-_ACCENTED = "áàâäãåāçćčéèêëēėęíìîïīıñńóòôöõøōśšşúùûüūýÿžźżğ"
-_PLAIN = "aaaaaaaccceeeeeeeiiiiiinnooooooosssuuuuuyyzzzg"
-_FOLD = str.maketrans(_ACCENTED, _PLAIN)
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_PREFIX = 2  # a single letter is matched as a whole word, not as the start of every word
 
 # The document of one complaint, as SQL over ``complaint c`` (``r`` its relation).
 _NOTES = ("(SELECT {agg} FROM timeline_entry t WHERE t.complaint_id = c.id AND t.kind <> 'step')")
 
-_SQLITE_TRIGGERS = {
-    "complaint_fts_insert": """
-        AFTER INSERT ON complaint BEGIN
-            INSERT INTO complaint_fts (rowid, number, name, description, notes)
-            VALUES (NEW.id, replace(NEW.number, '-', ' '),
-                    coalesce((SELECT name FROM relation WHERE id = NEW.relation_id), ''),
-                    NEW.description, '');
-        END""",
-    "complaint_fts_update": """
-        AFTER UPDATE OF number, description, relation_id ON complaint BEGIN
-            UPDATE complaint_fts SET number = replace(NEW.number, '-', ' '),
-                name = coalesce((SELECT name FROM relation WHERE id = NEW.relation_id), ''),
-                description = NEW.description
-            WHERE rowid = NEW.id;
-        END""",
-    "complaint_fts_delete": """
-        AFTER DELETE ON complaint BEGIN
-            DELETE FROM complaint_fts WHERE rowid = OLD.id;
-        END""",
-    "relation_fts_name": """
-        AFTER UPDATE OF name ON relation BEGIN
-            UPDATE complaint_fts SET name = NEW.name
-            WHERE rowid IN (SELECT id FROM complaint WHERE relation_id = NEW.id);
-        END""",
-    "timeline_fts_insert": """
-        AFTER INSERT ON timeline_entry WHEN NEW.kind <> 'step' BEGIN
-            UPDATE complaint_fts SET notes = (SELECT group_concat(summary, ' ') FROM timeline_entry
-                                               WHERE complaint_id = NEW.complaint_id AND kind <> 'step')
-            WHERE rowid = NEW.complaint_id;
-        END""",
-    "timeline_fts_update": """
-        AFTER UPDATE OF summary, kind ON timeline_entry BEGIN
-            UPDATE complaint_fts SET notes = coalesce((SELECT group_concat(summary, ' ') FROM timeline_entry
-                                                        WHERE complaint_id = NEW.complaint_id AND kind <> 'step'), '')
-            WHERE rowid = NEW.complaint_id;
-        END""",
-    "timeline_fts_delete": """
-        AFTER DELETE ON timeline_entry WHEN OLD.kind <> 'step' BEGIN
-            UPDATE complaint_fts SET notes = coalesce((SELECT group_concat(summary, ' ') FROM timeline_entry
-                                                        WHERE complaint_id = OLD.complaint_id AND kind <> 'step'), '')
-            WHERE rowid = OLD.complaint_id;
-        END""",
-}
+
+def _sqlite_notes(complaint_id: str) -> str:
+    return sqlite_letters(f"coalesce((SELECT group_concat(summary, ' ') FROM timeline_entry "
+                          f"WHERE complaint_id = {complaint_id} AND kind <> 'step'), '')")
+
+
+def _sqlite_triggers() -> dict[str, str]:
+    name = sqlite_letters("coalesce((SELECT name FROM relation WHERE id = NEW.relation_id), '')")
+    return {
+        "complaint_fts_insert": f"""
+            AFTER INSERT ON complaint BEGIN
+                INSERT INTO complaint_fts (rowid, number, name, description, notes)
+                VALUES (NEW.id, replace(NEW.number, '-', ' '), {name}, {sqlite_letters("NEW.description")}, '');
+            END""",
+        "complaint_fts_update": f"""
+            AFTER UPDATE OF number, description, relation_id ON complaint BEGIN
+                UPDATE complaint_fts SET number = replace(NEW.number, '-', ' '), name = {name},
+                    description = {sqlite_letters("NEW.description")}
+                WHERE rowid = NEW.id;
+            END""",
+        "complaint_fts_delete": """
+            AFTER DELETE ON complaint BEGIN
+                DELETE FROM complaint_fts WHERE rowid = OLD.id;
+            END""",
+        "relation_fts_name": f"""
+            AFTER UPDATE OF name ON relation BEGIN
+                UPDATE complaint_fts SET name = {sqlite_letters("NEW.name")}
+                WHERE rowid IN (SELECT id FROM complaint WHERE relation_id = NEW.id);
+            END""",
+        "timeline_fts_insert": f"""
+            AFTER INSERT ON timeline_entry WHEN NEW.kind <> 'step' BEGIN
+                UPDATE complaint_fts SET notes = {_sqlite_notes("NEW.complaint_id")} WHERE rowid = NEW.complaint_id;
+            END""",
+        "timeline_fts_update": f"""
+            AFTER UPDATE OF summary, kind ON timeline_entry BEGIN
+                UPDATE complaint_fts SET notes = {_sqlite_notes("NEW.complaint_id")} WHERE rowid = NEW.complaint_id;
+            END""",
+        "timeline_fts_delete": f"""
+            AFTER DELETE ON timeline_entry WHEN OLD.kind <> 'step' BEGIN
+                UPDATE complaint_fts SET notes = {_sqlite_notes("OLD.complaint_id")} WHERE rowid = OLD.complaint_id;
+            END""",
+    }
 
 
 def _sqlite_statements() -> list[str]:
@@ -88,16 +88,17 @@ def _sqlite_statements() -> list[str]:
         "CREATE VIRTUAL TABLE IF NOT EXISTS complaint_fts USING fts5("
         "number, name, description, notes, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
     ]
-    statements += [f"CREATE TRIGGER IF NOT EXISTS {name} {body}" for name, body in _SQLITE_TRIGGERS.items()]
+    for name, body in _sqlite_triggers().items():  # replaced, so an upgrade brings the current ones
+        statements += [f"DROP TRIGGER IF EXISTS {name}", f"CREATE TRIGGER {name} {body}"]
     return statements
 
 
 def _postgres_statements() -> list[str]:
     notes = _NOTES.format(agg="string_agg(t.summary, ' ')")
     return [
-        f"""CREATE OR REPLACE FUNCTION kb_search_text(value text) RETURNS text AS $$
-            SELECT regexp_replace(translate(lower(coalesce(value, '')), '{_ACCENTED}', '{_PLAIN}'),
-                                  '[^[:alnum:]]+', ' ', 'g')
+        postgres_function(),
+        """CREATE OR REPLACE FUNCTION kb_search_text(value text) RETURNS text AS $$
+            SELECT regexp_replace(kb_fold(coalesce(value, '')), '[^[:alnum:]]+', ' ', 'g')
             $$ LANGUAGE sql IMMUTABLE""",
         """CREATE TABLE IF NOT EXISTS complaint_search (
                complaint_id integer PRIMARY KEY REFERENCES complaint (id) ON DELETE CASCADE,
@@ -152,10 +153,12 @@ def rebuild_fulltext() -> None:
     """Fill the search structures from the complaints already in the database."""
     if is_sqlite():
         notes = _NOTES.format(agg="group_concat(t.summary, ' ')")
+        name, description, notes = (sqlite_letters(column) for column in (
+            "coalesce(r.name, '')", "c.description", f"coalesce({notes}, '')"))
         db.execute_sql("DELETE FROM complaint_fts")
         db.execute_sql(
             "INSERT INTO complaint_fts (rowid, number, name, description, notes) "
-            f"SELECT c.id, replace(c.number, '-', ' '), coalesce(r.name, ''), c.description, coalesce({notes}, '') "
+            f"SELECT c.id, replace(c.number, '-', ' '), {name}, {description}, {notes} "
             "FROM complaint c LEFT JOIN relation r ON r.id = c.relation_id")
     else:
         notes = _NOTES.format(agg="string_agg(t.summary, ' ')")
@@ -176,12 +179,6 @@ def search_words(text: str) -> list[str]:
     return words
 
 
-def _fold(word: str) -> str:
-    """The PostgreSQL side's folding of one word (kb_search_text), done in Python for the query."""
-    plain = unicodedata.normalize("NFKD", word.translate(_FOLD))
-    return "".join(ch for ch in plain if not unicodedata.combining(ch) and ch.isalnum())
-
-
 def _pattern(word: str, quote: bool) -> str:
     prefix = len(word) >= MIN_PREFIX
     if quote:
@@ -191,14 +188,14 @@ def _pattern(word: str, quote: bool) -> str:
 
 def matching_ids(text: str) -> peewee.Node | None:
     """The ids of complaints containing every word of ``text``, for ``Complaint.id.in_(…)``; None for no words."""
-    words = search_words(text)
+    words = [fold(word) for word in search_words(text)]
     if is_sqlite():
         if not words:
             return None
         # Words are \w+ only, so they cannot carry FTS5 syntax; quoting keeps keywords like AND literal.
         expression = " ".join(_pattern(word, quote=True) for word in words)
         return peewee.SQL("(SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH %s)" % db.param, (expression,))
-    folded = [w for w in (_fold(word) for word in words) if w]
+    folded = [w for w in ("".join(ch for ch in word if ch.isalnum()) for word in words) if w]
     if not folded:
         return None
     expression = " & ".join(_pattern(word, quote=False) for word in folded)

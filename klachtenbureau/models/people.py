@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import peewee
 
 from klachtenbureau.i18n import N_
-from klachtenbureau.models.base import BaseModel, VersionedModel, now
+from klachtenbureau.models.base import VersionedModel, now
+from klachtenbureau.models.folding import fold
 
 # Roles (rol). Admins may do everything; the confidential counsellor sees confidential complaints.
 INTAKE = "intake"
@@ -46,9 +49,14 @@ class User(VersionedModel):
 
 
 class Relation(VersionedModel):
-    """Klagende relatie: a person or organisation that complains."""
+    """Klagende relatie: a person or organisation that complains.
+
+    ``search_name`` is the name without accents and in lower case (models/folding.py), what the complainant
+    search compares with; every insert and update through the model that writes the name writes it too.
+    """
 
     name = peewee.CharField(max_length=200, index=True)
+    search_name = peewee.TextField(default="")  # unbounded: folding can make a name longer (ß -> ss)
     street = peewee.CharField(max_length=200, default="")  # street and house number
     postcode = peewee.CharField(max_length=12, default="", index=True)
     city = peewee.CharField(max_length=120, default="")
@@ -57,3 +65,20 @@ class Relation(VersionedModel):
     relation_type = peewee.CharField(max_length=20, default="participant", choices=list(RELATION_TYPES.items()))
     created_at = peewee.DateTimeField(default=now)
     anonymized_at = peewee.DateTimeField(null=True)
+
+    @classmethod
+    def _with_search_name(cls, data: dict | None, values: dict[str, Any]) -> dict:
+        merged = {**(data or {}), **values}
+        name = merged.get("name", merged.get(cls.name))
+        if isinstance(name, str):
+            merged.pop("search_name", None)
+            merged[cls.search_name] = fold(name)
+        return merged
+
+    @classmethod
+    def insert(cls, __data: dict | None = None, **insert: Any) -> peewee.ModelInsert:
+        return super().insert(cls._with_search_name(__data, insert))
+
+    @classmethod
+    def update(cls, __data: dict | None = None, **update: Any) -> peewee.ModelUpdate:
+        return super().update(cls._with_search_name(__data, update))

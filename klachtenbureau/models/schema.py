@@ -21,13 +21,14 @@ from klachtenbureau.models.audit import AuditEntry, Setting
 from klachtenbureau.models.base import BaseModel
 from klachtenbureau.models.complaints import Category, Complaint, Document, NumberCounter, TimelineEntry
 from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlite_backup
+from klachtenbureau.models.folding import fold
 from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
@@ -65,6 +66,10 @@ INBOX_INDEXES: list[str] = [
 ]
 
 
+# The complainant a new one may be (workflow/relations.py, possible_duplicates): the same e-mail address in any case.
+RELATION_INDEXES = ["CREATE INDEX IF NOT EXISTS relation_email_lower ON relation (lower(email))"]
+
+
 def _search_and_inbox() -> None:
     """Version 2: full-text search (models/fulltext.py) and the inbox indexes."""
     create_fulltext()
@@ -77,8 +82,29 @@ def _migrate_2() -> None:
     rebuild_fulltext()
 
 
+def _migrate_3() -> None:
+    """Version 3: the motivation of the verdict and the reason for escalating, each in its own column."""
+    for column in ("verdict_motivation", "escalation_reason"):
+        db.execute_sql(f"ALTER TABLE {Complaint._meta.table_name} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
+def _migrate_4() -> None:
+    """Version 4: search without regard to accents and case (models/folding.py): the complainants' names as
+    searched, PostgreSQL's new folding, and the full-text index rebuilt with it."""
+    db.execute_sql(f"ALTER TABLE {Relation._meta.table_name} ADD COLUMN search_name TEXT NOT NULL DEFAULT ''")
+    for statement in RELATION_INDEXES:
+        db.execute_sql(statement)
+    names = list(Relation.select(Relation.id, Relation.name).tuples())
+    for start in range(0, len(names), 500):
+        page = names[start:start + 500]
+        (Relation.update(search_name=peewee.Case(Relation.id, [(id_, fold(name)) for id_, name in page]))
+         .where(Relation.id.in_([id_ for id_, _name in page])).execute())
+    create_fulltext()
+    rebuild_fulltext()
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4}
 
 
 def current_version() -> int | None:
@@ -120,6 +146,8 @@ def create_schema() -> None:
             db.execute_sql(statement)
         db.execute_sql(
             "CREATE INDEX IF NOT EXISTS complaint_open_due ON complaint (status, answer_by)")
+        for statement in RELATION_INDEXES:
+            db.execute_sql(statement)
         _search_and_inbox()
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())
 

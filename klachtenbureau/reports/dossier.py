@@ -127,7 +127,7 @@ def _main_story(complaint: Complaint, organisation: Organisation, retention_year
             (_("Ontvangst bevestigd"), " ".join(filter(None, [
                 format_datetime(complaint.acknowledged_at),
                 f"({_label(ACK_METHODS, complaint.acknowledgement_method).lower()})"
-                if complaint.acknowledgement_method else ""]))),
+                if complaint.acknowledgement_method and complaint.acknowledged_at else ""]))),
             (_("Antwoord uiterlijk"), format_date(complaint.answer_by)),
             (_("Aantal verlengingen"), complaint.extension_count),
             (_("Behandelaar"), complaint.assigned_to.full_name if complaint.assigned_to_id else ""),
@@ -159,12 +159,14 @@ def _main_story(complaint: Complaint, organisation: Organisation, retention_year
         story += _text_block(title, text)
     story += [*_section(_("Oordeel, herstel en antwoord")), _facts([
         (_("Oordeel"), _label(VERDICTS, complaint.verdict)),
+        (_("Motivering oordeel"), complaint.verdict_motivation),
         (_("Herstel"), ", ".join(_label(REMEDIES, code) for code in complaint.remedy_codes)),
         (_("Schadeloosstelling"), format_amount(complaint.compensation_amount)),
         (_("Toelichting herstel"), complaint.remedy_note),
         (_("Beantwoord op"), format_datetime(complaint.answered_at)),
         (_("Geëscaleerd naar"), " ".join(filter(None, [_label(ESCALATION_LEVELS, complaint.escalation_level),
                                                         format_datetime(complaint.escalated_at)]))),
+        (_("Reden escalatie"), complaint.escalation_reason),
         (_("Nazorg"), " ".join(filter(None, [_label(SATISFACTION, complaint.satisfaction),
                                               format_datetime(complaint.aftercare_at)]))),
         (_("Afgesloten op"), format_datetime(complaint.closed_at)),

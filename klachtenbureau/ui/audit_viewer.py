@@ -24,7 +24,7 @@ from klachtenbureau.models.complaints import (
 )
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, run_for
+from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import admin, db_errors, privacy
 from klachtenbureau.workflow.operations import CHANGED
 from klachtenbureau.workflow.store import SYSTEM_LOGIN
@@ -42,13 +42,14 @@ FIELD_LABELS = {
     "desired_outcome": N_("gewenste uitkomst"), "people_involved": N_("betrokkenen"), "answer": N_("antwoord"),
     "answered_at": N_("beantwoord op"), "verdict": N_("oordeel"), "answer_by": N_("antwoord uiterlijk"),
     "acknowledge_by": N_("bevestiging uiterlijk"), "acknowledged_at": N_("bevestigd op"),
-    "acknowledgement_method": N_("bevestigd per"), "confidential": N_("vertrouwelijk"), "summary": N_("notitie"),
+    "acknowledgement_method": N_("bevestiging per"), "confidential": N_("vertrouwelijk"), "summary": N_("notitie"),
     "name": N_("naam"), "reason": N_("reden"), "complaints": N_("klachten"), "role": N_("rol"),
     "login": N_("inlognaam"), "severity": N_("ernst"), "category": N_("categorie"), "channel": N_("kanaal"),
     "kind": N_("soort"), "received_at": N_("ontvangen op"), "relation": N_("relatie"), "anonymous": N_("anoniem"),
     "findings_facts": N_("feiten"), "findings_circumstances": N_("omstandigheden"), "findings_causes": N_("oorzaken"),
     "findings_damage": N_("schade"), "remedies": N_("herstel"), "compensation_amount": N_("bedrag"),
     "remedy_note": N_("toelichting herstel"), "escalation_level": N_("geëscaleerd naar"),
+    "verdict_motivation": N_("motivering oordeel"), "escalation_reason": N_("reden escalatie"),
     "escalated_at": N_("geëscaleerd op"), "satisfaction": N_("tevredenheid"), "aftercare_at": N_("nazorg op"),
     "closed_at": N_("afgesloten op"), "closure_note": N_("afsluitnotitie"), "extension_count": N_("verlengingen"),
     "number": N_("nummer"), "size": N_("grootte"), "relations": N_("klagers"), "documents": N_("documenten"),
@@ -62,6 +63,8 @@ FIELD_LABELS = {
     "source": N_("bron"), "title": N_("titel"), "implemented_at": N_("uitgevoerd op"),
     "team_informed": N_("team geïnformeerd"), "check_conclusion": N_("conclusie effectiviteit"),
     "check_method": N_("manier van toetsen"), "checked_at": N_("getoetst op"), "checked_by": N_("getoetst door"),
+    "relation_removed": N_("opgeheven klager (nummer)"), "relation_kept": N_("samengevoegd in klager (nummer)"),
+    "complaints_moved": N_("klachten overgezet"),
 }
 # Codes whose Dutch label is shown instead of the code.
 VALUE_LABELS = {"status": STATUSES, "verdict": VERDICTS, "satisfaction": SATISFACTION, "channel": CHANNELS,
@@ -154,7 +157,7 @@ class AuditViewer(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Logboek: wie heeft wat bekeken of gewijzigd"))
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
         layout = QVBoxLayout(self)
         self.message = MessageBar()
         layout.addWidget(self.message)

@@ -30,21 +30,22 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTabWidget,
+    QApplication, QDialog, QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTabWidget,
     QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError, NotFoundError, PermissionDeniedError
 from klachtenbureau.i18n import _, format_datetime, ngettext
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
+from klachtenbureau.ui import files
 from klachtenbureau.ui.dossier import panels
-from klachtenbureau.ui.dossier.actions import contact_dialog, relation_dialog, step_dialog
+from klachtenbureau.ui.dossier.actions import BY_LETTER, contact_dialog, relation_dialog, step_dialog
 from klachtenbureau.ui.dossier.attachments import AttachmentsPanel, dropped_files
 from klachtenbureau.ui.dossier.conflict import KEEP, ConflictDialog
 from klachtenbureau.ui.dossier.form_dialog import CONFLICT, QUEUED, FormDialog
 from klachtenbureau.ui.dossier.registration import RegistrationForm
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import MessageBar, run_for
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import (
     db_errors, dossier_data, drafts, editing, inbox, letters, privacy, procedure, write_queue,
 )
@@ -84,7 +85,7 @@ class DossierWindow(QWidget):
         self.dossier: Dossier | None = None
         self._stamp: tuple[int, int] | None = None
         self.setAcceptDrops(True)
-        self.resize(1150, 780)
+        fit_to_screen(self, 1150, 780)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -99,6 +100,7 @@ class DossierWindow(QWidget):
         self.connection_bar = MessageBar()  # offline or read-only: the same state as the main window's
         self.pending_bar = MessageBar()  # steps of this complaint waiting on this PC, or refused later
         self.kept_bar = MessageBar()  # input kept on this PC when the desk crashed
+        self.changed_bar = MessageBar()  # a colleague saved while the registration holds unsaved changes
 
         self.form = RegistrationForm(self.user, inbox.categories())
         self.form.saved.connect(lambda _c: self._after_save(_("De registratie is opgeslagen.")))
@@ -148,7 +150,7 @@ class DossierWindow(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.deadline)
-        for bar in (self.connection_bar, self.pending_bar, self.kept_bar, self.message):
+        for bar in (self.connection_bar, self.pending_bar, self.kept_bar, self.changed_bar, self.message):
             layout.addWidget(bar)
         layout.addLayout(body, 1)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.form.save)
@@ -232,6 +234,7 @@ class DossierWindow(QWidget):
                                       intake=c.received_by.full_name, handler=handler))
         self.deadline.setText(panels.deadline_html(d))
         self.form.load(d)
+        self.changed_bar.clear()  # what is shown is the complaint as it now is
         self.browsers["complainant"].setHtml(panels.complainant_html(d))
         self.browsers["timeline"].setHtml(panels.timeline_html(d))
         self.browsers["handling"].setHtml(panels.handling_html(d))
@@ -251,7 +254,7 @@ class DossierWindow(QWidget):
         self._show_connection()
 
     def _why_not(self, d: Dossier, action: str) -> str:
-        if not d.actions and d.complaint.status in procedure.ACTIONS[action][0]:
+        if d.complaint.status in procedure.ACTIONS[action][0]:  # the state allows it, the role does not
             return _("Alleen de coördinator of de behandelaar zet deze stap.")
         return _("Kan niet bij de status “{status}”.").format(status=_(STATUSES[d.complaint.status]))
 
@@ -374,9 +377,9 @@ class DossierWindow(QWidget):
             return
         if self.form.has_unsaved_changes():
             self._stamp = stamp
-            self.message.show_message(_("Iemand anders heeft deze klacht intussen gewijzigd. Uw wijzigingen zijn nog "
-                                        "niet opgeslagen."), "warning",
-                                      [(_("Opnieuw laden"), self._reload_keeping_input)])
+            self.changed_bar.show_message(_("Iemand anders heeft deze klacht intussen gewijzigd. Uw wijzigingen zijn "
+                                            "nog niet opgeslagen."), "warning",
+                                          [(_("Opnieuw laden"), self._reload_keeping_input)])
         else:
             self.reload()
 
@@ -434,12 +437,22 @@ class DossierWindow(QWidget):
         dialog.finished.connect(lambda _result: self.reload())
         return dialog
 
+    def _acknowledge_by_letter(self) -> None:
+        """Acknowledging by letter: the letter's preview; printing or saving it records the acknowledgement."""
+        from klachtenbureau.ui.printing import open_letter_preview
+
+        self.message.show_message(_("Druk de brief af of sla hem op als PDF; pas dan staat de ontvangst als "
+                                    "bevestigd genoteerd."), "info")
+        dialog = open_letter_preview(self, self.session, self.complaint_id, "acknowledgement")
+        dialog.recorded.connect(lambda _complaint: self._after_save(
+            _("De ontvangstbevestiging is per brief verstuurd en vastgelegd.")))
+
     def save_dossier_pdf(self) -> None:
         if self.dossier is None:
             return
         complaint = self.dossier.complaint
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Klachtdossier opslaan"), f"klachtdossier-{complaint.number}.pdf", _("PDF-bestanden (*.pdf)"))
+        path = files.save_file_name(self, _("Klachtdossier opslaan"), f"klachtdossier-{complaint.number}.pdf",
+                                    _("PDF-bestanden (*.pdf)"))
         if not path:
             return
         user = self.user
@@ -484,7 +497,9 @@ class DossierWindow(QWidget):
         result = dialog.exec()
         if replaces and result in (QDialog.DialogCode.Accepted, QUEUED):
             write_queue.discard(replaces)
-        if result == QDialog.DialogCode.Accepted:
+        if result == QDialog.DialogCode.Accepted and dialog.result_value == BY_LETTER:
+            self._acknowledge_by_letter()
+        elif result == QDialog.DialogCode.Accepted:
             self._after_save(done)
         elif result == QUEUED:
             self.message.clear()

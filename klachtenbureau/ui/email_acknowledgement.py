@@ -20,7 +20,7 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint
 from klachtenbureau.ui.printing import open_letter_preview
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import MessageBar, run_for
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import letters
 
 EMAIL_CHANNELS = ("email", "website", "social_media")
@@ -67,7 +67,7 @@ class EmailAcknowledgementDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(form, 1)
         layout.addLayout(buttons)
-        self.resize(720, 620)
+        fit_to_screen(self, 720, 620)
         user = session.user
 
         def make() -> tuple[Complaint, letters.EmailText]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau import config
@@ -19,6 +19,7 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
+from klachtenbureau.ui import files
 from klachtenbureau.ui.management import FormDialog
 from klachtenbureau.ui.signin import os_login
 from klachtenbureau.ui.widgets import Field, RadioGroup, browse_row
@@ -93,10 +94,9 @@ class DatabaseDialog(QDialog):
 
     def _browse(self) -> None:
         if self.choice.value() == NEW:
-            name, _filter = QFileDialog.getSaveFileName(self, _("Nieuwe database"), self.path.text(),
-                                                        _("Database (*.db)"))
+            name = files.save_file_name(self, _("Nieuwe database"), self.path.text(), _("Database (*.db)"))
         else:  # the shared folder: it leads to the office server or holds klachten.db (a file can be typed)
-            name = QFileDialog.getExistingDirectory(self, _("Gedeelde map van het kantoor"), self.path.text())
+            name = files.existing_folder(self, _("Gedeelde map van het kantoor"), self.path.text())
         if name:
             self.path.setText(name)
 

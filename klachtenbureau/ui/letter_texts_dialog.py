@@ -20,7 +20,7 @@ from klachtenbureau.i18n import _
 from klachtenbureau.reports import letter_texts
 from klachtenbureau.ui.printing import PagePreview
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import PROBLEM_STYLE, MessageBar, run_for
+from klachtenbureau.ui.widgets import PROBLEM_STYLE, MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import letter_settings
 
 PREVIEW_DELAY_MS = 400
@@ -121,7 +121,7 @@ class LetterTextsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(middle, 1)
         layout.addLayout(buttons)
-        self.resize(1280, 820)
+        fit_to_screen(self, 1280, 820)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,6 +28,7 @@ from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.letter_texts_dialog import open_letter_texts_dialog
 from klachtenbureau.ui.measures_view import MeasuresView
+from klachtenbureau.ui.merge_relations_dialog import MergeRelationsDialog
 from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_preview
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
 from klachtenbureau.ui.server_dialog import ServerDialog
@@ -34,7 +36,7 @@ from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.shared_file_status import SharedFileStatus
 from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
-from klachtenbureau.ui.widgets import MessageBar, run_for
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import db_errors, intake_support, permissions, privacy, recheck, store, write_queue
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
@@ -54,8 +56,8 @@ DEFAULT_SIZE = (1360, 820)  # the inbox needs the width; office screens are 1920
 SHORTCUTS = N_(
     "<table cellpadding='3'>"
     "<tr><td><b>Ctrl+1 … Ctrl+4</b></td><td>Nieuwe melding, Postvak, Dashboard, Verbetermaatregelen</td></tr>"
-    "<tr><td><b>Enter</b></td><td>verder naar de volgende stap van de melding</td></tr>"
-    "<tr><td><b>Ctrl+Enter</b></td><td>verder, vanuit een tekstvak</td></tr>"
+    "<tr><td><b>Enter</b></td><td>verder naar de volgende stap van de melding, ook vanuit een tekstvak</td></tr>"
+    "<tr><td><b>Shift+Enter</b></td><td>nieuwe regel in een tekstvak</td></tr>"
     "<tr><td><b>Esc</b></td><td>melding weggooien (u wordt eerst gevraagd)</td></tr>"
     "<tr><td><b>Alt + onderstreepte letter</b></td><td>naar dat veld of die knop</td></tr>"
     "<tr><td><b>Pijltjes</b></td><td>kiezen tussen rondjes; omlaag vanuit Zoeken naar de gevonden klagers</td></tr>"
@@ -111,6 +113,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
             self.addAction(action)
         self._lost_writes: list[str] = []
+        self._leaving = False  # closing was confirmed with a report not yet registered
         self._showing_refusal = False  # the connection bar holds the shared file's refusal
         self._build_menus()
         self._build_status_bar()
@@ -185,6 +188,10 @@ class MainWindow(QMainWindow):
         self.letter_texts_action = self._action(
             manage, _("&Brieventeksten…"), lambda: open_letter_texts_dialog(self, self.session), manager,
             "" if manager else _("Alleen een coördinator of beheerder kan dit wijzigen."))
+        merging = permissions.can_merge_relations(user)
+        self._action(manage, _("&Klagers samenvoegen…"), lambda: self._manage(MergeRelationsDialog), merging,
+                     _("Eén persoon die twee keer is ingevoerd weer één klager maken") if merging
+                     else _("Alleen een coördinator of beheerder voegt klagers samen."))
         manage.addSeparator()
         audit = privacy.can_read_audit(user)
         self._action(manage, _("&Logboek…"), lambda: self._manage(AuditViewer), audit, "" if audit else _(
@@ -214,14 +221,13 @@ class MainWindow(QMainWindow):
     def _choose_database(self) -> None:
         dialog = DatabaseDialog(self.session.database_url, self)
         if dialog.exec() and dialog.url and dialog.url != self.session.database_url:
-            self.switch_database_requested.emit(dialog.url)
+            self._switch_database(dialog.url)
 
     def _become_server(self) -> None:
         dialog = ServerDialog(self.session.database_url, self)
         if dialog.exec() and dialog.result is not None:
             # The old file now sends every PC to the server, this one too (with what waits in its queue).
-            self.switch_database_requested.emit(
-                self.session.database_url if dialog.result.marked_moved else str(dialog.share))
+            self._switch_database(self.session.database_url if dialog.result.marked_moved else str(dialog.share))
 
     def _backup(self) -> None:
         self.statusBar().showMessage(_("Reservekopie maken…"))
@@ -398,7 +404,7 @@ class MainWindow(QMainWindow):
         values = config.load()
         window = values.get("window") or {}
         width, height = window.get("width", DEFAULT_SIZE[0]), window.get("height", DEFAULT_SIZE[1])
-        self.resize(max(800, int(width)), max(560, int(height)))
+        fit_to_screen(self, max(800, int(width)), max(560, int(height)))  # a size from a bigger screen too
         if window.get("maximized"):
             self.setWindowState(Qt.WindowState.WindowMaximized)
         user = self.session.user
@@ -417,11 +423,32 @@ class MainWindow(QMainWindow):
         values["database_url"] = self.session.remembered_as or self.session.database_url
         config.save(values)
 
+    def _ask_leave(self, leave: Callable[[], None]) -> None:
+        """A report is being filled in: ``leave`` (close, start again on another database) only when the
+        telephonist says so; its draft stays on this PC and is offered again."""
+        self.tabs.setCurrentWidget(self.intake)
+
+        def confirmed() -> None:
+            self._leaving = True
+            leave()
+
+        self.intake.ask_close(confirmed)
+
+    def _switch_database(self, url: str) -> None:
+        if self.intake.has_unregistered_report():
+            self._ask_leave(lambda: self.switch_database_requested.emit(url))
+        else:
+            self.switch_database_requested.emit(url)
+
     def save_unsaved_work(self) -> bool:
         """Keep what the user typed; the crash handler (ui/crash.py) asks this before it reports a bug."""
         return self.intake.save_unsaved_work()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self._leaving and self.intake.has_unregistered_report():
+            event.ignore()
+            self._ask_leave(self.close)
+            return
         self.save_layout()
         if self.session.shared_file is not None:
             self.session.shared_file.stop()  # this PC leaves the shared file: another may take over writing

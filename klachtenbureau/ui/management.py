@@ -16,7 +16,7 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.people import INTAKE, ROLES
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, RadioGroup
+from klachtenbureau.ui.widgets import Field, RadioGroup, fit_to_screen
 from klachtenbureau.workflow import admin, settings
 from klachtenbureau.workflow.deadlines import PROFILES
 
@@ -157,7 +157,7 @@ class UsersDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Gebruikers"))
-        self.resize(760, 420)
+        fit_to_screen(self, 760, 420)
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setAccessibleName(_("Gebruikers"))
@@ -208,7 +208,7 @@ class CategoriesDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(_("Categorieën"), parent)
         self.session = session
-        self.resize(560, 520)
+        fit_to_screen(self, 560, 520)
         self.list = QListWidget()
         self.list.setAccessibleName(_("Categorieën"))
         self.list.currentItemChanged.connect(self._picked)

@@ -20,6 +20,7 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Measure, User
 from klachtenbureau.models.measures import MEASURE_SOURCES
+from klachtenbureau.ui.widgets import fit_to_screen
 from klachtenbureau.workflow import measures
 
 DEFAULT_DAYS = 30  # a new measure's due date, counted from today
@@ -92,7 +93,7 @@ class NewMeasureDialog(QDialog):
         layout.addWidget(self.general)
         layout.addWidget(buttons)
         self._source_changed()
-        self.resize(520, self.sizeHint().height())
+        fit_to_screen(self, 520, self.sizeHint().height())
 
     def _source_changed(self) -> None:
         self.complaints.setEnabled(self.source.currentData() == "complaint")

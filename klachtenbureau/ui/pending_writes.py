@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.ui.session import Session
+from klachtenbureau.ui.widgets import fit_to_screen
 from klachtenbureau.workflow import queries, write_queue
 
 COLUMNS = (N_("Bewaard op"), N_("Wat"), N_("Klacht"), N_("Stand"))
@@ -29,7 +30,7 @@ class PendingWritesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Wachtende wijzigingen"))
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)
         self.items: list[write_queue.PendingWrite] = []
         intro = QLabel(_("Wat hier staat, is op deze computer bewaard omdat de database niet bereikbaar was. "
                          "Het wordt vanzelf opgeslagen zodra de database terug is. Wat de database heeft "

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtCore import QRectF, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
     QWidget,
 )
 
@@ -28,8 +28,9 @@ from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import Complaint
 from klachtenbureau.reports import letters as letter_reports
+from klachtenbureau.ui import files
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import MessageBar, run_for
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import letters
 
 PREVIEW_DPI = 110
@@ -89,9 +90,7 @@ def choose_printer(parent: QWidget) -> QPrinter | None:
 
 
 def choose_pdf_path(parent: QWidget, suggested_name: str) -> Path | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(parent, _("Opslaan als PDF"), str(Path(folder) / suggested_name),
-                                                _("PDF-bestanden (*.pdf)"))
+    path = files.save_file_name(parent, _("Opslaan als PDF"), suggested_name, _("PDF-bestanden (*.pdf)"))
     if not path:
         return None
     return Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
@@ -181,12 +180,13 @@ class LetterPreviewDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.preview, 1)
         layout.addLayout(buttons)
-        self.resize(760, 900)
+        fit_to_screen(self, 760)  # a page is tall: as high as the screen allows
         self.message.show_message(_("De brief wordt gemaakt…"))
         user = session.user
 
         def make() -> tuple[Complaint, bytes]:
             loaded = complaint if isinstance(complaint, Complaint) else letters.complaint_for(user, complaint)
+            letters.require_record(user, loaded, kind)  # not only after the letter was printed
             return loaded, letters.letter_pdf(user, loaded, kind)
 
         run_for(self, make, self._made, self._failed)
@@ -262,7 +262,7 @@ def open_letter_preview(parent: QWidget | None, session: Session, complaint: Com
 # --- the postal batch ------------------------------------------------------------------
 
 class AcknowledgementBatchDialog(QDialog):
-    """Alle nog te versturen ontvangstbevestigingen afdrukken: postal complaints not yet acknowledged."""
+    """Alle nog te versturen ontvangstbevestigingen afdrukken: complaints to acknowledge by letter, not yet done."""
 
     loaded = Signal()
     finished_batch = Signal(int)  # how many letters were stored
@@ -271,8 +271,9 @@ class AcknowledgementBatchDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Ontvangstbevestigingen afdrukken"))
-        intro = QLabel(_("Klachten die per post binnenkwamen en nog geen ontvangstbevestiging hebben. Wat u afdrukt "
-                         "of opslaat, wordt bij de klacht bewaard en als verstuurd genoteerd."))
+        intro = QLabel(_("Klachten die een ontvangstbevestiging per brief krijgen (per post binnengekomen, of zo "
+                         "gekozen bij de melding) en die nog niet hebben. Wat u afdrukt of opslaat, wordt bij de "
+                         "klacht bewaard en als verstuurd genoteerd."))
         intro.setWordWrap(True)
         self.message = MessageBar(self)
         self.tree = QTreeWidget()
@@ -295,7 +296,7 @@ class AcknowledgementBatchDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-        self.resize(780, 460)
+        fit_to_screen(self, 780, 460)
         self.complaints: dict[str, Complaint] = {}
         self.reload()
 

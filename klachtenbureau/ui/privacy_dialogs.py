@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
     QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
     QWidget,
 )
@@ -22,8 +22,9 @@ from klachtenbureau.i18n import N_, _, format_date, ngettext
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.complaints import STATUSES
 from klachtenbureau.models.people import ADMIN
+from klachtenbureau.ui import files
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, run_for
+from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, run_for
 from klachtenbureau.workflow import db_errors, privacy, relations, retention, settings
 
 WHAT_GOES = N_(
@@ -50,7 +51,7 @@ class RetentionDialog(QDialog):
         self.session = session
         self.due: list[Complaint] = []
         self.setWindowTitle(_("Bewaartermijn: oude klachten anonimiseren"))
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         layout = QVBoxLayout(self)
         self.message = MessageBar()
         layout.addWidget(self.message)
@@ -155,7 +156,7 @@ class PersonRightsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Persoonsgegevens (AVG): inzage en wissen"))
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640)
         layout = QVBoxLayout(self)
         self.message = MessageBar()
         layout.addWidget(self.message)
@@ -261,7 +262,7 @@ class PersonRightsDialog(QDialog):
         if relation_id is None:
             self.complaints.clear()
             return
-        self.destination.setText(str(Path.home() / f"avg-inzage-relatie-{relation_id}.json"))
+        self.destination.setText(files.in_documents(f"avg-inzage-relatie-{relation_id}.json"))
         user = self.session.user
         run_for(self, lambda: relations.earlier_complaints(relation_id, user), self._show_complaints, self._failed)
 
@@ -273,8 +274,7 @@ class PersonRightsDialog(QDialog):
         self.complaints.setText(_("Klachten: {list}").format(list=listed))
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Inzage opslaan"), self.destination.text(),
-                                                    _("JSON-bestanden (*.json)"))
+        path = files.save_file_name(self, _("Inzage opslaan"), self.destination.text(), _("JSON-bestanden (*.json)"))
         if path:
             self.destination.setText(path)
 

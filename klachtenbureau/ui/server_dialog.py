@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QProgressBar,
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar,
     QVBoxLayout, QWidget,
 )
 
@@ -23,6 +23,7 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.server import autostart, connection_file, setup
+from klachtenbureau.ui import files
 from klachtenbureau.ui.widgets import Field, MessageBar, browse_row, run_for
 
 
@@ -124,7 +125,7 @@ class ServerDialog(QDialog):
 
     # ------------------------------------------------------------------ choices
     def browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Gedeelde map kiezen"), self.folder.text())
+        folder = files.existing_folder(self, _("Gedeelde map kiezen"), self.folder.text())
         if folder:
             self.folder.setText(folder)
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QRadioButton,
-    QSizePolicy, QVBoxLayout, QWidget,
+    QApplication, QButtonGroup, QComboBox, QCompleter, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
+    QPlainTextEdit, QPushButton, QRadioButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.i18n import _
+from klachtenbureau.i18n import _, format_date
+from klachtenbureau.models.folding import fold
 from klachtenbureau.ui.background import run_in_background
 
 PROBLEM_STYLE = "color: #a4161a;"
+HINT_STYLE = "color: #555;"
+DOUBT_STYLE = "color: #7a4a00; font-weight: 600;"  # a question, not an error
 MESSAGE_STYLES = {
     "info": "background: #e7f1fb; border: 1px solid #8fb8e0;",
     "warning": "background: #fff4d6; border: 1px solid #e0b54a;",
@@ -45,7 +50,7 @@ class Field(QWidget):
         layout.setSpacing(2)
         layout.addWidget(body or editor)
         self.hint = QLabel(hint)
-        self.hint.setStyleSheet("color: #555;")
+        self.hint.setStyleSheet(HINT_STYLE)
         self.hint.setWordWrap(True)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
@@ -64,9 +69,28 @@ class Field(QWidget):
     def problem(self) -> str:
         return self.problem_label.text() if self.problem_label.isVisibleTo(self) else ""
 
-    def set_hint(self, text: str) -> None:
+    def set_hint(self, text: str, warning: bool = False) -> None:
+        """Show ``text`` under the input; a ``warning`` asks the user to check what they typed."""
         self.hint.setText(text)
+        self.hint.setStyleSheet(DOUBT_STYLE if warning else HINT_STYLE)
         self.hint.setVisible(bool(text))
+
+
+def ask_about_date(parent: QWidget, label: str, day: dt.date, question: str,
+                   answered: Callable[[bool], None]) -> None:
+    """Ask whether an unlikely date is right; ``answered(True)`` when the user says so.
+
+    "Nee, datum aanpassen" is the default, so a hasty Enter never confirms a wrong date.
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, _("Klopt de datum?"), _("{label}: {date}. {question}").format(
+        label=label, date=format_date(day, "EEEE d MMMM yyyy"), question=question),
+        QMessageBox.StandardButton.NoButton, parent)
+    sure = box.addButton(_("&Ja, de datum klopt"), QMessageBox.ButtonRole.AcceptRole)
+    correct = box.addButton(_("&Nee, datum aanpassen"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(correct)
+    box.setEscapeButton(correct)
+    box.finished.connect(lambda _result: answered(box.clickedButton() is sure))
+    box.open()
 
 
 class RadioGroup(QWidget):
@@ -115,6 +139,117 @@ class RadioGroup(QWidget):
         return self.group.button(self.codes.index(code))
 
 
+class _Matches(QSortFilterProxyModel):
+    """The names that hold every typed word; those that start with the text first, then those whose words do."""
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self.typed = ""
+        self.words: list[str] = []
+
+    def search(self, text: str) -> None:
+        self.typed = fold(" ".join(text.split()))
+        self.words = self.typed.split()
+        self.invalidate()
+        self.sort(0)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 (Qt name)
+        name = fold(self.sourceModel().index(row, 0, parent).data() or "")
+        return all(word in name for word in self.words)
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 (Qt name)
+        return self._rank(left.data() or "") < self._rank(right.data() or "")
+
+    def _rank(self, name: str) -> tuple[bool, bool, str]:
+        folded = fold(name)
+        at_word_starts = all(re.search(r"(?<!\w)" + re.escape(word), folded) for word in self.words)
+        return not folded.startswith(self.typed), not at_word_starts, folded
+
+
+class SearchableChoice(QComboBox):
+    """A choice from a long list by typing any words of it: "klacht mede" finds "Een klacht m.b.t. een mede-deelnemer".
+
+    The list is alphabetical. While typing, a list under the box shows the names that hold every typed
+    word (names that start with the text first) and the top one is chosen; the arrow keys choose another.
+    Space types a space; Enter, Tab and Esc close the list and keep the choice, so Enter goes on as it does
+    elsewhere. ``currentData()`` is the chosen value; text that matches nothing chooses nothing.
+    """
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setCompleter(None)  # the combo's own completer only completes the start of a name
+        self.lineEdit().setPlaceholderText(placeholder)
+        self.matches = _Matches(self)
+        self.matches.setSourceModel(self.model())
+        self.suggestions = QCompleter(self.matches, self)
+        self.suggestions.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.suggestions.setMaxVisibleItems(12)
+        self.suggestions.setWidget(self.lineEdit())
+        self.suggestions.highlighted[QModelIndex].connect(self._highlighted)
+        self.suggestions.activated[QModelIndex].connect(self._highlighted)
+        self.suggestions.popup().installEventFilter(self)  # after the completer's own filter, so it runs first
+        self.lineEdit().textEdited.connect(self._typed)
+        self._selecting = False
+
+    def set_choices(self, choices: list[tuple[Any, str]]) -> None:
+        """Offer ``choices`` (value, name) in alphabetical order, keeping the chosen one if it is still there;
+        no change signal."""
+        chosen = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        for value, name in sorted(choices, key=lambda choice: fold(choice[1])):
+            self.addItem(name, value)
+        self.setCurrentIndex(self.findData(chosen) if chosen is not None else -1)
+        self.blockSignals(False)
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt name)
+        """The box one types in is named like the choice (a screen reader announces it)."""
+        super().setAccessibleName(name)
+        self.lineEdit().setAccessibleName(name)
+
+    def _typed(self, text: str) -> None:
+        self.matches.search(text)
+        top = self.matches.index(0, 0) if self.matches.words else QModelIndex()  # an empty box chooses nothing
+        self._choose(top, keep_typed=True)
+        if not top.isValid():
+            self.suggestions.popup().hide()
+            return
+        self.suggestions.complete()
+        self._selecting = True  # the choice stands out in the list; that is no highlight by the user
+        self.suggestions.popup().selectionModel().setCurrentIndex(
+            self.suggestions.completionModel().index(0, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self._selecting = False
+
+    def _highlighted(self, index: QModelIndex) -> None:
+        if not self._selecting:
+            self._choose(self.suggestions.completionModel().mapToSource(index),
+                         keep_typed=self.suggestions.popup().isVisible())
+
+    def _choose(self, index: QModelIndex, keep_typed: bool) -> None:
+        """Choose the row ``index`` of the matches (none when it is not valid)."""
+        line = self.lineEdit()
+        typed, cursor = line.text(), line.cursorPosition()
+        self.setCurrentIndex(self.matches.mapToSource(index).row() if index.isValid() else -1)
+        if keep_typed:  # the combo box would show the name of the choice instead
+            line.setText(typed)
+            line.setCursorPosition(cursor)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Hide and self.currentIndex() >= 0:
+            self.lineEdit().setText(self.itemText(self.currentIndex()))  # the list closed: the box shows the choice
+        elif (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+              and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)):
+            # The completer would only close the list; here the key also does what it does everywhere else.
+            self.suggestions.popup().hide()
+            QApplication.sendEvent(self.lineEdit(), QKeyEvent(event.type(), event.key(), event.modifiers(),
+                                                              event.text()))
+            return True
+        return False
+
+
 class MessageBar(QFrame):
     """A coloured line of text with optional buttons, shown above a form instead of a pop-up."""
 
@@ -159,17 +294,39 @@ class MessageBar(QFrame):
 
 
 class CtrlEnterFilter(QObject):
-    """Ctrl+Enter in a multi-line box means 'go on' (Enter itself starts a new line there)."""
+    """Ctrl+Enter in a multi-line box means 'go on' (Enter itself starts a new line there).
+
+    With ``enter_goes_on`` Enter goes on as well and Shift+Enter starts a new line: in a form whose
+    footer says "Enter: verder", Enter means the same in every field.
+    """
 
     activated = Signal()
+
+    def __init__(self, parent: QObject | None = None, enter_goes_on: bool = False):
+        super().__init__(parent)
+        self.enter_goes_on = enter_goes_on
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+                and (event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                     or self.enter_goes_on and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier)):
             self.activated.emit()
             return True
         return False
+
+
+class AltTypesNothing(QObject):
+    """Alt with a letter that is no mnemonic here does nothing; Qt would type the letter into the box.
+
+    AltGr (Ctrl+Alt on Windows) still types: it makes characters such as € on some keyboards.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        return bool(event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                    and event.text() and event.text().isprintable()
+                    and event.modifiers() & Qt.KeyboardModifier.AltModifier
+                    and not event.modifiers() & Qt.KeyboardModifier.ControlModifier)
 
 
 def browse_row(editor: QWidget, text: str, browse: Callable[[], None]) -> QWidget:
@@ -182,6 +339,18 @@ def browse_row(editor: QWidget, text: str, browse: Callable[[], None]) -> QWidge
     layout.addWidget(editor, 1)
     layout.addWidget(button)
     return row
+
+
+# What the frame and title bar of a window add to its size (Windows 10/11 at 100 %); Qt sizes the inside.
+FRAME = (16, 40)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int | None = None) -> None:
+    """Give ``window`` the size ``width`` × ``height`` (None: the full height), but no more than the screen it
+    opens on leaves free with its frame: on a 1366 × 768 laptop every button stays in view."""
+    area = window.screen().availableGeometry()
+    room_width, room_height = area.width() - FRAME[0], area.height() - FRAME[1]
+    window.resize(min(width, room_width), room_height if height is None else min(height, room_height))
 
 
 def text_box(accessible_name: str, placeholder: str = "", lines: int = 4) -> QPlainTextEdit:

@@ -22,7 +22,8 @@ from klachtenbureau.workflow.workdays import WorkCalendar
 
 __all__ = [
     "AWB", "KLACHTENREGELING", "PROFILES", "WKKGZ", "DeadlineProfile",
-    "acknowledge_by", "answer_by", "check_extension", "get_profile", "working_days_left",
+    "acknowledge_by", "answer_by", "check_extension", "get_profile", "latest_extension",
+    "proposed_extension", "working_days_left",
 ]
 
 KLACHTENREGELING = "klachtenregeling"
@@ -134,14 +135,33 @@ def _regime_name(profile: DeadlineProfile) -> str:
     return _(_REGIME_NAMES.get(profile.code, profile.label))
 
 
+def latest_extension(profile: DeadlineProfile, current_answer_by: dt.date, cal: WorkCalendar) -> dt.date | None:
+    """The furthest the answer may be postponed to under ``profile``; None when it sets no maximum.
+
+    Like the other week terms, the maximum runs on to the next working day.
+    """
+    if profile.max_extension_weeks is None:
+        return None
+    return cal.next_working_day(current_answer_by + dt.timedelta(weeks=profile.max_extension_weeks))
+
+
+def proposed_extension(profile: DeadlineProfile, current_answer_by: dt.date, cal: WorkCalendar) -> dt.date:
+    """The new answer date to propose: two weeks later on a working day, within the profile's maximum."""
+    proposal = cal.next_working_day(current_answer_by + dt.timedelta(weeks=2))
+    latest = latest_extension(profile, current_answer_by, cal)
+    return min(proposal, latest) if latest else proposal
+
+
 def check_extension(profile: DeadlineProfile, current_answer_by: dt.date,
                     new_answer_by: dt.date, extensions_so_far: int, reason: str,
-                    complainant_informed: bool) -> None:
+                    complainant_informed: bool, cal: WorkCalendar) -> None:
     """Raise ``ValidationError`` when postponing the answer is not allowed.
 
+    The new date must be a working day of ``cal`` within the profile's maximum.
     All problems are reported at once, one message per field, so the dialog
     can mark every field that needs attention.
     """
+    latest = latest_extension(profile, current_answer_by, cal)
     errors: dict[str, str] = {}
 
     if not (reason or "").strip():
@@ -163,17 +183,17 @@ def check_extension(profile: DeadlineProfile, current_answer_by: dt.date,
         errors["new_answer_by"] = _(
             "De nieuwe datum moet na de huidige termijn ({date}) liggen."
         ).format(date=format_date(current_answer_by))
-    elif profile.max_extension_weeks is not None:
-        latest = current_answer_by + dt.timedelta(weeks=profile.max_extension_weeks)
-        if new_answer_by > latest:
-            errors["new_answer_by"] = ngettext(
-                "Volgens de {regime} mag de termijn met ten hoogste {n} week worden "
-                "verlengd, dus tot uiterlijk {date}.",
-                "Volgens de {regime} mag de termijn met ten hoogste {n} weken worden "
-                "verlengd, dus tot uiterlijk {date}.",
-                profile.max_extension_weeks,
-            ).format(regime=_regime_name(profile), n=profile.max_extension_weeks,
-                     date=format_date(latest))
+    elif latest is not None and new_answer_by > latest:
+        errors["new_answer_by"] = ngettext(
+            "Volgens de {regime} mag de termijn met ten hoogste {n} week worden "
+            "verlengd, dus tot uiterlijk {date}.",
+            "Volgens de {regime} mag de termijn met ten hoogste {n} weken worden "
+            "verlengd, dus tot uiterlijk {date}.",
+            profile.max_extension_weeks,
+        ).format(regime=_regime_name(profile), n=profile.max_extension_weeks, date=format_date(latest))
+    elif not cal.is_working_day(new_answer_by):
+        errors["new_answer_by"] = _("Op {date} wordt niet gewerkt ({why}); kies een werkdag.").format(
+            date=format_date(new_answer_by, "EEEE d MMMM yyyy"), why=cal.holiday_name(new_answer_by) or _("weekend"))
 
     if not complainant_informed:
         if profile.extension_needs_written_notice:

@@ -18,7 +18,7 @@ from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY
-from klachtenbureau.workflow import intake, measures, procedure, store
+from klachtenbureau.workflow import deadlines, intake, measures, procedure, settings, store
 from klachtenbureau.workflow.db_errors import DuplicateError
 
 USERS = [
@@ -188,8 +188,9 @@ class _Generator:
                 plan.append((3, lambda: procedure.record_remedy(handler, c(), ["apology"] + (
                     ["compensation"] if rng.random() < 0.2 else []), amount="25.00")))
         if rng.random() < 0.05 and progress > 0.3:
-            plan.append((3, lambda: procedure.extend(handler, c(), c().answer_by + dt.timedelta(days=14),
-                                                     "Wacht op reactie van de vervoerder.", True)))
+            plan.append((3, lambda: procedure.extend(handler, c(), deadlines.proposed_extension(
+                deadlines.get_profile(c().deadline_profile), c().answer_by, settings.calendar()),
+                "Wacht op reactie van de vervoerder.", True)))
         if progress > 0.7:
             plan.append((4, lambda: procedure.answer(handler, c(), "Wij hebben uw klacht onderzocht. Onze excuses.")))
             if showcase == "escalated" or (rng.random() < 0.06 and not showcase):

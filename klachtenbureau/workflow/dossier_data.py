@@ -20,7 +20,6 @@ from klachtenbureau.models import (
     AuditEntry, Category, Complaint, Document, Measure, MeasureComplaint, Relation, TimelineEntry, User,
 )
 from klachtenbureau.workflow import editing, permissions, procedure, relations
-from klachtenbureau.workflow.store import SYSTEM_LOGIN
 
 Handler = User.alias("handler")
 Receiver = User.alias("receiver")
@@ -105,9 +104,9 @@ def _names() -> dict[Any, str]:
 
 
 def assignable_users() -> list[User]:
-    """Active staff who can handle a complaint (everyone but the telephonists), by name."""
-    return list(User.select().where((User.active == True) & (User.role != "intake")  # noqa: E712
-                                    & (User.login != SYSTEM_LOGIN)).order_by(User.full_name))
+    """Active staff a complaint can be handed to (permissions.HANDLER_ROLES), by name."""
+    return list(User.select().where((User.active == True) & User.role.in_(permissions.HANDLER_ROLES))  # noqa: E712
+                .order_by(User.full_name))
 
 
 def document(user: User, document_id: int) -> Document:

@@ -21,6 +21,7 @@ from klachtenbureau.models.complaints import CHANNELS, CLOSED, INVOLVED_PARTIES,
 from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.intake import RELATION_FIELDS, validate_relation
 from klachtenbureau.workflow.operations import Outcome, copy_into, fresh, perform, update_versioned
+from klachtenbureau.workflow.validation import incident_date_problem
 
 REGISTRATION_FIELDS = (
     "kind", "channel", "category", "description", "desired_outcome", "incident_date", "involved_party",
@@ -95,6 +96,9 @@ def clean_registration(user: User, complaint: Complaint, fields: dict[str, Any])
         errors["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
     if clean.get("incident_date") and clean["incident_date"] > dt.date.today():
         errors["incident_date"] = _("De datum van het voorval ligt in de toekomst.")
+    elif clean.get("incident_date") and (
+            problem := incident_date_problem(clean["incident_date"], complaint.received_at.date())):
+        errors["incident_date"] = problem
     if "category" in clean:
         category = Category.get_or_none(Category.id == clean["category"])
         if category is None or (not category.active and category.id != complaint.category_id):

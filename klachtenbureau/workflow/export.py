@@ -39,7 +39,7 @@ BASE_COLUMNS = [
     "relation_type",
 ]
 FREE_TEXT = ["description", "desired_outcome", "findings_facts", "findings_circumstances", "findings_causes",
-             "findings_damage", "remedy_note", "answer", "closure_note"]
+             "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note"]
 PERSONAL = ["complainant_name", "complainant_street", "complainant_postcode", "complainant_city",
             "complainant_phone", "complainant_email", "people_involved"]
 

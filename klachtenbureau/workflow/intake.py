@@ -22,7 +22,7 @@ from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.workflow import deadlines, settings
 from klachtenbureau.workflow.numbering import next_number
 from klachtenbureau.workflow.operations import Outcome, perform
-from klachtenbureau.workflow.validation import validate_fields
+from klachtenbureau.workflow.validation import incident_date_problem, receipt_age_problem, validate_fields
 
 RELATION_FIELDS = ("name", "street", "postcode", "city", "phone", "email", "relation_type")
 
@@ -48,6 +48,7 @@ class NewReport:
     confidential: bool = False
     police_report_advised: bool = False
     acknowledgement_method: str = ""  # 'phone' when the telephonist confirmed during the call
+    acknowledgement_to_send: str = ""  # or 'letter' / 'email': how the acknowledgement is to be sent after it
     resolved_now: bool = False
     resolution: str = ""
     complainant_agrees: bool = False
@@ -99,10 +100,18 @@ def validate_report(report: NewReport) -> tuple[dict[str, str] | None, Category]
         errors["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
     if report.acknowledgement_method and report.acknowledgement_method not in ACK_METHODS:
         errors["acknowledgement_method"] = _("Kies brief, e-mail of telefoon.")
-    if report.received_at and report.received_at > now() + dt.timedelta(minutes=5):
+    if report.acknowledgement_to_send and report.acknowledgement_to_send not in ACK_METHODS:
+        errors["acknowledgement_to_send"] = _("Kies brief, e-mail of telefoon.")
+    moment = now()
+    received = report.received_at or moment
+    if received > moment + dt.timedelta(minutes=5):
         errors["received_at"] = _("De ontvangstdatum ligt in de toekomst.")
-    if report.incident_date and report.incident_date > dt.date.today():
+    elif problem := receipt_age_problem(received.date(), moment.date()):
+        errors["received_at"] = problem
+    if report.incident_date and report.incident_date > moment.date():
         errors["incident_date"] = _("De datum van het voorval ligt in de toekomst.")
+    elif report.incident_date and (problem := incident_date_problem(report.incident_date, received.date())):
+        errors["incident_date"] = problem
     if report.resolved_now:
         if not report.resolution.strip():
             errors["resolution"] = _("Noteer hoe de melding direct is opgelost.")
@@ -179,6 +188,8 @@ def register(user: User, report: NewReport, operation_id: str | None = None, num
             status = ACKNOWLEDGED
             entries.append((_("Ontvangst bevestigd ({method}).").format(
                 method=_(ACK_METHODS[report.acknowledgement_method]).lower()), NEW, ACKNOWLEDGED))
+        elif report.acknowledgement_to_send:  # the method only: acknowledged once the letter or e-mail went out
+            fields["acknowledgement_method"] = report.acknowledgement_to_send
         if report.assign_to is not None:
             fields["assigned_to"] = report.assign_to
             if status == ACKNOWLEDGED:

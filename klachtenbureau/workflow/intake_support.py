@@ -16,15 +16,18 @@ import re
 from typing import Any
 
 from klachtenbureau.errors import ValidationError
-from klachtenbureau.i18n import _, format_date
-from klachtenbureau.models import Category, Complaint, User
+from klachtenbureau.i18n import N_, _, format_date
+from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.models.complaints import (
     ACK_METHODS, CHANNELS, COMPLAINT, INQUIRY, INVOLVED_PARTIES, KINDS, SEVERITIES, STATUSES,
 )
 from klachtenbureau.models.people import COORDINATOR, RELATION_TYPES
 from klachtenbureau.workflow import admin, deadlines, permissions, queries, relations, settings
 from klachtenbureau.workflow.intake import NewReport
-from klachtenbureau.workflow.validation import email_problem, phone_problem, postcode_problem
+from klachtenbureau.workflow.validation import (
+    email_problem, incident_date_problem, incident_doubt, phone_problem, postcode_problem, receipt_age_problem,
+    receipt_doubt,
+)
 
 PAGES = ("arrival", "who", "kind", "what", "outcome")
 EXISTING, NEW_RELATION, ANONYMOUS = "existing", "new", "anonymous"
@@ -56,6 +59,7 @@ def default_fields(channel: str = "phone", today: dt.date | None = None) -> dict
         "people_involved": "", "desired_outcome": "", "severity": 2, "confidential": False, "loss": False,
         "outcome": HANDOVER, "resolution": "", "agrees": False, "coordinator_id": None,
         "ack": default_ack(channel),
+        "confirmed_dates": {},  # field -> the unlikely date (ISO) the telephonist said is right
     }
 
 
@@ -75,7 +79,18 @@ _MONTHS = {
     "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sep": 9,
     "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
-_RELATIVE = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+_RELATIVE = {
+    "vandaag": 0, "vanochtend": 0, "vanmorgen": 0, "vanmiddag": 0, "vanavond": 0,
+    "gisteren": 1, "gisterochtend": 1, "gistermorgen": 1, "gistermiddag": 1, "gisteravond": 1, "eergisteren": 2,
+}
+_WEEKDAYS = {
+    "maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3, "do": 3,
+    "vrijdag": 4, "vr": 4, "zaterdag": 5, "za": 5, "zondag": 6, "zo": 6,
+}
+_DAY_NAMES = "|".join(_WEEKDAYS)
+# 'vrijdag', 'afgelopen vrijdag', 'vorige week vrijdag', 'vrijdag vorige week'
+_WEEKDAY_RE = re.compile(rf"(?:(afgelopen|vorige week) )?({_DAY_NAMES})|({_DAY_NAMES}) vorige week")
+_AGO_RE = re.compile(r"(\d{1,3}|een) (dag|dagen|week|weken) geleden")
 _NUMERIC_RE = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{4}|\d{2}))?")
 _WORDS_RE = re.compile(r"(\d{1,2})\s*([a-z]+)\.?(?:\s+(\d{4}))?")
 _ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -87,10 +102,13 @@ def short_date(value: dt.date) -> str:
 
 
 def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
-    """``3-3-2026``, ``3/3``, ``3 maart``, ``3 mrt 2026``, ``2026-03-03``, ``gisteren``; None for empty.
+    """``3-3-2026``, ``3/3``, ``3 maart``, ``3 mrt 2026``, ``2026-03-03``, or as said; None for empty.
 
     A date without a year is the last such date up to today: on 2 January,
-    ``28-12`` means last December.
+    ``28-12`` means last December. Said: ``vandaag``, ``gisteravond``,
+    ``eergisteren``, ``3 dagen geleden``, ``een week geleden``; ``vrijdag`` is the
+    last Friday up to today, ``afgelopen vrijdag`` the last one before today,
+    ``vorige week vrijdag`` the Friday of the week before this one.
     """
     today = today or dt.date.today()
     clean = " ".join(text.strip().lower().split())
@@ -98,6 +116,16 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
         return None
     if clean in _RELATIVE:
         return today - dt.timedelta(days=_RELATIVE[clean])
+    if match := _WEEKDAY_RE.fullmatch(clean):
+        when, weekday = match.group(1), _WEEKDAYS[match.group(2) or match.group(3)]
+        if when == "afgelopen":
+            return today - dt.timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+        if when is None and match.group(2):
+            return today - dt.timedelta(days=(today.weekday() - weekday) % 7)
+        return today - dt.timedelta(days=today.weekday() + 7 - weekday)
+    if match := _AGO_RE.fullmatch(clean):
+        count = 1 if match.group(1) == "een" else int(match.group(1))
+        return today - dt.timedelta(days=count * (7 if match.group(2).startswith("we") else 1))
     year: int | None
     if match := _ISO_RE.fullmatch(clean):
         year, month, day = (int(g) for g in match.groups())
@@ -108,7 +136,7 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
         day, month = int(match.group(1)), _MONTHS[match.group(2)]
         year = int(match.group(3)) if match.group(3) else None
     else:
-        raise ValidationError({"date": _("Typ een datum als 3-3-2026, 3 maart of gisteren.")})
+        raise ValidationError({"date": _("Typ een datum als 3-3-2026, 3 maart, gisteren of vrijdag.")})
     if year is not None and year < 100:
         year += 2000
     try:
@@ -145,6 +173,24 @@ def date_hint(text: str, today: dt.date | None = None) -> str:
     except ValidationError:
         return ""
     return format_date(value, "EEEE d MMMM yyyy") if value else ""
+
+
+def tidy_date(text: str, today: dt.date | None = None) -> str:
+    """The date as the form shows it (``4-12-2026`` for ``vrijdag``), so that a draft finished on another
+    day keeps the day that was meant; what is not a date stays as typed."""
+    try:
+        value = parse_date(text, today)
+    except ValidationError:
+        return text
+    return short_date(value) if value else text
+
+
+def _form_date(fields: dict[str, Any], name: str, today: dt.date) -> dt.date | None:
+    """The date in field ``name`` of the form; None when empty or not a date."""
+    try:
+        return parse_date(str(fields.get(name, "")), today)
+    except ValidationError:
+        return None
 
 
 # --- checking the form page by page ----------------------------------------------
@@ -196,7 +242,9 @@ def page_problems(page: str, fields: dict[str, Any], today: dt.date | None = Non
     if page == "arrival":
         if fields.get("channel") not in CHANNELS:
             problems["channel"] = _("Kies hoe de melding binnenkwam.")
-        if problem := date_problem(str(fields.get("received_date", "")), today, required=True):
+        received = str(fields.get("received_date", ""))
+        if problem := (date_problem(received, today, required=True)
+                       or receipt_age_problem(parse_date(received, today), today)):
             problems["received_date"] = problem
     elif page == "who":
         who = fields.get("who")
@@ -215,7 +263,7 @@ def page_problems(page: str, fields: dict[str, Any], today: dt.date | None = Non
                                        else _("Beschrijf de klacht."))
         if not fields.get("category_id"):
             problems["category_id"] = _("Kies een categorie.")
-        if problem := date_problem(str(fields.get("incident_date", "")), today):
+        if fields.get("kind") != INQUIRY and (problem := _incident_problem(fields, today)):
             problems["incident_date"] = problem
         if fields.get("involved_party", "") not in INVOLVED_PARTIES:
             problems["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
@@ -238,6 +286,47 @@ def page_problems(page: str, fields: dict[str, Any], today: dt.date | None = Non
     else:
         raise ValueError(page)
     return problems
+
+
+def _incident_problem(fields: dict[str, Any], today: dt.date) -> str | None:
+    text = str(fields.get("incident_date", ""))
+    if problem := date_problem(text, today):
+        return problem
+    incident, received = parse_date(text, today), _form_date(fields, "received_date", today)
+    return incident_date_problem(incident, received) if incident and received else None
+
+
+# The date on each page that may be possible but unlikely.
+_DOUBTFUL_DATES = {"arrival": "received_date", "what": "incident_date"}
+
+
+def date_doubt(name: str, fields: dict[str, Any], today: dt.date | None = None) -> str | None:
+    """The question to ask about the date in ``received_date`` or ``incident_date`` when it is unlikely.
+
+    None when it is likely, when it was confirmed as it is now, or when it is
+    no date at all (that is a problem, not a doubt).
+    """
+    today = today or dt.date.today()
+    value = _form_date(fields, name, today)
+    if value is None or fields.get("confirmed_dates", {}).get(name) == value.isoformat():
+        return None
+    if name == "received_date":
+        return receipt_doubt(value, today)
+    received = _form_date(fields, "received_date", today)
+    return incident_doubt(value, received) if received and fields.get("kind") != INQUIRY else None
+
+
+def page_doubt(page: str, fields: dict[str, Any], today: dt.date | None = None) -> tuple[str, str] | None:
+    """The unlikely date on ``page`` that nobody confirmed yet, as (field, question); None when there is none."""
+    name = _DOUBTFUL_DATES.get(page)
+    doubt = date_doubt(name, fields, today) if name else None
+    return (name, doubt) if doubt else None
+
+
+def confirm_date(name: str, fields: dict[str, Any], today: dt.date | None = None) -> None:
+    """The telephonist says the unlikely date in field ``name`` is right: it is not asked about again."""
+    value = parse_date(str(fields[name]), today)
+    fields["confirmed_dates"] = {**fields.get("confirmed_dates", {}), name: value.isoformat()}
 
 
 def first_problem_page(fields: dict[str, Any], today: dt.date | None = None) -> tuple[str, dict[str, str]] | None:
@@ -277,6 +366,7 @@ def to_report(fields: dict[str, Any], started_at: dt.datetime) -> NewReport:
         confidential=bool(fields.get("confidential")),
         police_report_advised=bool(fields.get("loss")) and complaint,
         acknowledgement_method="phone" if fields.get("ack") == "phone" and not resolved else "",
+        acknowledgement_to_send=fields["ack"] if fields.get("ack") in ("letter", "email") and not resolved else "",
         resolved_now=resolved,
         resolution=str(fields.get("resolution", "")) if resolved else "",
         complainant_agrees=bool(fields.get("agrees")) or (resolved and kind == INQUIRY),
@@ -358,11 +448,28 @@ class RelationMatch:
     relation_type: str  # Dutch label
     has_address: bool
     earlier: list[EarlierComplaint]
+    same: list[str] = dataclasses.field(default_factory=list)  # a possible duplicate: what it shares (Dutch)
+
+
+_SAME = {relations.SAME_EMAIL: N_("zelfde e-mailadres"), relations.SAME_PHONE: N_("zelfde telefoonnummer"),
+         relations.SAME_ADDRESS: N_("zelfde postcode en huisnummer")}
 
 
 def find_relations(text: str, user: User, limit: int = 20) -> list[RelationMatch]:
     """Type-ahead over relations by name, phone, postcode or e-mail, each with its earlier complaints."""
-    found = relations.search_relations(text, limit)
+    return _matches(relations.search_relations(text, limit), user)
+
+
+def possible_duplicates(fields: dict[str, Any], user: User) -> list[RelationMatch]:
+    """Known complainants the new one on the Who page may be: the same e-mail address, phone number, or
+    postcode and house number."""
+    found = relations.possible_duplicates(**{name: str(fields.get(name, ""))
+                                             for name in ("phone", "email", "postcode", "street")})
+    return _matches([relation for relation, _same in found], user,
+                    {relation.id: [_(_SAME[code]) for code in same] for relation, same in found})
+
+
+def _matches(found: list[Relation], user: User, same: dict[int, list[str]] | None = None) -> list[RelationMatch]:
     if not found:
         return []
     query = (Complaint.select(Complaint, Category).join(Category)
@@ -378,6 +485,7 @@ def find_relations(text: str, user: User, limit: int = 20) -> list[RelationMatch
         address=", ".join(p for p in (r.street, " ".join(x for x in (r.postcode, r.city) if x)) if p),
         phone=r.phone, email=r.email, relation_type=_(RELATION_TYPES.get(r.relation_type, r.relation_type)),
         has_address=bool(r.street and r.postcode and r.city), earlier=earlier.get(r.id, []),
+        same=(same or {}).get(r.id, []),
     ) for r in found]
 
 

@@ -226,6 +226,16 @@ def _require_note(user: User, complaint: Complaint) -> None:
         permissions.require_handle(user, complaint)
 
 
+def require_record(user: User, complaint: Complaint, kind: str) -> None:
+    """Raise unless ``user`` may keep this letter with the complaint (and acknowledge with it while it is new).
+
+    Checked before the letter is made and printed, and again when it is stored.
+    """
+    _require_note(user, complaint)
+    if kind == "acknowledgement" and complaint.status == NEW:
+        permissions.require_acknowledge(user, complaint)
+
+
 def _store(user: User, complaint: Complaint, doc_kind: str, name: str, mime_type: str, content: bytes,
            summary: str, entry: dict[str, str], action: str, operation_id: str | None) -> Document:
     digest = hashlib.sha256(content).hexdigest()
@@ -254,10 +264,8 @@ def record_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, print
     """Store a printed or saved letter; an acknowledgement of a new complaint counts as sent by letter."""
     if kind not in KINDS:
         raise ValidationError({"kind": _("Kies ontvangstbevestiging, antwoord, uitstel of nazorg.")})
-    _require_note(user, complaint)
+    require_record(user, complaint, kind)
     acknowledging = kind == "acknowledgement" and complaint.status == NEW
-    if acknowledging:
-        permissions.require_handle(user, complaint)
     label = _(KINDS[kind])
     summary = (_("{letter} afgedrukt.") if printed else _("{letter} opgeslagen als PDF.")).format(letter=label)
     _store(user, complaint, "letter", letter_file_name(complaint, kind, today), "application/pdf", pdf, summary,
@@ -266,9 +274,14 @@ def record_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, print
 
 
 def acknowledgements_to_send(user: User) -> list[Complaint]:
-    """Postal complaints whose acknowledgement has not gone out yet, most urgent first."""
+    """Complaints whose acknowledgement is to go by letter and has not gone out yet, most urgent first.
+
+    That is every postal complaint, and any other for which the intake chose a letter.
+    """
+    by_letter = ((Complaint.acknowledgement_method == "letter")
+                 | ((Complaint.channel == "post") & (Complaint.acknowledgement_method == "")))
     query = (Complaint.select(Complaint, Relation).join(Relation, peewee.JOIN.LEFT_OUTER).switch(Complaint)
-             .where((Complaint.channel == "post") & (Complaint.status == NEW) & (Complaint.kind == COMPLAINT)
+             .where(by_letter & (Complaint.status == NEW) & (Complaint.kind == COMPLAINT)
                     & Complaint.acknowledged_at.is_null())
              .order_by(Complaint.acknowledge_by, Complaint.number))
     return list(queries.visible_to(query, user))
@@ -304,10 +317,8 @@ def mailto_url(message: EmailText) -> str:
 def record_email_acknowledgement(user: User, complaint: Complaint, message: EmailText,
                                  operation_id: str | None = None) -> Complaint:
     """Keep the sent e-mail with the complaint and record the acknowledgement as sent by e-mail."""
-    _require_note(user, complaint)
+    require_record(user, complaint, "acknowledgement")
     acknowledging = complaint.status == NEW
-    if acknowledging:
-        permissions.require_handle(user, complaint)
     content = f"{_('Aan')}: {message.to}\n{_('Onderwerp')}: {message.subject}\n\n{message.body}".encode()
     name = f"{complaint.number} {_('ontvangstbevestiging')} {dt.date.today().isoformat()}.txt"
     _store(user, complaint, "email", name, "text/plain", content,

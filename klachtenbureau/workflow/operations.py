@@ -30,7 +30,8 @@ from klachtenbureau.workflow import db_errors, resilience
 PRIVATE_FIELDS = frozenset({
     "name", "street", "postcode", "city", "phone", "email", "description", "desired_outcome",
     "people_involved", "findings_facts", "findings_circumstances", "findings_causes",
-    "findings_damage", "remedy_note", "answer", "closure_note", "summary", "content",
+    "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note",
+    "summary", "content",
     "password_hash", "value", "check_method", "check_conclusion",
 })
 CHANGED = "(gewijzigd)"

@@ -19,7 +19,8 @@ from klachtenbureau.models.complaints import (
     ACK_METHODS, ACKNOWLEDGED, ANSWERED, CLOSED, CONTACT_METHODS, DIRECTIONS, ESCALATED, ESCALATION_LEVELS,
     IN_PROGRESS, NEW, REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
-from klachtenbureau.workflow import deadlines, permissions
+from klachtenbureau.models.people import ROLES
+from klachtenbureau.workflow import deadlines, permissions, settings
 from klachtenbureau.workflow.operations import Outcome, copy_into, fresh, perform, update_versioned
 
 OPEN = (NEW, ACKNOWLEDGED, IN_PROGRESS, ANSWERED, ESCALATED)
@@ -42,9 +43,10 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
 
 def allowed_actions(complaint: Complaint, user: User | None = None) -> list[str]:
     """The steps the complaint's state (and, given a user, their role) allows now."""
-    if user is not None and not permissions.can_handle(user, complaint):
-        return []
-    return [name for name, (sources, _label) in ACTIONS.items() if complaint.status in sources]
+    steps = [name for name, (sources, _label) in ACTIONS.items() if complaint.status in sources]
+    if user is None or permissions.can_handle(user, complaint):
+        return steps
+    return [name for name in steps if name == "acknowledge" and permissions.can_acknowledge(user, complaint)]
 
 
 def _guard(action: str, complaint: Complaint) -> None:
@@ -64,10 +66,11 @@ def _after_handover(complaint: Complaint, acknowledged: bool, assigned: bool) ->
 
 def _step(user: User, complaint: Complaint, action: str, check: Callable[[Complaint], None],
           fields: Callable[[Complaint], dict[str, Any]], summary: Callable[[Complaint], str],
-          operation_id: str | None, entry: dict[str, str] | None = None) -> Complaint:
+          operation_id: str | None, entry: dict[str, str] | None = None,
+          require: Callable[[User, Complaint], None] = permissions.require_handle) -> Complaint:
     def body() -> Outcome:
         current = fresh(complaint)
-        permissions.require_handle(user, current)
+        require(user, current)
         _guard(action, current)
         check(current)
         before = current.status
@@ -93,13 +96,16 @@ def acknowledge(user: User, complaint: Complaint, method: str, operation_id: str
         lambda c: {"acknowledged_at": now(), "acknowledgement_method": method,
                    "status": _after_handover(c, True, c.assigned_to_id is not None)},
         lambda c: _("Ontvangst bevestigd ({method}).").format(method=_(ACK_METHODS[method]).lower()),
-        operation_id)
+        operation_id, require=permissions.require_acknowledge)
 
 
 def assign(user: User, complaint: Complaint, handler: User, operation_id: str | None = None) -> Complaint:
     permissions.require_manager(user)
     if not handler.active:
         raise ValidationError({"assigned_to": _("{name} is niet actief.").format(name=handler.full_name)})
+    if handler.role not in permissions.HANDLER_ROLES:
+        raise ValidationError({"assigned_to": _("{name} ({role}) behandelt geen klachten.").format(
+            name=handler.full_name, role=_(ROLES[handler.role]).lower())})
 
     def check(c: Complaint) -> None:
         if c.assigned_to_id == handler.id:
@@ -135,7 +141,9 @@ def investigate(user: User, complaint: Complaint, facts: str, circumstances: str
     return _step(user, complaint, "investigate", check, fields, lambda c: _("Onderzoek vastgelegd."), operation_id)
 
 
-def record_verdict(user: User, complaint: Complaint, verdict: str, operation_id: str | None = None) -> Complaint:
+def record_verdict(user: User, complaint: Complaint, verdict: str, motivation: str = "",
+                   operation_id: str | None = None) -> Complaint:
+    """The verdict with its motivation: why the complaint is (partly) founded or not."""
     if verdict not in VERDICTS:
         raise ValidationError({"verdict": _("Kies gegrond, deels gegrond, ongegrond of niet vast te stellen.")})
 
@@ -143,8 +151,37 @@ def record_verdict(user: User, complaint: Complaint, verdict: str, operation_id:
         if not c.findings_facts:
             raise TransitionNotAllowedError(_("Leg eerst het onderzoek vast voordat u een oordeel geeft."))
 
-    return _step(user, complaint, "verdict", check, lambda c: {"verdict": verdict},
-                 lambda c: _("Oordeel: {verdict}.").format(verdict=_(VERDICTS[verdict]).lower()), operation_id)
+    return _step(user, complaint, "verdict", check,
+                 lambda c: {"verdict": verdict, "verdict_motivation": motivation.strip()},
+                 lambda c: " ".join(filter(None, [
+                     _("Oordeel: {verdict}.").format(verdict=_(VERDICTS[verdict]).lower()), motivation.strip()])),
+                 operation_id)
+
+
+def _compensation(amount: Decimal | str | None) -> Decimal:
+    """The compensation as typed (25, 25,00, 25.00, € 1.234,50), or the Dutch reason it is no amount."""
+    text = "".join(str(amount if amount is not None else "").split()).replace("€", "")
+    if "," in text and "." in text:  # 1.234,50 or 1,234.50: the last one separates the cents
+        text = text.replace("." if text.rfind(",") > text.rfind(".") else ",", "")
+    try:
+        value = Decimal(text.replace(",", ".")) if text else None
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if value is None:
+        problem = _("Vul het bedrag van de schadeloosstelling in, bijvoorbeeld 25,00.")
+    elif not value.is_finite():
+        problem = _("Vul het bedrag in cijfers in, bijvoorbeeld 25,00.")
+    elif value < 0:
+        problem = _("Het bedrag kan niet negatief zijn; vul het in zonder minteken, bijvoorbeeld 25,00.")
+    elif value == 0:
+        problem = _("Het bedrag moet meer dan nul zijn, bijvoorbeeld 25,00.")
+    elif value.as_tuple().exponent < -2:
+        problem = _("Vul het bedrag in met ten hoogste twee cijfers achter de komma, bijvoorbeeld 25,00.")
+    elif value >= Decimal("100000000"):
+        problem = _("Het bedrag is te hoog; vul het bedrag in euro's in, bijvoorbeeld 25,00.")
+    else:
+        return value.quantize(Decimal("0.01"))
+    raise ValidationError({"compensation_amount": problem})
 
 
 def record_remedy(user: User, complaint: Complaint, remedies: list[str], amount: Decimal | str | None = None,
@@ -152,15 +189,7 @@ def record_remedy(user: User, complaint: Complaint, remedies: list[str], amount:
     unknown = [r for r in remedies if r not in REMEDIES]
     if unknown or not remedies:
         raise ValidationError({"remedies": _("Kies ten minste één vorm van herstel uit de lijst.")})
-    value = None
-    if "compensation" in remedies:
-        try:
-            value = Decimal(str(amount).replace(",", ".")) if amount not in (None, "") else None
-        except InvalidOperation:
-            value = None
-        if value is None or value <= 0 or value >= Decimal("100000000"):
-            raise ValidationError({"compensation_amount": _("Vul het bedrag van de schadeloosstelling in, bijvoorbeeld 25,00.")})
-        value = value.quantize(Decimal("0.01"))
+    value = _compensation(amount) if "compensation" in remedies else None
     codes = ",".join(r for r in REMEDIES if r in remedies)
     return _step(user, complaint, "remedy", _no_check,
                  lambda c: {"remedies": codes, "compensation_amount": value, "remedy_note": note.strip()},
@@ -187,7 +216,7 @@ def extend(user: User, complaint: Complaint, new_answer_by: dt.date, reason: str
            operation_id: str | None = None) -> Complaint:
     def check(c: Complaint) -> None:
         deadlines.check_extension(deadlines.get_profile(c.deadline_profile), c.answer_by, new_answer_by,
-                                  c.extension_count, reason, complainant_informed)
+                                  c.extension_count, reason, complainant_informed, settings.calendar())
 
     return _step(user, complaint, "extend", check,
                  lambda c: {"answer_by": new_answer_by, "extension_count": c.extension_count + 1},
@@ -202,7 +231,8 @@ def escalate(user: User, complaint: Complaint, level: str, reason: str, operatio
     if not reason.strip():
         raise ValidationError({"reason": _("Noteer waarom de klacht wordt geëscaleerd.")})
     return _step(user, complaint, "escalate", _no_check,
-                 lambda c: {"escalation_level": level, "escalated_at": now(), "status": ESCALATED},
+                 lambda c: {"escalation_level": level, "escalation_reason": reason.strip(), "escalated_at": now(),
+                            "status": ESCALATED},
                  lambda c: _("Geëscaleerd naar {level}: {reason}").format(
                      level=_(ESCALATION_LEVELS[level]).lower(), reason=reason.strip()),
                  operation_id)

@@ -1,29 +1,39 @@
-"""Finding complainants again: type-ahead search, earlier and similar complaints (seed 002)."""
+"""Finding complainants again: type-ahead search, earlier and similar complaints (seed 002).
+
+Also keeping one record per complainant: the records a new complainant may
+duplicate, and merging two records of the same person into one.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import operator
 import re
+from collections.abc import Callable
 
 import peewee
 
-from klachtenbureau.errors import ValidationError
+from klachtenbureau.errors import NotFoundError, ValidationError
+from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Relation, User
+from klachtenbureau.models.folding import fold
 from klachtenbureau.workflow import permissions
-from klachtenbureau.workflow.validation import normalize_phone
+from klachtenbureau.workflow.operations import Outcome, fresh, perform, update_versioned
+from klachtenbureau.workflow.validation import normalize_phone, normalize_postcode
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 
 
 def search_relations(text: str, limit: int = 20) -> list[Relation]:
-    """Relations whose name, phone, postcode or e-mail contain ``text`` (case-insensitive)."""
+    """Relations whose name, phone, postcode or e-mail contain ``text``, whatever its accents and case."""
     text = text.strip()
     if len(text) < 2:
         return []
+    plain = fold(text)
     conditions = [
-        Relation.name.contains(text),
-        Relation.email.contains(text),
+        Relation.search_name.contains(plain),
+        Relation.email.contains(plain),
         peewee.fn.REPLACE(Relation.postcode, " ", "").contains(text.upper().replace(" ", "")),
     ]
     digits = re.sub(r"\D", "", text)
@@ -61,3 +71,115 @@ def similar_complaints(complaint: Complaint, user: User, limit: int = 10) -> lis
         query = query.where(functools.reduce(operator.or_, [Complaint.description.contains(w) for w in words]))
     return [c for c in query.limit(limit * 3) if permissions.can_see(user, c)][:limit]
 
+
+
+# --- one record per complainant ------------------------------------------------------
+
+SAME_EMAIL, SAME_PHONE, SAME_ADDRESS = "email", "phone", "address"
+_ADDRESS = ("street", "postcode", "city")
+
+
+def house_number(street: str) -> str:
+    """The house number in 'Kerkstraat 12-2' or '2e Jan Steenstraat 14 A' (12, 14): the last word's digits."""
+    numbers = re.findall(r"(?:^|\s)(\d+)", street)
+    return numbers[-1] if numbers else ""
+
+
+def _tidy(normalize: Callable[[str], str], value: str) -> str:
+    """``value`` in the form it is stored in, or '' when it is no phone number or postcode (yet)."""
+    try:
+        return normalize(value)
+    except ValidationError:
+        return ""
+
+
+def possible_duplicates(phone: str = "", email: str = "", postcode: str = "", street: str = "",
+                        limit: int = 10) -> list[tuple[Relation, list[str]]]:
+    """Relations that may be the person about to be added: the same e-mail address, phone number, or postcode
+    and house number. Each with what is the same (SAME_EMAIL, SAME_PHONE, SAME_ADDRESS), by name.
+
+    Numbers are compared as they are stored (``validation.normalize_phone``: '+31 6 1234 5678', '0031 6
+    12345678' and '06-12345678' are all '06 12345678'), e-mail addresses whatever their case; each through an
+    index, so this stays quick on a large file.
+    """
+    phone, postcode = _tidy(normalize_phone, phone), _tidy(normalize_postcode, postcode)
+    email, number = email.strip().lower(), house_number(street)
+    conditions = []
+    if email:
+        conditions.append(peewee.fn.LOWER(Relation.email) == email)  # schema.RELATION_INDEXES
+    if phone:
+        conditions.append(Relation.phone == phone)
+    if postcode and number:
+        conditions.append(Relation.postcode == postcode)
+    if not conditions:
+        return []
+    found = []
+    for relation in (Relation.select()
+                     .where(Relation.anonymized_at.is_null() & functools.reduce(operator.or_, conditions))
+                     .order_by(Relation.name, Relation.id)):
+        same = [reason for reason, alike in (
+            (SAME_EMAIL, bool(email) and relation.email.lower() == email),
+            (SAME_PHONE, bool(phone) and relation.phone == phone),
+            (SAME_ADDRESS, relation.postcode == postcode and house_number(relation.street) == number)) if alike]
+        if same:  # the same postcode alone is a neighbour
+            found.append((relation, same))
+    return found[:limit]
+
+
+@dataclasses.dataclass
+class MergePlan:
+    """What merging ``other`` into ``keep`` does; shown before it is done."""
+
+    keep: Relation
+    other: Relation
+    complaints: list[str]  # the numbers of all of the other's complaints: they move to ``keep``
+    filled: dict[str, str]  # details ``keep`` lacks, taken from ``other``
+    lost: dict[str, str]  # the other's details that differ from the ones ``keep`` has: they are not kept
+
+
+def _plan(keep: Relation, other: Relation) -> MergePlan:
+    if keep.id == other.id:
+        raise ValidationError({"relation": _("Kies twee verschillende klagers.")})
+    if keep.anonymized_at is not None or other.anonymized_at is not None:
+        raise ValidationError({"relation": _("Een geanonimiseerde klager kan niet worden samengevoegd.")})
+    filled, lost = {}, {}
+    # The address goes as a whole: a street from one record with the city of the other is nobody's address.
+    for fields in (("phone",), ("email",), _ADDRESS):
+        theirs = {f: getattr(other, f) for f in fields if getattr(other, f)}
+        if not any(getattr(keep, f) for f in fields):
+            filled.update(theirs)
+        elif any(getattr(keep, f).casefold() != value.casefold() for f, value in theirs.items()):
+            lost.update(theirs)
+    numbers = [number for number, in Complaint.select(Complaint.number).where(Complaint.relation == other.id)
+               .order_by(Complaint.received_at, Complaint.id).tuples()]
+    return MergePlan(keep, other, numbers, filled, lost)
+
+
+def _relation(relation_id: int) -> Relation:
+    relation = Relation.get_or_none(Relation.id == relation_id)
+    if relation is None:
+        raise NotFoundError(_("Klager {id} bestaat niet (meer).").format(id=relation_id))
+    return relation
+
+
+def merge_plan(keep_id: int, other_id: int) -> MergePlan:
+    """What ``merge_relations`` would do with these two records."""
+    return _plan(_relation(keep_id), _relation(other_id))
+
+
+def merge_relations(user: User, plan: MergePlan, operation_id: str | None = None) -> Relation:
+    """Merge ``plan.other`` into ``plan.keep``: all its complaints move, ``keep``'s missing details are filled in
+    from it, and the other record is removed. Refused when either record changed since the plan was made."""
+    permissions.require_merge_relations(user)
+
+    def body() -> Outcome:
+        keep, other = fresh(plan.keep), fresh(plan.other)
+        now_plan = _plan(keep, other)
+        moved = (Complaint.update(relation=keep.id, version=Complaint.version + 1)
+                 .where(Complaint.relation == other.id).execute())
+        changes = update_versioned(keep, keep.version, now_plan.filled, touch=False)
+        other.delete_instance()
+        return Outcome(keep, {"relation_removed": other.id, "relation_kept": keep.id, "complaints_moved": moved,
+                              "complaints": now_plan.complaints, **changes})
+
+    return perform(user, "merge_relations", body, operation_id)

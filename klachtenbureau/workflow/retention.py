@@ -34,7 +34,8 @@ from klachtenbureau.workflow.operations import Outcome, new_operation_id, perfor
 
 # Free text of a complaint that may hold personal data; non-empty text becomes ANONYMISED.
 COMPLAINT_TEXT = ("description", "desired_outcome", "people_involved", "findings_facts", "findings_circumstances",
-                  "findings_causes", "findings_damage", "remedy_note", "answer", "closure_note")
+                  "findings_causes", "findings_damage", "verdict_motivation", "remedy_note", "answer",
+                  "escalation_reason", "closure_note")
 RELATION_DATA = ("street", "postcode", "city", "phone", "email")
 BATCH = 100  # complaints per write transaction: short enough not to hold the shared file for long
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()

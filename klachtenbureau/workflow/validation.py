@@ -5,10 +5,13 @@ message (or ``None``) and never raises, so the UI can call it on every
 keystroke; each ``normalize_*`` function returns the tidy form or raises
 :class:`ValidationError` with the same message. An empty value is never a
 format problem: whether a field must be filled in is ``required_problem``'s job.
+Each ``*_doubt`` function returns the Dutch question to ask about a value
+that is possible but unlikely (the forms ask it once; the workflow accepts it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -121,6 +124,49 @@ def normalize_email(value: str) -> str:
 
 def email_problem(value: str) -> str | None:
     return _problem_of(normalize_email, "email", value)
+
+
+# --- dates of a report ---------------------------------------------------------
+
+# Further back than two weeks, a date of receipt is unlikely (every deadline has passed): ask. Further back than a
+# year it is a typing error: refuse. An incident more than half a year before the report is unlikely: ask.
+RECEIPT_DOUBT_DAYS = 14
+INCIDENT_DOUBT_DAYS = 183
+
+
+def _a_year_before(day: dt.date) -> dt.date:
+    """The same date a year earlier (29 February: the 28th)."""
+    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(
+        year=day.year - 1)
+
+
+def receipt_age_problem(received: dt.date, today: dt.date) -> str | None:
+    """A report cannot come in more than a year before it is registered (it would be a year overdue)."""
+    if received < _a_year_before(today):
+        return _("De ontvangstdatum ligt meer dan een jaar terug; dat kan niet kloppen. Controleer het jaartal.")
+    return None
+
+
+def incident_date_problem(incident: dt.date, received: dt.date) -> str | None:
+    """An incident cannot have happened after the report of it came in."""
+    if incident > received:
+        return _("Het voorval kan niet na de ontvangst van de melding zijn gebeurd; controleer beide datums.")
+    return None
+
+
+def receipt_doubt(received: dt.date, today: dt.date) -> str | None:
+    """The question to ask about a date of receipt that is possible but unlikely; None when it is likely."""
+    days = (today - received).days
+    if days > RECEIPT_DOUBT_DAYS and not receipt_age_problem(received, today):
+        return _("Dat is {days} dagen geleden. Klopt de datum?").format(days=days)
+    return None
+
+
+def incident_doubt(incident: dt.date, received: dt.date) -> str | None:
+    """The question to ask about an incident long before the report; None when it is likely."""
+    if (received - incident).days > INCIDENT_DOUBT_DAYS:
+        return _("Dat is meer dan een half jaar voor de melding. Klopt de datum?")
+    return None
 
 
 # --- whole forms --------------------------------------------------------------

@@ -116,3 +116,20 @@ def test_python_without_fts5_is_told_plainly(sqlite_url, monkeypatch):
     monkeypatch.setattr(peewee.SqliteDatabase, "execute_sql", without_fts5)
     with pytest.raises(DatabaseUnavailableError, match="FTS5"):
         store.open_database(sqlite_url, create=True)
+
+
+def test_version_2_database_gets_the_verdict_motivation_and_the_escalation_reason(db_url):
+    from klachtenbureau.models import Complaint
+    from klachtenbureau.workflow import intake
+
+    store.open_database(db_url, create=True)
+    complaint = intake.register(store.system_user(), intake.NewReport(description="Te laat.", anonymous=True))
+    for column in ("verdict_motivation", "escalation_reason"):  # as a database of version 2 was
+        database.db.execute_sql(f"ALTER TABLE complaint DROP COLUMN {column}")
+    database.db.execute_sql("DROP INDEX relation_email_lower")  # nor what version 4 brought
+    database.db.execute_sql("ALTER TABLE relation DROP COLUMN search_name")
+    schema.SchemaInfo.update(version=2).execute()
+    database.close()
+    assert store.open_database(db_url) == schema.SCHEMA_VERSION
+    stored = Complaint.get_by_id(complaint.id)
+    assert (stored.verdict_motivation, stored.escalation_reason) == ("", "")

@@ -145,3 +145,14 @@ def test_dossier_only_for_who_may_see_the_complaint(register, staff):
     complaint = register(confidential=True)
     with pytest.raises(PermissionDeniedError):
         letters.dossier_pdf(staff["anouk"], complaint)
+
+
+def test_dossier_gives_the_motivation_of_the_verdict_and_the_reason_for_escalating(register, staff):
+    petra = staff["petra"]
+    complaint = procedure.acknowledge(petra, register(assign_to=petra.id), "phone")
+    procedure.investigate(petra, complaint, "De planning is gewijzigd zonder te bellen.")
+    procedure.record_verdict(petra, complaint, "founded", "De klager is niet gebeld, zoals afgesproken.")
+    procedure.escalate(petra, complaint, "director", "De klager wil de directeur spreken.")
+    content = " ".join(_pages(letters.dossier_pdf(petra, complaint)))
+    assert "Motivering oordeel De klager is niet gebeld, zoals afgesproken." in content
+    assert "Reden escalatie De klager wil de directeur spreken." in content

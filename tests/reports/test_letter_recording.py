@@ -10,7 +10,7 @@ import pytest
 from klachtenbureau.errors import PermissionDeniedError, ValidationError
 from klachtenbureau.models import AuditEntry, Document, TimelineEntry
 from klachtenbureau.reports import letter_texts
-from klachtenbureau.workflow import letter_settings, letters, procedure, settings
+from klachtenbureau.workflow import letter_settings, letters, procedure, settings, store
 from tests.reports.pdftools import normalised
 from tests.reports.pdftools import text as pdf_text
 
@@ -53,12 +53,30 @@ def test_same_operation_sent_twice_stores_the_letter_once(register, staff):
     assert Document.select().where(Document.complaint == complaint.id).count() == 1
 
 
-def test_telephonist_cannot_record_an_acknowledgement_and_nothing_is_stored(register, staff):
-    complaint = register()
+def test_telephonist_records_the_acknowledgement_of_what_she_registered(register, staff):
+    complaint = register(assign_to=staff["petra"].id)
+    letters.require_record(staff["sanne"], complaint, "acknowledgement")
     pdf = letters.letter_pdf(staff["sanne"], complaint, "acknowledgement")
+    updated = letters.record_letter(staff["sanne"], complaint, "acknowledgement", pdf, printed=True)
+    assert (updated.status, updated.acknowledgement_method) == ("in_progress", "letter")
+
+
+def test_telephonist_who_only_reads_a_complaint_cannot_acknowledge_it_and_nothing_is_stored(register, staff):
+    karin = store.create_user(store.system_user(), "karin", "Karin Mol", "intake", confidential_access=True)
+    complaint = register(confidential=True)
     with pytest.raises(PermissionDeniedError):
-        letters.record_letter(staff["sanne"], complaint, "acknowledgement", pdf, printed=True)
+        letters.require_record(karin, complaint, "acknowledgement")  # before the letter is even made
+    pdf = letters.letter_pdf(karin, complaint, "acknowledgement")
+    with pytest.raises(PermissionDeniedError):
+        letters.record_letter(karin, complaint, "acknowledgement", pdf, printed=True)
     assert Document.select().count() == 0
+
+
+def test_acknowledgements_to_send_by_letter_follow_the_way_chosen_at_the_intake(register, staff):
+    by_letter = register(channel="phone", acknowledgement_to_send="letter")
+    register(acknowledgement_to_send="email")  # came by post, to be confirmed by e-mail
+    assert (by_letter.acknowledgement_method, by_letter.acknowledged_at) == ("letter", None)
+    assert [c.number for c in letters.acknowledgements_to_send(staff["petra"])] == [by_letter.number]
 
 
 def test_postal_acknowledgements_to_send_lists_only_new_postal_complaints(register, staff):

@@ -105,7 +105,7 @@ def test_extension_notice_gives_the_reason_and_the_new_date(register, staff):
     complaint = procedure.acknowledge(staff["petra"], register(), "phone")
     with pytest.raises(TransitionNotAllowedError, match="niet verlengd"):
         letters.letter_pdf(staff["petra"], complaint, "extension")
-    new_date = complaint.answer_by + dt.timedelta(days=7)
+    new_date = settings.calendar().add_working_days(complaint.answer_by, 5)
     complaint = procedure.extend(staff["petra"], complaint, new_date, "Wij wachten op het theater", True)
     content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "extension", today=TODAY)))
     assert "De reden hiervan is: Wij wachten op het theater." in content
@@ -155,7 +155,7 @@ def test_intake_cannot_print_letters_about_complaints_it_cannot_see(register, st
 def test_every_letter_embeds_its_fonts_and_is_pdfa_2b(register, staff, tmp_path):
     done = answered(register(), staff["petra"], "partly_founded", measure="Planner belt")
     waiting = procedure.acknowledge(staff["petra"], register(), "phone")
-    waiting = procedure.extend(staff["petra"], waiting, waiting.answer_by + dt.timedelta(days=3),
+    waiting = procedure.extend(staff["petra"], waiting, settings.calendar().add_working_days(waiting.answer_by, 3),
                                "extra gesprek nodig", True)
     made = {kind: letters.letter_pdf(staff["petra"], done, kind) for kind in ("acknowledgement", "answer",
                                                                               "aftercare")}

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 class Keyboard:
     """Presses keys on whatever has the focus, as a person would, and counts the presses.
 
-    A chord (Alt+N, Ctrl+Enter) is one press; ``type`` counts every character.
+    A chord (Alt+N, Ctrl+Enter) is one press; ``type`` counts every character. Between two keys the
+    application catches up with what they started (a list that opens, a window that becomes active).
     """
 
     def __init__(self, qtbot):
@@ -19,6 +20,10 @@ class Keyboard:
 
     @staticmethod
     def focus() -> QWidget:
+        """What gets the keys: an open pop-up list takes them before the focus widget, as in Qt itself."""
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            return popup.focusWidget() or popup
         widget = QApplication.focusWidget()
         assert widget is not None, "nothing has the keyboard focus"
         return widget
@@ -26,6 +31,7 @@ class Keyboard:
     def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         self.presses += 1
         self.qtbot.keyClick(self.focus(), key, modifier)
+        QApplication.processEvents()
 
     def alt(self, letter: str) -> None:
         self.press(getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
@@ -39,11 +45,13 @@ class Keyboard:
 
     def type(self, text: str) -> None:
         self.typed += len(text)
-        self.qtbot.keyClicks(self.focus(), text)
+        self.dictate(text)
 
     def dictate(self, text: str) -> None:
         """Type free text (a description) that the press count leaves out."""
-        self.qtbot.keyClicks(self.focus(), text)
+        for character in text:
+            self.qtbot.keyClick(self.focus(), character)
+            QApplication.processEvents()
 
 
 def show(qtbot, widget: QWidget) -> QWidget:

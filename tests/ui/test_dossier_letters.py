@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QFileDialog
-
 from klachtenbureau.models import Complaint
+from klachtenbureau.ui import files
 from klachtenbureau.ui.printing import LetterPreviewDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import intake
@@ -32,7 +31,7 @@ def test_letter_menu_offers_every_letter_and_opens_its_preview(qtbot, sqlite_db,
 
 def test_dossier_pdf_is_saved_where_the_user_chose(qtbot, sqlite_db, staff, postal, tmp_path, monkeypatch):
     target = tmp_path / "dossier.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    monkeypatch.setattr(files, "save_file_name", lambda *args: str(target))
     window = dossier(qtbot, Session(staff["petra"], sqlite_db), postal.id)
     window.dossier_pdf_button.click()
     qtbot.waitUntil(lambda: "opgeslagen" in window.message.text.text(), timeout=20_000)

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QDate, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from klachtenbureau.models import Complaint, Document, Relation, TimelineEntry
+from klachtenbureau.models.base import acting_at
+from klachtenbureau.ui import printing
 from klachtenbureau.ui.dossier.actions import contact_dialog
 from klachtenbureau.ui.dossier.conflict import ConflictDialog
 from klachtenbureau.ui.dossier.form_dialog import FormDialog
@@ -20,8 +22,9 @@ from klachtenbureau.ui.dossier_window import DossierWindow, open_dossier
 from klachtenbureau.ui.inbox_model import COLUMNS
 from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, procedure
-from tests.ui.keys import active_modal, show
+from klachtenbureau.ui.widgets import MessageBar
+from klachtenbureau.workflow import intake, procedure, settings
+from tests.ui.keys import activate, active_modal, show
 from tests.ui.other_pc import run_on_other_pc
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -74,12 +77,13 @@ def test_step_by_button_updates_the_database_and_the_inbox_row(qtbot, coordinato
 
     def acknowledge(dialog: FormDialog) -> None:
         assert dialog.editors["method"].value() == "letter"  # a postal complaint: by letter
+        dialog.editors["method"].button("phone").click()  # she called the complainant back instead
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     when_dialog(qtbot, acknowledge)
     qtbot.mouseClick(window.step_buttons["acknowledge"], Qt.MouseButton.LeftButton)
     stored = Complaint.get_by_id(c.id)
-    assert (stored.status, stored.acknowledgement_method) == ("acknowledged", "letter")
+    assert (stored.status, stored.acknowledgement_method) == ("acknowledged", "phone")
     status = [key for key, _label in COLUMNS].index("status")
     row = view.model.position_of(c.id)
     qtbot.waitUntil(lambda: view.model.data(view.model.index(row, status)) == "Ontvangst bevestigd")
@@ -122,6 +126,21 @@ def test_registration_edit_is_saved(qtbot, coordinator, staff):
     assert Complaint.get_by_id(c.id).description == "De taxi kwam niet. Het was de tweede keer."
     assert not window.form.save_button.isEnabled()
     assert "opgeslagen" in window.message.text.text()
+
+
+def test_the_category_is_chosen_by_a_word_from_its_name(qtbot, coordinator, staff, keyboard):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    activate(qtbot, window)
+    keyboard.alt("c")  # Categorie
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type("deelnemer")
+    keyboard.enter()
+    category = window.form.editors["category"]
+    assert category.currentText() == "Een klacht m.b.t. een mede-deelnemer" and window.form.save_button.isEnabled()
+    keyboard.alt("l")  # Opslaan
+    qtbot.waitUntil(lambda: "opgeslagen" in window.message.text.text())
+    assert Complaint.get_by_id(c.id).category.name == "Een klacht m.b.t. een mede-deelnemer"
 
 
 def test_save_after_another_pc_saved_shows_the_conflict_dialog_and_loses_nothing(qtbot, coordinator, staff,
@@ -274,7 +293,8 @@ def test_remedy_with_compensation_amount_is_recorded(qtbot, coordinator, staff):
 
 
 def test_extension_dialog_proposes_two_weeks_and_needs_reason_and_notice(qtbot, coordinator, staff):
-    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    with acting_at(dt.datetime(2025, 3, 3, 9, 0)):  # answer by Monday 10 March; two weeks on: a working day
+        c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
     window = dossier(qtbot, coordinator, c.id)
     seen = {}
 
@@ -292,6 +312,38 @@ def test_extension_dialog_proposes_two_weeks_and_needs_reason_and_notice(qtbot, 
     assert seen["problems"] == ["complainant_informed", "reason"]
     stored = Complaint.get_by_id(c.id)
     assert (stored.answer_by, stored.extension_count) == (c.answer_by + dt.timedelta(weeks=2), 1)
+
+
+def test_extension_dialog_proposes_and_accepts_only_working_days_within_the_profiles_maximum(
+        qtbot, coordinator, staff):
+    settings.put(staff["admin"], "deadline_profile", "wkkgz")
+    with acting_at(dt.datetime(2025, 10, 30, 9, 0)):  # six weeks: answer by Thursday 11 December 2025
+        c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    window = dossier(qtbot, coordinator, c.id)
+    seen = {}
+
+    def extend(dialog: FormDialog) -> None:
+        date = dialog.editors["new_answer_by"]
+        seen["proposed"] = date.date().toPython()  # two weeks on is Christmas: the next working day
+        seen["hint"] = dialog.fields["new_answer_by"].hint.text()
+        type_into(qtbot, dialog.editors["reason"], "Wachten op het advies van de commissie.")
+        qtbot.keyClick(dialog.editors["complainant_informed"], Qt.Key.Key_Space)
+        for day in (dt.date(2025, 12, 25), dt.date(2026, 1, 9)):
+            date.setDate(day)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+            seen[day] = dialog.fields["new_answer_by"].problem()
+            seen.setdefault("fits", dialog.height() >= dialog.heightForWidth(dialog.width()))  # no message cut off
+        date.setDate(dt.date(2026, 1, 8))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, extend)
+    qtbot.mouseClick(window.step_buttons["extend"], Qt.MouseButton.LeftButton)
+    assert seen["proposed"] == dt.date(2025, 12, 29)
+    assert seen["hint"] == "Nu: 11 december 2025. Kies een werkdag, uiterlijk 8 januari 2026."
+    assert seen[dt.date(2025, 12, 25)] == ("Op donderdag 25 december 2025 wordt niet gewerkt (Eerste kerstdag); "
+                                           "kies een werkdag.")
+    assert "tot uiterlijk 8 januari 2026" in seen[dt.date(2026, 1, 9)] and seen["fits"]
+    assert Complaint.get_by_id(c.id).answer_by == dt.date(2026, 1, 8)
 
 
 def test_complainant_details_are_corrected_from_the_dossier(qtbot, coordinator, staff):
@@ -317,8 +369,13 @@ def test_assigning_by_dialog_hands_the_complaint_to_the_chosen_colleague(qtbot, 
 
     def assign(dialog: FormDialog) -> None:
         combo = dialog.editors["assigned_to"]
-        assert "Sanne de Vries" not in [combo.itemText(i) for i in range(combo.count())]  # telephonists don't handle
-        combo.setCurrentIndex(combo.findText("Ruud Bakker"))
+        # neither the telephonist nor the administrator's account; each with their role
+        assert [combo.itemText(i) for i in range(combo.count())] == [
+            "Anouk Visser (kwaliteitsmedewerker)", "Fatima Yilmaz (vertrouwenspersoon)",
+            "Henk Smit (directeur / bestuur)", "Petra Jansen (klachtencoördinator)",
+            "Ruud Bakker (klachtencoördinator)"]
+        assert combo.currentText() == "Petra Jansen (klachtencoördinator)"  # the coordinator herself
+        combo.setCurrentIndex(combo.findData(staff["ruud"].id))
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     when_dialog(qtbot, assign)
@@ -326,3 +383,148 @@ def test_assigning_by_dialog_hands_the_complaint_to_the_chosen_colleague(qtbot, 
     stored = Complaint.get_by_id(c.id)
     assert (stored.assigned_to_id, stored.status) == (staff["ruud"].id, "in_progress")
     assert "Behandelaar: Ruud Bakker" in window.subtitle.text()
+
+
+def test_acknowledging_by_letter_as_chosen_at_the_intake_makes_the_letter_first(qtbot, coordinator, staff, tmp_path,
+                                                                                 monkeypatch):
+    c = register(staff["sanne"], channel="phone", acknowledgement_to_send="letter",
+                 relation={"name": "Els Bos", "street": "Molenweg 3", "postcode": "8011 AA", "city": "Zwolle"})
+    target = tmp_path / "ontvangstbevestiging.pdf"
+    monkeypatch.setattr(printing, "choose_pdf_path", lambda _parent, _name: target)
+    window = dossier(qtbot, coordinator, c.id)
+    seen = {}
+
+    def acknowledge(dialog: FormDialog) -> None:
+        seen["method"], seen["button"] = dialog.editors["method"].value(), dialog.ok_button.text()
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    when_dialog(qtbot, acknowledge)
+    qtbot.mouseClick(window.step_buttons["acknowledge"], Qt.MouseButton.LeftButton)
+    assert seen == {"method": "letter", "button": "&Brief maken…"}  # as the telephonist chose, not by channel
+    assert Complaint.get_by_id(c.id).acknowledged_at is None  # no letter yet: not acknowledged yet
+    preview = window.findChild(printing.LetterPreviewDialog)
+    qtbot.waitUntil(preview.save_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(preview.recorded, timeout=10_000):
+        qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    stored = Complaint.get_by_id(c.id)
+    assert (stored.status, stored.acknowledgement_method) == ("acknowledged", "letter")
+    assert bytes(Document.get(Document.complaint == c.id).content) == target.read_bytes()
+    assert "per brief verstuurd" in window.message.text.text()
+
+
+def test_telephonist_may_acknowledge_what_she_registered_and_nothing_else(qtbot, sqlite_db, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, Session(staff["sanne"], sqlite_db), c.id)
+    assert [action for action, button in window.step_buttons.items() if button.isEnabled()] == ["acknowledge"]
+    assert window.step_buttons["assign"].toolTip() == "Alleen de coördinator of de behandelaar zet deze stap."
+
+
+def test_assign_dialog_of_someone_who_handles_no_complaints_proposes_a_coordinator(qtbot, sqlite_db, staff):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, Session(staff["admin"], sqlite_db), c.id)
+    seen = {}
+
+    def assign(dialog: FormDialog) -> None:
+        seen["proposed"] = dialog.editors["assigned_to"].currentText()
+
+    when_dialog(qtbot, assign)
+    qtbot.mouseClick(window.step_buttons["assign"], Qt.MouseButton.LeftButton)
+    assert seen == {"proposed": "Petra Jansen (klachtencoördinator)"}  # not Anouk, the first in the alphabet
+
+
+def test_compensation_below_zero_is_refused_at_the_field_saying_so(qtbot, coordinator, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    window = dossier(qtbot, coordinator, c.id)
+    seen = {}
+
+    def remedy(dialog: FormDialog) -> None:
+        qtbot.keyClick(dialog.editors["remedies"].boxes["compensation"], Qt.Key.Key_Space)
+        type_into(qtbot, dialog.editors["compensation_amount"], "-25")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        seen["problem"] = dialog.fields["compensation_amount"].problem()
+
+    when_dialog(qtbot, remedy)
+    qtbot.mouseClick(window.step_buttons["remedy"], Qt.MouseButton.LeftButton)
+    assert seen["problem"] == "Het bedrag kan niet negatief zijn; vul het in zonder minteken, bijvoorbeeld 25,00."
+    assert Complaint.get_by_id(c.id).remedies == ""
+
+
+def test_verdict_motivation_and_escalation_reason_show_in_the_handling_tab(qtbot, coordinator, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
+    procedure.investigate(staff["petra"], c, "De chauffeur had het verkeerde adres.")
+    window = dossier(qtbot, coordinator, c.id)
+
+    def verdict(dialog: FormDialog) -> None:
+        qtbot.keyClick(dialog.editors["verdict"].button("founded"), Qt.Key.Key_Space)
+        type_into(qtbot, dialog.editors["motivation"], "Het adres stond verkeerd in de planning.")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    def escalate(dialog: FormDialog) -> None:
+        type_into(qtbot, dialog.editors["reason"], "Klager wil de directeur spreken.")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    for action, handle in (("verdict", verdict), ("escalate", escalate)):
+        when_dialog(qtbot, handle)
+        qtbot.mouseClick(window.step_buttons[action], Qt.MouseButton.LeftButton)
+    handling = window.browsers["handling"].toPlainText()
+    assert "Motivering\nHet adres stond verkeerd in de planning." in handling
+    assert "Reden escalatie\nKlager wil de directeur spreken." in handling
+
+
+def test_reloading_after_a_conflict_takes_away_the_warning_of_unsaved_changes(qtbot, coordinator, staff, sqlite_db):
+    c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    type_into(qtbot, window.form.editors["description"], " Mijn aanvulling.")
+    run_on_other_pc(sqlite_db, f"""
+        editing.update_registration(user("ruud"), Complaint.get_by_id({c.id}), {{"severity": 4}})
+    """)
+
+    def warned() -> bool:
+        return any(bar.isVisible() and "nog niet opgeslagen" in bar.text.text()
+                   for bar in window.findChildren(MessageBar))
+
+    qtbot.waitUntil(warned, timeout=10_000)  # the window noticed the colleague's change
+    when_dialog(qtbot, lambda dialog: qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton))
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    assert "Mijn aanvulling." in window.form.kept.text.text()
+    assert window.form.editors["severity"].currentData() == 4
+    assert not warned()
+    qtbot.mouseClick(window.form.kept.buttons()[0], Qt.MouseButton.LeftButton)  # my text back in the form
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    assert Complaint.get_by_id(c.id).description == "De taxi kwam niet. Mijn aanvulling."
+
+
+def test_incident_date_is_checked_against_the_receipt_and_an_unlikely_one_is_asked_about(qtbot, coordinator, staff):
+    with acting_at(dt.datetime(2026, 11, 2, 10, 0)):  # a letter that came in on Monday 2 November
+        c = register(staff["sanne"])
+    window = dossier(qtbot, coordinator, c.id)
+    form = window.form
+    date, field = form.editors["incident_date"], form.fields["incident_date"]
+
+    date.setDate(QDate(2026, 11, 3))  # as picked from the calendar
+    assert field.problem() == "Het voorval kan niet na de ontvangst van de melding zijn gebeurd; controleer beide datums."
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert Complaint.get_by_id(c.id).incident_date is None
+
+    date.setDate(QDate(2026, 3, 1))
+    assert not field.problem()
+    assert field.hint.text() == "Dat is meer dan een half jaar voor de melding. Klopt de datum?"
+    asked = []
+
+    def answer(button: str) -> Callable[[QDialog], None]:
+        def press(box: QMessageBox) -> None:
+            asked.append(box.text())
+            qtbot.mouseClick(next(b for b in box.buttons() if b.text() == button), Qt.MouseButton.LeftButton)
+        return press
+
+    when_dialog(qtbot, answer("&Nee, datum aanpassen"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked[0] == ("Datum voorval: zondag 1 maart 2026. Dat is meer dan een half jaar voor de melding. "
+                        "Klopt de datum?")
+    assert Complaint.get_by_id(c.id).incident_date is None
+
+    when_dialog(qtbot, answer("&Ja, de datum klopt"))
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: Complaint.get_by_id(c.id).incident_date == dt.date(2026, 3, 1))
+    assert len(asked) == 2 and not field.hint.isVisibleTo(form)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,11 +13,14 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.i18n import format_date
 from klachtenbureau.models import AuditEntry, Complaint, Relation, TimelineEntry, database
+from klachtenbureau.models.complaints import CHANNELS
+from klachtenbureau.ui import app, printing
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.intake.confirmation_page import letters_available
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import deadlines, drafts, intake, settings, store, write_queue
+from klachtenbureau.workflow.intake_support import short_date
 from tests.ui.keys import activate, active_modal, show
 
 
@@ -118,8 +122,10 @@ def test_inquiry_answered_on_the_spot_is_closed_at_once(qtbot, wizard, keyboard)
     keyboard.enter()
     assert page_key(wizard) == "outcome" and focused_name() == "Oplossing"  # an inquiry is answered now
     keyboard.dictate("Ja, er is een lift bij de zij-ingang.")
-    keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    keyboard.enter()  # Registreren, also from the text box
     complaint = registered(qtbot, wizard)
+    # Enter · Alt+A · Enter · Alt+N · Enter · Tab · Enter · Enter, plus "Ov".
+    assert keyboard.presses == 8
 
     assert (complaint.kind, complaint.status, complaint.anonymous) == ("inquiry", "closed", True)
     assert complaint.resolved_at_intake and complaint.closed_at is not None
@@ -127,6 +133,31 @@ def test_inquiry_answered_on_the_spot_is_closed_at_once(qtbot, wizard, keyboard)
     assert complaint.category.name == "Overig"
     assert complaint.assigned_to_id is None
     assert "vastgelegd onder nummer" in wizard.confirmation.read_aloud.text()
+
+
+def test_the_inquiry_path_speaks_of_a_question_not_of_what_happened(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.alt("n")  # Navraag
+    qtbot.waitUntil(lambda: wizard.values["kind"] == "inquiry")
+    keyboard.enter()
+    assert wizard.current_page().heading.text() == "Wat is de vraag?"
+    assert "4. Wat is de vraag" in wizard.steps.text() and "gebeurd" not in wizard.steps.text()
+    keyboard.dictate("Is het theater rolstoeltoegankelijk?")
+    keyboard.tab()
+    keyboard.type("Ov")
+    keyboard.enter()
+    outcome = wizard.current_page()
+    assert outcome.heading.text() == "Direct beantwoord of overdragen?"
+    assert outcome.guidance.text().startswith("Beantwoord de vraag nu") and "excuses" not in outcome.guidance.text()
+
+
+def test_the_intake_names_every_channel_as_the_rest_of_the_desk_does(wizard):
+    channel = wizard.pages[0].channel
+    for code, name in CHANNELS.items():
+        assert channel.button(code).text().replace("&", "").startswith(name)
 
 
 def test_anonymous_complaint_keeps_no_relation(qtbot, wizard, keyboard, tmp_path):
@@ -179,10 +210,49 @@ def test_existing_relation_is_found_by_part_of_its_postcode(qtbot, wizard, keybo
     complaint = registered(qtbot, wizard)
 
     assert complaint.relation_id == earlier.relation_id
+    # Enter · ↓ · Enter · Enter · Tab · Enter · Enter, plus "3511" and "Ni".
+    assert keyboard.presses == 7
     assert Relation.select().count() == 1
 
 
 def test_postal_complaint_asks_for_a_letter_and_offers_to_print_it(qtbot, wizard, keyboard):
+    complaint = postal_complaint_by_keyboard(qtbot, wizard, keyboard)
+
+    assert complaint.channel == "post" and complaint.acknowledged_at is None
+    assert complaint.relation.postcode == "3811 AB"
+    page = wizard.confirmation
+    assert "per brief" in page.next_steps.text()
+    assert format_date(complaint.acknowledge_by) in page.next_steps.text()
+    assert page.print_button.isVisibleTo(page)
+    assert page.print_button.isEnabled() == letters_available()
+    if not letters_available():
+        assert "Volgt" in page.print_button.toolTip()
+        return
+    with qtbot.waitSignal(wizard.print_acknowledgement_requested) as requested:
+        keyboard.alt("a")  # Ontvangstbevestiging afdrukken
+    assert requested.args == [complaint.id]
+
+
+def test_telephonist_prints_the_acknowledgement_and_it_counts_as_sent(qtbot, session, keyboard, tmp_path,
+                                                                      monkeypatch):
+    target = tmp_path / "ontvangstbevestiging.pdf"
+    monkeypatch.setattr(printing, "choose_pdf_path", lambda _parent, _name: target)
+    desk = show(qtbot, MainWindow(session))
+    desk.tabs.setCurrentWidget(desk.intake)
+    complaint = postal_complaint_by_keyboard(qtbot, desk.intake, keyboard)
+    keyboard.alt("a")  # Ontvangstbevestiging afdrukken
+    qtbot.waitUntil(lambda: desk.findChild(printing.LetterPreviewDialog) is not None)
+    preview = desk.findChild(printing.LetterPreviewDialog)
+    qtbot.waitUntil(preview.save_button.isEnabled, timeout=10_000)  # she may: checked before the letter was made
+    with qtbot.waitSignal(preview.recorded, timeout=10_000):
+        qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    stored = Complaint.get_by_id(complaint.id)
+    assert (stored.status, stored.acknowledgement_method) == ("in_progress", "letter")  # no longer 'Nieuw'
+    assert "als verstuurd genoteerd" in preview.message.text.text()
+
+
+def postal_complaint_by_keyboard(qtbot, wizard: IntakeWizard, keyboard) -> Complaint:
+    """A letter from a new complainant with an address, handed over, its acknowledgement to go by letter."""
     keyboard.alt("p")  # Post (brief)
     qtbot.waitUntil(lambda: wizard.values["channel"] == "post")
     assert wizard.values["ack"] == "letter"
@@ -204,21 +274,95 @@ def test_postal_complaint_asks_for_a_letter_and_offers_to_print_it(qtbot, wizard
     keyboard.type("Gee")
     keyboard.enter()
     keyboard.enter()
-    complaint = registered(qtbot, wizard)
+    return registered(qtbot, wizard)
 
-    assert complaint.channel == "post" and complaint.acknowledged_at is None
-    assert complaint.relation.postcode == "3811 AB"
-    page = wizard.confirmation
-    assert "per brief" in page.next_steps.text()
-    assert format_date(complaint.acknowledge_by) in page.next_steps.text()
-    assert page.print_button.isVisibleTo(page)
-    assert page.print_button.isEnabled() == letters_available()
-    if not letters_available():
-        assert "Volgt" in page.print_button.toolTip()
-        return
-    with qtbot.waitSignal(wizard.print_acknowledgement_requested) as printing:
-        keyboard.alt("a")  # Ontvangstbevestiging afdrukken
-    assert printing.args == [complaint.id]
+
+def test_category_is_found_by_words_anywhere_in_its_name(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.dictate("Een mede-deelnemer maakte kwetsende opmerkingen.")
+    keyboard.tab()
+    category = wizard.pages[3].category
+    names = [category.itemText(i) for i in range(category.count())]
+    assert names == sorted(names, key=str.casefold) and names[:3] == [
+        "Bereikbaarheid theaters", "Een foutieve reservering", "Een klacht m.b.t. een mede-deelnemer"]
+    keyboard.type("Een klacht m.b.t. een mede")  # three names start with "Een"; the space types a space
+    assert category.lineEdit().text() == "Een klacht m.b.t. een mede"
+    assert category.currentText() != "Een foutieve reservering"
+    keyboard.enter()
+    assert page_key(wizard) == "outcome"
+    assert category.itemText(category.findData(wizard.values["category_id"])) == "Een klacht m.b.t. een mede-deelnemer"
+
+    keyboard.alt("t")  # Terug, to choose again
+    qtbot.waitUntil(lambda: page_key(wizard) == "what")
+    keyboard.tab()
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type("vrijwilliger")  # a word in the middle of a name finds it too, after the one that starts so
+    matches = category.suggestions.completionModel()
+    assert [matches.index(i, 0).data() for i in range(matches.rowCount())] == [
+        "Vrijwilliger met een klacht", "Een klacht m.b.t. een vrijwilliger"]
+    keyboard.press(Qt.Key.Key_Down)
+    keyboard.enter()
+    assert page_key(wizard) == "outcome"
+    assert category.itemText(category.findData(wizard.values["category_id"])) == "Een klacht m.b.t. een vrijwilliger"
+
+
+def test_enter_goes_on_from_the_description_and_alt_with_a_free_letter_types_nothing(qtbot, wizard, keyboard):
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+    assert page_key(wizard) == "what" and focused_name() == "Omschrijving"
+    what = wizard.pages[3]
+    keyboard.dictate("Eerst dit.")
+    keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    keyboard.dictate("Toen dat.")
+    keyboard.alt("f")  # nothing on this page has the letter F
+    assert what.description.toPlainText() == "Eerst dit.\nToen dat."
+    keyboard.enter()  # as the footer says: on (here to the missing category), not a new line
+    assert what.description.toPlainText() == "Eerst dit.\nToen dat."
+    assert what.fields["category_id"].problem() == "Kies een categorie." and focused_name() == "Categorie"
+    keyboard.alt("f")
+    assert what.category.lineEdit().text() == ""
+    keyboard.type("Ov")
+    keyboard.enter()
+    assert page_key(wizard) == "outcome"
+    assert "Enter: verder · Shift+Enter: nieuwe regel in een tekstvak" in wizard.hint.text()
+
+
+@pytest.fixture
+def desk_style(qapp):
+    """The application's style sheet, as ``klachtenbureau`` sets it at the start."""
+    qapp.setStyleSheet(app.STYLE)
+    yield
+    qapp.setStyleSheet("")
+
+
+def looks_focused(qtbot, widget: QWidget, elsewhere: QWidget) -> bool:
+    """Whether ``widget`` looks different with the focus than without it."""
+    assert widget.hasFocus()
+    focused = widget.grab().toImage()
+    elsewhere.setFocus()
+    qtbot.waitUntil(lambda: not widget.hasFocus())
+    return widget.grab().toImage() != focused
+
+
+def test_the_focus_shows_on_radio_buttons_from_the_start_and_on_combo_boxes(qtbot, desk_style, wizard, keyboard):
+    phone = wizard.pages[0].channel.button("phone")  # the first page, before any key is pressed
+    assert looks_focused(qtbot, phone, wizard.pages[0].received)
+    phone.setFocus()
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.alt("s")  # Ernst
+    what = wizard.pages[3]
+    assert looks_focused(qtbot, what.severity, what.description)
 
 
 def test_messages_appear_at_their_field_and_never_block_typing(qtbot, wizard, keyboard):
@@ -367,3 +511,86 @@ def test_every_input_has_an_accessible_name(wizard):
                 checked += 1
                 assert widget.accessibleName(), f"{type(widget).__name__} on page {page.key} has no accessible name"
     assert checked > 30
+
+
+def test_a_date_is_typed_as_it_is_said(qtbot, wizard, keyboard):
+    today = wizard.context.today
+    arrival = wizard.pages[0]
+    keyboard.alt("p")  # Post (brief): the letter came in last week
+    qtbot.waitUntil(lambda: wizard.values["channel"] == "post")
+    keyboard.alt("d")  # Datum van ontvangst
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type("Vorige week vrijdag")
+    friday = today - dt.timedelta(days=today.weekday() + 3)
+    assert arrival.fields["received_date"].hint.text() == format_date(friday, "EEEE d MMMM yyyy")
+    assert not arrival.fields["received_date"].problem()
+    keyboard.enter()
+    assert page_key(wizard) == "who"
+    assert wizard.values["received_date"] == short_date(friday)  # the day meant, also when the draft is finished later
+
+    keyboard.alt("a")  # Anoniem
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.dictate("De chauffeur was onvriendelijk.")
+    keyboard.alt("d")  # Datum voorval
+    keyboard.type("eergisteren")
+    assert wizard.pages[3].fields["incident_date"].hint.text() == format_date(
+        today - dt.timedelta(days=2), "EEEE d MMMM yyyy")
+
+
+def test_an_impossible_date_is_refused_at_its_field(qtbot, wizard, keyboard):
+    keyboard.alt("d")
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type("1-1-1990")
+    keyboard.enter()
+    assert page_key(wizard) == "arrival" and focused_name() == "Datum van ontvangst"
+    assert "meer dan een jaar terug" in wizard.pages[0].fields["received_date"].problem()
+
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type("eergisteren")  # a letter of two days ago
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+    keyboard.dictate("De taxi kwam niet.")
+    keyboard.alt("d")
+    keyboard.type("gisteren")  # after the letter came in
+    keyboard.enter()
+    what = wizard.pages[3]
+    assert page_key(wizard) == "what"
+    assert what.fields["incident_date"].problem() == (
+        "Het voorval kan niet na de ontvangst van de melding zijn gebeurd; controleer beide datums.")
+
+
+def test_an_unlikely_date_is_asked_about_once(qtbot, wizard, keyboard):
+    long_ago = short_date(wizard.context.today - dt.timedelta(days=40))
+    arrival = wizard.pages[0]
+    keyboard.alt("p")
+    qtbot.waitUntil(lambda: wizard.values["channel"] == "post")
+    keyboard.alt("d")
+    keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    keyboard.type(long_ago)
+    assert arrival.fields["received_date"].hint.text().endswith("Dat is 40 dagen geleden. Klopt de datum?")
+    keyboard.enter()
+    box = active_modal(qtbot)
+    assert isinstance(box, QMessageBox) and box.windowTitle() == "Klopt de datum?"
+    assert box.text().startswith("Datum van ontvangst: ") and "40 dagen geleden" in box.text()
+    keyboard.enter()  # the default is to correct it
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    activate(qtbot, wizard)
+    assert page_key(wizard) == "arrival" and focused_name() == "Datum van ontvangst"
+    assert arrival.received.selectedText() == long_ago  # ready to be typed over
+
+    keyboard.enter()  # it is right after all
+    active_modal(qtbot)
+    keyboard.alt("j")  # Ja, de datum klopt
+    qtbot.waitUntil(lambda: page_key(wizard) == "who")
+    activate(qtbot, wizard)
+    keyboard.alt("t")  # Terug: the confirmed date is not asked about again
+    qtbot.waitUntil(lambda: page_key(wizard) == "arrival")
+    assert arrival.fields["received_date"].hint.text() == format_date(
+        wizard.context.today - dt.timedelta(days=40), "EEEE d MMMM yyyy")
+    keyboard.enter()
+    assert page_key(wizard) == "who" and QApplication.activeModalWidget() is None

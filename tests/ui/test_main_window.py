@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from klachtenbureau import config
 from klachtenbureau.models import database
@@ -13,9 +15,9 @@ from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, periods, store
+from klachtenbureau.workflow import drafts, intake, periods, store
 from klachtenbureau.workflow.statistics import ComplaintFilter
-from tests.ui.keys import show
+from tests.ui.keys import activate, active_modal, show
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def test_title_tabs_and_menus(window):
     assert [a.text() for a in window.menuBar().actions()] == ["&Bestand", "B&eheer", "&Help"]
     manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
     assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…",
-                      "Brieventeksten…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…", "",
+                      "Brieventeksten…", "Klagers samenvoegen…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…", "",
                       "Deze pc als server gebruiken…"]
     assert window.letter_texts_action.isEnabled()  # petra is a coordinator
 
@@ -96,7 +98,15 @@ def test_ctrl_and_a_number_opens_a_tab(qtbot, window, keyboard):
     assert window.tabs.currentIndex() == 0
 
 
-def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staff):
+@pytest.fixture
+def screen(monkeypatch) -> list[QRect]:
+    """The screen the windows open on, as large as the test says (Qt's offscreen screen is 800 × 800)."""
+    area = [QRect(0, 0, 1920, 1080 - 40)]
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(area[0]))
+    return area
+
+
+def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staff, screen):
     first = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     first.resize(1010, 690)
     first.tabs.setCurrentIndex(2)
@@ -108,6 +118,12 @@ def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staf
     again = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     assert (again.width(), again.height()) == (1010, 690)
     assert again.tabs.currentIndex() == 2
+    again.resize(1900, 1000)
+    again.close()
+
+    screen[0] = QRect(0, 0, 1366, 768 - 40)  # the same person on a laptop: the size of the big screen does not fit
+    laptop = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+    assert laptop.width() <= 1366 - 16 and laptop.height() <= 728 - 40
 
 
 def test_each_person_starts_in_their_own_tab_not_the_last_one_used_on_this_pc(qtbot, sqlite_db, staff):
@@ -127,3 +143,23 @@ def test_the_desk_opens_with_the_cursor_in_the_intake(qtbot, window):
     window.tabs.setCurrentIndex(0)
     target = window.intake.current_page().first_input()
     qtbot.waitUntil(lambda: target.hasFocus())
+
+
+def test_closing_with_a_report_being_filled_in_asks_first_and_keeps_its_draft(qtbot, sqlite_db, staff, keyboard):
+    window = show(qtbot, MainWindow(Session(staff["sanne"], sqlite_db)))
+    keyboard.enter()
+    keyboard.type("Kees")
+    window.tabs.setCurrentWidget(window.inbox)
+    window.close()  # Alt+F4: the window manager asks the window to close
+    box = active_modal(qtbot)
+    assert isinstance(box, QMessageBox) and "nog niet geregistreerd" in box.text()
+    keyboard.enter()  # the default is to go on with the report
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert window.isVisible() and window.tabs.currentWidget() is window.intake
+
+    activate(qtbot, window)
+    window.close()
+    active_modal(qtbot)
+    keyboard.alt("a")  # Afsluiten
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert [d.fields["search"] for d in drafts.list_drafts(sqlite_db)] == ["Kees"]  # offered at the next start

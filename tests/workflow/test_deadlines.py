@@ -12,7 +12,7 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import set_language
 from klachtenbureau.workflow.deadlines import (
     AWB, KLACHTENREGELING, PROFILES, WKKGZ, acknowledge_by, answer_by, check_extension,
-    get_profile, working_days_left,
+    get_profile, latest_extension, proposed_extension, working_days_left,
 )
 from klachtenbureau.workflow.workdays import WorkCalendar
 
@@ -148,7 +148,7 @@ WKKGZ_DUE = D(2026, 12, 14)   # Monday
 def errors_of(**kwargs) -> dict[str, str]:
     args = dict(profile=PROFILES[WKKGZ], current_answer_by=WKKGZ_DUE,
                 new_answer_by=WKKGZ_DUE + dt.timedelta(weeks=2), extensions_so_far=0,
-                reason="Wachten op verslag van de behandelaar", complainant_informed=True)
+                reason="Wachten op verslag van de behandelaar", complainant_informed=True, cal=CAL)
     args.update(kwargs)
     with pytest.raises(ValidationError) as exc:
         check_extension(**args)
@@ -157,7 +157,7 @@ def errors_of(**kwargs) -> dict[str, str]:
 
 def test_wkkgz_extension_of_four_weeks_is_accepted() -> None:
     check_extension(PROFILES[WKKGZ], WKKGZ_DUE, D(2027, 1, 11), 0,
-                    "Wachten op verslag van de behandelaar", True)
+                    "Wachten op verslag van de behandelaar", True, CAL)
 
 
 def test_wkkgz_extension_of_five_weeks_is_refused() -> None:
@@ -207,7 +207,27 @@ def test_extension_reports_every_problem_at_once() -> None:
 
 
 def test_default_profile_allows_repeated_and_long_extensions() -> None:
-    check_extension(DEFAULT, D(2026, 12, 31), D(2027, 3, 31), 3, "Onderzoek loopt nog", True)
+    check_extension(DEFAULT, D(2026, 12, 31), D(2027, 3, 31), 3, "Onderzoek loopt nog", True, CAL)
+
+
+def test_extension_to_a_day_off_is_refused_with_its_name() -> None:
+    errors = errors_of(profile=DEFAULT, current_answer_by=D(2026, 12, 11), new_answer_by=D(2026, 12, 25))
+    assert errors == {"new_answer_by": "Op vrijdag 25 december 2026 wordt niet gewerkt (Eerste kerstdag); "
+                                       "kies een werkdag."}
+    assert "(weekend)" in errors_of(profile=DEFAULT, new_answer_by=D(2026, 12, 27))["new_answer_by"]
+    closed = WorkCalendar(closing_days=[D(2026, 12, 31)])
+    assert "Kantoor gesloten" in errors_of(profile=DEFAULT, new_answer_by=D(2026, 12, 31), cal=closed)["new_answer_by"]
+
+
+def test_extension_is_proposed_on_a_working_day_within_the_maximum() -> None:
+    assert proposed_extension(DEFAULT, D(2026, 12, 11), CAL) == D(2026, 12, 28)  # not Christmas: the Monday after
+    assert proposed_extension(DEFAULT, D(2026, 12, 14), CAL) == D(2026, 12, 28)
+    assert latest_extension(DEFAULT, D(2026, 12, 14), CAL) is None
+    # Wkkgz: at most four weeks; a maximum on New Year's Day runs on to the next working day
+    assert latest_extension(PROFILES[WKKGZ], D(2026, 12, 4), CAL) == D(2027, 1, 4)
+    check_extension(PROFILES[WKKGZ], D(2026, 12, 4), D(2027, 1, 4), 0, "Wachten op advies", True, CAL)
+    assert "4 januari 2027" in errors_of(current_answer_by=D(2026, 12, 4), new_answer_by=D(2027, 1, 5))[
+        "new_answer_by"]
 
 
 # -- days left -----------------------------------------------------------------

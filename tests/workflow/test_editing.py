@@ -8,6 +8,7 @@ import pytest
 
 from klachtenbureau.errors import ConflictError, PermissionDeniedError, ValidationError
 from klachtenbureau.models import AuditEntry, Category, Complaint, Document, Relation, TimelineEntry
+from klachtenbureau.models.base import acting_at
 from klachtenbureau.workflow import dossier_data, editing, intake, procedure
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -143,3 +144,14 @@ def test_attachments_only_by_who_works_on_the_complaint(db, staff):
     editing.attach_document(staff["sanne"], c, "brief.pdf", None, PDF)  # she registered it
     with pytest.raises(PermissionDeniedError):
         dossier_data.document(staff["petra"], Document.get().id)
+
+
+def test_incident_after_the_receipt_is_refused(db, staff):
+    with acting_at(dt.datetime(2026, 11, 2, 10, 0)):
+        c = register(staff["sanne"], channel="post")
+    with pytest.raises(ValidationError) as info:
+        editing.update_registration(staff["petra"], c, {"incident_date": dt.date(2026, 11, 3)})
+    assert info.value.errors == {"incident_date": "Het voorval kan niet na de ontvangst van de melding zijn gebeurd; "
+                                                  "controleer beide datums."}
+    editing.update_registration(staff["petra"], c, {"incident_date": dt.date(2026, 11, 2)})
+    assert Complaint.get_by_id(c.id).incident_date == dt.date(2026, 11, 2)

@@ -1,6 +1,7 @@
 """Importing the website form's export: all rows checked first, every problem with its row number."""
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -10,11 +11,19 @@ from hypothesis import strategies as st
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import Complaint, Relation
+from klachtenbureau.models.base import acting_at
 from klachtenbureau.workflow import importer, store
 
 GOOD = {"received_at": "2026-03-03T14:30:00", "channel": "website", "kind": "complaint", "name": "Ria Dekker",
         "email": "ria@example.nl", "phone": "020 123 4567", "street": "Havenkade 4", "postcode": "1012AB",
         "city": "Amsterdam", "description": "Geen bevestiging ontvangen."}
+
+
+@pytest.fixture(autouse=True)
+def _imported_the_next_day():
+    """The rows came in on 3 March 2026; a year later an import rightly refuses them."""
+    with acting_at(dt.datetime(2026, 3, 4, 9, 0)):
+        yield
 
 
 def test_json_rows_are_imported_with_defaults(db, staff):

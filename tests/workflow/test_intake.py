@@ -112,3 +112,26 @@ def test_numbers_restart_each_year(db, staff):
     with acting_at(dt.datetime(2027, 1, 4, 9, 0)):
         first = intake.register(staff["sanne"], phone_report())
     assert (last.number, first.number) == ("K2026-0001", "K2027-0001")
+
+
+def test_impossible_dates_are_refused_whoever_registers(db, staff):
+    """The wizard asks about unlikely dates; the workflow refuses impossible ones, also from an import or a queue."""
+    with acting_at(dt.datetime(2026, 12, 7, 10, 0)):
+        with pytest.raises(ValidationError) as info:
+            intake.register(staff["sanne"], phone_report(received_at=dt.datetime(1990, 1, 1, 10, 0),
+                                                         incident_date=dt.date(1989, 12, 31)))
+        assert set(info.value.errors) == {"received_at"}  # no K1990-0001, read out as 9407 working days late
+        assert "meer dan een jaar terug" in info.value.errors["received_at"]
+        with pytest.raises(ValidationError) as info:
+            intake.register(staff["sanne"], phone_report(received_at=dt.datetime(2026, 11, 2, 10, 0),
+                                                         incident_date=dt.date(2026, 11, 3)))
+        assert info.value.errors == {"incident_date": "Het voorval kan niet na de ontvangst van de melding zijn "
+                                                      "gebeurd; controleer beide datums."}
+        with pytest.raises(ValidationError) as info:
+            intake.register(staff["sanne"], phone_report(incident_date=dt.date(2026, 12, 8)))
+        assert info.value.errors == {"incident_date": "De datum van het voorval ligt in de toekomst."}
+        assert not Complaint.select().exists()
+        # Unlikely is not impossible: eleven months back, an incident years before.
+        complaint = intake.register(staff["sanne"], phone_report(received_at=dt.datetime(2026, 1, 8, 10, 0),
+                                                                 incident_date=dt.date(2019, 5, 1)))
+    assert complaint.number == "K2026-0001" and complaint.incident_date == dt.date(2019, 5, 1)

@@ -22,13 +22,63 @@ def test_dates_are_read_as_people_type_them(text, expected):
     assert parse_date(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("vrijdag", dt.date(2026, 1, 2)), ("Afgelopen vrijdag", dt.date(2025, 12, 26)),
+    ("vorige week vrijdag", dt.date(2025, 12, 26)), ("donderdag vorige week", dt.date(2025, 12, 25)),
+    ("maandag", dt.date(2025, 12, 29)), ("vorige week maandag", dt.date(2025, 12, 22)),
+    ("zaterdag", dt.date(2025, 12, 27)), ("ZO", dt.date(2025, 12, 28)), ("eergisteren", dt.date(2025, 12, 31)),
+    ("gisteravond", dt.date(2026, 1, 1)), ("3 dagen geleden", dt.date(2025, 12, 30)),
+    ("een week geleden", dt.date(2025, 12, 26)), ("2 weken geleden", dt.date(2025, 12, 19)),
+])
+def test_dates_are_read_as_people_say_them(text, expected):
+    # TODAY is Friday 2 January 2026; the week before ran from Monday 22 to Sunday 28 December.
+    assert parse_date(text, TODAY) == expected
+
+
+def test_a_said_date_becomes_numbers_so_it_keeps_meaning_the_same_day():
+    assert intake_support.tidy_date("vorige week vrijdag", TODAY) == "26-12-2025"
+    assert intake_support.tidy_date("3 maart", TODAY) == "3-3-2025"
+    assert intake_support.tidy_date("volgende week", TODAY) == "volgende week"  # not a date: left for its message
+    assert intake_support.date_hint("vrijdag", dt.date(2026, 12, 7)) == "vrijdag 4 december 2026"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("31-2-2025", "Die datum bestaat niet; controleer dag en maand."),
-    ("volgende week", "Typ een datum als 3-3-2026, 3 maart of gisteren."),
+    ("volgende week", "Typ een datum als 3-3-2026, 3 maart, gisteren of vrijdag."),
     ("5-1-2026", "Deze datum ligt in de toekomst."),
 ])
 def test_date_problems_are_dutch(text, message):
     assert intake_support.date_problem(text, TODAY) == message
+
+
+def test_impossible_dates_stop_the_page_and_unlikely_ones_are_asked_about_once_per_date():
+    today = dt.date(2026, 12, 7)
+    fields = {**default_fields("post", today), "received_date": "1-1-1990"}
+    assert page_problems("arrival", fields, today) == {"received_date": (
+        "De ontvangstdatum ligt meer dan een jaar terug; dat kan niet kloppen. Controleer het jaartal.")}
+    fields["received_date"] = "23-11-2026"
+    assert page_problems("arrival", fields, today) == {}
+    assert intake_support.page_doubt("arrival", fields, today) is None  # a letter of two weeks ago: nothing to ask
+    fields["received_date"] = "2-11-2026"
+    assert page_problems("arrival", fields, today) == {}
+    assert intake_support.page_doubt("arrival", fields, today) == (
+        "received_date", "Dat is 35 dagen geleden. Klopt de datum?")
+    intake_support.confirm_date("received_date", fields, today)
+    fields["received_date"] = "2 november"  # the same day, typed otherwise
+    assert intake_support.page_doubt("arrival", fields, today) is None
+    fields["received_date"] = "1-11-2026"
+    assert intake_support.page_doubt("arrival", fields, today) is not None
+
+    fields.update(received_date="2-11-2026", incident_date="3-11-2026")
+    assert page_problems("what", fields, today)["incident_date"] == (
+        "Het voorval kan niet na de ontvangst van de melding zijn gebeurd; controleer beide datums.")
+    fields["incident_date"] = "1 maart"
+    assert "incident_date" not in page_problems("what", fields, today)
+    assert intake_support.page_doubt("what", fields, today) == (
+        "incident_date", "Dat is meer dan een half jaar voor de melding. Klopt de datum?")
+    fields.update(kind="inquiry", incident_date="3-11-2026")  # a question has no incident: its hidden date is not held against it
+    assert "incident_date" not in page_problems("what", fields, today)
+    assert intake_support.page_doubt("what", fields, today) is None
 
 
 @pytest.mark.parametrize(("text", "loss"), [
@@ -77,15 +127,19 @@ def test_resolved_complaint_needs_the_complainants_agreement_an_inquiry_does_not
 def test_form_becomes_the_report_register_expects():
     fields = {**default_fields("post", TODAY), "received_date": "30-12-2025", "who": "new", "name": "Els",
               "street": "Dorpsstraat 1", "postcode": "1234ab", "city": "Ergens", "kind": "complaint",
-              "description": "Te laat.", "category_id": 3, "incident_date": "gisteren", "loss": True,
+              "description": "Te laat.", "category_id": 3, "incident_date": "29-12", "loss": True,
               "coordinator_id": 7}
     started = dt.datetime(2026, 1, 2, 10, 15)
     assert intake_support.first_problem_page(fields, TODAY) is None
     report = to_report(fields, started)
     assert report.received_at == dt.datetime(2025, 12, 30, 10, 15)
-    assert report.incident_date == dt.date(2026, 1, 1)
+    assert report.incident_date == dt.date(2025, 12, 29)
     assert report.relation["postcode"] == "1234ab" and report.relation_id is None
     assert (report.assign_to, report.acknowledgement_method, report.police_report_advised) == (7, "", True)
+    assert report.acknowledgement_to_send == "letter"  # the letter is still to go: remembered, not yet done
+    fields["ack"] = "phone"
+    confirmed = to_report(fields, started)
+    assert (confirmed.acknowledgement_method, confirmed.acknowledgement_to_send) == ("phone", "")
 
 
 def test_answer_sentence_reads_aloud_in_dutch():

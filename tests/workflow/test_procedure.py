@@ -1,6 +1,7 @@
 """The complaint procedure as a state machine: allowed steps, guards, timeline and audit."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from klachtenbureau.errors import (
 )
 from klachtenbureau.models import AuditEntry, Complaint, TimelineEntry
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import intake, procedure, settings
+from klachtenbureau.workflow import intake, procedure, settings, store
 
 RECEIVED = dt.datetime(2026, 11, 2, 10, 0)  # a Monday
 
@@ -106,11 +107,20 @@ def test_extension_under_wkkgz_only_once(db, staff):
     assert Complaint.get_by_id(c.id).extension_count == 1
 
 
-def test_intake_user_cannot_take_procedure_steps(db, staff):
-    c = register(staff["sanne"])
+def test_intake_user_only_acknowledges_what_she_registered(db, staff):
+    sanne = staff["sanne"]
+    karin = store.create_user(store.system_user(), "karin", "Karin Mol", "intake", confidential_access=True)
+    c = register(sanne)
+    secret = register(staff["henk"], confidential=True)
+    assert procedure.allowed_actions(c, sanne) == ["acknowledge"]
+    assert procedure.allowed_actions(secret, karin) == []  # she may read it, not handle it
     with pytest.raises(PermissionDeniedError):
-        procedure.acknowledge(staff["sanne"], c, "letter")
-    assert procedure.allowed_actions(c, staff["sanne"]) == []
+        procedure.extend(sanne, c, c.answer_by + dt.timedelta(days=7), "Wachten op de bank.", True)
+    with pytest.raises(PermissionDeniedError):
+        procedure.acknowledge(karin, secret, "letter")
+    procedure.acknowledge(sanne, c, "phone")
+    assert (c.status, c.acknowledgement_method) == ("acknowledged", "phone")
+    assert procedure.allowed_actions(c, sanne) == []
 
 
 def test_confidential_complaint_is_closed_to_coordinators_without_access(db, staff):
@@ -130,3 +140,59 @@ def test_operation_id_makes_a_retried_step_harmless(db, staff):
     assert again.version == c.version
     assert AuditEntry.select().where(AuditEntry.action == "acknowledge").count() == 1
     assert TimelineEntry.select().where(TimelineEntry.summary.startswith("Ontvangst")).count() == 1
+
+
+def test_extension_to_a_holiday_is_refused_in_dutch(db, staff):
+    c = register(staff["sanne"])  # received 2 November 2026: answer by 9 November
+    with pytest.raises(ValidationError) as refused:
+        procedure.extend(staff["petra"], c, dt.date(2026, 12, 25), "Wachten op de bank.", True)
+    assert refused.value.errors == {
+        "new_answer_by": "Op vrijdag 25 december 2026 wordt niet gewerkt (Eerste kerstdag); kies een werkdag."}
+    procedure.extend(staff["petra"], c, dt.date(2026, 12, 28), "Wachten op de bank.", True)
+    assert Complaint.get_by_id(c.id).answer_by == dt.date(2026, 12, 28)
+
+
+def test_complaints_are_handed_only_to_people_who_handle_them(db, staff):
+    c = register(staff["sanne"])
+    for login, role in (("admin", "beheerder"), ("sanne", "telefonist / medewerker eerste lijn")):
+        with pytest.raises(ValidationError) as refused:
+            procedure.assign(staff["petra"], c, staff[login])
+        assert refused.value.errors == {"assigned_to": f"{staff[login].full_name} ({role}) behandelt geen klachten."}
+    procedure.assign(staff["petra"], c, staff["anouk"])
+    assert Complaint.get_by_id(c.id).assigned_to_id == staff["anouk"].id
+
+
+@pytest.mark.parametrize("typed, stored", [("25", "25.00"), ("25,00", "25.00"), ("25.00", "25.00"),
+                                           (" € 1.234,50 ", "1234.50"), ("1,234.50", "1234.50")])
+def test_compensation_is_read_as_typed(db, staff, typed, stored):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["ruud"].id)
+    procedure.record_remedy(staff["ruud"], c, ["compensation"], amount=typed)
+    assert Complaint.get_by_id(c.id).compensation_amount == Decimal(stored)
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("-25", "Het bedrag kan niet negatief zijn; vul het in zonder minteken, bijvoorbeeld 25,00."),
+    ("", "Vul het bedrag van de schadeloosstelling in, bijvoorbeeld 25,00."),
+    ("vijf", "Vul het bedrag in cijfers in, bijvoorbeeld 25,00."),
+    ("0,00", "Het bedrag moet meer dan nul zijn, bijvoorbeeld 25,00."),
+    ("1.234", "Vul het bedrag in met ten hoogste twee cijfers achter de komma, bijvoorbeeld 25,00."),
+])
+def test_compensation_that_is_no_amount_is_refused_saying_why(db, staff, typed, problem):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["ruud"].id)
+    with pytest.raises(ValidationError) as refused:
+        procedure.record_remedy(staff["ruud"], c, ["compensation"], amount=typed)
+    assert refused.value.errors == {"compensation_amount": problem}
+
+
+def test_verdict_motivation_and_escalation_reason_are_kept_with_the_complaint(db, staff):
+    c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["ruud"].id)
+    procedure.investigate(staff["ruud"], c, "De chauffeur had het verkeerde adres.")
+    procedure.record_verdict(staff["ruud"], c, "founded", "  Het adres stond verkeerd in de planning.  ")
+    procedure.escalate(staff["ruud"], c, "director", "Klager wil de directeur spreken.")
+    stored = Complaint.get_by_id(c.id)
+    assert stored.verdict_motivation == "Het adres stond verkeerd in de planning."
+    assert stored.escalation_reason == "Klager wil de directeur spreken."
+    summaries = [e.summary for e in TimelineEntry.select().where(TimelineEntry.complaint == c.id)]
+    assert "Oordeel: gegrond. Het adres stond verkeerd in de planning." in summaries
+    verdict = AuditEntry.get(AuditEntry.complaint_id == c.id, AuditEntry.action == "verdict")
+    assert json.loads(verdict.changes)["verdict_motivation"] == "(gewijzigd)"  # free text stays out of the log

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -16,6 +17,8 @@ from klachtenbureau.workflow.validation import (
     normalize_postcode,
     phone_problem,
     postcode_problem,
+    receipt_age_problem,
+    receipt_doubt,
     required_problem,
     validate_fields,
 )
@@ -235,3 +238,12 @@ def test_required_field_filled_in_wrongly_reports_the_format_error() -> None:
     with pytest.raises(ValidationError) as info:
         validate_fields({"postcode": "1234 SS"}, {"postcode": "de postcode"})
     assert "SA, SD of SS" in info.value.errors["postcode"]
+
+
+def test_a_receipt_up_to_a_year_back_is_possible_two_weeks_back_already_unlikely():
+    today = dt.date(2028, 2, 29)
+    assert receipt_age_problem(dt.date(2027, 2, 28), today) is None
+    assert receipt_age_problem(dt.date(2027, 2, 27), today) is not None
+    assert receipt_doubt(dt.date(2028, 2, 15), today) is None
+    assert receipt_doubt(dt.date(2028, 2, 14), today) == "Dat is 15 dagen geleden. Klopt de datum?"
+    assert receipt_doubt(dt.date(2027, 2, 27), today) is None  # not a question: refused

@@ -11,7 +11,6 @@ reach and are sent later with the same operation id — neither lost nor doubled
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,14 +23,15 @@ from klachtenbureau.models.complaints import (
     ACK_METHODS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, REMEDIES, SATISFACTION,
     SEVERITIES, VERDICTS,
 )
-from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.models.people import COORDINATOR, RELATION_TYPES, ROLES
 from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input, describe
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import deadlines, editing, procedure, write_queue
+from klachtenbureau.workflow import deadlines, editing, intake_support, procedure, settings, write_queue
 from klachtenbureau.workflow.dossier_data import Dossier
 from klachtenbureau.workflow.operations import new_operation_id
 
 Arguments = Callable[[dict], dict[str, Any]]  # the dialog's values -> the workflow function's keyword arguments
+BY_LETTER = "by_letter"  # the acknowledgement dialog's result value when the acknowledgement goes by letter
 
 
 def _choices(labels: dict) -> list[tuple[Any, str]]:
@@ -40,17 +40,24 @@ def _choices(labels: dict) -> list[tuple[Any, str]]:
 
 def _acknowledge(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
-    default = {"post": "letter", "email": "email", "website": "email", "social_media": "email"}.get(c.channel, "phone")
+    # the way chosen at the intake, else the way the complaint came in
+    default = c.acknowledgement_method or intake_support.default_ack(c.channel)
     inputs = [Input("method", _("&Hoe bevestigd:"), "radio", choices=_choices(ACK_METHODS), value=default,
-                    hint=_("Ontvangst bevestigen uiterlijk {date}.").format(date=format_date(c.acknowledge_by)))]
+                    hint=_("Ontvangst bevestigen uiterlijk {date}. Bij een brief maakt u eerst de brief; de "
+                           "ontvangst staat als bevestigd genoteerd zodra u hem afdrukt of als PDF opslaat.").format(
+                        date=format_date(c.acknowledge_by)))]
     return inputs, lambda v: {"method": v["method"]}
 
 
 def _assign(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     people = {u.id: u for u in d.handlers if u.id != c.assigned_to_id}
+    # the user themself, else a coordinator: not whoever comes first in the alphabet
+    coordinators = [uid for uid, u in people.items() if u.role == COORDINATOR]
+    default = user.id if user.id in people else next(iter(coordinators or people), None)
     inputs = [Input("assigned_to", _("&Behandelaar:"), "combo",
-                    choices=[(uid, u.full_name) for uid, u in people.items()],
+                    choices=[(uid, f"{u.full_name} ({_(ROLES[u.role]).lower()})") for uid, u in people.items()],
+                    value=default,
                     hint=_("Nu: {name}.").format(name=c.assigned_to.full_name) if c.assigned_to_id else "")]
 
     def arguments(v: dict) -> dict[str, Any]:
@@ -75,8 +82,10 @@ def _investigate(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 def _verdict(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
-    inputs = [Input("verdict", _("&Oordeel:"), "radio", choices=_choices(VERDICTS), value=c.verdict)]
-    return inputs, lambda v: {"verdict": v["verdict"]}
+    inputs = [Input("verdict", _("&Oordeel:"), "radio", choices=_choices(VERDICTS), value=c.verdict),
+              Input("motivation", _("&Motivering:"), "text", value=c.verdict_motivation, lines=4,
+                    hint=_("Waarom dit oordeel: welke feiten wegen het zwaarst?"))]
+    return inputs, lambda v: {"verdict": v["verdict"], "motivation": v["motivation"]}
 
 
 def _remedy(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
@@ -101,12 +110,16 @@ def _answer(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 def _extend(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
-    profile = deadlines.get_profile(c.deadline_profile)
+    profile, calendar = deadlines.get_profile(c.deadline_profile), settings.calendar()
     informed = (_("De klager is &schriftelijk over het uitstel bericht") if profile.extension_needs_written_notice
                 else _("De klager is over het &uitstel bericht"))
+    latest = deadlines.latest_extension(profile, c.answer_by, calendar)
+    hint = (_("Nu: {date}. Kies een werkdag, uiterlijk {latest}.").format(
+        date=format_date(c.answer_by), latest=format_date(latest)) if latest
+        else _("Nu: {date}. Kies een werkdag.").format(date=format_date(c.answer_by)))
     inputs = [
-        Input("new_answer_by", _("&Nieuwe termijn:"), "date", value=c.answer_by + dt.timedelta(weeks=2),
-              hint=_("Nu: {date}.").format(date=format_date(c.answer_by))),
+        Input("new_answer_by", _("&Nieuwe termijn:"), "date",
+              value=deadlines.proposed_extension(profile, c.answer_by, calendar), hint=hint),
         Input("reason", _("&Reden:"), "text", lines=3),
         Input("complainant_informed", informed, "flag"),
     ]
@@ -114,7 +127,6 @@ def _extend(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 
 def _escalate(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
-    c = d.complaint
     inputs = [Input("escalation_level", _("&Naar:"), "combo", choices=_choices(ESCALATION_LEVELS),
                     value="director"),
               Input("reason", _("&Waarom:"), "text", lines=3)]
@@ -130,13 +142,11 @@ def _aftercare(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 
 def _close(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
-    c = d.complaint
     inputs = [Input("note", _("&Afsluitende notitie:"), "text", lines=3)]
     return inputs, lambda v: {"note": v["note"]}
 
 
 def _reopen(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
-    c = d.complaint
     inputs = [Input("reason", _("&Waarom heropenen:"), "text", lines=3)]
     return inputs, lambda v: {"reason": v["reason"]}
 
@@ -169,7 +179,27 @@ def step_dialog(parent: QWidget, session: Session, dossier: Dossier, action: str
     """The dialog for one step of the procedure (``procedure.ACTIONS``)."""
     inputs, arguments = STEPS[action](session.user, dossier)
     title = f"{_(procedure.ACTIONS[action][1])} – {dossier.complaint.number}"
-    return _queued_dialog(parent, session, dossier, action, title, _("Vastleggen"), inputs, arguments)
+    dialog = _queued_dialog(parent, session, dossier, action, title, _("Vastleggen"), inputs, arguments)
+    if action == "acknowledge":
+        _letter_first(dialog)
+    return dialog
+
+
+def _letter_first(dialog: FormDialog) -> None:
+    """Choosing "Brief" records nothing yet: the dialog closes with ``BY_LETTER``, the window makes the letter.
+
+    Printing or saving that letter records the acknowledgement (workflow.letters.record_letter), so a
+    complaint never stands as acknowledged by letter without a letter.
+    """
+    record, button, label = dialog.submit, dialog.ok_button, dialog.ok_button.text()
+    dialog.submit = lambda values: BY_LETTER if values["method"] == "letter" else record(values)
+
+    def show(method: str) -> None:
+        button.setText(_("&Brief maken…") if method == "letter" else label)
+
+    method = dialog.editors["method"]
+    method.changed.connect(show)
+    show(method.value())
 
 
 def contact_dialog(parent: QWidget, session: Session, dossier: Dossier) -> FormDialog:

@@ -13,12 +13,13 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_datetime, format_number
 from klachtenbureau.models import User
+from klachtenbureau.ui import files
 from klachtenbureau.workflow import dossier_data
 from klachtenbureau.workflow.dossier_data import Dossier
 
@@ -85,8 +86,8 @@ class AttachmentsPanel(QWidget):
 
     def _choose(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in ACCEPTED_SUFFIXES)
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Bijlage toevoegen"), "",
-                                                      _("Scans en e-mails ({patterns})").format(patterns=patterns))
+        names = files.open_file_names(self, _("Bijlage toevoegen"),
+                                      _("Scans en e-mails ({patterns})").format(patterns=patterns))
         if names:
             self.add_files.emit([Path(name) for name in names])
 

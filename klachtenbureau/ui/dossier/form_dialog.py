@@ -252,6 +252,8 @@ class FormDialog(QDialog):
             first = next((name for name in exc.errors if name in self.editors), None)
             if first:
                 self.editors[first].setFocus()
+            # Grow to show every message: Qt leaves wrapped text out of the least height it gives a window.
+            self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
             return
         except ConflictError:
             self.done(CONFLICT)

@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "remedies": N_("herstel"), "compensation_amount": N_("bedrag"), "answer": N_("antwoord"),
     "escalation_level": N_("escalatie"), "satisfaction": N_("tevredenheid"), "summary": N_("samenvatting"),
     "incident_date": N_("datum voorval"), "desired_outcome": N_("gewenste uitkomst"),
+    "verdict_motivation": N_("motivering oordeel"), "escalation_reason": N_("reden escalatie"),
 }
 
 
@@ -118,7 +119,8 @@ def handling_html(d: Dossier) -> str:
                (_("Ernst"), _e(_(SEVERITIES.get(c.severity, ""))))]) if c.findings_facts
         else f"<p class='muted'>{escape(_('Nog geen onderzoek vastgelegd.'))}</p>",
         f"<h3>{escape(_('Oordeel en herstel'))}</h3>",
-        _rows([(_("Oordeel"), _e(_(VERDICTS[c.verdict])) if c.verdict else ""), (_("Herstel"), _e(remedies)),
+        _rows([(_("Oordeel"), _e(_(VERDICTS[c.verdict])) if c.verdict else ""),
+               (_("Motivering"), _e(c.verdict_motivation)), (_("Herstel"), _e(remedies)),
                (_("Toelichting"), _e(c.remedy_note))]) if c.verdict or remedies
         else f"<p class='muted'>{escape(_('Nog geen oordeel.'))}</p>",
         f"<h3>{escape(_('Afhandeling'))}</h3>",
@@ -126,6 +128,7 @@ def handling_html(d: Dossier) -> str:
             (_("Ontvangst bevestigd"), _e(_acknowledged(c))),
             (_("Antwoord"), _e(c.answer)), (_("Beantwoord op"), _e(format_datetime(c.answered_at))),
             (_("Geëscaleerd naar"), _e(_(ESCALATION_LEVELS[c.escalation_level])) if c.escalation_level else ""),
+            (_("Reden escalatie"), _e(c.escalation_reason)),
             (_("Nazorg"), _e(_(SATISFACTION[c.satisfaction])) if c.satisfaction else ""),
             (_("Afgesloten op"), _e(format_datetime(c.closed_at))), (_("Afsluitende notitie"), _e(c.closure_note)),
         ]) or f"<p class='muted'>{escape(_('Nog niet beantwoord.'))}</p>",

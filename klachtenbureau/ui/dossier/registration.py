@@ -14,16 +14,17 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QVBoxLayout, QWidget,
+    QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import ConflictError, DatabaseUnavailableError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import User
 from klachtenbureau.models.complaints import CHANNELS, INVOLVED_PARTIES, KINDS, SEVERITIES
-from klachtenbureau.ui.widgets import Field, MessageBar, text_box
+from klachtenbureau.ui.widgets import Field, MessageBar, SearchableChoice, ask_about_date, text_box
 from klachtenbureau.workflow import editing
 from klachtenbureau.workflow.dossier_data import Dossier
+from klachtenbureau.workflow.validation import incident_date_problem, incident_doubt
 
 NO_DATE = QDate(1900, 1, 1)  # the date box's "onbekend"
 
@@ -52,7 +53,7 @@ class RegistrationForm(QWidget):
         self.editors: dict[str, QWidget] = {
             "kind": self._combo(KINDS),
             "channel": self._combo(CHANNELS),
-            "category": QComboBox(),
+            "category": SearchableChoice(),
             "description": text_box(_("Omschrijving"), lines=6),
             "desired_outcome": text_box(_("Gewenste uitkomst"), lines=2),
             "incident_date": QDateEdit(),
@@ -63,13 +64,15 @@ class RegistrationForm(QWidget):
             "confidential": QCheckBox(_(LABELS["confidential"])),
             "police_report_advised": QCheckBox(_(LABELS["police_report_advised"])),
         }
-        for category_id, name in categories:
-            self.editors["category"].addItem(name, category_id)
+        self.editors["category"].set_choices(categories)
         date = self.editors["incident_date"]
         date.setMinimumDate(NO_DATE)
         date.setSpecialValueText(_("onbekend"))
         date.setDisplayFormat("d-M-yyyy")
         date.setCalendarPopup(True)
+        date.setMaximumWidth(220)
+        date.dateChanged.connect(self._check_incident)
+        self._confirmed_incident: dt.date | None = None  # an unlikely incident date the user said is right
         self.fields: dict[str, Field] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -85,6 +88,8 @@ class RegistrationForm(QWidget):
             self._watch(editor)
         flags.addStretch(1)
         form.addRow("", flags)
+        # The narrow date box gets the form's width for the message and the question under it.
+        self.fields["incident_date"].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.read_only_note = QLabel()
         self.read_only_note.setWordWrap(True)
         self.save_button = QPushButton(_("Ops&laan"))  # Alt+O is Omschrijving
@@ -230,6 +235,10 @@ class RegistrationForm(QWidget):
         changed = self.changed_fields()
         if not changed:
             return
+        if doubt := self._incident_doubt():
+            ask_about_date(self, self.editors["incident_date"].accessibleName(), changed["incident_date"], doubt,
+                           self._incident_answered)
+            return
         for field in self.fields.values():
             field.set_problem(None)
         self.message.clear()
@@ -251,6 +260,29 @@ class RegistrationForm(QWidget):
                 self.unreachable.emit(exc)
             return
         self.saved.emit(complaint)
+
+    def _incident_doubt(self) -> str | None:
+        """The question about a changed incident date long before the receipt, unless it was answered."""
+        incident = self.values()["incident_date"]
+        if incident is None or incident in (self._loaded.get("incident_date"), self._confirmed_incident):
+            return None
+        return incident_doubt(incident, self.dossier.complaint.received_at.date())
+
+    def _check_incident(self) -> None:
+        """An impossible incident date is pointed out at once, an unlikely one gets its question underneath."""
+        if self.dossier is None:
+            return
+        incident, field = self.values()["incident_date"], self.fields["incident_date"]
+        field.set_problem(incident and incident_date_problem(incident, self.dossier.complaint.received_at.date()))
+        field.set_hint(self._incident_doubt() or "", warning=True)
+
+    def _incident_answered(self, sure: bool) -> None:
+        if sure:
+            self._confirmed_incident = self.values()["incident_date"]
+            self._check_incident()
+            self.save()
+        else:
+            self.editors["incident_date"].setFocus()
 
     def keep(self, values: dict[str, Any], text: str) -> None:
         """After a conflict: show the user's refused input above the freshly loaded form."""

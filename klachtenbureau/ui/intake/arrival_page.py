@@ -9,12 +9,13 @@ from klachtenbureau.ui.intake.page import IntakePage
 from klachtenbureau.ui.widgets import Field, RadioGroup
 from klachtenbureau.workflow import intake_support
 
-# Labels with their mnemonics; letters B, E, H (menus), T, V (buttons) stay free.
+# Labels with their mnemonics; letters B, E, H (menus), T, V (buttons) stay free. Each starts with the name
+# the channel has everywhere else (CHANNELS).
 CHANNEL_CHOICES = [
     ("phone", N_("Tele&foon")),
     ("post", N_("&Post (brief)")),
     ("email", N_("E-&mail")),
-    ("in_person", N_("&Aan de balie")),
+    ("in_person", N_("Persoonlijk (&aan de balie)")),
     ("volunteer", N_("Via een vri&jwilliger")),
     ("website", N_("&Websiteformulier")),
     ("social_media", N_("&Sociale media")),
@@ -50,19 +51,16 @@ class ArrivalPage(IntakePage):
         self.advice.setStyleSheet("color: #333; padding: 4px 0;")
         form.addRow(QWidget(), self.advice)
         self.received = QLineEdit()
-        self.received.setPlaceholderText(_("bijvoorbeeld 3-3-2026 of gisteren"))
+        self.received.setPlaceholderText(_("bijvoorbeeld 3-3-2026, gisteren of vrijdag"))
         self.received.setMaximumWidth(220)
         self.add_field(form, "received_date", Field(_("&Datum van ontvangst"), self.received, _("Datum van ontvangst")))
-        self.received.textChanged.connect(self._show_date)
+        self.watch_date("received_date")
         self.channel.changed.connect(self._show_advice)
         self.outer.addLayout(form)
         self.outer.addStretch(1)
 
     def _show_advice(self, code: str) -> None:
         self.advice.setText(_(CHANNEL_ADVICE.get(code, "")))
-
-    def _show_date(self) -> None:
-        self.fields["received_date"].set_hint(intake_support.date_hint(self.received.text(), self.context.today))
 
     def read(self) -> None:
         channel = self.channel.value()
@@ -76,7 +74,7 @@ class ArrivalPage(IntakePage):
         self.channel.set_value(self.values.get("channel", ""))
         self.received.setText(self.values.get("received_date", ""))
         self._show_advice(self.channel.value())
-        self._show_date()
+        self.show_date_hint("received_date")
 
     def first_input(self) -> QWidget:
         return self.channel.group.checkedButton() or self.channel.button("phone")

@@ -14,6 +14,8 @@ from klachtenbureau.workflow.intake_support import ANONYMOUS, HANDOVER, NO_ACK, 
 
 GUIDANCE = N_("Toon begrip en bied excuses aan. Los de klacht waar het kan direct op, samen met de klager. "
               "Lukt dat niet, draag de klacht dan over aan de coördinator; die neemt contact op met de klager.")
+INQUIRY_GUIDANCE = N_("Beantwoord de vraag nu als dat kan, zo nodig na overleg met een coördinator. Lukt dat niet, "
+                      "draag de navraag dan over aan de coördinator; die neemt contact op met de vraagsteller.")
 
 
 class OutcomePage(IntakePage):
@@ -22,9 +24,9 @@ class OutcomePage(IntakePage):
 
     def __init__(self, context, values):
         super().__init__(context, values)
-        guidance = QLabel(_(GUIDANCE))
-        guidance.setWordWrap(True)
-        self.outer.addWidget(guidance)
+        self.guidance = QLabel(_(GUIDANCE))
+        self.guidance.setWordWrap(True)
+        self.outer.addWidget(self.guidance)
         form = self.form()
         self.outcome = RadioGroup([(RESOLVED, _("&Direct opgelost")),
                                    (HANDOVER, _("&Overdragen aan een coördinator"))], _("Afhandeling"), columns=2)
@@ -80,6 +82,8 @@ class OutcomePage(IntakePage):
 
     def entered(self) -> None:
         inquiry = self.values.get("kind") == INQUIRY
+        self.heading.setText(_("Direct beantwoord of overdragen?") if inquiry else _(self.title))
+        self.guidance.setText(_(INQUIRY_GUIDANCE) if inquiry else _(GUIDANCE))
         self.outcome.button(RESOLVED).setText(_("&Direct beantwoord") if inquiry else _("&Direct opgelost"))
         self.fields["resolution"].label.setText(_("&Wat hebt u geantwoord?") if inquiry
                                                 else _("&Wat is er afgesproken?"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -87,6 +88,11 @@ class IntakePage(QWidget):
     def clear(self) -> None:
         """Forget what the page shows besides the form (search results and the like): a new report starts."""
 
+    def ready_to_leave(self, go_on: Callable[[], None]) -> bool:
+        """Whether the wizard may go on now. A page that first has something to ask returns False and calls
+        ``go_on`` once it is answered."""
+        return True
+
     # --- helpers -----------------------------------------------------------------
 
     def form(self) -> QFormLayout:
@@ -134,6 +140,27 @@ class IntakePage(QWidget):
 
     def problems(self) -> dict[str, str]:
         return intake_support.page_problems(self.key, self.values, self.context.today)
+
+    def doubt(self) -> tuple[str, str] | None:
+        return intake_support.page_doubt(self.key, self.values, self.context.today)
+
+    def watch_date(self, name: str) -> None:
+        """Under date field ``name``: the day in words, and the question when it is unlikely. Said dates
+        ('vrijdag') become numbers when the field is left, so that they keep meaning the same day."""
+        editor = self.fields[name].editor
+        editor.textChanged.connect(lambda: self.show_date_hint(name))
+        editor.editingFinished.connect(lambda: self._tidy_date(editor))
+
+    def _tidy_date(self, editor: QLineEdit) -> None:
+        tidy = intake_support.tidy_date(editor.text(), self.context.today)
+        if tidy != editor.text():
+            editor.setText(tidy)
+
+    def show_date_hint(self, name: str) -> None:
+        today = self.context.today
+        doubt = intake_support.date_doubt(name, self.values, today)
+        words = intake_support.date_hint(str(self.values.get(name, "")), today)
+        self.fields[name].set_hint(". ".join(text for text in (words, doubt) if text), warning=bool(doubt))
 
     def follow_problems(self) -> None:
         """Update the messages that are showing (a corrected field loses its message at once)."""

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models.complaints import INQUIRY, INVOLVED_PARTIES, SEVERITIES
-from klachtenbureau.ui.intake.page import IntakePage, fill_combo, set_combo_data
-from klachtenbureau.ui.widgets import Field, text_box
+from klachtenbureau.ui.intake.page import IntakePage, set_combo_data
+from klachtenbureau.ui.widgets import Field, SearchableChoice, text_box
 from klachtenbureau.workflow import intake_support
 
 POLICE_REMINDER = N_("Let op: bij verlies, vermissing, diefstal of schade vraagt u de klager aangifte te doen "
@@ -25,16 +25,14 @@ class WhatPage(IntakePage):
         form = self.form()
         self.description = text_box(_("Omschrijving"), _("Wat is er gebeurd? Gebruik de woorden van de klager."), 5)
         self.add_field(form, "description", Field(_("&Omschrijving"), self.description, _("Omschrijving")))
-        self.category = QComboBox()
-        self.category.setPlaceholderText(_("kies een categorie (typ de eerste letters)"))
-        fill_combo(self.category, self.context.categories)
+        self.category = SearchableChoice(_("typ een woord uit de categorie, bijvoorbeeld ophalen"))
+        self.category.set_choices(self.context.categories)
         self.add_field(form, "category_id", Field(_("&Categorie"), self.category, _("Categorie")))
         self.incident = QLineEdit()
-        self.incident.setPlaceholderText(_("bijvoorbeeld 3-3-2026 of gisteren; leeg als onbekend"))
+        self.incident.setPlaceholderText(_("bijvoorbeeld 3-3-2026, gisteren of vrijdag; leeg als onbekend"))
         self.incident.setMaximumWidth(320)
         self.add_field(form, "incident_date", Field(_("&Datum voorval"), self.incident, _("Datum van het voorval")))
-        self.incident.textChanged.connect(lambda: self.fields["incident_date"].set_hint(
-            intake_support.date_hint(self.incident.text(), self.context.today)))
+        self.watch_date("incident_date")
         self.involved = QComboBox()
         for code, label in INVOLVED_PARTIES.items():
             self.involved.addItem(_(label), code)
@@ -87,6 +85,7 @@ class WhatPage(IntakePage):
         self.description.setPlainText(v.get("description", ""))
         set_combo_data(self.category, v.get("category_id"))
         self.incident.setText(v.get("incident_date", ""))
+        self.show_date_hint("incident_date")  # also when only the date of receipt changed
         set_combo_data(self.involved, v.get("involved_party", ""))
         self.people.setText(v.get("people_involved", ""))
         self.desired.setText(v.get("desired_outcome", ""))
@@ -110,4 +109,4 @@ class WhatPage(IntakePage):
         return self.description
 
     def reload_lists(self) -> None:
-        fill_combo(self.category, self.context.categories)
+        self.category.set_choices(self.context.categories)

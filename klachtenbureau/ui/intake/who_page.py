@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import peewee
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QWidget,
 )
 
+from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_date
 from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.ui.intake.duplicates_dialog import DuplicatesDialog
 from klachtenbureau.ui.intake.page import IntakePage, set_combo_data
 from klachtenbureau.ui.widgets import Field, RadioGroup, run_for
 from klachtenbureau.workflow import intake_support
@@ -21,6 +25,7 @@ SEARCH_DELAY_MS = 250
 EARLIER_SHOWN = 4
 _PHONE_LIKE = re.compile(r"[+0-9][0-9 ()-]{5,}")
 _POSTCODE_LIKE = re.compile(r"[0-9]{4}\s?[A-Za-z]{0,2}")
+_CONTACT = ("phone", "email", "postcode", "street")  # what a possible duplicate is found by
 
 
 class WhoPage(IntakePage):
@@ -31,6 +36,7 @@ class WhoPage(IntakePage):
         super().__init__(context, values)
         self.matches: list[RelationMatch] = []
         self._search_round = 0
+        self._new_anyway: tuple[str, ...] | None = None  # the details the telephonist made a new complainant with
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self._search)
 
@@ -154,7 +160,9 @@ class WhoPage(IntakePage):
     def _current_changed(self, item: QTreeWidgetItem | None) -> None:
         if item is None:
             return
-        match = next(m for m in self.matches if m.id == item.data(0, Qt.ItemDataRole.UserRole))
+        self._choose(next(m for m in self.matches if m.id == item.data(0, Qt.ItemDataRole.UserRole)))
+
+    def _choose(self, match: RelationMatch) -> None:
         self.values.update(relation_id=match.id, relation_email=match.email, relation_has_address=match.has_address,
                            relation_label=", ".join(p for p in (match.name, match.address) if p))
         self._show_earlier(match)
@@ -230,7 +238,38 @@ class WhoPage(IntakePage):
     def clear(self) -> None:
         self._timer.stop()
         self._search_round += 1  # a search still running is no longer wanted
+        self._new_anyway = None
         self._show_matches([], "")
+
+    def ready_to_leave(self, go_on: Callable[[], None]) -> bool:
+        """A new complainant with the e-mail, phone or address of a known one: offer those first (once for
+        these details)."""
+        contact = tuple(str(self.values.get(name, "")) for name in _CONTACT)
+        if self.who.value() != NEW_RELATION or contact == self._new_anyway:
+            return True
+        try:
+            found = intake_support.possible_duplicates(self.values, self.context.session.user)
+        except (KlachtenbureauError, peewee.DatabaseError):
+            return True  # the database cannot tell now; the report waits on this PC if need be
+        if not found:
+            return True
+        new = ", ".join(str(self.values.get(name, "")).strip() for name in ("name", *_CONTACT)
+                        if str(self.values.get(name, "")).strip())
+        dialog = DuplicatesDialog(found, new, self)
+        dialog.finished.connect(lambda result: self._duplicates_answered(dialog, result, contact, go_on))
+        dialog.open()
+        return False
+
+    def _duplicates_answered(self, dialog: DuplicatesDialog, result: int, contact: tuple[str, ...],
+                             go_on: Callable[[], None]) -> None:
+        if result == DuplicatesDialog.DialogCode.Accepted:
+            self._choose(dialog.chosen())
+        elif result == DuplicatesDialog.NEW_ANYWAY:
+            self._new_anyway = contact
+        else:
+            self.name.setFocus()
+            return
+        go_on()
 
     def entered(self) -> None:
         if self.search.text().strip() and not self.matches:  # a restored draft: show its search again

@@ -1,7 +1,8 @@
 """The intake wizard: the telephonist registers a report while the caller is on the line.
 
-Keyboard first: Enter goes on (Ctrl+Enter inside a text box), Escape asks
-before throwing the report away, every field has a mnemonic. Nothing is
+Keyboard first: Enter goes on, also from a text box (Shift+Enter starts a
+new line there), Escape asks before throwing the report away, every field
+has a mnemonic and Alt with any other letter types nothing. Nothing is
 lost: every change is written to a local draft, a draft left behind by a
 crash is offered again, and a registration goes through this PC's write
 queue with the draft's operation id. When the database is out of reach the
@@ -13,18 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout,
+    QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.models import Complaint
-from klachtenbureau.models.complaints import CHANNELS
+from klachtenbureau.models.complaints import CHANNELS, INQUIRY
 from klachtenbureau.ui.intake.arrival_page import ArrivalPage
 from klachtenbureau.ui.intake.confirmation_page import ConfirmationPage
 from klachtenbureau.ui.intake.kind_page import KindPage
@@ -33,7 +36,7 @@ from klachtenbureau.ui.intake.page import IntakeContext, IntakePage
 from klachtenbureau.ui.intake.what_page import WhatPage
 from klachtenbureau.ui.intake.who_page import WhoPage
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import CtrlEnterFilter, MessageBar, run_for
+from klachtenbureau.ui.widgets import AltTypesNothing, CtrlEnterFilter, MessageBar, ask_about_date, run_for
 from klachtenbureau.workflow import drafts, intake, intake_support, write_queue
 from klachtenbureau.workflow.drafts import Draft
 
@@ -41,9 +44,11 @@ log = logging.getLogger(__name__)
 
 STEP_NAMES = [N_("Binnenkomst"), N_("Klager"), N_("Klacht of navraag"), N_("Wat is er gebeurd"),
               N_("Afhandeling"), N_("Bevestiging")]
+INQUIRY_STEP_NAMES = {3: N_("Wat is de vraag")}  # an inquiry asks something; nothing happened
 # Where intake.register's field names live in the form.
 REPORT_FIELDS = {"received_at": "received_date", "relation": "search", "complainant_agrees": "agrees",
-                 "assign_to": "coordinator_id", "category": "category_id", "acknowledgement_method": "ack"}
+                 "assign_to": "coordinator_id", "category": "category_id", "acknowledgement_method": "ack",
+                 "acknowledgement_to_send": "ack"}
 
 
 class IntakeWizard(QWidget):
@@ -83,12 +88,16 @@ class IntakeWizard(QWidget):
         self.confirmation: ConfirmationPage = self.pages[-1]
         self.confirmation.new_report_requested.connect(self.reset)
         self.confirmation.print_requested.connect(self.print_acknowledgement_requested)
-        self._go_on = CtrlEnterFilter(self)
+        self._go_on = CtrlEnterFilter(self, enter_goes_on=True)
         self._go_on.activated.connect(self.go_next)
+        self._no_alt_typing = AltTypesNothing(self)
         for page in self.pages:
             for field in page.fields.values():
                 if field.editor.inherits("QPlainTextEdit"):
                     field.editor.installEventFilter(self._go_on)
+            for editor in page.findChildren(QWidget):
+                if isinstance(editor, (QLineEdit, QPlainTextEdit, QComboBox)):
+                    editor.installEventFilter(self._no_alt_typing)
 
         buttons = QHBoxLayout()
         self.hint = QLabel()
@@ -137,10 +146,12 @@ class IntakeWizard(QWidget):
         self.next_button.setVisible(index < last_form_page)
         self.register_button.setVisible(index == last_form_page)
         self.hint.setText(_("Alt+N: nieuwe melding") if page is self.confirmation else
-                          _("Enter: verder · Ctrl+Enter in een tekstvak · Esc: melding weggooien"))
+                          _("Enter: verder · Shift+Enter: nieuwe regel in een tekstvak · Esc: melding weggooien"))
+        names = [INQUIRY_STEP_NAMES.get(i, name) if self.values.get("kind") == INQUIRY else name
+                 for i, name in enumerate(STEP_NAMES)]
         self.steps.setText("<br><br>".join(
             (f"<b>{i + 1}. {_(name)}</b>" if i == index else f"<span style='color:#666'>{i + 1}. {_(name)}</span>")
-            for i, name in enumerate(STEP_NAMES)))
+            for i, name in enumerate(names)))
         self.focus_first_input()
         if self.draft is not None and page is not self.confirmation:
             self._save_draft()
@@ -154,10 +165,30 @@ class IntakeWizard(QWidget):
         if problems:
             page.show_problems(problems)
             return
+        if doubt := page.doubt():
+            self.ask_about_date(page, *doubt)
+            return
+        if not page.ready_to_leave(self.go_next):
+            return
         if page.key == intake_support.PAGES[-1]:
             self._register()
         else:
             self.show_page(self.stack.currentIndex() + 1)
+
+    def ask_about_date(self, page: IntakePage, name: str, question: str) -> None:
+        """An unlikely date: go on once the telephonist says it is right (not asked again), else correct it."""
+        ask_about_date(self, page.fields[name].editor.accessibleName(),
+                       intake_support.parse_date(str(self.values[name]), self.context.today), question,
+                       lambda sure: self._date_answered(page, name, sure))
+
+    def _date_answered(self, page: IntakePage, name: str, sure: bool) -> None:
+        if sure:
+            intake_support.confirm_date(name, self.values, self.context.today)
+            page.show_date_hint(name)
+            self.go_next()
+        else:
+            page.fields[name].editor.setFocus()
+            page.fields[name].editor.selectAll()
 
     def go_back(self) -> None:
         index = self.stack.currentIndex()
@@ -193,6 +224,10 @@ class IntakeWizard(QWidget):
 
     def has_input(self) -> bool:
         return self.draft is not None
+
+    def has_unregistered_report(self) -> bool:
+        """Something is filled in that is neither registered nor waiting in this PC's queue."""
+        return self.has_input() and self.current_page() is not self.confirmation
 
     def save_unsaved_work(self) -> bool:
         """Write the draft once more (the crash handler asks before it reports a bug); True if there is one."""
@@ -255,7 +290,7 @@ class IntakeWizard(QWidget):
             when=format_datetime(draft.started_at)), "info")
 
     def ask_discard(self) -> None:
-        if not self.has_input() or self.current_page() is self.confirmation:
+        if not self.has_unregistered_report():
             return
         box = QMessageBox(QMessageBox.Icon.Question, _("Melding weggooien?"),
                           _("Wilt u deze melding weggooien? Wat u hebt ingevuld, gaat dan verloren."),
@@ -265,6 +300,19 @@ class IntakeWizard(QWidget):
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.finished.connect(lambda _result: box.clickedButton() is discard and self.discard())
+        box.open()
+
+    def ask_close(self, close: Callable[[], None]) -> None:
+        """Before the desk closes (Alt+F4, Ctrl+Q, another database): ``close`` only if the telephonist says so."""
+        box = QMessageBox(QMessageBox.Icon.Question, _("Klachtenbureau afsluiten?"),
+                          _("De melding die u invult, is nog niet geregistreerd. Sluit u af, dan blijft ze op deze "
+                            "computer bewaard en wordt ze bij de volgende start weer aangeboden."),
+                          QMessageBox.StandardButton.NoButton, self)
+        leave = box.addButton(_("&Afsluiten"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(_("&Doorgaan met invullen"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.finished.connect(lambda _result: box.clickedButton() is leave and close())
         box.open()
 
     def discard(self) -> None:
