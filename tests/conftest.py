@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -16,6 +18,42 @@ from klachtenbureau.workflow import store  # noqa: E402
 from tests.pgserver import PostgresServer, find_pg_bindir  # noqa: E402
 
 IN_CI = os.environ.get("CI") == "true"
+
+
+class _LogFailHandler(logging.Handler):
+    """Collects every WARNING-or-worse record of the klachtenbureau loggers during one test."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log(request):
+    """Fail a test that makes the desk log a warning or error it did not announce (qutebrowser's logfail).
+
+    A test that provokes such a record on purpose says so with ``@pytest.mark.expect_log(pattern, ...)``:
+    records whose message matches one of the regular expressions are then allowed (and should be asserted
+    with caplog); a bare ``@pytest.mark.expect_log`` allows any record.
+    """
+    handler = _LogFailHandler()
+    logger = logging.getLogger("klachtenbureau")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    patterns = [pattern for mark in request.node.iter_markers("expect_log") for pattern in mark.args]
+    allow_all = any(not mark.args for mark in request.node.iter_markers("expect_log"))
+    unexpected = [record for record in handler.records
+                  if not allow_all and not any(re.search(p, record.getMessage()) for p in patterns)]
+    if unexpected:
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()}" for r in unexpected)
+        pytest.fail(f"unexpected log records (mark the test with @pytest.mark.expect_log if they are intended):\n"
+                    f"{lines}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -401,7 +401,7 @@ class PostgresServer:
         self._stop_server()
         self._cleanup()
 
-    def __enter__(self) -> "PostgresServer":
+    def __enter__(self) -> PostgresServer:
         self.start()
         return self
 

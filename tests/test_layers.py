@@ -1,4 +1,7 @@
-"""models, workflow and reports never import Qt or the UI (DESIGN.md, Layers)."""
+"""models, workflow and reports never import Qt or the UI; among themselves they import downwards only (DESIGN.md, Layers).
+
+workflow may import reports and models, reports may import models but never workflow, models import neither.
+"""
 
 import ast
 import subprocess
@@ -10,14 +13,28 @@ CORE = ("models", "workflow", "reports")
 
 
 def imported_names(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function; ``from a import b`` gives a and a.b."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import; the layer checks expect absolute ones"
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def layer_offenders(layer: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    """The modules of ``layer`` importing one of the ``forbidden`` layers, with what they import."""
+    prefixes = tuple(f"klachtenbureau.{name}" for name in forbidden)
+    offenders = {}
+    for path in (PACKAGE / layer).rglob("*.py"):
+        bad = {n for n in imported_names(path) if n in prefixes or n.startswith(tuple(p + "." for p in prefixes))}
+        if bad:
+            offenders[str(path.relative_to(PACKAGE))] = sorted(bad)
+    return offenders
 
 
 def test_core_layers_import_neither_qt_nor_the_ui():
@@ -41,3 +58,27 @@ def test_importing_every_core_module_loads_no_qt():
                             cwd=PACKAGE.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(modules) > 10
+
+
+def test_reports_never_import_the_workflow():
+    assert layer_offenders("reports", ("workflow",)) == {}
+
+
+def test_models_import_neither_the_workflow_nor_the_reports():
+    assert layer_offenders("models", ("workflow", "reports")) == {}
+
+
+def test_the_workflow_does_import_reports_and_models():
+    # The allowed direction, so the checks above look at real import lines and do not pass on an empty parse.
+    workflow_imports = set().union(*(imported_names(p) for p in (PACKAGE / "workflow").rglob("*.py")))
+    assert any(n.startswith("klachtenbureau.reports.") for n in workflow_imports)
+    assert any(n.startswith("klachtenbureau.models.") for n in workflow_imports)
+
+
+def test_layer_check_catches_a_forbidden_import(tmp_path, monkeypatch):
+    fake = tmp_path / "klachtenbureau"
+    (fake / "models").mkdir(parents=True)
+    (fake / "models" / "bad.py").write_text("def f():\n    from klachtenbureau import workflow\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert layer_offenders("models", ("workflow", "reports")) == {
+        str(Path("models", "bad.py")): ["klachtenbureau.workflow"]}

@@ -24,7 +24,7 @@ def _require_postgres() -> None:
 
 def test_postgres_server_lifecycle(tmp_path):
     _require_postgres()
-    import psycopg2  # psycopg2-binary is a test dependency
+    import psycopg2  # psycopg2-binary is a runtime dependency (klachtenbureau.server.postgres), not a test extra
 
     server = PostgresServer(tmp_path / "pg")
     t0 = time.monotonic()

@@ -202,14 +202,14 @@ def retry_on_busy(fn: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        for attempt in range(WRITE_ATTEMPTS):
+        for attempt in range(WRITE_ATTEMPTS - 1):
             try:
                 return fn(*args, **kwargs)
             except (peewee.OperationalError, peewee.InternalError) as exc:
-                if not (is_busy_error(exc) or _is_postgres_retryable(exc)) or attempt == WRITE_ATTEMPTS - 1:
+                if not (is_busy_error(exc) or _is_postgres_retryable(exc)):
                     raise
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
-        raise AssertionError("unreachable")  # the last attempt returns or raises
+        return fn(*args, **kwargs)  # the last attempt: whatever it raises goes to the caller
 
     return wrapper
 

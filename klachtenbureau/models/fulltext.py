@@ -194,10 +194,10 @@ def matching_ids(text: str) -> peewee.Node | None:
             return None
         # Words are \w+ only, so they cannot carry FTS5 syntax; quoting keeps keywords like AND literal.
         expression = " ".join(_pattern(word, quote=True) for word in words)
-        return peewee.SQL("(SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH %s)" % db.param, (expression,))
+        return peewee.SQL(f"(SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH {db.param})", (expression,))
     folded = [w for w in ("".join(ch for ch in word if ch.isalnum()) for word in words) if w]
     if not folded:
         return None
     expression = " & ".join(_pattern(word, quote=False) for word in folded)
-    return peewee.SQL("(SELECT complaint_id FROM complaint_search WHERE document @@ to_tsquery('simple', %s))"
-                      % db.param, (expression,))
+    return peewee.SQL(f"(SELECT complaint_id FROM complaint_search WHERE document @@ to_tsquery('simple', {db.param}))",
+                      (expression,))

@@ -337,7 +337,7 @@ def _join(parts: list[tuple[bytes | pikepdf.Pdf, str]], info: pdfa.Info) -> byte
             labels += [label] * len(source.pages)
         stamps = pikepdf.open(io.BytesIO(dossier_pages.stamp_pages(labels, len(labels))))
         extra.append(stamps)
-        for page, stamp in zip(merged.pages, stamps.pages):
+        for page, stamp in zip(merged.pages, stamps.pages, strict=True):
             page.add_overlay(stamp)
         pdfa.apply(merged, info)
         return pdfa.save(merged)

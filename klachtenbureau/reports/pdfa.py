@@ -94,8 +94,7 @@ def _fonts_of(resources: pikepdf.Object, seen: set[tuple[int, int]]) -> Iterable
         return
     for font in (resources.get("/Font") or {}).values():
         yield font
-        for descendant in font.get("/DescendantFonts", []):
-            yield descendant
+        yield from font.get("/DescendantFonts", [])
     for xobject in (resources.get("/XObject") or {}).values():
         key = xobject.objgen
         if key in seen or xobject.get("/Subtype") != "/Form":

@@ -138,7 +138,8 @@ class PagePreview(QScrollArea):
 
     def _fit(self) -> None:
         width = max(200, min(self.viewport().width() - 30, self.images[0].width() if self.images else 0))
-        for label, image in zip(self.pages, self.images):
+        # While show_pdf is still adding labels, a resize may fit only the ones made so far.
+        for label, image in zip(self.pages, self.images, strict=False):
             label.setPixmap(QPixmap.fromImage(image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)

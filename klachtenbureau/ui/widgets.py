@@ -106,7 +106,7 @@ class RadioGroup(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         rows = (len(choices) + columns - 1) // columns
-        for index, (code, label) in enumerate(choices):
+        for index, (_code, label) in enumerate(choices):
             button = QRadioButton(label)
             button.setAccessibleName(label.replace("&", ""))
             self.group.addButton(button, index)

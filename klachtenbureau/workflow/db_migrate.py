@@ -179,7 +179,7 @@ def _load(source: peewee.Database, target: peewee.Database, progress: Progress |
         table = model._meta.table_name
         copied = 0
 
-        def insert(rows: list[dict[str, Any]], model: type[BaseModel] = model) -> None:
+        def insert(rows: list[dict[str, Any]], model: type[BaseModel] = model, table: str = table) -> None:
             nonlocal copied
             model.insert_many(rows).execute(target)
             copied += len(rows)

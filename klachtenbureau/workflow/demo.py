@@ -229,7 +229,7 @@ def generate(count: int, seed: int | None = None, today: dt.date | None = None,
         batch = [gen.one(age, showcase) for age, showcase in plans[made:made + BATCH]]
 
         @retry_on_busy
-        def write() -> None:
+        def write(batch: list[list[Callable[[], object]]] = batch) -> None:
             # A batch in one transaction: far fewer fsyncs on a network share, still short enough
             # (well under a second) that a colleague registering at the same time hardly waits.
             with write_transaction():

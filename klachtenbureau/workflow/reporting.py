@@ -351,7 +351,8 @@ def gather(user: User, period: Period, today: dt.date | None = None) -> periodic
         by_severity=_counted(SEVERITIES, now.by_severity, before.by_severity),
         verdicts=_counted(VERDICTS, now.verdicts, before.verdicts),
         satisfaction=_counted(SATISFACTION, now.satisfaction, before.satisfaction),
-        months=[(format_date(m, "MMM"), n, b) for (m, n), (_m, b) in zip(now.by_month, year_earlier.by_month)],
+        months=[(format_date(m, "MMM"), n, b)
+                for (m, n), (_m, b) in zip(now.by_month, year_earlier.by_month, strict=True)],
         handling=_handling(now.handling_days),
         exceptional=exceptional, measures=measures, measure_summary=summary,
         recommendations=_recommendations(now, categories, numbers, extra),

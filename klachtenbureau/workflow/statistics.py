@@ -284,11 +284,11 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
     dimensions = (Complaint.channel, Complaint.severity, Complaint.verdict, Complaint.satisfaction)
     sums: list[dict] = [{}, {}, {}, {}]
     for *keys, n in of_kind.select(*dimensions, peewee.fn.COUNT(Complaint.id)).group_by(*dimensions).tuples():
-        for found, key in zip(sums, keys):
+        for found, key in zip(sums, keys, strict=True):
             found[key] = found.get(key, 0) + n
     by_channel, by_severity, verdicts, satisfaction = (
         {code: int(found.get(code, 0)) for code in codes}
-        for found, codes in zip(sums, (CHANNELS, SEVERITIES, VERDICTS, SATISFACTION)))
+        for found, codes in zip(sums, (CHANNELS, SEVERITIES, VERDICTS, SATISFACTION), strict=True))
     # Received day and answered day per complaint give both the months and the handling times.
     received_day, answered_day = _day(Complaint.received_at), _day(Complaint.answered_at)
     months: dict[str, int] = {}

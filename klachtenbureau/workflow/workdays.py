@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from dateutil.easter import easter
@@ -37,7 +37,7 @@ def _good_friday(year: int) -> dt.date:
     return easter(year) - dt.timedelta(days=2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _public_days_off(year: int, lang: str = "nl") -> dict[dt.date, str]:
     """Days off by law/custom in ``year`` with their names (weekends included).
 
@@ -49,7 +49,7 @@ def _public_days_off(year: int, lang: str = "nl") -> dict[dt.date, str]:
     return days
 
 
-@lru_cache(maxsize=None)
+@cache
 def _liberation_day_name(lang: str = "nl") -> str:
     # The package keeps the every-year 5 May in its OPTIONAL category; take the
     # name from there so it is translated like the other holidays.

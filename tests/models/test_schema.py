@@ -85,6 +85,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
         store.open_database(f"sqlite:///{path}")
 
 
+@pytest.mark.expect_log("^Integriteitscontrole")
 def test_damaged_database_fails_the_check_on_open(sqlite_url):
     store.open_database(sqlite_url, create=True)
     from klachtenbureau.workflow import demo

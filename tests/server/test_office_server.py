@@ -187,11 +187,9 @@ def test_backup_rotation_and_restore_round_trip(server, tmp_path):
     store.open_database(url, create=True)
     database.close()
     _register(url, "In de kopie.")
-    started = time.monotonic()
     made = backups.dump(url, tmp_path, dt.datetime(2026, 3, 10, 2, 0, 5))
-    took = time.monotonic() - started
     assert made == tmp_path / "reservekopieen-server" / "klachtenbureau-20260310-020005.dump"
-    assert backups.check_dump(made) > 20 and took < 30
+    assert backups.check_dump(made) > 20
     assert [p.name for p in made.parent.iterdir()] == [made.name]  # no temp file left
     _register(url, "Na de kopie.")
     backups.restore(made, url)
@@ -317,6 +315,7 @@ def test_the_command_line_sets_up_runs_backs_up_and_stops(server_dir, tmp_path):
     assert not OfficeServer(server_dir).running()
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_db_restore_of_a_nightly_dump_puts_back_what_this_pc_confirmed_since(server, tmp_path, capsys):
     share = tmp_path / "gedeeld"
     share.mkdir()

@@ -16,7 +16,9 @@ from klachtenbureau.models import Complaint, User, database
 from klachtenbureau.workflow import backups, db_errors, intake, procedure, resilience, store, write_queue
 from tests.smb.conftest import DEADLINE, ON_SHARE, SKIP_REASON, python
 
-pytestmark = [pytest.mark.smb, pytest.mark.skipif(not ON_SHARE, reason=SKIP_REASON)]
+# On a real share the desk's warnings (a read error, a busy file, retried) are part of what is measured;
+# these tests assert on the outcome: nothing lost, nothing doubled, every message Dutch.
+pytestmark = [pytest.mark.smb, pytest.mark.skipif(not ON_SHARE, reason=SKIP_REASON), pytest.mark.expect_log]
 
 
 def report(text: str) -> intake.NewReport:

@@ -69,6 +69,7 @@ def click_while_running(qtbot, button) -> None:
     QTimer.singleShot(0, lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton))
 
 
+@pytest.mark.expect_log("^Onverwachte fout$")
 @pytest.mark.parametrize("form", [ZeroDivisionError("division by zero in the inbox")], indirect=True)
 def test_a_bug_in_a_slot_opens_the_crash_dialog_with_the_log_file_and_keeps_the_input(qtbot, handler, form, log_path):
     with qtbot.waitSignal(handler.crash_shown) as shown:
@@ -93,6 +94,7 @@ def test_a_bug_in_a_slot_opens_the_crash_dialog_with_the_log_file_and_keeps_the_
 
 @pytest.mark.parametrize("form", [ValidationError({"postcode": "Vul een geldige postcode in, zoals 1234 AB."})],
                          indirect=True)
+@pytest.mark.expect_log("^Melding aan de gebruiker: ")
 def test_an_expected_problem_is_a_plain_message_without_crash_dialog(qtbot, qapp, handler, form, log_path):
     crashes = []
     handler.crash_shown.connect(crashes.append)
@@ -108,6 +110,7 @@ def test_an_expected_problem_is_a_plain_message_without_crash_dialog(qtbot, qapp
     box.accept()
 
 
+@pytest.mark.expect_log("^Onverwachte fout$")
 def test_a_bug_in_a_background_thread_is_reported_on_the_ui_thread(qtbot, handler, log_path):
     def work() -> None:
         raise KeyError("status")
@@ -121,6 +124,7 @@ def test_a_bug_in_a_background_thread_is_reported_on_the_ui_thread(qtbot, handle
     assert "in work" in log_path.read_text(encoding="utf-8")
 
 
+@pytest.mark.expect_log("^Onverwachte fout$")
 @pytest.mark.parametrize("form", [RuntimeError("first")], indirect=True)
 def test_a_second_bug_while_the_dialog_is_open_only_goes_to_the_log(qtbot, qapp, handler, form, log_path):
     with qtbot.waitSignal(handler.crash_shown):
@@ -134,6 +138,7 @@ def test_a_second_bug_while_the_dialog_is_open_only_goes_to_the_log(qtbot, qapp,
     assert "RuntimeError: second" in log_path.read_text(encoding="utf-8")
 
 
+@pytest.mark.expect_log("^Onverwachte fout$")
 def test_the_main_window_keeps_the_unfinished_intake_when_a_bug_is_reported(qtbot, handler, session):
     from klachtenbureau.ui.main_window import MainWindow
     from klachtenbureau.workflow import drafts
@@ -152,6 +157,7 @@ def test_the_main_window_keeps_the_unfinished_intake_when_a_bug_is_reported(qtbo
     assert [draft.fields["received_date"] for draft in kept] == ["gisteren"]
 
 
+@pytest.mark.expect_log("^Melding aan de gebruiker: ")
 @pytest.mark.parametrize("form", [sqlite3.OperationalError("disk I/O error")], indirect=True)
 def test_a_lost_network_drive_surfacing_as_a_database_error_is_a_plain_message(qtbot, qapp, handler, form, log_path):
     crashes = []

@@ -45,6 +45,7 @@ def test_drafts_are_listed_newest_first_and_per_database(tmp_path):
     assert len(drafts.list_drafts(folder=tmp_path)) == 3
 
 
+@pytest.mark.expect_log("is niet te lezen en wordt overgeslagen")
 def test_unreadable_draft_is_skipped_but_kept(tmp_path, caplog):
     good = Draft()
     drafts.save(good, tmp_path)
@@ -68,6 +69,7 @@ def test_a_draft_id_cannot_point_outside_the_folder(tmp_path):
         drafts.load("../../etc/passwd", tmp_path)
 
 
+@pytest.mark.expect_log("is niet te lezen en wordt overgeslagen")
 def test_input_kept_for_a_dossier_is_found_per_database_and_complaint_and_a_damaged_file_is_skipped():
     kept = drafts.keep_input("sqlite:///a.db", "K2026-0001", "Feiten:\nHalf getypt")
     drafts.keep_input("sqlite:///b.db", "K2026-0001", "andere database")

@@ -468,6 +468,7 @@ def share(tmp_path, request):
     return folder, url, request.getfixturevalue("staff")
 
 
+@pytest.mark.expect_log("^Registreren: database niet bereikbaar")
 def test_unreachable_database_lets_the_call_end_and_registers_the_report_once_when_it_is_back(qtbot, share,
                                                                                             keyboard):
     folder, url, staff = share

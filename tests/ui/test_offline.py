@@ -259,6 +259,7 @@ def test_closing_a_dossier_with_changes_while_the_share_is_gone_keeps_them_on_th
     assert "Ook 's avonds niet." not in Complaint.get_by_id(complaint.id).description
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_a_confirmed_intake_the_shared_file_lost_is_made_again_and_the_desk_raises_the_alarm(qtbot, office,
                                                                                                monkeypatch):
     session, folder = office

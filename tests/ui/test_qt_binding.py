@@ -44,5 +44,5 @@ def test_signals_to_python_slots_keep_reference_counts(qtbot):
     after = _references()
     assert received[0] == 3 * EMISSIONS
     # A stray reference or two comes and goes with the interpreter; one lost per emission is the bug.
-    lost = [b - a for a, b in zip(after, before)]
+    lost = [b - a for a, b in zip(after, before, strict=True)]
     assert max(lost) < 5, f"the Qt binding loses references on signal emission ({lost}); see pyproject.toml"

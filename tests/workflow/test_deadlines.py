@@ -156,8 +156,10 @@ def errors_of(**kwargs) -> dict[str, str]:
 
 
 def test_wkkgz_extension_of_four_weeks_is_accepted() -> None:
-    check_extension(PROFILES[WKKGZ], WKKGZ_DUE, D(2027, 1, 11), 0,
-                    "Wachten op verslag van de behandelaar", True, CAL)
+    # Mon 14 Dec 2026 + 4 weeks = Mon 11 Jan 2027, exactly the maximum.
+    assert latest_extension(PROFILES[WKKGZ], WKKGZ_DUE, CAL) == D(2027, 1, 11)
+    assert check_extension(PROFILES[WKKGZ], WKKGZ_DUE, D(2027, 1, 11), 0,
+                           "Wachten op verslag van de behandelaar", True, CAL) is None
 
 
 def test_wkkgz_extension_of_five_weeks_is_refused() -> None:
@@ -207,7 +209,8 @@ def test_extension_reports_every_problem_at_once() -> None:
 
 
 def test_default_profile_allows_repeated_and_long_extensions() -> None:
-    check_extension(DEFAULT, D(2026, 12, 31), D(2027, 3, 31), 3, "Onderzoek loopt nog", True, CAL)
+    assert DEFAULT.max_extensions is None and latest_extension(DEFAULT, D(2026, 12, 31), CAL) is None
+    assert check_extension(DEFAULT, D(2026, 12, 31), D(2027, 3, 31), 3, "Onderzoek loopt nog", True, CAL) is None
 
 
 def test_extension_to_a_day_off_is_refused_with_its_name() -> None:
@@ -225,7 +228,7 @@ def test_extension_is_proposed_on_a_working_day_within_the_maximum() -> None:
     assert latest_extension(DEFAULT, D(2026, 12, 14), CAL) is None
     # Wkkgz: at most four weeks; a maximum on New Year's Day runs on to the next working day
     assert latest_extension(PROFILES[WKKGZ], D(2026, 12, 4), CAL) == D(2027, 1, 4)
-    check_extension(PROFILES[WKKGZ], D(2026, 12, 4), D(2027, 1, 4), 0, "Wachten op advies", True, CAL)
+    assert check_extension(PROFILES[WKKGZ], D(2026, 12, 4), D(2027, 1, 4), 0, "Wachten op advies", True, CAL) is None
     assert "4 januari 2027" in errors_of(current_answer_by=D(2026, 12, 4), new_answer_by=D(2027, 1, 5))[
         "new_answer_by"]
 

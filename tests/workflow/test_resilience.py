@@ -327,6 +327,7 @@ def test_a_refused_write_is_not_queued(share):
     assert write_queue.pending(url) == []
 
 
+@pytest.mark.expect_log("is niet te lezen en wordt overgeslagen")
 def test_unreadable_queue_files_are_skipped_not_deleted(share):
     url, _folder = share
     folder = write_queue.queue_dir()
@@ -338,6 +339,7 @@ def test_unreadable_queue_files_are_skipped_not_deleted(share):
 
 # --- reconnect checks the file; a writer killed mid-transaction loses only its own write -----------
 
+@pytest.mark.expect_log("^Database beschadigd: ")
 def test_reconnect_refuses_a_damaged_file(share):
     url, folder = share
     database.close()

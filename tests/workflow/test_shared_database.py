@@ -160,6 +160,7 @@ def test_a_malformed_page_during_a_write_keeps_the_input_and_is_not_called_damag
     assert len(described("Tijdens een leesfout.")) == 1
 
 
+@pytest.mark.expect_log("^Database beschadigd: ")
 def test_damage_that_stays_on_fresh_connections_is_confirmed_and_points_to_recover(share, monkeypatch):
     url, path = share
     monkeypatch.setattr(resilience, "DAMAGE_PAUSE", 0.01)
@@ -181,6 +182,7 @@ def lost_registration(url: str, path: Path, text: str) -> str:
     return told
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_a_registration_the_shared_file_lost_is_made_again_under_the_number_read_out(share):
     url, path = share
     told = lost_registration(url, path, "Bevestigd aan de beller.")
@@ -191,12 +193,13 @@ def test_a_registration_the_shared_file_lost_is_made_again_under_the_number_read
     assert "onder hetzelfde nummer" in report.reapplied[0].message()
     assert "kantoorserver" in report.alarm()
     alarm = AuditEntry.get(AuditEntry.action == "write_reapplied")
-    assert '"number_told": "%s"' % told in alarm.changes
+    assert f'"number_told": "{told}"' in alarm.changes
     again = recheck.verify(url, check_after=NOW)
     assert again.reapplied == [] and again.checked == 1 and again.alarm() == ""
     assert described("Bevestigd aan de beller.") == [told]
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_a_lost_registration_whose_number_was_given_out_again_gets_a_new_one_and_says_both(share):
     url, path = share
     told = lost_registration(url, path, "Eerste beller.")
@@ -225,6 +228,7 @@ def audit_entries_lost(url: str, path: Path) -> None:
     store.open_database(url)
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_a_registration_that_kept_its_row_but_lost_its_audit_entry_is_not_made_twice(share):
     url, path = share
     told = write_queue.submit(user("sanne"), "register", payload("Half verloren."), url).number
@@ -255,6 +259,7 @@ def another_pcs_row_in_its_place(path: Path, number: str) -> None:
                     "'petra'), description = 'Andere pc.' WHERE number = ?", (number,))
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_a_registration_whose_row_another_pc_wrote_over_is_made_again_once_though_its_audit_entry_stayed(share):
     url, path = share
     told = write_queue.submit(user("sanne"), "register", payload("Overschreven."), url).number
@@ -287,6 +292,7 @@ def test_only_writes_old_enough_are_checked(share):
     assert recheck.verify(url, now=later).checked == 1
 
 
+@pytest.mark.expect_log("^Bevestigde wijziging .* ontbreekt in ")
 def test_a_lost_step_that_can_no_longer_be_made_goes_back_to_the_queue_with_the_reason(share):
     url, path = share
     complaint = write_queue.submit(user("sanne"), "register", payload("Stap kwijt."), url)
@@ -335,6 +341,7 @@ def test_a_file_marked_as_moved_refuses_to_open_and_a_pc_that_has_it_open_cannot
 
 # --- recovery -------------------------------------------------------------------------------------------------
 
+@pytest.mark.expect_log("^Indexen herstellen lukte niet: ", "^Bevestigde wijziging .* ontbreekt in ")
 def test_recover_puts_back_the_last_good_copy_and_what_this_pc_confirmed_since(share, capsys):
     url, path = share
     first = write_queue.submit(user("sanne"), "register", payload("Voor de kopie."), url).number
@@ -382,6 +389,7 @@ def test_a_pc_opening_the_moved_file_is_sent_to_the_server_with_what_waited_for_
         pg_server.drop_database(name)
 
 
+@pytest.mark.expect_log("^Alleen de indexen van ")
 def test_recover_rebuilds_indexes_that_lost_rows_in_place_without_a_backup(share, capsys):
     """The damage two PCs without each other's locks leave (measured on a real share): index pages written over
     with an older version. The rows are all there, so nothing has to come from a backup."""
