@@ -280,6 +280,10 @@ def test_without_cross_pc_locks_the_second_pc_is_refused_and_sends_its_queue_lat
     one, two = pc1.read(), pc2.read()
     print("PC1:", {k: len(v) for k, v in one.items() if isinstance(v, list)})
     print("PC2:", {k: len(v) for k, v in two.items() if isinstance(v, list)}, two["messages"][:1])
+    # A passing read error on the share can make even PC1 queue a write (measured: 4 of 40 in one CI run);
+    # like the desk, it sends them on its next round. Then PC1 leaves and PC2 may write.
+    drained1 = pc1.ask(f"drain {DRAIN}")
+    print("PC1 messages:", one["messages"][:3], "drained:", {k: v for k, v in drained1.items() if k != "state"})
     assert pc1.ask("stop") == {"stopped": True}
     drained = pc2.ask(f"drain {DRAIN}")
     print("PC2 after PC1 left:", {k: v for k, v in drained.items() if k != "state"})
@@ -289,10 +293,12 @@ def test_without_cross_pc_locks_the_second_pc_is_refused_and_sends_its_queue_lat
     figures = _check_file(first_url, one["confirmed"] + two["confirmed"], texts)
     print("figures:", {k: (v if k == "integrity" else len(v) if isinstance(v, list) else v)
                        for k, v in figures.items()})
-    messages = one["messages"] + two["messages"] + drained["messages"] + [joined["message"], joined["details"]]
+    messages = one["messages"] + two["messages"] + drained1["messages"] + drained["messages"] + [
+        joined["message"], joined["details"]]
     assert figures["lost"] == [] and figures["doubled"] == [] and figures["duplicate_numbers"] == []
     assert figures["integrity"] == ["ok"]
-    assert len(one["confirmed"]) == PER_PC and one["errors"] == []
+    assert len(one["confirmed"]) + drained1["sent"] == PER_PC and drained1["waiting"] == 0 and one["errors"] == []
+    assert not [m for m in one["messages"] if "Deze pc schrijft niet" in m]  # PC1, there first, is never refused
     assert two["confirmed"] == [] and len(two["queued"]) == PER_PC and two["errors"] == [], two["messages"][:3]
     assert drained["sent"] == PER_PC and drained["waiting"] == 0
     assert figures["missing"] == [] and figures["rows"] == 2 * PER_PC
