@@ -37,6 +37,15 @@ def focused_name() -> str:
     return QApplication.focusWidget().accessibleName()
 
 
+def anonymous_complaint(qtbot, wizard: IntakeWizard, keyboard) -> None:
+    """From the arrival page (Enter), an anonymous caller (Alt+A), a complaint (Enter): on 'Wat is er gebeurd?'."""
+    keyboard.enter()
+    keyboard.alt("a")
+    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
+    keyboard.enter()
+    keyboard.enter()
+
+
 def registered(qtbot, wizard: IntakeWizard) -> Complaint:
     qtbot.waitUntil(lambda: page_key(wizard) == "confirmation", timeout=10_000)
     return Complaint.get_by_id(wizard.confirmation.complaint.id)
@@ -161,11 +170,7 @@ def test_the_intake_names_every_channel_as_the_rest_of_the_desk_does(wizard):
 
 
 def test_anonymous_complaint_keeps_no_relation(qtbot, wizard, keyboard, tmp_path):
-    keyboard.enter()
-    keyboard.alt("a")
-    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
-    keyboard.enter()
-    keyboard.enter()
+    anonymous_complaint(qtbot, wizard, keyboard)
     keyboard.dictate("Een vrijwilliger was onbeschoft bij de ingang.")
     keyboard.tab()
     keyboard.type("Vr")  # "Vrijwilliger met een klacht"
@@ -278,11 +283,7 @@ def postal_complaint_by_keyboard(qtbot, wizard: IntakeWizard, keyboard) -> Compl
 
 
 def test_category_is_found_by_words_anywhere_in_its_name(qtbot, wizard, keyboard):
-    keyboard.enter()
-    keyboard.alt("a")
-    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
-    keyboard.enter()
-    keyboard.enter()
+    anonymous_complaint(qtbot, wizard, keyboard)
     keyboard.dictate("Een mede-deelnemer maakte kwetsende opmerkingen.")
     keyboard.tab()
     category = wizard.pages[3].category
@@ -311,11 +312,7 @@ def test_category_is_found_by_words_anywhere_in_its_name(qtbot, wizard, keyboard
 
 
 def test_enter_goes_on_from_the_description_and_alt_with_a_free_letter_types_nothing(qtbot, wizard, keyboard):
-    keyboard.enter()
-    keyboard.alt("a")
-    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
-    keyboard.enter()
-    keyboard.enter()
+    anonymous_complaint(qtbot, wizard, keyboard)
     assert page_key(wizard) == "what" and focused_name() == "Omschrijving"
     what = wizard.pages[3]
     keyboard.dictate("Eerst dit.")
@@ -355,11 +352,7 @@ def test_the_focus_shows_on_radio_buttons_from_the_start_and_on_combo_boxes(qtbo
     phone = wizard.pages[0].channel.button("phone")  # the first page, before any key is pressed
     assert looks_focused(qtbot, phone, wizard.pages[0].received)
     phone.setFocus()
-    keyboard.enter()
-    keyboard.alt("a")
-    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
-    keyboard.enter()
-    keyboard.enter()
+    anonymous_complaint(qtbot, wizard, keyboard)
     keyboard.alt("s")  # Ernst
     what = wizard.pages[3]
     assert looks_focused(qtbot, what.severity, what.description)
@@ -550,11 +543,7 @@ def test_an_impossible_date_is_refused_at_its_field(qtbot, wizard, keyboard):
 
     keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     keyboard.type("eergisteren")  # a letter of two days ago
-    keyboard.enter()
-    keyboard.alt("a")
-    qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
-    keyboard.enter()
-    keyboard.enter()
+    anonymous_complaint(qtbot, wizard, keyboard)
     keyboard.dictate("De taxi kwam niet.")
     keyboard.alt("d")
     keyboard.type("gisteren")  # after the letter came in
