@@ -7,6 +7,7 @@ every folder below one directory (tests, portable installs).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -53,21 +54,47 @@ def _settings_file() -> Path:
     return config_dir() / "instellingen.json"
 
 
-def load() -> dict[str, Any]:
+@dataclasses.dataclass
+class PcSettings:
+    """Every setting of this PC, with its default: the one place that says what ``instellingen.json`` holds.
+
+    A value of the wrong type in the file (edited by hand, written by an older version) counts as absent.
+    """
+
+    database_url: str = ""  # the database used last; empty: the default file in data_dir()
+    language: str = "nl"  # the desk's language (ui/language.py checks it is a known one)
+    window_geometry: str = ""  # the main window's QWidget.saveGeometry(), base64
+    last_tabs: dict[str, str] = dataclasses.field(default_factory=dict)  # login -> tab used last on this PC
+
+
+def load() -> PcSettings:
     try:
-        return json.loads(_settings_file().read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+        stored = json.loads(_settings_file().read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        stored = {}
+    settings = PcSettings()
+    for field in dataclasses.fields(PcSettings):
+        value = stored.get(field.name) if isinstance(stored, dict) else None
+        if isinstance(value, type(getattr(settings, field.name))):
+            setattr(settings, field.name, value)
+    return settings
 
 
-def save(values: dict[str, Any]) -> None:
+def save(settings: PcSettings) -> None:
     path = _settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(values, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(dataclasses.asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
+
+
+def update(**changes: Any) -> PcSettings:
+    """Change some settings of this PC and keep the rest as they are in the file."""
+    settings = dataclasses.replace(load(), **changes)
+    save(settings)
+    return settings
 
 
 def database_url(explicit: str | None = None) -> str:
     """The database to open: --db, then $KLACHTENBUREAU_DB, then the last one used, then the default."""
-    return explicit or os.environ.get("KLACHTENBUREAU_DB") or load().get("database_url") or default_database_url()
+    return explicit or os.environ.get("KLACHTENBUREAU_DB") or load().database_url or default_database_url()

@@ -45,7 +45,7 @@ QComboBox:focus { border: 2px solid #1a5fb4; border-radius: 3px; }
 
 def _first_start(explicit: str | None) -> bool:
     """Nothing tells which database to use, and the default one is not there yet."""
-    if explicit or os.environ.get("KLACHTENBUREAU_DB") or config.load().get("database_url"):
+    if explicit or os.environ.get("KLACHTENBUREAU_DB") or config.load().database_url:
         return False
     default = sqlite_path(config.default_database_url())
     return default is None or not default.exists()
@@ -153,9 +153,7 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
         user = sign_in(args.user)
         if user is None:
             return None
-    values = config.load()
-    values["database_url"] = remember
-    config.save(values)
+    config.update(database_url=remember)
     guard = SharedFileGuard(url)  # does nothing on the office server
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:

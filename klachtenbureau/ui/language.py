@@ -22,7 +22,7 @@ _installed: list[QTranslator] = []
 
 def configured_language() -> str:
     """The language chosen for this PC; an unknown value falls back to Dutch."""
-    value = config.load().get("language", DEFAULT)
+    value = config.load().language
     return value if value in i18n.LANGUAGES else DEFAULT
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from urllib.parse import urlparse
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
@@ -402,26 +402,23 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         values = config.load()
-        window = values.get("window") or {}
-        width, height = window.get("width", DEFAULT_SIZE[0]), window.get("height", DEFAULT_SIZE[1])
-        fit_to_screen(self, max(800, int(width)), max(560, int(height)))  # a size from a bigger screen too
-        if window.get("maximized"):
-            self.setWindowState(Qt.WindowState.WindowMaximized)
+        geometry = QByteArray.fromBase64(values.window_geometry.encode("ascii"))
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            fit_to_screen(self, *DEFAULT_SIZE)
+        elif not self.isMaximized():
+            fit_to_screen(self, self.width(), self.height())  # a size from a bigger screen too
         user = self.session.user
         # The tab this person used last on this PC, else the one their role works in: a telephonist who signs
         # in after the quality officer does not land on the measures register.
-        last = (values.get("last_tabs") or {}).get(user.login) or ROLE_TABS.get(user.role, "intake")
+        last = values.last_tabs.get(user.login) or ROLE_TABS.get(user.role, "intake")
         if last in TABS:
             self.tabs.setCurrentIndex(list(TABS).index(last))
 
     def save_layout(self) -> None:
         values = config.load()
-        size = self.normalGeometry().size() if self.isMaximized() else self.size()
-        values["window"] = {"width": size.width(), "height": size.height(), "maximized": self.isMaximized()}
-        values["last_tabs"] = {**(values.get("last_tabs") or {}),
-                               self.session.user.login: list(TABS)[self.tabs.currentIndex()]}
-        values["database_url"] = self.session.remembered_as or self.session.database_url
-        config.save(values)
+        config.update(window_geometry=self.saveGeometry().toBase64().data().decode("ascii"),
+                      last_tabs={**values.last_tabs, self.session.user.login: list(TABS)[self.tabs.currentIndex()]},
+                      database_url=self.session.remembered_as or self.session.database_url)
 
     def _ask_leave(self, leave: Callable[[], None]) -> None:
         """A report is being filled in: ``leave`` (close, start again on another database) only when the

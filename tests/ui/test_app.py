@@ -31,7 +31,7 @@ def test_demo_opens_a_working_desk_signed_in_as_petra(qtbot, monkeypatch, reques
     assert window.session.user.login == "petra"
     assert window.session.database_url == config.default_database_url()
     assert Complaint.select().count() == 30
-    assert config.load()["database_url"] == config.default_database_url()
+    assert config.load().database_url == config.default_database_url()
     qtbot.waitUntil(lambda: "over tijd" in window.overdue_label.text())
 
 
@@ -43,7 +43,7 @@ def test_db_and_user_options_open_the_desk_without_questions(qtbot, sqlite_db, s
 def test_first_start_is_recognised_until_a_database_is_chosen(sqlite_db):
     assert app._first_start(None)
     assert not app._first_start(sqlite_db)
-    config.save({"database_url": sqlite_db})
+    config.update(database_url=sqlite_db)
     assert not app._first_start(None)
 
 

@@ -32,7 +32,7 @@ def test_without_a_setting_the_desk_and_qt_dialogs_are_dutch(qtbot, qapp, untran
 
 
 def test_english_setting_translates_our_strings_and_qt_stays_english(qtbot, qapp, untranslated_afterwards):
-    config.save({"language": "en"})
+    config.update(language="en")
     assert language.configured_language() == "en"
     language.install(qapp)
     assert i18n.language() == "en"
@@ -42,7 +42,7 @@ def test_english_setting_translates_our_strings_and_qt_stays_english(qtbot, qapp
 
 
 def test_an_unknown_language_in_the_settings_falls_back_to_dutch():
-    config.save({"language": "fr"})
+    config.update(language="fr")
     assert language.configured_language() == "nl"
 
 
