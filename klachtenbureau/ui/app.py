@@ -21,7 +21,7 @@ from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
-from klachtenbureau.ui import crash, language, platform_check
+from klachtenbureau.ui import change_monitor, crash, language, platform_check
 from klachtenbureau.ui.background import collect_garbage_on_ui_thread
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
 from klachtenbureau.ui.main_window import MainWindow
@@ -180,6 +180,7 @@ def run_gui(args: argparse.Namespace) -> int:
     language.install(app)  # before the first window: our strings, Qt's dialogs and date fields in one language
     crash.install(app)
     collect_garbage_on_ui_thread(app)  # never in a worker thread: that deletes widgets from the wrong thread
+    app.aboutToQuit.connect(change_monitor.stop_all)  # also when the desk ends without its main window closing
     url: str | None = None
     while True:
         window = start_desk(args, url)

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
@@ -26,11 +26,10 @@ from klachtenbureau.ui.background import run_in_background
 from klachtenbureau.ui.bar_chart import HORIZONTAL, VERTICAL, BarChart, FigureTile
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import db_errors, periods, statistics
-from klachtenbureau.workflow.changes import ChangeWatcher
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import ComplaintFilter, Figures
 
-POLL_MS = 5000
+DAY_CHECK_MS = 60_000
 TILE_WIDTH = 170  # room for "1.604 / 225" in the big type
 CUSTOM = "custom"
 KIND_CHOICES = [(COMPLAINT, N_("Klachten")), (INQUIRY, N_("Navragen")), (None, N_("Alle meldingen"))]
@@ -73,13 +72,12 @@ class DashboardView(QWidget):
     filter_requested = Signal(object)  # statistics.ComplaintFilter
     refreshed = Signal()  # new figures are on screen
 
-    def __init__(self, session: Session, poll_ms: int = POLL_MS, today: dt.date | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, session: Session, today: dt.date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self._today = today
         self.figures: Figures | None = None
-        self.watcher: ChangeWatcher | None = None
+        self._stale = False  # someone saved while the dashboard was not in view
         self._busy = False
         self._again = False
 
@@ -183,10 +181,11 @@ class DashboardView(QWidget):
         self.kind_choice.currentIndexChanged.connect(self.refresh)
         self.start_edit.dateChanged.connect(self.refresh)
         self.end_edit.dateChanged.connect(self.refresh)
-        self.timer = QTimer(self)
-        self.timer.setInterval(poll_ms)
-        self.timer.timeout.connect(self.poll)
-        self._watch()
+        self.new_day = QTimer(self, interval=DAY_CHECK_MS)  # "today" moves on at midnight, without any save
+        self.new_day.timeout.connect(self._check_day)
+        session.changes.changed.connect(self._changed_elsewhere)
+        session.changes.failed.connect(lambda problem: self._show_problem(problem.message))
+        session.changes.watch(self)
         self.refresh()
 
     def _place_tiles(self, columns: int) -> None:
@@ -270,43 +269,29 @@ class DashboardView(QWidget):
         self.status.setStyleSheet("color: #B3261E;")
         self.status.setText(message)
 
-    def _watch(self) -> bool:
-        """Start the change detector; False (and a message) when the database cannot be reached now."""
-        try:
-            self.watcher = ChangeWatcher(self.session.database_url)
-        except KlachtenbureauError as exc:
-            self._show_problem(exc.message)
-            return False
-        return True
+    def _changed_elsewhere(self) -> None:
+        """Someone saved: figures in view are computed again, hidden ones when they come into view."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
-    def poll(self) -> None:
-        """Recompute when someone saved something since the figures on screen were computed."""
-        if self.watcher is None:
-            if self._watch():
-                self.refresh()
-            return
-        try:
-            changed = self.watcher.changed()
-        except KlachtenbureauError as exc:
-            self.watcher = None
-            self._show_problem(exc.message)
-            return
-        if changed or (self.figures is not None and self.figures.today != self.today()):
+    def _check_day(self) -> None:
+        if self.figures is not None and self.figures.today != self.today():
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
-        self.timer.start()
-        self.poll()
+        self.new_day.start()
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        else:
+            self._check_day()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         super().hideEvent(event)
-        self.timer.stop()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.watcher is not None:
-            self.watcher.close()
-        super().closeEvent(event)
+        self.new_day.stop()
 
     # --- showing ------------------------------------------------------------
 

@@ -51,7 +51,7 @@ from klachtenbureau.workflow import (
 )
 from klachtenbureau.workflow.dossier_data import Dossier
 
-POLL_MS = 3000
+RECHECK_MS = 1000
 _open_windows: dict[tuple[str, int, int], DossierWindow] = {}
 
 
@@ -156,14 +156,16 @@ class DossierWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.form.save)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
 
-        self._poll = QTimer(self, interval=POLL_MS)
-        self._poll.timeout.connect(self._check_for_changes)
+        self._checking = False  # a stamp is being read off the UI thread
+        self._check_later = QTimer(self, singleShot=True, interval=RECHECK_MS)  # after a dialog of this window
+        self._check_later.timeout.connect(self._check_for_changes)
         self.connection.changed.connect(self._show_connection)
         self.connection.queue_changed.connect(self._queue_changed)
         if self._record_view():
             self.reload()
         self._show_connection()
-        self._poll.start()
+        self.session.changes.changed.connect(self._check_for_changes)
+        self.session.changes.watch(self)
 
     # ---- building ---------------------------------------------------------------------------
     def _browser(self, name: str) -> QTextBrowser:
@@ -364,16 +366,30 @@ class DossierWindow(QWidget):
 
     # ---- keeping up with others ---------------------------------------------------------------
     def _check_for_changes(self) -> None:
-        if self.dossier is None or self._dialog_open():
+        """Someone saved something: read this complaint's stamp off the UI thread and compare."""
+        if self.dossier is None or self._checking:
             return
-        try:
-            stamp = dossier_data.stamp(self.complaint_id)
-        except (KlachtenbureauError, peewee.DatabaseError) as exc:
-            typed = db_errors.translate(exc)
-            if isinstance(typed, DatabaseUnavailableError):
-                self.connection.lost(typed)  # the main window reconnects; the next tick tries again
+        if self._dialog_open():
+            self._check_later.start()  # reloading now would pull the complaint from under the dialog
             return
-        if stamp == self._stamp:
+        self._checking = True
+        complaint_id = self.complaint_id
+        run_for(self, lambda: dossier_data.stamp(complaint_id), self._compare_stamp, self._stamp_failed)
+
+    def _stamp_failed(self, exc: BaseException) -> None:
+        self._checking = False
+        typed = exc if isinstance(exc, KlachtenbureauError) else db_errors.translate(exc)
+        if typed is None:
+            raise exc  # a bug: to the crash dialog
+        if isinstance(typed, DatabaseUnavailableError):
+            self.connection.lost(typed)  # the main window reconnects; the next change is checked again
+
+    def _compare_stamp(self, stamp: tuple[int, int] | None) -> None:
+        self._checking = False
+        if self.dossier is None or stamp == self._stamp:
+            return
+        if self._dialog_open():
+            self._check_later.start()
             return
         if self.form.has_unsaved_changes():
             self._stamp = stamp
@@ -598,7 +614,8 @@ class DossierWindow(QWidget):
                         "De database is niet bereikbaar. Uw wijzigingen aan {number} zijn op deze computer "
                         "bewaard en staan klaar als u het dossier weer opent.").format(
                             number=self.dossier.complaint.number))
-        self._poll.stop()
+        self.session.changes.unwatch(self)
+        self._check_later.stop()
         super().closeEvent(event)
 
     def _dialog_open(self) -> bool:

@@ -25,11 +25,9 @@ from klachtenbureau.ui.inbox_model import COLUMNS, DUE_SOON_BACKGROUND, OVERDUE_
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar
 from klachtenbureau.workflow import inbox, statistics
-from klachtenbureau.workflow.changes import ChangeWatcher
 from klachtenbureau.workflow.inbox import InboxQuery
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
-POLL_MS = 2000
 SEARCH_DELAY_MS = 300
 COLUMN_WIDTHS = {"number": 92, "received": 88, "complainant": 145, "channel": 108, "status": 132,
                  "handler": 110, "deadline": 215, "severity": 88}
@@ -115,10 +113,9 @@ class InboxView(QWidget):
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
 
         self._dossiers: set[QWidget] = set()
-        self.watcher: ChangeWatcher | None = None
-        self._poll = QTimer(self, interval=POLL_MS)
-        self._poll.timeout.connect(self._check_for_changes)
-        self._start_watching()
+        session.changes.changed.connect(self._changed_elsewhere)
+        session.changes.failed.connect(self._watch_failed)
+        session.changes.watch(self)
         self._update_counts()
 
     # ---- building ---------------------------------------------------------------------------
@@ -240,26 +237,12 @@ class InboxView(QWidget):
                             + _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M")))
 
     # ---- keeping up with others ----------------------------------------------------------------
-    def _start_watching(self) -> None:
-        try:
-            self.watcher = ChangeWatcher(self.session.database_url)
-        except KlachtenbureauError as exc:
-            self.message.show_message(exc.message, "error")
-        self._poll.start()
+    def _changed_elsewhere(self) -> None:
+        self.message.clear()
+        self.refresh()
 
-    def _check_for_changes(self) -> None:
-        try:
-            if self.watcher is None:
-                self.watcher = ChangeWatcher(self.session.database_url)
-                changed = True
-            else:
-                changed = self.watcher.changed()
-        except KlachtenbureauError as exc:
-            self.message.show_message(exc.message, "error")
-            return
-        if changed:
-            self.message.clear()
-            self.refresh()
+    def _watch_failed(self, problem: KlachtenbureauError) -> None:
+        self.message.show_message(problem.message, "error")
 
     def refresh(self) -> None:
         """Re-read the inbox, keeping selection, current complaint and the complaint at the top."""
@@ -306,7 +289,5 @@ class InboxView(QWidget):
             window.destroyed.connect(lambda _obj=None, w=window: self._dossiers.discard(w))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        self._poll.stop()
-        if self.watcher is not None:
-            self.watcher.close()
+        self.session.changes.unwatch(self)
         super().closeEvent(event)

@@ -447,8 +447,8 @@ class MainWindow(QMainWindow):
             self._ask_leave(self.close)
             return
         self.save_layout()
-        self._status_timer.stop()  # a closed window checks nothing more, and its inbox stops watching
-        self.inbox.close()
+        self._status_timer.stop()  # a closed window checks nothing more, and nothing watches for changes
+        self.session.changes.stop()
         if self.session.shared_file is not None:
             self.session.shared_file.stop()  # this PC leaves the shared file: another may take over writing
         super().closeEvent(event)

@@ -41,7 +41,9 @@ def complaints(sqlite_db, staff) -> dict[str, Complaint]:
 
 @pytest.fixture
 def dashboard(qtbot, complaints, staff, sqlite_db):
-    view = DashboardView(Session(staff["petra"], sqlite_db), poll_ms=50, today=TODAY)
+    session = Session(staff["petra"], sqlite_db)
+    session.changes.interval_ms = 50
+    view = DashboardView(session, today=TODAY)
     qtbot.addWidget(view)
     view.resize(1200, 900)
     with qtbot.waitSignal(view.refreshed):

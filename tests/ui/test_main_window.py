@@ -142,9 +142,9 @@ def test_each_person_starts_in_their_own_tab_not_the_last_one_used_on_this_pc(qt
 def test_a_closed_desk_stops_checking_the_database(window):
     # A window that kept polling would query whatever database the process opens next (in the suite: the
     # next test's, dropped under it).
-    assert window._status_timer.isActive() and window.inbox._poll.isActive()
+    assert window._status_timer.isActive() and window.session.changes.running
     window.close()
-    assert not window._status_timer.isActive() and not window.inbox._poll.isActive()
+    assert not window._status_timer.isActive() and not window.session.changes.running
 
 
 def test_the_desk_opens_with_the_cursor_in_the_intake(qtbot, window):
