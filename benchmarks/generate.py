@@ -253,7 +253,7 @@ class _Bulk:
                 c["remedies"] = "apology"
         if progress > 0.7 and c.get("verdict") and c.get("acknowledged_at") and step(
                 4, "answered", "answer", handler):
-            c.update(answer="Wij hebben uw klacht onderzocht. Onze excuses.",
+            c.update(answer=demo.ANSWERS[c["verdict"]],
                      answered_at=received + dt.timedelta(days=4))
             if rng.random() < 0.06:
                 if step(6, "escalated", "escalate", coordinator):

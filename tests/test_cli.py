@@ -35,9 +35,9 @@ def test_import_show_and_list(db_url, capsys, tmp_path):
     assert "K2026-0001" in out
     code, out, _err = run(capsys, "show", "K2026-0001", "--db", db_url, "--json")
     data = json.loads(out)
-    assert data["complainant"] == {"name": "Noor Visser", "email": "noor@example.nl", "phone": "",
+    assert data["complainant"] == {"name": "Noor Visser", "attention": "", "email": "noor@example.nl", "phone": "",
                                    "street": "Dorpsstraat 1", "postcode": "9711 AA", "city": "Groningen",
-                                   "relation_type": "participant"}
+                                   "country": "", "relation_type": "participant"}
     assert (data["channel"], data["kind"], data["status"], data["category"]) == ("email", "complaint", "new", "Overig")
     assert data["received_at"] == "2026-11-02T10:15:00"
     assert (data["acknowledge_by"], data["answer_by"]) == ("2026-11-04", "2026-11-09")

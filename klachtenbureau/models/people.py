@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import peewee
@@ -36,6 +37,18 @@ RELATION_TYPES = {
     "other": N_("Overig"),
 }
 
+# "Stichting De Brug, t.a.v. mevrouw P. de Boer" or "… (t.a.v. P. de Boer)": a contact person typed into the name.
+_ATTENTION_IN_NAME = re.compile(r"^(?P<name>.*?\S)[\s,;(/-]*\bt\.?\s?a\.?\s?v\b\.?:?\s*(?P<who>.+?)\)?$",
+                                re.IGNORECASE)
+
+
+def split_attention(name: str) -> tuple[str, str]:
+    """(organisation, contact person) of a name with "t.a.v." glued into it; (name, "") for any other name."""
+    match = _ATTENTION_IN_NAME.match(name.strip())
+    if match is None or not re.search(r"\w", match.group("who")):
+        return name.strip(), ""
+    return match.group("name").strip(), match.group("who").strip()
+
 
 class User(VersionedModel):
     login = peewee.CharField(max_length=80, unique=True)
@@ -53,6 +66,10 @@ class Relation(VersionedModel):
 
     ``search_name`` is the name without accents and in lower case (models/folding.py), what the complainant
     search compares with; every insert and update through the model that writes the name writes it too.
+
+    An organisation is ``name``, its contact person ``attention`` ("t.a.v." on the envelope), never the two in
+    one name. ``salutation`` is the letters' greeting as typed ("Geachte mevrouw De Vries"); empty means the
+    letters greet by full name (workflow/letters.py ``salutation``). ``country`` is empty for the Netherlands.
     """
 
     name = peewee.CharField(max_length=200, index=True)
@@ -60,6 +77,9 @@ class Relation(VersionedModel):
     street = peewee.CharField(max_length=200, default="")  # street and house number
     postcode = peewee.CharField(max_length=12, default="", index=True)
     city = peewee.CharField(max_length=120, default="")
+    country = peewee.CharField(max_length=80, default="")
+    attention = peewee.CharField(max_length=200, default="")  # t.a.v.: the contact person of an organisation
+    salutation = peewee.CharField(max_length=200, default="")
     phone = peewee.CharField(max_length=40, default="", index=True)
     email = peewee.CharField(max_length=254, default="", index=True)
     relation_type = peewee.CharField(max_length=20, default="participant", choices=list(RELATION_TYPES.items()))

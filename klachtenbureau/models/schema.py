@@ -24,11 +24,11 @@ from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlit
 from klachtenbureau.models.folding import fold
 from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
 from klachtenbureau.models.measures import Measure, MeasureComplaint
-from klachtenbureau.models.people import Relation, User
+from klachtenbureau.models.people import Relation, User, split_attention
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
@@ -103,8 +103,21 @@ def _migrate_4() -> None:
     rebuild_fulltext()
 
 
+def _migrate_5() -> None:
+    """Version 5: a complainant's country, contact person (t.a.v.) and salutation for the letters. A contact
+    person that had to be typed into an organisation's name ("Stichting De Brug, t.a.v. P. de Boer") moves to
+    its own field, so the letters no longer greet the organisation and its contact person as one."""
+    for column, length in (("country", 80), ("attention", 200), ("salutation", 200)):
+        db.execute_sql(f"ALTER TABLE {Relation._meta.table_name} ADD COLUMN {column} VARCHAR({length}) "
+                       f"NOT NULL DEFAULT ''")
+    for id_, name in list(Relation.select(Relation.id, Relation.name).tuples()):
+        organisation, attention = split_attention(name)
+        if attention:
+            Relation.update(name=organisation, attention=attention).where(Relation.id == id_).execute()
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5}
 
 
 def current_version() -> int | None:

@@ -49,8 +49,9 @@ def _nice_max(value: float) -> tuple[float, float]:
     return step, step / 5
 
 
-def _style_axes(chart: VerticalBarChart | HorizontalBarChart | HorizontalLineChart, top: float, step: float) -> None:
-    chart.valueAxis.valueMin = 0
+def _style_axes(chart: VerticalBarChart | HorizontalBarChart | HorizontalLineChart, top: float, step: float,
+                bottom: float = 0) -> None:
+    chart.valueAxis.valueMin = bottom
     chart.valueAxis.valueMax = top
     chart.valueAxis.valueStep = step
     chart.valueAxis.labelTextFormat = _number
@@ -145,8 +146,17 @@ def vertical_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[in
     return drawing
 
 
+def percent_floor(values: Sequence[float]) -> int:
+    """Where a percentage axis should start so that 94 and 100 look different: a round ten below the lowest value.
+
+    0 when the values spread over more than half the axis anyway. A chart that starts above 0 must say so.
+    """
+    floor = 10 * int((min(values) - 1) // 10)
+    return floor if floor >= 50 else 0
+
+
 def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], width: float,
-               height: float = 140, title: str = "", maximum: float | None = 100) -> Drawing:
+               height: float = 140, title: str = "", maximum: float | None = 100, minimum: float = 0) -> Drawing:
     """Lines over the years, e.g. the percentage answered on time; a missing value leaves a gap."""
     fonts.register()
     drawing = _drawing(width, height)
@@ -166,8 +176,12 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
         chart.lines[i].symbol = makeMarker("FilledCircle", size=3.5, fillColor=PALETTE[i % len(PALETTE)],
                                            strokeColor=None)
     values = [v for _, vs in series for v in vs if v is not None]
-    top, step = (maximum, maximum / 5) if maximum else _nice_max(max(values or [1]))
-    _style_axes(chart, top, step)
+    if maximum:
+        span = maximum - minimum
+        top, step = maximum, next(s for s in (1, 2, 5, 10, 20, 25, 50) if span / s <= 6 or s == 50)
+    else:
+        top, step = _nice_max(max(values or [1]))
+    _style_axes(chart, top, step, minimum)
     drawing.add(chart)
     _legend(drawing, [name for name, _ in series], chart.x, height - (24 if title else 10), lines=True)
     return drawing

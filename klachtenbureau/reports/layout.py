@@ -4,8 +4,10 @@ Measurements follow the Dutch window envelope (venstercouvert): the address
 window sits about 20 mm from the left and 45–50 mm from the top and is at most
 85 × 45 mm; the office can move it in the settings to fit its own envelopes.
 The address is written in PostNL's format: postcode with one space, two
-spaces, the town in capitals ("1234 AB  AMSTERDAM"). Fold marks divide the
-sheet in three for an EA5/6 envelope.
+spaces, the town in capitals ("1234 AB  AMSTERDAM"), at 10 pt or more: a line
+too long for the window is wrapped, and an address that does not fit the
+window is refused. Fold marks divide the sheet in three for an EA5/6
+envelope; the reference row (Datum, Ons kenmerk …) keeps clear of the folds.
 """
 
 from __future__ import annotations
@@ -26,17 +28,25 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.reports import fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = 24 * mm
 MARGIN_RIGHT = 24 * mm
+BOTTOM = 20 * mm  # where a letter's text ends, 5 mm above the footer's rule
 ACCENT = colors.HexColor("#1F4E79")
 GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#B0B0B0")
 
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
+FOLDS_MM = (99.0, 198.0)  # from the top: the sheet folded in three
+ADDRESS_SIZE = 10.0  # points: the recipient's lines are never smaller
+_ADDRESS_INSET = 4 * mm  # from the window's edges
+_ADDRESS_FIRST = 12.5 * mm  # from the window's top to the first recipient line's baseline, under the return address
+_ADDRESS_LEADING = 4.6 * mm
+_ADDRESS_BOTTOM = 3 * mm  # the last baseline at least this far above the window's bottom edge
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,10 +72,10 @@ class Organisation:
         town = " ".join(part for part in (postcode(self.postcode), self.city) if part)
         return ", ".join(part for part in (self.street, town) if part)
 
-    def return_address(self) -> str:
-        """The one line above the recipient in the window, in PostNL's format."""
+    def return_address(self, name: bool = True) -> str:
+        """The one line above the recipient in the window, in PostNL's format (``name``: with the office's)."""
         town = "  ".join(part for part in (postcode(self.postcode), self.city.upper()) if part)
-        return ", ".join(part for part in (self.name, self.street, town) if part)
+        return ", ".join(part for part in (self.name if name else "", self.street, town) if part)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,10 +113,53 @@ def postcode(value: str) -> str:
     return f"{match.group(1)} {match.group(2).upper()}" if match else (value or "").strip()
 
 
-def postal_address(name: str, street: str, code: str, city: str) -> list[str]:
-    """The recipient's lines as PostNL wants them: '1234 AB  AMSTERDAM' on the last line."""
-    town = "  ".join(part for part in (postcode(code), city.strip().upper()) if part)
-    return [line for line in (name.strip(), street.strip(), town) if line]
+def postal_address(name: str, street: str, code: str, city: str, attention: str = "",
+                   country: str = "") -> list[str]:
+    """The recipient's lines as PostNL wants them: the organisation, "t.a.v." its contact person, the street,
+    '1234 AB  AMSTERDAM'. A foreign address keeps its postcode and town as typed and ends with the country in
+    capitals."""
+    if country.strip():
+        town = " ".join(part for part in (code.strip(), city.strip()) if part)
+    else:
+        town = "  ".join(part for part in (postcode(code), city.strip().upper()) if part)
+    contact = _("t.a.v. {name}").format(name=attention.strip()) if attention.strip() else ""
+    return [line for line in (name.strip(), contact, street.strip(), town, country.strip().upper()) if line]
+
+
+def _wrapped(line: str, width: float) -> list[str]:
+    """``line`` broken at spaces into pieces no wider than ``width`` at ADDRESS_SIZE; a word wider on its own is
+    refused, since cutting it would misaddress the letter."""
+    if stringWidth(line, fonts.REGULAR, ADDRESS_SIZE) <= width:
+        return [line]  # as it is: the two spaces before the town stay
+    pieces: list[str] = []
+    for word in line.split(" "):
+        if stringWidth(word, fonts.REGULAR, ADDRESS_SIZE) > width:
+            raise ValidationError({"address": _(
+                "“{word}” in het adres is te lang voor het venster van de envelop. Kort het in bij de gegevens van "
+                "de klager.").format(word=word)})
+        if pieces and stringWidth(f"{pieces[-1]} {word}", fonts.REGULAR, ADDRESS_SIZE) <= width:
+            pieces[-1] = f"{pieces[-1]} {word}"
+        else:
+            pieces.append(word)
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def window_lines(recipient: list[str], envelope: Envelope) -> list[str]:
+    """The recipient's lines as printed in the window: at ADDRESS_SIZE, a line too wide wrapped at a space.
+
+    Raises ValidationError (Dutch, under "address") when they do not fit the window: never a smaller type, which
+    the post's sorting machines may not read, and never a line cut off.
+    """
+    fonts.register()
+    width = envelope.width_mm * mm - 2 * _ADDRESS_INSET
+    lines = [piece for line in recipient for piece in _wrapped(line, width)]
+    room = int((envelope.height_mm * mm - _ADDRESS_FIRST - _ADDRESS_BOTTOM) // _ADDRESS_LEADING) + 1
+    if len(lines) > room:
+        raise ValidationError({"address": _(
+            "Het adres past niet in het venster van de envelop: het wordt {n} regels en er passen er {room}. Kort "
+            "de naam, de t.a.v.-regel of de straat in bij de gegevens van de klager.").format(n=len(lines),
+                                                                                              room=max(room, 0))})
+    return lines
 
 
 # --- styles -----------------------------------------------------------------
@@ -121,11 +174,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     fonts.register()
     body = ParagraphStyle("body", fontName=fonts.REGULAR, bulletFontName=fonts.REGULAR, fontSize=10, leading=14,
                           spaceAfter=9, alignment=TA_LEFT, textColor=colors.black)
+    # A letter's text is set a little closer than a report's, still at 10 pt: the acknowledgement and the common
+    # answer fit on one page under the window envelope's address block.
+    letter = ParagraphStyle("letter", parent=body, leading=13, spaceAfter=6.5)
     return {
         "body": body,
         "bullet": ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=2),
-        "subject": ParagraphStyle("subject", parent=body, fontName=fonts.BOLD, fontSize=10.5, spaceAfter=14),
-        "signature": ParagraphStyle("signature", parent=body, spaceAfter=0),
+        "letter": letter,
+        "letter_bullet": ParagraphStyle("letter_bullet", parent=letter, leftIndent=14, bulletIndent=3, spaceAfter=1.5),
+        "subject": ParagraphStyle("subject", parent=letter, fontName=fonts.BOLD, fontSize=10.5, spaceAfter=10),
+        "signature": ParagraphStyle("signature", parent=letter, spaceAfter=0),
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=GREY, spaceAfter=0),
         "h1": ParagraphStyle("h1", parent=body, fontName=fonts.BOLD, fontSize=16, leading=20, spaceAfter=4,
                              textColor=ACCENT),
@@ -214,15 +272,15 @@ class LetterTemplate(BaseDocTemplate):
 
     def __init__(self, target: Any, head: LetterHead, title: str, author: str):
         super().__init__(target, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
-                         topMargin=25 * mm, bottomMargin=22 * mm, title=title, author=author,
+                         topMargin=25 * mm, bottomMargin=BOTTOM, title=title, author=author,
                          initialFontName=fonts.REGULAR)
         fonts.register()
         self.head = head
         width = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-        first_top = PAGE_HEIGHT - self.reference_top() - 15 * mm
-        first = Frame(MARGIN_LEFT, 22 * mm, width, first_top - 22 * mm, id="first", leftPadding=0,
+        first_top = PAGE_HEIGHT - self.reference_top() - 12 * mm
+        first = Frame(MARGIN_LEFT, BOTTOM, width, first_top - BOTTOM, id="first", leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0)
-        later = Frame(MARGIN_LEFT, 22 * mm, width, PAGE_HEIGHT - 47 * mm, id="later", leftPadding=0,
+        later = Frame(MARGIN_LEFT, BOTTOM, width, PAGE_HEIGHT - 25 * mm - BOTTOM, id="later", leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
             PageTemplate("first", [first], onPage=self._first_page, autoNextPageTemplate="later"),
@@ -230,9 +288,18 @@ class LetterTemplate(BaseDocTemplate):
         ])
 
     def reference_top(self) -> float:
-        """Distance in points from the top of the sheet to the reference row, just below the window."""
+        """Distance in points from the top of the sheet to the reference row's labels, just below the window.
+
+        A fold through the row would crease the date and the reference: when one runs through it (the labels'
+        capitals 2 mm above this line to the values' descenders 5.3 mm below, with 1.5 mm to spare on each side),
+        the row goes under that fold.
+        """
         envelope = self.head.envelope
-        return max(envelope.top_mm + envelope.height_mm + 8, 95) * mm
+        top = max(envelope.top_mm + envelope.height_mm + 8, 95)
+        for fold in FOLDS_MM:
+            if top - 3.5 < fold < top + 6.8:
+                top = fold + 3.5
+        return top * mm
 
     def handle_documentBegin(self) -> None:  # noqa: N802 (ReportLab's name)
         super().handle_documentBegin()
@@ -241,8 +308,8 @@ class LetterTemplate(BaseDocTemplate):
     def _fold_marks(self, canvas: Canvas) -> None:
         canvas.setStrokeColor(LIGHT)
         canvas.setLineWidth(0.4)
-        for top in (99 * mm, 198 * mm):
-            canvas.line(5 * mm, PAGE_HEIGHT - top, 9 * mm, PAGE_HEIGHT - top)
+        for top in FOLDS_MM:
+            canvas.line(5 * mm, PAGE_HEIGHT - top * mm, 9 * mm, PAGE_HEIGHT - top * mm)
 
     def _letterhead(self, canvas: Canvas) -> None:
         org = self.head.organisation
@@ -267,19 +334,24 @@ class LetterTemplate(BaseDocTemplate):
 
     def _window(self, canvas: Canvas) -> None:
         x, y, width, height = self.head.envelope.rect()
-        inset = 4 * mm
+        inset = _ADDRESS_INSET
         top = y + height
         canvas.setFillColor(GREY)
-        fit_text(canvas, self.head.organisation.return_address(), x + inset, top - 6 * mm,
-                 width - 2 * inset, fonts.REGULAR, 7)
+        org, room = self.head.organisation, width - 2 * inset
+        if stringWidth(org.return_address(), fonts.REGULAR, 6) <= room:
+            fit_text(canvas, org.return_address(), x + inset, top - 6 * mm, room, fonts.REGULAR, 7)
+        else:  # a long name and street: the name above the address, rather than a return address cut short
+            fit_text(canvas, org.name, x + inset, top - 4.3 * mm, room, fonts.REGULAR, 6.5)
+            fit_text(canvas, org.return_address(name=False), x + inset, top - 6.9 * mm, room, fonts.REGULAR, 6.5)
         canvas.setStrokeColor(LIGHT)
         canvas.setLineWidth(0.3)
-        canvas.line(x + inset, top - 7.3 * mm, x + width - inset, top - 7.3 * mm)
+        canvas.line(x + inset, top - 7.9 * mm, x + width - inset, top - 7.9 * mm)
         canvas.setFillColor(colors.black)
-        line_y = top - 12.5 * mm
-        for line in self.head.recipient[:6]:
-            fit_text(canvas, line, x + inset, line_y, width - 2 * inset, fonts.REGULAR, 10)
-            line_y -= 4.6 * mm
+        canvas.setFont(fonts.REGULAR, ADDRESS_SIZE)
+        line_y = top - _ADDRESS_FIRST
+        for line in self.head.recipient:  # window_lines made them fit
+            canvas.drawString(x + inset, line_y, line)
+            line_y -= _ADDRESS_LEADING
 
     def _reference_row(self, canvas: Canvas) -> None:
         top = PAGE_HEIGHT - self.reference_top()

@@ -2,10 +2,14 @@
 
 The texts follow the seeds: the acknowledgement says what happens next, when
 the answer comes, whom to contact, that a confidential counsellor exists and
-how personal data is handled (seed 003); the answers differ per verdict and
-name the route onward when the complainant does not agree — first together,
-then the director, an independent third party, mediation, and finally a
-disputes body or the court (seed 004 step 6).
+how personal data is handled (seed 003); the answers differ per verdict, say
+only what is true whatever happened in the investigation, and name the route
+onward when the complainant does not agree (seed 004 step 6): first together,
+the director or a mediator, the confidential counsellor, then the body the
+office named in its settings — a disputes body, the ombudsman — with its
+address and the term to turn to it. Whether that body's ruling binds is said
+only where the deadline profile makes it true (Wkkgz: binding; Awb: an
+opinion).
 
 The office can override every text in the settings ('letter_texts'). Rules
 of a text: paragraphs are separated by an empty line; a line starting with
@@ -31,6 +35,8 @@ LETTER_KINDS: dict[str, str] = {
 }
 
 PLACEHOLDERS: dict[str, str] = {
+    "aanhef": N_("aanhef van de klager, bijvoorbeeld Geachte mevrouw De Vries (zonder eigen aanhef: Geachte en "
+                 "de volledige naam)"),
     "naam": N_("naam van de klager"),
     "klachtnummer": N_("nummer van de klacht, bijvoorbeeld K2026-0042"),
     "datum_ontvangst": N_("datum waarop de klacht binnenkwam"),
@@ -40,6 +46,10 @@ PLACEHOLDERS: dict[str, str] = {
     "organisatie": N_("naam van de organisatie"),
     "contact": N_("hoe de klager ons bereikt (telefoon, e-mail)"),
     "vertrouwenspersoon": N_("de vertrouwenspersoon en hoe die bereikbaar is"),
+    "instantie": N_("waar de klager daarna terechtkan: geschilleninstantie, ombudsman, …"),
+    "instantie_adres": N_("adres of website van die instantie"),
+    "instantie_termijn": N_("binnen welke termijn de klager zich tot die instantie wendt"),
+    "instantie_uitspraak": N_("wat die instantie doet: een bindende uitspraak (Wkkgz) of een oordeel (Awb)"),
     "bewaartermijn": N_("hoe lang het dossier wordt bewaard, bijvoorbeeld 3 jaar"),
     "advies_aangifte": N_("advies om aangifte te doen (alleen bij verlies, vermissing of diefstal)"),
     "oordeel": N_("het oordeel: gegrond, deels gegrond, …"),
@@ -47,22 +57,34 @@ PLACEHOLDERS: dict[str, str] = {
     "herstel": N_("wat er voor de klager is gedaan (lijst)"),
     "maatregelen": N_("verbetermaatregelen om herhaling te voorkomen (lijst)"),
     "datum_antwoord": N_("datum waarop het antwoord is verstuurd"),
-    "reden_uitstel": N_("waarom het antwoord later komt"),
+    "reden_uitstel": N_("waarom het antwoord later komt, zoals de behandelaar het schreef"),
+    "antwoord_eerder": N_("datum waarop de klager antwoord zou krijgen vóór het uitstel"),
 }
 
 _ROUTE_ONWARD = N_(
     "Bent u het niet eens met ons oordeel of met de oplossing? Laat het ons dan weten via {contact}. "
-    "Wij gaan dan opnieuw met u in gesprek om er samen uit te komen, zo nodig met onze directeur. "
-    "Komen wij er samen niet uit, dan kunnen wij uw klacht laten beoordelen door een onafhankelijke derde. "
-    "Ook mediation kan dan een oplossing bieden. Is dat geen optie, dan staat de weg open naar een "
-    "geschilleninstantie of de rechter; hun uitspraak is voor beide partijen bindend.")
+    "Wij zoeken dan opnieuw met u naar een oplossing, zo nodig met onze directeur of een onafhankelijke "
+    "bemiddelaar.")
+
+# After the counsellor: the body the office named in its settings, and (per deadline profile, only where
+# true) whether its ruling binds; each in a paragraph of its own, so an empty one drops out alone.
+_COUNSELLOR_ANSWER = N_(
+    "Wilt u hierover eerst praten met iemand die niet bij de afhandeling betrokken was? Dat kan met onze "
+    "vertrouwenspersoon: {vertrouwenspersoon}.")
+
+_ONWARD_BODY = N_(
+    "Komen wij er samen niet uit, dan kunt u uw klacht voorleggen aan {instantie} ({instantie_adres}). "
+    "Dat kan {instantie_termijn}.")
 
 _OPENING_ANSWER = N_(
-    "Op {datum_ontvangst} heeft u een klacht bij ons ingediend over “{categorie}”. Uw klacht is "
-    "geregistreerd onder nummer {klachtnummer}. Wij hebben uw klacht onderzocht en laten u in deze brief "
-    "weten wat wij hebben vastgesteld en wat wij eraan doen.")
+    "Op {datum_ontvangst} heeft u bij ons een klacht ingediend over “{categorie}”, met nummer {klachtnummer}. "
+    "In deze brief leest u wat wij hebben vastgesteld en wat wij eraan doen.")
 
 _REMEDY = N_("Om het voor u goed te maken, hebben wij het volgende gedaan:\n{herstel}")
+
+_MEASURES = N_("Om te voorkomen dat dit opnieuw gebeurt, nemen wij deze maatregelen:\n{maatregelen}")
+
+_ROUTE = (_ROUTE_ONWARD, _COUNSELLOR_ANSWER, _ONWARD_BODY, "{instantie_uitspraak}")
 
 _CLOSING = N_("Met vriendelijke groet,")
 
@@ -70,98 +92,90 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
     "acknowledgement": {
         "subject": N_("Ontvangstbevestiging van uw klacht"),
         "body": [
-            N_("Beste {naam},"),
-            N_("Op {datum_ontvangst} hebben wij uw klacht ontvangen. Dank u wel dat u de moeite hebt genomen om "
-               "ons dit te laten weten: uw klacht helpt ons onze dienstverlening te verbeteren. Hierbij "
-               "bevestigen wij dat wij uw klacht in behandeling hebben genomen."),
-            N_("Uw klacht is geregistreerd onder nummer {klachtnummer}. Wilt u dit nummer noemen als u contact "
-               "met ons opneemt?"),
-            N_("Wat gebeurt er nu? Uw klacht wordt behandeld door {behandelaar}. Wij nemen contact met u op om "
-               "uw klacht te bespreken en zoeken samen met u naar een oplossing. U krijgt uiterlijk "
-               "{antwoord_uiterlijk} antwoord van ons. Lukt dat niet, dan laten wij u dat vóór die datum weten, "
-               "met de reden en de datum waarop u wel antwoord krijgt."),
+            "{aanhef},",
+            N_("Op {datum_ontvangst} hebben wij uw klacht ontvangen en in behandeling genomen. Dank u wel dat u ons "
+               "dit laat weten: zo kunnen wij onze dienstverlening verbeteren. Uw klacht heeft nummer "
+               "{klachtnummer}; wilt u dat noemen als u contact met ons opneemt?"),
+            N_("Wat gebeurt er nu? Uw klacht wordt behandeld door {behandelaar}. Wij nemen contact met u op en "
+               "zoeken samen met u naar een oplossing. U krijgt uiterlijk {antwoord_uiterlijk} antwoord. Lukt dat "
+               "niet, dan laten wij u vóór die datum weten waarom, en wanneer u dan antwoord krijgt."),
             "{advies_aangifte}",
             N_("Heeft u vragen, of wilt u iets aanvullen? Neem dan contact op met {behandelaar} via {contact}."),
             N_("Wilt u uw klacht liever vertrouwelijk bespreken met iemand die niet bij de afhandeling betrokken "
-               "is? Dan kunt u terecht bij onze vertrouwenspersoon: {vertrouwenspersoon}."),
-            N_("Uw gegevens gebruiken wij alleen om uw klacht af te handelen en om onze dienstverlening te "
-               "verbeteren. Ze worden vertrouwelijk behandeld en alleen ingezien door de medewerkers die bij de "
-               "afhandeling betrokken zijn. Wij bewaren uw klachtdossier {bewaartermijn} na de afhandeling; "
-               "daarna verwijderen wij uw persoonsgegevens."),
+               "is? Dat kan met onze vertrouwenspersoon: {vertrouwenspersoon}."),
+            N_("Uw gegevens gebruiken wij alleen om uw klacht af te handelen en onze dienstverlening te verbeteren; "
+               "alleen wie bij de afhandeling betrokken is, ziet ze. Wij bewaren uw klachtdossier {bewaartermijn} "
+               "na de afhandeling en verwijderen daarna uw persoonsgegevens."),
             _CLOSING,
         ],
     },
     "answer_founded": {
         "subject": N_("Ons antwoord op uw klacht"),
         "body": [
-            N_("Beste {naam},"),
+            "{aanhef},",
             _OPENING_ANSWER,
-            N_("Wij vinden uw klacht gegrond: u heeft gelijk. Het spijt ons dat het zo is gelopen, en wij bieden "
-               "u daarvoor onze excuses aan."),
+            N_("Wij vinden uw klacht gegrond: u heeft gelijk. Het spijt ons dat het zo is gelopen; wij bieden u "
+               "daarvoor onze excuses aan."),
             "{antwoord}",
             _REMEDY,
-            N_("Om te voorkomen dat dit opnieuw gebeurt, nemen wij de volgende maatregelen:\n{maatregelen}"),
-            N_("Wij hopen dat uw klacht hiermee naar tevredenheid is opgelost. Over enige tijd vragen wij u "
-               "nog of u tevreden bent met de afhandeling."),
-            _ROUTE_ONWARD,
+            _MEASURES,
+            N_("Wij hopen dat uw klacht hiermee is opgelost; later vragen wij u daar nog naar. Is dat niet zo, laat "
+               "het ons dan weten via {contact}. Wij zoeken dan opnieuw met u naar een oplossing, zo nodig met onze "
+               "directeur of een onafhankelijke bemiddelaar."),
+            _COUNSELLOR_ANSWER,
+            _ONWARD_BODY,
+            "{instantie_uitspraak}",
             _CLOSING,
         ],
     },
     "answer_partly_founded": {
         "subject": N_("Ons antwoord op uw klacht"),
         "body": [
-            N_("Beste {naam},"),
+            "{aanhef},",
             _OPENING_ANSWER,
-            N_("Wij vinden uw klacht deels gegrond. Op een aantal punten geven wij u gelijk, en daarvoor bieden "
-               "wij u onze excuses aan. Op andere punten komen wij tot een ander oordeel. Hieronder leggen wij "
-               "uit hoe wij tot dit oordeel komen."),
+            N_("Wij vinden uw klacht deels gegrond. Op een aantal punten heeft u gelijk; daarvoor bieden wij u "
+               "onze excuses aan. Op andere punten oordelen wij anders, zoals wij hieronder uitleggen."),
             "{antwoord}",
             _REMEDY,
-            N_("Om te voorkomen dat dit opnieuw gebeurt, nemen wij de volgende maatregelen:\n{maatregelen}"),
-            _ROUTE_ONWARD,
+            _MEASURES,
+            *_ROUTE,
             _CLOSING,
         ],
     },
     "answer_unfounded": {
         "subject": N_("Ons antwoord op uw klacht"),
         "body": [
-            N_("Beste {naam},"),
+            "{aanhef},",
             _OPENING_ANSWER,
-            N_("Wij hebben de feiten zorgvuldig op een rij gezet en gesproken met de betrokkenen. Op grond "
-               "daarvan vinden wij uw klacht ongegrond. Wij begrijpen dat u dit teleurstellend kunt vinden. "
-               "Hieronder leggen wij uit hoe wij tot dit oordeel komen."),
+            N_("Wij vinden uw klacht ongegrond. Wij begrijpen dat u dit teleurstellend kunt vinden; hieronder "
+               "leggen wij uit hoe wij tot dit oordeel komen."),
             "{antwoord}",
-            N_("Uw klacht heeft ons wel laten zien wat wij beter kunnen doen. Daarom nemen wij de volgende "
-               "maatregelen:\n{maatregelen}"),
-            _ROUTE_ONWARD,
+            N_("Wel heeft uw klacht ons laten zien wat beter kan. Daarom nemen wij deze maatregelen:\n{maatregelen}"),
+            *_ROUTE,
             _CLOSING,
         ],
     },
     "answer_undetermined": {
         "subject": N_("Ons antwoord op uw klacht"),
         "body": [
-            N_("Beste {naam},"),
+            "{aanhef},",
             _OPENING_ANSWER,
-            N_("Wij hebben uw klacht onderzocht, maar wij kunnen niet met zekerheid vaststellen wat er precies is "
-               "gebeurd. De lezingen van de betrokkenen lopen uiteen en er zijn te weinig gegevens om tot een "
-               "oordeel te komen. Wij kunnen daarom niet zeggen of uw klacht gegrond is."),
+            N_("Wij kunnen niet met zekerheid vaststellen wat er precies is gebeurd, en dus ook niet zeggen of uw "
+               "klacht gegrond is. Hieronder leggen wij uit waarom."),
             "{antwoord}",
             _REMEDY,
-            N_("Wel nemen wij naar aanleiding van uw klacht de volgende maatregelen:\n{maatregelen}"),
-            _ROUTE_ONWARD,
+            N_("Wel nemen wij naar aanleiding van uw klacht deze maatregelen:\n{maatregelen}"),
+            *_ROUTE,
             _CLOSING,
         ],
     },
     "extension": {
         "subject": N_("Meer tijd nodig voor het antwoord op uw klacht"),
         "body": [
-            N_("Beste {naam},"),
-            N_("Op {datum_ontvangst} heeft u een klacht bij ons ingediend. Uw klacht is geregistreerd onder "
-               "nummer {klachtnummer}. Wij hadden u graag binnen de afgesproken termijn geantwoord, maar dat "
-               "lukt ons helaas niet."),
-            N_("De reden hiervan is: {reden_uitstel}"),
-            N_("U krijgt uiterlijk {antwoord_uiterlijk} ons antwoord. Wij bieden u onze excuses aan voor het "
-               "langere wachten."),
+            "{aanhef},",
+            N_("Op {datum_ontvangst} heeft u bij ons een klacht ingediend, met nummer {klachtnummer}. Wij hadden u "
+               "uiterlijk {antwoord_eerder} antwoord beloofd, maar dat lukt ons helaas niet. {reden_uitstel}"),
+            N_("U krijgt nu uiterlijk {antwoord_uiterlijk} ons antwoord. Onze excuses dat u langer moet wachten."),
             N_("Heeft u in de tussentijd vragen, of wilt u weten hoe het met uw klacht staat? Neem dan contact "
                "op met {behandelaar} via {contact}."),
             _CLOSING,
@@ -170,7 +184,7 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
     "aftercare": {
         "subject": N_("Is uw klacht naar tevredenheid opgelost?"),
         "body": [
-            N_("Beste {naam},"),
+            "{aanhef},",
             N_("Op {datum_antwoord} hebben wij u ons antwoord gestuurd op uw klacht met nummer {klachtnummer}. "
                "Wij willen graag weten of uw klacht daarmee naar tevredenheid is opgelost. U bent belangrijk voor "
                "ons, en uw ervaring helpt ons om onze dienstverlening te verbeteren."),
@@ -208,6 +222,10 @@ def text_for(kind: str, overrides: dict[str, Any] | None) -> dict[str, str]:
 
 def unknown_placeholders(text: str) -> list[str]:
     return sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+def used_placeholders(text: str) -> list[str]:
+    return sorted(set(_PLACEHOLDER.findall(text)))
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -20,9 +20,14 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from klachtenbureau.i18n import format_date
 from klachtenbureau.reports import pdfa
-from klachtenbureau.reports.layout import Envelope, LetterHead, LetterTemplate, NumberedCanvas, Organisation, styles
+from klachtenbureau.reports.layout import (
+    Envelope, LetterHead, LetterTemplate, NumberedCanvas, Organisation, styles, window_lines,
+)
 
 _BULLET = re.compile(r"^\s*[-•]\s+")
+# What must not break over two lines: a date ("10 december 2026"), an amount ("€ 25,00"), a number in groups
+# ("020 123 4567"). Their spaces become non-breaking ones.
+_BOUND = re.compile(r"\b\d{1,2} [^\W\d_]{3,}\.? \d{4}\b|€ \d|\d(?: \d+)+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,25 +46,31 @@ class Letter:
     their_reference: str = ""
 
 
+def bind(text: str) -> str:
+    """``text`` with the spaces inside dates, amounts and grouped numbers made non-breaking."""
+    return _BOUND.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def body_flowables(text: str) -> list[Flowable]:
     """Paragraphs from plain text: empty line = new paragraph, "- " = bullet, newline = line break."""
     style = styles()
     flowables: list[Flowable] = []
-    for block in re.split(r"\n\s*\n", text.strip()):
+    for block in re.split(r"\n\s*\n", bind(text.strip())):
         lines = block.split("\n")
         plain: list[str] = []
         for line in lines:
             if _BULLET.match(line):
                 if plain:
-                    flowables.append(Paragraph("<br/>".join(plain), style["body"]))
+                    flowables.append(Paragraph("<br/>".join(plain), style["letter"]))
                     plain = []
-                flowables.append(Paragraph(escape(_BULLET.sub("", line).strip()), style["bullet"], bulletText="•"))
+                flowables.append(Paragraph(escape(_BULLET.sub("", line).strip()), style["letter_bullet"],
+                                           bulletText="•"))
             else:
                 plain.append(escape(line.strip()))
         if plain:
-            flowables.append(Paragraph("<br/>".join(plain), style["body"]))
-        elif flowables:
-            flowables.append(Spacer(0, 7))  # the gap after a list, as after a paragraph
+            flowables.append(Paragraph("<br/>".join(plain), style["letter"]))
+        elif flowables:  # the gap after a list, as after a paragraph
+            flowables.append(Spacer(0, style["letter"].spaceAfter - style["letter_bullet"].spaceAfter))
     return flowables
 
 
@@ -86,12 +97,13 @@ def _signature(letter: Letter) -> list[Flowable]:
     style = styles()["signature"]
     lines = [f"<b>{escape(letter.signer_name)}</b>" if letter.signer_name else "",
              escape(letter.signer_title), escape(letter.organisation.name)]
-    return [Spacer(0, 14 * mm)] + [Paragraph(line, style) for line in lines if line]
+    return [Spacer(0, 12 * mm)] + [Paragraph(line, style) for line in lines if line]  # room to sign by hand
 
 
 def render(letter: Letter) -> bytes:
     """The letter as PDF/A-2b bytes."""
-    head = LetterHead(organisation=letter.organisation, envelope=letter.envelope, recipient=letter.recipient,
+    head = LetterHead(organisation=letter.organisation, envelope=letter.envelope,
+                      recipient=window_lines(letter.recipient, letter.envelope),
                       date_text=format_date(letter.date), our_reference=letter.our_reference,
                       their_reference=letter.their_reference, handled_by=letter.signer_name)
     buffer = io.BytesIO()

@@ -5,14 +5,19 @@ keywords are not followed by the end-of-line PDF/A asks for. Saving through
 pikepdf (qpdf) rewrites the file cleanly; this module adds the sRGB output
 intent (resources/icc/sRGB.icc, ICC v2) and XMP metadata claiming
 PDF/A-2 conformance level B, kept in step with the document information
-dictionary. The fonts are already embedded by ReportLab (see fonts.py).
+dictionary. The fonts are already embedded by ReportLab (see fonts.py), but
+every ReportLab document names its first subset ``AAAAAA+LiberationSans``;
+once documents are joined (a dossier with its letters) one name stands for
+different subsets, so each subset is renamed after its own content.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
+import re
 from collections.abc import Iterable
 
 import pikepdf
@@ -56,6 +61,7 @@ def _iso(moment: dt.datetime) -> str:
 def apply(pdf: pikepdf.Pdf, info: Info) -> None:
     """Make ``pdf`` (in memory) PDF/A-2b: output intent, language, XMP and matching document info."""
     created = _iso(info.created or dt.datetime.now())
+    retag_subsets(pdf)
     pdf.Root.OutputIntents = pikepdf.Array([_output_intent(pdf)])
     pdf.Root.Lang = pikepdf.String("nl-NL")
     # Start from an empty information dictionary: everything in it must also be in the XMP.
@@ -101,6 +107,48 @@ def _fonts_of(resources: pikepdf.Object, seen: set[tuple[int, int]]) -> Iterable
             continue
         seen.add(key)
         yield from _fonts_of(xobject.get("/Resources"), seen)
+
+
+_SUBSET_NAME = re.compile(r"^/?[A-Z]{6}\+(.+)$")
+_FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def _subset_tag(program: bytes, taken: dict[str, bytes]) -> str:
+    """Six capitals from the subset's digest; another digest on a clash, so no two subsets share a tag."""
+    digest = hashlib.sha256(program).digest()
+    while True:
+        tag = "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+        if taken.setdefault(tag, program) == program:
+            return tag
+        digest = hashlib.sha256(digest).digest()
+
+
+def retag_subsets(pdf: pikepdf.Pdf) -> None:
+    """Give every embedded font subset a tag of its own (ISO 32000 9.6.4), in BaseFont and FontName alike.
+
+    The tag is derived from the subset's font program, so the same subset keeps the same tag and a
+    letter that is joined into a dossier keeps the names it had.
+    """
+    taken: dict[str, bytes] = {}
+    done: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for font in _fonts_of(page.obj.get("/Resources"), seen):
+            if font.is_indirect and font.objgen in done:
+                continue
+            if font.is_indirect:
+                done.add(font.objgen)
+            match = _SUBSET_NAME.match(str(font.get("/BaseFont", "")))
+            holder = font.DescendantFonts[0] if font.get("/Subtype") == "/Type0" else font
+            descriptor = holder.get("/FontDescriptor")
+            program = next((descriptor[key] for key in _FONT_FILES if descriptor is not None and key in descriptor),
+                           None)
+            if match is None or program is None:
+                continue
+            name = pikepdf.Name(f"/{_subset_tag(program.read_bytes(), taken)}+{match.group(1)}")
+            font.BaseFont = name
+            if holder is font:
+                descriptor.FontName = name
 
 
 def unembedded_fonts(pdf: pikepdf.Pdf) -> list[str]:

@@ -23,7 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from klachtenbureau.i18n import _, format_date, format_number
+from klachtenbureau.i18n import _, format_date, format_number, ngettext
 from klachtenbureau.reports import charts, fonts, pdfa
 from klachtenbureau.reports.layout import ACCENT, GREY, LIGHT, NumberedCanvas, styles
 
@@ -32,6 +32,7 @@ MARGIN = 20 * mm
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 HALF_YEAR = "half_year"
 ANNUAL = "annual"
+MIN_BASE = 20  # a percentage is shown only of at least this many; below it the counts alone say it better
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,8 +52,10 @@ class YearFigures:
     reports: int
     complaints: int
     inquiries: int
-    ack_on_time_pct: float | None
-    answered_on_time_pct: float | None
+    ack_on_time: int
+    ack_due: int  # acknowledged, or past the day it had to be
+    answered_on_time: int
+    answer_due: int
     median_days: float | None
     p90_days: int | None
     escalated: int
@@ -90,7 +93,8 @@ class Assessment:
 
     criterion: str
     finding: str
-    meets: bool
+    norm: str  # what "voldoet" is measured against, or why there is no norm
+    meets: bool | None  # None: no norm, so no verdict
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +102,7 @@ class PeriodicReport:
     kind: str  # HALF_YEAR or ANNUAL
     organisation: str
     period_label: str
-    previous_label: str
+    previous_label: str  # the period compared with: the same period a year earlier
     made_on: dt.date
     current: YearFigures
     previous: YearFigures
@@ -113,9 +117,10 @@ class PeriodicReport:
     satisfaction: list[Counted]
     months: list[tuple[str, int, int]]  # (month, this period, same month a year earlier)
     handling: list[tuple[str, int]]  # (working-day band, complaints)
-    exceptional: list[ExceptionalComplaint]
+    exceptional: list[ExceptionalComplaint]  # the few the board should read about
+    exceptional_notes: list[str]  # which ones are listed, and one sentence per reason for the others
     measures: list[MeasureLine]
-    measure_summary: list[tuple[str, int]]
+    measure_summary: str  # counts the measures of the table, so that both say the same
     recommendations: list[str]
     years: list[YearFigures] = dataclasses.field(default_factory=list)  # annual: oldest first
     category_years: list[tuple[str, list[int]]] = dataclasses.field(default_factory=list)
@@ -133,15 +138,38 @@ def _styles() -> dict[str, ParagraphStyle]:
     """The letter paper's styles plus what tables of figures need."""
     style = styles()
     style["number"] = ParagraphStyle("number", parent=style["cell"], alignment=TA_RIGHT)
+    # No paragraph leaves a lone line at the foot or the head of a page; headings stay with what follows.
+    for name in ("body", "small"):
+        style[name] = ParagraphStyle(f"report_{name}", parent=style[name], allowWidows=0, allowOrphans=0)
     # ParagraphStyle's bullet font defaults to the unembedded Helvetica.
-    style["bullet"] = ParagraphStyle("report_bullet", parent=style["bullet"], bulletFontName=fonts.REGULAR)
+    style["bullet"] = ParagraphStyle("report_bullet", parent=style["bullet"], bulletFontName=fonts.REGULAR,
+                                     allowWidows=0, allowOrphans=0)
+    style["h2"] = ParagraphStyle("report_h2", parent=style["h2"], keepWithNext=1)
     style["h3"] = ParagraphStyle("h3", parent=style["body"], fontName=fonts.BOLD, fontSize=9.5, spaceAfter=3,
-                                 textColor=ACCENT)
+                                 textColor=ACCENT, keepWithNext=1)
     return style
 
 
+def percent(part: int, whole: int) -> float | None:
+    """``part`` as a percentage of ``whole``; None below MIN_BASE, where one complaint more moves it too far."""
+    return 100.0 * part / whole if whole >= MIN_BASE else None
+
+
+def share(part: int, whole: int, empty: str = "–") -> str:
+    """“412 van 438 (94%)”: the counts always, the percentage only from MIN_BASE on; ``empty`` with nothing to count."""
+    if not whole:
+        return empty
+    counts = _("{part} van {whole}").format(part=format_number(part), whole=format_number(whole))
+    value = percent(part, whole)
+    if value is None:
+        return counts
+    if part not in (0, whole) and round(value) in (0, 100):  # 508 of 509 is not “100%”
+        return f"{counts} ({format_number(round(value, 1))}%)"
+    return f"{counts} ({_pct(value)})"
+
+
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%".replace(".", ",")
+    return "–" if value is None else f"{value:.0f}%"
 
 
 def _days(value: float | None) -> str:
@@ -212,15 +240,23 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequ
     ]
     for row in highlight:
         commands.append(("BACKGROUND", (0, row + 1), (-1, row + 1), colors.HexColor("#FBE3E1")))
+    if len(rows) >= 4:  # a page break leaves at least two rows on either side, never a lone row
+        commands += [("NOSPLIT", (0, 0), (-1, 2)), ("NOSPLIT", (0, -2), (-1, -1))]
+    else:
+        commands.append(("NOSPLIT", (0, 0), (-1, -1)))
     table.setStyle(TableStyle(commands))
     return table
 
 
 def _change(now: int, before: int) -> str:
-    if before == 0:
-        return "–" if now == 0 else _("nieuw")
-    delta = round(100 * (now - before) / before)
-    return f"{delta:+d}%".replace("-", "−")
+    """“+7”, or “+321 (+211%)” when the earlier count is at least MIN_BASE: 0 → 7 is seven more, not “new”."""
+    if now == before:
+        return "–" if now == 0 else "0"
+    sign = "+" if now > before else "−"
+    text = f"{sign}{format_number(abs(now - before))}"
+    if before >= MIN_BASE:
+        text += f" ({sign}{round(100 * abs(now - before) / before)}%)"
+    return text
 
 
 def _counted_table(title: str, rows: list[Counted], report: PeriodicReport, first: float = 0.46) -> Table:
@@ -239,8 +275,9 @@ def _key_figures(report: PeriodicReport) -> list[Flowable]:
         (_("Meldingen ontvangen"), c.reports, p.reports),
         (_("waarvan klachten"), c.complaints, p.complaints),
         (_("waarvan navragen"), c.inquiries, p.inquiries),
-        (_("Ontvangst op tijd bevestigd"), _pct(c.ack_on_time_pct), _pct(p.ack_on_time_pct)),
-        (_("Op tijd beantwoord"), _pct(c.answered_on_time_pct), _pct(p.answered_on_time_pct)),
+        (_("Ontvangst op tijd bevestigd"), share(c.ack_on_time, c.ack_due), share(p.ack_on_time, p.ack_due)),
+        (_("Op tijd beantwoord"), share(c.answered_on_time, c.answer_due),
+         share(p.answered_on_time, p.answer_due)),
         (_("Doorlooptijd tot antwoord, mediaan (werkdagen)"), _days(c.median_days), _days(p.median_days)),
         (_("Doorlooptijd, 9 van de 10 klachten binnen (werkdagen)"), _days(c.p90_days), _days(p.p90_days)),
         (_("Geëscaleerd"), c.escalated, p.escalated),
@@ -248,22 +285,38 @@ def _key_figures(report: PeriodicReport) -> list[Flowable]:
     ]
     widths = [TEXT_WIDTH * 0.56, TEXT_WIDTH * 0.22, TEXT_WIDTH * 0.22]
     style = _styles()
-    note = _("Van de klachten uit {period} staan er vandaag {open} open, waarvan {overdue} over de termijn.").format(
-        period=report.period_label, open=report.open_now, overdue=report.overdue_now)
+    if report.open_now:
+        note = ngettext("Van de klachten uit {period} is er vandaag nog {open} open, waarvan {overdue} over de "
+                        "termijn.", "Van de klachten uit {period} zijn er vandaag nog {open} open, waarvan {overdue} "
+                        "over de termijn.", report.open_now)
+    elif report.current.complaints:
+        note = _("Van de klachten uit {period} is er vandaag geen meer open.")
+    else:
+        note = _("In {period} is geen klacht ontvangen.")
+    note = note.format(period=report.period_label, open=format_number(report.open_now),
+                       overdue=format_number(report.overdue_now))
     return [_table([_("Kerncijfers"), report.period_label, report.previous_label], rows, widths),
             Spacer(1, 4), Paragraph(escape(note), style["small"])]
 
 
 def _recommendations(report: PeriodicReport) -> list[Flowable]:
     style = _styles()
-    return [Paragraph(escape(text), style["bullet"], bulletText="•") for text in report.recommendations]
+    return _kept([Paragraph(escape(text), style["bullet"], bulletText="•") for text in report.recommendations])
+
+
+def _kept(items: list[Flowable]) -> list[Flowable]:
+    """A list that a page break splits with at least two items on either side (the heading keeps with the first)."""
+    if len(items) < 4:
+        return [KeepTogether(items)]
+    return [KeepTogether(items[:2]), *items[2:-2], KeepTogether(items[-2:])]
 
 
 def _exceptional(report: PeriodicReport) -> list[Flowable]:
     style = _styles()
+    notes = [Paragraph(escape(text), style["body"]) for text in report.exceptional_notes]
     if not report.exceptional:
-        return [Paragraph(escape(_("Er waren in deze periode geen uitzonderlijke of complexe klachten.")),
-                          style["body"])]
+        return notes or [Paragraph(escape(_("Er waren in deze periode geen uitzonderlijke of complexe klachten.")),
+                                   style["body"])]
     rows = []
     for e in report.exceptional:
         head = f"<b>{escape(e.number)}</b><br/>{escape(format_date(e.received, 'd MMM yyyy'))}"
@@ -272,16 +325,15 @@ def _exceptional(report: PeriodicReport) -> list[Flowable]:
         rows.append([Paragraph(head, style["cell"]), Paragraph(facts, style["cell"]),
                      Paragraph(escape(e.summary), style["cell"]), Paragraph(outcome, style["cell"])])
     widths = [TEXT_WIDTH * w for w in (0.14, 0.27, 0.41, 0.18)]
-    return [_table([_("Klacht"), _("Soort en ernst"), _("Samenvatting (geanonimiseerd)"), _("Stand")], rows,
-                   widths, numeric_from=9)]
+    table = _table([_("Klacht"), _("Soort en ernst"), _("Samenvatting (geanonimiseerd)"), _("Stand")], rows,
+                   widths, numeric_from=9)
+    return [notes[0], table, Spacer(1, 6), *notes[1:]] if notes else [table]
 
 
 def _measures(report: PeriodicReport) -> list[Flowable]:
     style = _styles()
-    summary = "; ".join(f"{label}: {count}" for label, count in report.measure_summary)
-    flow: list[Flowable] = [Paragraph(escape(summary), style["body"])] if summary else []
+    flow: list[Flowable] = [Paragraph(escape(report.measure_summary), style["body"])]
     if not report.measures:
-        flow.append(Paragraph(escape(_("Er zijn geen verbetermaatregelen geregistreerd.")), style["body"]))
         return flow
     rows, late = [], []
     for i, m in enumerate(report.measures):
@@ -303,9 +355,9 @@ def _measures(report: PeriodicReport) -> list[Flowable]:
 def _trend(report: PeriodicReport) -> list[Flowable]:
     style = _styles()
     labels = [y.label for y in report.years]
-    rows = [[y.label, y.reports, y.complaints, y.inquiries, _pct(y.ack_on_time_pct), _pct(y.answered_on_time_pct),
-             _days(y.median_days), y.escalated] for y in report.years]
-    widths = [TEXT_WIDTH * w for w in (0.1, 0.12, 0.12, 0.12, 0.15, 0.15, 0.13, 0.11)]
+    rows = [[y.label, y.reports, y.complaints, y.inquiries, share(y.ack_on_time, y.ack_due),
+             share(y.answered_on_time, y.answer_due), _days(y.median_days), y.escalated] for y in report.years]
+    widths = [TEXT_WIDTH * w for w in (0.08, 0.1, 0.1, 0.1, 0.19, 0.19, 0.13, 0.11)]
     flow: list[Flowable] = [
         _table([_("Jaar"), _("Meldingen"), _("Klachten"), _("Navragen"), _("Ontvangst op tijd"),
                 _("Antwoord op tijd"), _("Mediaan (werkdagen)"), _("Escalaties")], rows, widths),
@@ -315,11 +367,8 @@ def _trend(report: PeriodicReport) -> list[Flowable]:
     counts = charts.vertical_bars(labels, [(_("Klachten"), [y.complaints for y in report.years]),
                                            (_("Navragen"), [y.inquiries for y in report.years])],
                                   half, 160, _("Meldingen per jaar"))
-    on_time = charts.line_chart(labels, [(_("Ontvangst op tijd"), [y.ack_on_time_pct for y in report.years]),
-                                         (_("Antwoord op tijd"), [y.answered_on_time_pct for y in report.years])],
-                                half, 160, _("Termijnen gehaald (%)"))
-    flow.append(Table([[counts, on_time]], colWidths=[half + 10, half],
-                      style=[("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5)]))
+    flow.append(Table([[counts, _on_time_chart(report, half)]], colWidths=[half + 10, half],
+                      style=[("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     if report.category_years:
         flow.append(Spacer(1, 8))
         flow.append(CondPageBreak(30 * mm))  # the heading with at least a few rows of its table
@@ -331,16 +380,33 @@ def _trend(report: PeriodicReport) -> list[Flowable]:
     return flow
 
 
+def _on_time_chart(report: PeriodicReport, width: float) -> Flowable:
+    """The deadlines met per year, on an axis zoomed to the values (and saying so); years under MIN_BASE left out."""
+    series = [(_("Ontvangst op tijd"), [percent(y.ack_on_time, y.ack_due) for y in report.years]),
+              (_("Antwoord op tijd"), [percent(y.answered_on_time, y.answer_due) for y in report.years])]
+    values = [v for _name, vs in series for v in vs if v is not None]
+    if not values:
+        return Paragraph(escape(_("Termijnen gehaald: geen jaar met ten minste {n} klachten, dus geen percentages; "
+                                  "de aantallen staan in de tabel.").format(n=MIN_BASE)), _styles()["small"])
+    floor = charts.percent_floor(values)
+    title = _("Termijnen gehaald (%)") if not floor else _("Termijnen gehaald (%), de as begint bij {floor}%").format(
+        floor=format_number(floor))
+    return charts.line_chart([y.label for y in report.years], series, width, 160, title, minimum=floor)
+
+
 def _evaluation(report: PeriodicReport) -> list[Flowable]:
     style = _styles()
     rows = []
     for a in report.evaluation:
-        verdict = _("voldoet") if a.meets else _("aandachtspunt")
-        color = "#2E7D32" if a.meets else "#B3261E"
-        rows.append([a.criterion, a.finding, Paragraph(f"<font color='{color}'><b>{escape(verdict)}</b></font>",
-                                                       style["cell"])])
-    widths = [TEXT_WIDTH * w for w in (0.34, 0.50, 0.16)]
-    return [_table([_("Criterium"), _("Bevinding"), _("Oordeel")], rows, widths, numeric_from=9)]
+        verdict, color = ((_("geen oordeel"), "#555555") if a.meets is None else
+                          (_("voldoet"), "#2E7D32") if a.meets else (_("aandachtspunt"), "#B3261E"))
+        rows.append([a.criterion, a.finding, a.norm,
+                     Paragraph(f"<font color='{color}'><b>{escape(verdict)}</b></font>", style["cell"])])
+    widths = [TEXT_WIDTH * w for w in (0.26, 0.36, 0.24, 0.14)]
+    return [_table([_("Criterium"), _("Bevinding"), _("Norm"), _("Oordeel")], rows, widths, numeric_from=9),
+            Spacer(1, 4),
+            Paragraph(escape(_("Het oordeel toetst de bevinding aan de norm in dezelfde rij; waar de procedure "
+                               "geen norm geeft, staat de bevinding er zonder oordeel.")), style["small"])]
 
 
 def _counts_section(report: PeriodicReport) -> list[Flowable]:
@@ -356,13 +422,20 @@ def _counts_section(report: PeriodicReport) -> list[Flowable]:
     flow.append(KeepTogether([_counted_table(_("Kanaal"), report.by_channel, report)]))
     flow.append(Spacer(1, 6))
     month_labels = [label for label, _now, _before in report.months]
+    if report.confidential_count:
+        note = ngettext("Alle aantallen tellen de klachten die in de periode zijn ontvangen, ook de {n} "
+                        "vertrouwelijke klacht; die staat niet in de lijst met uitzonderlijke klachten.",
+                        "Alle aantallen tellen de klachten die in de periode zijn ontvangen, ook de {n} "
+                        "vertrouwelijke klachten; die staan niet in de lijst met uitzonderlijke klachten.",
+                        report.confidential_count).format(n=format_number(report.confidential_count))
+    else:
+        note = _("Alle aantallen tellen de klachten die in de periode zijn ontvangen.")
     flow.append(KeepTogether([charts.vertical_bars(
         month_labels, [(report.period_label, [n for _l, n, _b in report.months]),
-                       (_("een jaar eerder"), [b for _l, _n, b in report.months])],
-        TEXT_WIDTH, 170, _("Klachten per maand"))]))
-    flow.append(Paragraph(escape(_("Alle aantallen tellen klachten die in de periode zijn ontvangen, ook de "
-                                   "{n} vertrouwelijke; die staan niet in de lijst met uitzonderlijke "
-                                   "klachten.").format(n=report.confidential_count)), style["small"]))
+                       (report.previous_label, [b for _l, _n, b in report.months])],
+        TEXT_WIDTH, 170, _("Klachten per maand, {period} naast een jaar eerder ({previous})").format(
+            period=report.period_label, previous=report.previous_label)),
+        Paragraph(escape(note), style["small"])]))
     return flow
 
 
@@ -375,11 +448,14 @@ def _severity_section(report: PeriodicReport) -> list[Flowable]:
 def _handling_section(report: PeriodicReport) -> list[Flowable]:
     style = _styles()
     c = report.current
-    text = _("De helft van de klachten was binnen {median} werkdagen beantwoord, negen van de tien binnen {p90}. "
-             "De ontvangst werd in {ack} van de gevallen op tijd bevestigd; {answer} kreeg op tijd antwoord, "
-             "een verlenging waarover de klager bericht kreeg meegerekend.").format(
-        median=_days(c.median_days), p90=_days(c.p90_days), ack=_pct(c.ack_on_time_pct),
-        answer=_pct(c.answered_on_time_pct))
+    if c.median_days is None:
+        text = _("Er is nog geen klacht uit deze periode beantwoord.")
+    else:
+        text = _("De helft van de beantwoorde klachten had binnen {median} werkdagen antwoord, negen van de tien "
+                 "binnen {p90}.").format(median=_days(c.median_days), p90=_days(c.p90_days))
+    text += " " + _("Ontvangst op tijd bevestigd: {ack}. Op tijd beantwoord: {answer}; een verlenging waarover de "
+                    "klager bericht kreeg, telt als op tijd.").format(
+        ack=share(c.ack_on_time, c.ack_due), answer=share(c.answered_on_time, c.answer_due))
     chart = charts.vertical_bars([label for label, _n in report.handling],
                                  [(_("Klachten"), [n for _l, n in report.handling])], TEXT_WIDTH * 0.7, 150,
                                  _("Doorlooptijd tot antwoord (werkdagen)"))
@@ -402,6 +478,10 @@ def _story(report: PeriodicReport) -> list[Flowable]:
         Paragraph(escape(report.organisation), style["label"]),
         Spacer(1, 8),
         Paragraph(escape(intro.format(period=report.period_label)), style["body"]),
+        Paragraph(escape(_("Vergelijking: elke tabel en grafiek zet {period} naast dezelfde periode een jaar eerder "
+                           "({previous}), zodat de seizoenen de vergelijking niet vertekenen. Aantallen staan er "
+                           "altijd; een percentage alleen als het om ten minste {n} klachten gaat.").format(
+            period=report.period_label, previous=report.previous_label, n=MIN_BASE)), style["small"]),
         Paragraph(escape(report.anonymisation_note), style["small"]),
         Spacer(1, 6),
         *_key_figures(report),

@@ -17,16 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from klachtenbureau.errors import KlachtenbureauError, NotFoundError
-from klachtenbureau.i18n import N_, _, format_date, format_datetime, format_number, ngettext
-from klachtenbureau.models.complaints import (
-    ACK_METHODS, CHANNELS, CONTACT_METHODS, DIRECTIONS, ESCALATION_LEVELS, INVOLVED_PARTIES, KINDS, SATISFACTION,
-    SEVERITIES, STATUSES, VERDICTS,
-)
-from klachtenbureau.models.people import ROLES
+from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, run_for
-from klachtenbureau.workflow import admin, db_errors, privacy
-from klachtenbureau.workflow.operations import CHANGED
+from klachtenbureau.workflow import admin, audit_text, db_errors, privacy
 from klachtenbureau.workflow.store import SYSTEM_LOGIN
 
 PERIODS = {
@@ -36,74 +30,10 @@ PERIODS = {
     "year": N_("Dit jaar"),
     "all": N_("Alles"),
 }
-# How the fields of the log's changes are named on screen; others keep their code.
-FIELD_LABELS = {
-    "status": N_("status"), "assigned_to": N_("behandelaar"), "description": N_("omschrijving"),
-    "desired_outcome": N_("gewenste uitkomst"), "people_involved": N_("betrokkenen"), "answer": N_("antwoord"),
-    "answered_at": N_("beantwoord op"), "verdict": N_("oordeel"), "answer_by": N_("antwoord uiterlijk"),
-    "acknowledge_by": N_("bevestiging uiterlijk"), "acknowledged_at": N_("bevestigd op"),
-    "acknowledgement_method": N_("bevestiging per"), "confidential": N_("vertrouwelijk"), "summary": N_("notitie"),
-    "name": N_("naam"), "reason": N_("reden"), "complaints": N_("klachten"), "role": N_("rol"),
-    "login": N_("inlognaam"), "severity": N_("ernst"), "category": N_("categorie"), "channel": N_("kanaal"),
-    "kind": N_("soort"), "received_at": N_("ontvangen op"), "relation": N_("relatie"), "anonymous": N_("anoniem"),
-    "findings_facts": N_("feiten"), "findings_circumstances": N_("omstandigheden"), "findings_causes": N_("oorzaken"),
-    "findings_damage": N_("schade"), "remedies": N_("herstel"), "compensation_amount": N_("bedrag"),
-    "remedy_note": N_("toelichting herstel"), "escalation_level": N_("geëscaleerd naar"),
-    "verdict_motivation": N_("motivering oordeel"), "escalation_reason": N_("reden escalatie"),
-    "escalated_at": N_("geëscaleerd op"), "satisfaction": N_("tevredenheid"), "aftercare_at": N_("nazorg op"),
-    "closed_at": N_("afgesloten op"), "closure_note": N_("afsluitnotitie"), "extension_count": N_("verlengingen"),
-    "number": N_("nummer"), "size": N_("grootte"), "relations": N_("klagers"), "documents": N_("documenten"),
-    "timeline_entries": N_("tijdlijnregels"), "email": N_("e-mail"), "phone": N_("telefoon"),
-    "active": N_("actief"), "confidential_access": N_("vertrouwelijke toegang"), "key": N_("instelling"),
-    "advisory_committee": N_("naar de klachtencommissie"), "complex_sensitive": N_("complex of gevoelig"),
-    "deadline_profile": N_("termijnprofiel"), "incident_date": N_("datum voorval"),
-    "involved_party": N_("betrokkene"), "police_report_advised": N_("aangifte geadviseerd"),
-    "received_by": N_("geregistreerd door"), "direction": N_("richting"), "method": N_("hoe"),
-    "resolved_at_intake": N_("direct opgelost"), "due_date": N_("gereed uiterlijk"), "owner": N_("eigenaar"),
-    "source": N_("bron"), "title": N_("titel"), "implemented_at": N_("uitgevoerd op"),
-    "team_informed": N_("team geïnformeerd"), "check_conclusion": N_("conclusie effectiviteit"),
-    "check_method": N_("manier van toetsen"), "checked_at": N_("getoetst op"), "checked_by": N_("getoetst door"),
-    "relation_removed": N_("opgeheven klager (nummer)"), "relation_kept": N_("samengevoegd in klager (nummer)"),
-    "complaints_moved": N_("klachten overgezet"),
-}
-# Codes whose Dutch label is shown instead of the code.
-VALUE_LABELS = {"status": STATUSES, "verdict": VERDICTS, "satisfaction": SATISFACTION, "channel": CHANNELS,
-                "acknowledgement_method": ACK_METHODS, "escalation_level": ESCALATION_LEVELS, "kind": KINDS,
-                "role": ROLES, "method": CONTACT_METHODS, "direction": DIRECTIONS, "involved_party": INVOLVED_PARTIES}
-
-
-def _value(name: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return _("ja") if value else _("nee")
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    labels = VALUE_LABELS.get(name, {})
-    if isinstance(value, str) and value in labels:
-        return _(labels[value]).lower()
-    if name == "severity" and value in SEVERITIES:
-        return _(SEVERITIES[value]).lower()
-    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return format_datetime(moment) if "T" in value else format_date(moment.date())
-    return "–" if value in (None, "") else str(value)
-
-
 def period_start(code: str, now: dt.datetime) -> dt.datetime | None:
     today = dt.datetime.combine(now.date(), dt.time.min)
     return {"today": today, "week": today - dt.timedelta(days=6), "month": today - dt.timedelta(days=29),
             "year": today.replace(month=1, day=1), "all": None}[code]
-
-
-def describe_changes(changes: dict[str, Any]) -> str:
-    parts = []
-    for name, value in changes.items():
-        label = _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
-        parts.append(_("{field} gewijzigd").format(field=label) if value == CHANGED
-                     else f"{label}: {_value(name, value)}")
-    return "; ".join(parts)
 
 
 class AuditModel(QAbstractTableModel):
@@ -145,7 +75,7 @@ class AuditModel(QAbstractTableModel):
             return row.action_label
         if column == 3:
             return row.complaint_number
-        return describe_changes(row.changes)
+        return audit_text.describe(row.action, row.changes)
 
 
 class AuditViewer(QDialog):

@@ -21,7 +21,7 @@ from klachtenbureau.models import Complaint
 from klachtenbureau.ui.printing import open_letter_preview
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
-from klachtenbureau.workflow import letters
+from klachtenbureau.workflow import letter_settings, letters
 
 EMAIL_CHANNELS = ("email", "website", "social_media")
 
@@ -70,14 +70,17 @@ class EmailAcknowledgementDialog(QDialog):
         fit_to_screen(self, 720, 620)
         user = session.user
 
-        def make() -> tuple[Complaint, letters.EmailText]:
+        def make() -> tuple[Complaint, letters.EmailText, str]:
             loaded = complaint if isinstance(complaint, Complaint) else letters.complaint_for(user, complaint)
-            return loaded, letters.acknowledgement_email(user, loaded)
+            return (loaded, letters.acknowledgement_email(user, loaded),
+                    letter_settings.settings_warning("acknowledgement"))
 
         run_for(self, make, self._made, self._failed)
 
-    def _made(self, result: tuple[Complaint, letters.EmailText]) -> None:
-        self.complaint, text = result
+    def _made(self, result: tuple[Complaint, letters.EmailText, str]) -> None:
+        self.complaint, text, warning = result
+        if warning:
+            self.message.show_message(warning, "warning")
         self.to.setText(text.to)
         self.subject.setText(text.subject)
         self.body.setPlainText(text.body)

@@ -20,9 +20,9 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui import files
-from klachtenbureau.ui.management import FormDialog
+from klachtenbureau.ui.management import FormDialog, add_route_fields
 from klachtenbureau.ui.signin import os_login
-from klachtenbureau.ui.widgets import Field, RadioGroup, browse_row
+from klachtenbureau.ui.widgets import Field, RadioGroup, browse_row, fit_to_screen
 from klachtenbureau.workflow import admin, settings, store
 
 NEW, EXISTING, SERVER = "new", "existing", "server"
@@ -157,8 +157,9 @@ class SetUpDialog(FormDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(_("Eerste keer – Klachtenbureau"), parent)
         self.admin: User | None = None
-        intro = QLabel(_("Deze database is nieuw. Vul de gegevens van uw organisatie in (die staan op de brieven) "
-                         "en maak de eerste beheerder."))
+        intro = QLabel(_("Deze database is nieuw. Vul de gegevens van uw organisatie in (die staan op de brieven; "
+                         "wat nog niet bekend is, vult u later aan bij Beheer › Organisatiegegevens) en maak de "
+                         "eerste beheerder."))
         intro.setWordWrap(True)
         self.layout_.insertWidget(0, intro)
         current = settings.get("organisation")
@@ -170,6 +171,7 @@ class SetUpDialog(FormDialog):
             edit = QLineEdit()
             edit.setPlaceholderText(str(current.get(name, "")))
             self.org[name] = self.add(name, label, edit, label.replace("&", ""))
+        self.org.update(add_route_fields(self, current, settings.get("deadline_profile")))
         heading = QLabel(_("<b>Eerste beheerder</b>"))
         self.form.addRow(heading)
         self.login = self.add("login", _("&Inlognaam"), QLineEdit(os_login()), _("Inlognaam"),
@@ -181,6 +183,7 @@ class SetUpDialog(FormDialog):
         for edit in (self.password, self.repeat):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_buttons(_("&Beginnen"))
+        fit_to_screen(self, 720, self.layout_.totalHeightForWidth(720))  # Qt would open it at 2/3 of the screen
 
     def save(self) -> None:
         def work() -> None:

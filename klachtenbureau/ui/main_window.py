@@ -34,6 +34,7 @@ from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialo
 from klachtenbureau.ui.server_dialog import ServerDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.shared_file_status import SharedFileStatus
+from klachtenbureau.ui.standard_paragraphs_dialog import StandardParagraphsDialog
 from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
@@ -188,6 +189,9 @@ class MainWindow(QMainWindow):
         self.letter_texts_action = self._action(
             manage, _("&Brieventeksten…"), lambda: open_letter_texts_dialog(self, self.session), manager,
             "" if manager else _("Alleen een coördinator of beheerder kan dit wijzigen."))
+        self._action(manage, _("Stan&daardalinea's…"), lambda: self._manage(StandardParagraphsDialog), manager,
+                     _("Alinea's die de behandelaar in een brief invoegt, per categorie en oordeel") if manager
+                     else _("Alleen een coördinator of beheerder kan dit wijzigen."))
         merging = permissions.can_merge_relations(user)
         self._action(manage, _("&Klagers samenvoegen…"), lambda: self._manage(MergeRelationsDialog), merging,
                      _("Eén persoon die twee keer is ingevoerd weer één klager maken") if merging

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -12,12 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
-from klachtenbureau.i18n import _
+from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import User
 from klachtenbureau.models.people import INTAKE, ROLES
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, RadioGroup, fit_to_screen
-from klachtenbureau.workflow import admin, settings
+from klachtenbureau.workflow import admin, letter_settings, settings
 from klachtenbureau.workflow.deadlines import PROFILES
 
 
@@ -262,20 +263,45 @@ class CategoriesDialog(FormDialog):
 # --- office settings ---------------------------------------------------------------------
 
 
+def add_route_fields(dialog: FormDialog, current: dict[str, Any], profile: str) -> dict[str, QLineEdit]:
+    """The counsellor and the body onward that the letters name, each showing the example for ``profile``.
+
+    Left empty, the letters quietly lose those paragraphs; printing then warns (letter_settings.settings_warning).
+    """
+    shown = letter_settings.example(profile)
+    edits = {}
+    for name, label in (("counsellor", N_("&Vertrouwenspersoon")), ("onward_body", N_("Instantie &daarna")),
+                        ("onward_address", N_("Ad&res of website")), ("onward_term", N_("Ter&mijn"))):
+        if name == "onward_body":
+            dialog.form.addRow(QLabel(_("<b>Als de klager het niet eens is met het antwoord</b>")))
+            note = QLabel(shown["note"])
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #555;")
+            dialog.form.addRow(note)
+        edit = QLineEdit(str(current.get(name) or ""))
+        edit.setPlaceholderText(shown[name])
+        edits[name] = dialog.add(name, _(label), edit, _(label).replace("&", ""))
+    dialog.fields["counsellor"].set_hint(_("Naam en hoe de vertrouwenspersoon bereikbaar is; staat in de "
+                                           "ontvangstbevestiging en de antwoorden."))
+    dialog.fields["onward_term"].set_hint(_("In de antwoordbrief: “… voorleggen aan [instantie] ([adres]). "
+                                            "Dat kan [termijn].”"))
+    return edits
+
+
 class OrganisationDialog(FormDialog):
-    """Name and address on the letters; the confidential counsellor's contact details."""
+    """Name and address on the letters; the confidential counsellor and the route onward the answers name."""
 
     FIELDS = (("name", "&Naam"), ("street", "&Straat en huisnummer"), ("postcode", "&Postcode"),
-              ("city", "Pla&ats"), ("phone", "&Telefoon"), ("email", "&E-mail"), ("website", "&Website"),
-              ("counsellor", "&Vertrouwenspersoon"))
+              ("city", "Pla&ats"), ("phone", "&Telefoon"), ("email", "&E-mail"), ("website", "&Website"))
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(_("Organisatiegegevens"), parent)
         self.session = session
+        self.setMinimumWidth(640)
         current = settings.get("organisation")
         self.edits = {name: self.add(name, _(label), QLineEdit(str(current.get(name, ""))), _(label).replace("&", ""))
                       for name, label in self.FIELDS}
-        self.fields["counsellor"].set_hint(_("Naam en hoe de vertrouwenspersoon bereikbaar is."))
+        self.edits.update(add_route_fields(self, current, settings.get("deadline_profile")))
         self.add_buttons()
 
     def save(self) -> None:

@@ -26,7 +26,8 @@ from klachtenbureau.workflow import db_errors, permissions, relations
 from klachtenbureau.workflow.relations import MergePlan
 
 DETAILS = {"phone": N_("telefoon"), "email": N_("e-mail"), "street": N_("straat en huisnummer"),
-           "postcode": N_("postcode"), "city": N_("woonplaats")}
+           "postcode": N_("postcode"), "city": N_("woonplaats"), "country": N_("land"), "attention": N_("t.a.v."),
+           "salutation": N_("aanhef")}
 
 
 def _who(relation: Relation) -> str:

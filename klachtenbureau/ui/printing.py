@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -29,11 +29,13 @@ from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import Complaint
 from klachtenbureau.reports import letters as letter_reports
 from klachtenbureau.ui import files
+from klachtenbureau.ui.letter_editor import LetterEditor
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
-from klachtenbureau.workflow import letters
+from klachtenbureau.workflow import letter_settings, letters, standard_paragraphs
 
 PREVIEW_DPI = 110
+EDIT_DELAY_MS = 400  # the preview of an edited letter follows a moment after typing stops
 MAX_PRINT_DPI = 300
 
 
@@ -151,10 +153,15 @@ class PagePreview(QScrollArea):
 # --- one letter -------------------------------------------------------------------
 
 class LetterPreviewDialog(QDialog):
-    """One letter to the complainant: look at it, print it or save it as PDF."""
+    """One letter to the complainant: look at it, adapt its text if need be, print it or save it as PDF.
+
+    An edit changes this letter only. The preview follows the typing a moment later, and print and save
+    wait for it: what goes out and is stored is what the preview shows.
+    """
 
     ready = Signal()
     recorded = Signal(object)  # the complaint as stored after printing or saving
+    preview_updated = Signal()  # after an edit: the preview shows it, or the message says why it cannot
 
     def __init__(self, session: Session, complaint: Complaint | int, kind: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -162,6 +169,12 @@ class LetterPreviewDialog(QDialog):
         self.kind = kind
         self.complaint: Complaint | None = None
         self.pdf: bytes | None = None
+        self.original: tuple[str, str] | None = None  # subject and body as the office's text fills them in
+        self.pdf_text: tuple[str, str] | None = None  # the edited text ``pdf`` was made from
+        self.pdf_adapted = False  # ``pdf`` holds a text the handler changed
+        self.sent_text: tuple[str, str] | None = None  # the edited text last printed or saved
+        self._current = True  # ``pdf`` shows the text as it is (no edit waits for the preview)
+        self._rendering = self._render_again = False
         self.setWindowTitle(_(letters.KINDS[kind]))
         self.message = MessageBar(self)
         self.preview = PagePreview(self)
@@ -169,18 +182,39 @@ class LetterPreviewDialog(QDialog):
         self.save_button = QPushButton(_("Opslaan als &PDF…"))
         close = QPushButton(_("Sl&uiten"))
         close.clicked.connect(self.reject)
-        for button in (self.print_button, self.save_button):
+        self.edit_button = QPushButton(_("Te&kst aanpassen"))
+        self.edit_button.setCheckable(True)
+        self.edit_button.setToolTip(_("De tekst van alleen deze brief aanpassen, met standaardalinea's; "
+                                      "de brieventeksten van het kantoor blijven zoals ze zijn."))
+        self.edit_button.toggled.connect(self._show_editor)
+        for button in (self.print_button, self.save_button, self.edit_button):
             button.setEnabled(False)
         self.print_button.clicked.connect(self.print_letter)
         self.save_button.clicked.connect(self.save_letter)
+        self.editor = LetterEditor(self)
+        self.editor.hide()
+        self.editor.edited.connect(self._edited)
+        self.editor.restore.connect(self._restore)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(EDIT_DELAY_MS)
+        self.timer.timeout.connect(self._render)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
         for button in (self.print_button, self.save_button, close):
             buttons.addWidget(button)
+        middle = QHBoxLayout()
+        middle.addWidget(self.editor, 1)
+        middle.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addWidget(self.preview, 1)
+        layout.addLayout(middle, 1)
         layout.addLayout(buttons)
+        for before, after in ((self.editor.restore_button, self.preview), (self.preview, self.print_button),
+                              (self.print_button, self.save_button), (self.save_button, close),
+                              (close, self.edit_button)):
+            QWidget.setTabOrder(before, after)
         fit_to_screen(self, 760)  # a page is tall: as high as the screen allows
         self.message.show_message(_("De brief wordt gemaakt…"))
         user = session.user
@@ -199,9 +233,18 @@ class LetterPreviewDialog(QDialog):
         self.message.clear()
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
+        self.edit_button.setEnabled(True)
         self.print_button.setDefault(True)
         self.print_button.setFocus()
         self.ready.emit()
+        complaint, kind = self.complaint, self.kind  # an empty setting would quietly drop a paragraph: say so
+
+        def warn(text: str) -> None:
+            if text and not self.message.isVisible():
+                self.message.show_message(text, "warning")
+
+        run_for(self, lambda: letter_settings.settings_warning(letters.text_kind(complaint, kind)), warn,
+                lambda exc: self.message.show_message(_problem_text(exc), "error"))
 
     def _failed(self, exc: BaseException) -> None:
         self.message.show_message(_problem_text(exc), "error")
@@ -210,9 +253,103 @@ class LetterPreviewDialog(QDialog):
         self.resize(640, 120)
         self.ready.emit()
 
+    # --- editing this one letter -----------------------------------------------------------
+
+    def _show_editor(self, shown: bool) -> None:
+        self.editor.setVisible(shown)
+        self.print_button.setDefault(not shown)  # Enter in the subject must not print
+        fit_to_screen(self, 1320 if shown else 760)
+        if shown and self.original is None:
+            self._load_text()
+        elif shown:
+            self.editor.body.setFocus()
+
+    def _load_text(self) -> None:
+        complaint, kind, user = self.complaint, self.kind, self.session.user
+        self.editor.setEnabled(False)
+
+        def work() -> tuple[tuple[str, str], list[standard_paragraphs.FilledParagraph]]:
+            letter = letters.build_letter(user, complaint, kind)
+            return (letter.subject, letter.body), standard_paragraphs.matching(user, complaint, kind)
+
+        def done(result: tuple[tuple[str, str], list[standard_paragraphs.FilledParagraph]]) -> None:
+            self.original, paragraphs = result
+            self.editor.set_text(*self.original)
+            self.editor.set_paragraphs(paragraphs)
+            self.editor.setEnabled(True)
+            self.editor.body.setFocus()
+
+        run_for(self, work, done, lambda exc: self.message.show_message(_problem_text(exc), "error"))
+
+    def adapted(self) -> bool:
+        """The text differs from what the office's letter text makes of it."""
+        subject, body = self.editor.text()
+        return self.original is not None and (" ".join(subject.split()), body.strip()) != self.original
+
+    def _edited(self) -> None:
+        self._set_current(False)
+        self.timer.start()
+
+    def _restore(self) -> None:
+        if self.original is not None:
+            self.editor.set_text(*self.original)
+            self._edited()
+            self.editor.body.setFocus()
+
+    def _set_current(self, current: bool) -> None:
+        """Print and save only what the preview shows."""
+        self._current = current
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(current)
+
+    def _render(self) -> None:
+        if self._rendering:
+            self._render_again = True
+            return
+        self._rendering = True
+        text, adapted = self.editor.text(), self.adapted()
+        complaint, kind, user = self.complaint, self.kind, self.session.user
+
+        def settled() -> bool:
+            """Whether this render is the last word; when the text changed meanwhile, the next one is."""
+            self._rendering = False
+            if self._render_again:
+                self._render_again = False
+                self._render()
+                return False
+            return not self.timer.isActive()
+
+        def done(pdf: bytes) -> None:
+            if settled():
+                self.pdf, self.pdf_text, self.pdf_adapted = pdf, text, adapted
+                self.preview.show_pdf(pdf)
+                self.message.clear()
+                self._set_current(True)
+                self.preview_updated.emit()
+
+        def failed(exc: BaseException) -> None:
+            if settled():
+                self.message.show_message(_problem_text(exc), "error")
+                self.preview_updated.emit()
+
+        run_for(self, lambda: letters.letter_pdf(user, complaint, kind, subject=text[0], body=text[1]), done, failed)
+
+    def reject(self) -> None:
+        if not self.adapted() or self.editor.text() == self.sent_text:
+            super().reject()
+            return
+        self.message.show_message(_("De aangepaste tekst is nog niet afgedrukt of opgeslagen."), "warning", [
+            (_("&Weggooien en sluiten"), lambda: QDialog.reject(self)),
+            (_("&Verder met de brief"), self.message.clear),
+        ])
+
+    # --- out of the door --------------------------------------------------------------------
+
     def print_letter(self) -> None:
+        if self.pdf is None or not self._current:
+            return
         printer = choose_printer(self)
-        if printer is None or self.pdf is None:
+        if printer is None:
             return
         try:
             paint_pages(printer, [self.pdf])
@@ -222,7 +359,7 @@ class LetterPreviewDialog(QDialog):
         self._record(printed=True)
 
     def save_letter(self) -> None:
-        if self.pdf is None or self.complaint is None:
+        if self.pdf is None or self.complaint is None or not self._current:
             return
         path = choose_pdf_path(self, letters.letter_file_name(self.complaint, self.kind))
         if path is None:
@@ -236,10 +373,12 @@ class LetterPreviewDialog(QDialog):
 
     def _record(self, printed: bool) -> None:
         complaint, pdf, kind, user = self.complaint, self.pdf, self.kind, self.session.user
+        sent, adapted = self.pdf_text, self.pdf_adapted
         self.message.show_message(_("De brief wordt bij de klacht bewaard…"))
 
         def done(saved: Complaint) -> None:
             self.complaint = saved
+            self.sent_text = sent
             text = _("Afgedrukt en bij klacht {number} bewaard.") if printed else _(
                 "Opgeslagen en bij klacht {number} bewaard.")
             if kind == "acknowledgement" and saved.acknowledgement_method == "letter":
@@ -247,7 +386,7 @@ class LetterPreviewDialog(QDialog):
             self.message.show_message(text.format(number=saved.number), "success")
             self.recorded.emit(saved)
 
-        run_for(self, lambda: letters.record_letter(user, complaint, kind, pdf, printed), done,
+        run_for(self, lambda: letters.record_letter(user, complaint, kind, pdf, printed, adapted=adapted), done,
                 lambda exc: self.message.show_message(_problem_text(exc), "error"))
 
 
@@ -305,13 +444,13 @@ class AcknowledgementBatchDialog(QDialog):
         self._busy(True)
         user = self.session.user
 
-        def work() -> list[tuple[Complaint, str | None, str | None]]:
-            return [(c, letters.postal_problem(c, short=True), letters.postal_problem(c))
-                    for c in letters.acknowledgements_to_send(user)]
+        def work() -> tuple[list[tuple[Complaint, str | None, str | None]], str]:
+            return ([(c, letters.postal_problem(c, short=True), letters.postal_problem(c))
+                     for c in letters.acknowledgements_to_send(user)], letter_settings.settings_warning("acknowledgement"))
 
-        run_for(self, work, self._show, self._failed)
+        run_for(self, work, lambda result: self._show(*result), self._failed)
 
-    def _show(self, rows: list[tuple[Complaint, str | None, str | None]]) -> None:
+    def _show(self, rows: list[tuple[Complaint, str | None, str | None]], warning: str = "") -> None:
         self.tree.clear()
         self.complaints = {}
         for complaint, problem, explanation in rows:
@@ -329,6 +468,8 @@ class AcknowledgementBatchDialog(QDialog):
             self.tree.setColumnWidth(column, self.tree.columnWidth(column) + 24)
         if not rows and not self.message.isVisible():
             self.message.show_message(_("Er zijn geen ontvangstbevestigingen meer te versturen."), "success")
+        elif warning and not self.message.isVisible():
+            self.message.show_message(warning, "warning")
         self._busy(False)
         self.loaded.emit()
 

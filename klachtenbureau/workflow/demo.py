@@ -65,6 +65,18 @@ CHANNEL_WEIGHTS = {"phone": 45, "email": 20, "post": 10, "website": 12, "volunte
                    "social_media": 3}
 ACK_BY_CHANNEL = {"post": "letter", "email": "email", "website": "email", "social_media": "email"}
 BATCH = 25
+# The handler's answer, fitting the verdict the letter around it states (an apology only where one is due).
+ANSWERS = {
+    "founded": "Wij hebben uw klacht nagevraagd bij de vervoerder en de vrijwilliger. Wat u beschrijft, klopt: de "
+               "planning was niet aan hen doorgegeven. Dat had niet mogen gebeuren.",
+    "partly_founded": "Wij hebben uw klacht nagevraagd bij de vervoerder en de vrijwilliger. De planning was niet aan "
+                      "hen doorgegeven; dat had niet mogen gebeuren. Dat u daarover niemand kon bereiken, hebben wij "
+                      "niet kunnen terugvinden: die avond was de telefoon de hele tijd bemand.",
+    "unfounded": "Wij hebben uw klacht nagevraagd bij de vervoerder en de vrijwilliger. Uit hun gegevens blijkt dat "
+                 "alles is gegaan zoals het met u was afgesproken.",
+    "undetermined": "Wij hebben uw klacht nagevraagd bij de vervoerder en de vrijwilliger, maar konden niet meer "
+                    "nagaan hoe het die avond precies is gegaan.",
+}
 # How far a showcase complaint got, and how many days ago it came in (the overdue one is old).
 SHOWCASE = {"new": 0.0, "acknowledged": 0.15, "in_progress": 0.4, "answered": 0.75, "escalated": 0.75}
 SHOWCASE_AGES = {"new": 9, "acknowledged": 1, "in_progress": 3, "answered": 8, "escalated": 10}
@@ -190,9 +202,9 @@ class _Generator:
         if rng.random() < 0.05 and progress > 0.3:
             plan.append((3, lambda: procedure.extend(handler, c(), deadlines.proposed_extension(
                 deadlines.get_profile(c().deadline_profile), c().answer_by, settings.calendar()),
-                "Wacht op reactie van de vervoerder.", True)))
+                "Wij wachten nog op de reactie van de vervoerder.", True)))
         if progress > 0.7:
-            plan.append((4, lambda: procedure.answer(handler, c(), "Wij hebben uw klacht onderzocht. Onze excuses.")))
+            plan.append((4, lambda: procedure.answer(handler, c(), ANSWERS[verdict])))
             if showcase == "escalated" or (rng.random() < 0.06 and not showcase):
                 plan.append((6, lambda: procedure.escalate(coordinator, c(), "director",
                                                            "Klager is het niet eens met het antwoord.")))

@@ -40,8 +40,8 @@ BASE_COLUMNS = [
 ]
 FREE_TEXT = ["description", "desired_outcome", "findings_facts", "findings_circumstances", "findings_causes",
              "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note"]
-PERSONAL = ["complainant_name", "complainant_street", "complainant_postcode", "complainant_city",
-            "complainant_phone", "complainant_email", "people_involved"]
+_COMPLAINANT = ("name", "attention", "street", "postcode", "city", "country", "phone", "email")
+PERSONAL = [f"complainant_{name}" for name in _COMPLAINANT] + ["people_involved"]
 
 
 def columns(anonymize: bool) -> list[str]:
@@ -68,8 +68,10 @@ def _query(user: User, period: Period | None) -> peewee.ModelSelect:
 
 
 def all_complainant_names() -> list[str]:
-    """Every complainant's name, for the scrubber: a complaint may name someone who complained before."""
-    return [name for (name,) in Relation.select(Relation.name).distinct().tuples()]
+    """Every complainant's name and contact person, for the scrubber: a complaint may name someone who complained
+    before."""
+    names = Relation.select(Relation.name).union(Relation.select(Relation.attention).where(Relation.attention != ""))
+    return [name for (name,) in names.tuples()]
 
 
 def records(user: User, anonymize: bool, period: Period | None = None) -> Iterator[dict[str, Any]]:
@@ -83,13 +85,12 @@ def records(user: User, anonymize: bool, period: Period | None = None) -> Iterat
         row["category"] = c.category.name
         row["handler"] = c.assigned_to.login if c.assigned_to_id else ""
         row["relation_type"] = relation.relation_type if relation else ""
-        own = Complainant(relation.name, relation.street, relation.postcode, relation.city,
-                          relation.phone, relation.email) if relation else None
+        own = Complainant.of(relation) if relation else None
         for name in FREE_TEXT:
             text = getattr(c, name) or ""
             row[name] = scrubber.text(text, own) if scrubber else text
         if not anonymize:
-            for name in ("name", "street", "postcode", "city", "phone", "email"):
+            for name in _COMPLAINANT:
                 row[f"complainant_{name}"] = getattr(relation, name) if relation else ""
             row["people_involved"] = c.people_involved
         yield {name: row[name] for name in columns(anonymize)}

@@ -22,8 +22,8 @@ from klachtenbureau.models.complaints import CHANNELS, KINDS
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.workflow import intake
 
-KEYS = ("received_at", "channel", "kind", "name", "email", "phone", "street", "postcode", "city",
-        "description", "category", "anonymous")
+KEYS = ("received_at", "channel", "kind", "name", "attention", "email", "phone", "street", "postcode", "city",
+        "country", "salutation", "description", "category", "anonymous")
 TRUE_WORDS = {"1", "true", "yes", "ja", "waar", "y", "j"}
 FALSE_WORDS = {"", "0", "false", "no", "nee", "onwaar", "n"}
 

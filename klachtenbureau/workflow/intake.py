@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
@@ -18,13 +19,17 @@ from klachtenbureau.models.complaints import (
     ACK_METHODS, ACKNOWLEDGED, CHANNELS, CLOSED, COMPLAINT, IN_PROGRESS, INVOLVED_PARTIES, KINDS, NEW,
     SEVERITIES,
 )
-from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.models.people import RELATION_TYPES, split_attention
 from klachtenbureau.workflow import deadlines, settings
 from klachtenbureau.workflow.numbering import next_number
 from klachtenbureau.workflow.operations import Outcome, perform
-from klachtenbureau.workflow.validation import incident_date_problem, receipt_age_problem, validate_fields
+from klachtenbureau.workflow.validation import (
+    incident_date_problem, normalize_country, receipt_age_problem, validate_fields,
+)
 
-RELATION_FIELDS = ("name", "street", "postcode", "city", "phone", "email", "relation_type")
+_ATTENTION_PREFIX = re.compile(r"^t\.?\s?a\.?\s?v\b\.?:?\s*", re.IGNORECASE)
+RELATION_FIELDS = ("name", "attention", "street", "postcode", "city", "country", "phone", "email", "relation_type",
+                   "salutation")
 
 
 @dataclasses.dataclass
@@ -57,8 +62,22 @@ class NewReport:
 
 
 def validate_relation(data: dict[str, str]) -> dict[str, str]:
-    """Normalised relation fields; raises with every problem at once."""
-    clean = validate_fields({k: data.get(k, "") or "" for k in RELATION_FIELDS}, {"name": _("de naam")})
+    """Normalised relation fields; raises with every problem at once.
+
+    A foreign address keeps its postcode as typed; a contact person typed into the name after "t.a.v." moves to
+    ``attention``; the salutation is stored without the comma the letter puts after it.
+    """
+    fields = {k: data.get(k, "") or "" for k in RELATION_FIELDS}
+    country = normalize_country(str(fields["country"]))
+    foreign_postcode = " ".join(str(fields.pop("postcode")).split()) if country else None
+    clean = validate_fields(fields, {"name": _("de naam")})
+    if foreign_postcode is not None:
+        clean["postcode"] = foreign_postcode
+    clean["country"] = country
+    if not clean["attention"]:
+        clean["name"], clean["attention"] = split_attention(clean["name"])
+    clean["attention"] = _ATTENTION_PREFIX.sub("", clean["attention"])  # the letter puts "t.a.v." before it
+    clean["salutation"] = clean["salutation"].rstrip(" ,")
     errors = {}
     if not clean["relation_type"]:
         clean["relation_type"] = "participant"

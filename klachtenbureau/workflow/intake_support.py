@@ -23,10 +23,10 @@ from klachtenbureau.models.complaints import (
 )
 from klachtenbureau.models.people import COORDINATOR, RELATION_TYPES
 from klachtenbureau.workflow import admin, deadlines, permissions, queries, relations, settings
-from klachtenbureau.workflow.intake import NewReport
+from klachtenbureau.workflow.intake import RELATION_FIELDS, NewReport
 from klachtenbureau.workflow.validation import (
-    email_problem, incident_date_problem, incident_doubt, phone_problem, postcode_problem, receipt_age_problem,
-    receipt_doubt,
+    email_problem, incident_date_problem, incident_doubt, normalize_country, phone_problem, postcode_problem,
+    receipt_age_problem, receipt_doubt,
 )
 
 PAGES = ("arrival", "who", "kind", "what", "outcome")
@@ -52,8 +52,8 @@ def default_fields(channel: str = "phone", today: dt.date | None = None) -> dict
         "channel": channel, "received_date": short_date(today),
         "who": "", "search": "", "relation_id": None, "relation_label": "", "relation_email": "",
         "relation_has_address": False,
-        "name": "", "street": "", "postcode": "", "city": "", "phone": "", "email": "",
-        "relation_type": "participant",
+        "name": "", "attention": "", "street": "", "postcode": "", "city": "", "country": "", "phone": "",
+        "email": "", "relation_type": "participant", "salutation": "",
         "kind": COMPLAINT,
         "description": "", "category_id": None, "incident_date": "", "involved_party": "",
         "people_involved": "", "desired_outcome": "", "severity": 2, "confidential": False, "loss": False,
@@ -200,7 +200,10 @@ def _relation_problems(fields: dict[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not str(fields.get("name", "")).strip():
         problems["name"] = _("Vul de naam van de klager in.")
+    foreign = bool(normalize_country(str(fields.get("country", ""))))  # a foreign postcode is kept as typed
     for field, check in (("postcode", postcode_problem), ("phone", phone_problem), ("email", email_problem)):
+        if field == "postcode" and foreign:
+            continue
         if problem := check(str(fields.get(field, ""))):
             problems[field] = problem
     has_address = str(fields.get("street", "")).strip() and str(fields.get("city", "")).strip()
@@ -344,7 +347,7 @@ def to_report(fields: dict[str, Any], started_at: dt.datetime) -> NewReport:
     resolved = fields["outcome"] == RESOLVED
     relation = None
     if who == NEW_RELATION:
-        relation = {k: str(fields.get(k, "")) for k in ("name", "street", "postcode", "city", "phone", "email")}
+        relation = {k: str(fields.get(k, "")) for k in RELATION_FIELDS}
         relation["relation_type"] = str(fields.get("relation_type") or "participant")
     complaint = kind == COMPLAINT
     return NewReport(

@@ -6,12 +6,83 @@ import datetime as dt
 from typing import Any
 
 from klachtenbureau.errors import ValidationError
-from klachtenbureau.i18n import _, format_amount, format_date
+from klachtenbureau.i18n import N_, _, format_amount, format_date
 from klachtenbureau.models import Setting, User
 from klachtenbureau.reports import letter_texts, letters
 from klachtenbureau.reports.layout import Envelope, postal_address
 from klachtenbureau.workflow import permissions, settings
-from klachtenbureau.workflow.letters import organisation
+from klachtenbureau.workflow.deadlines import AWB, KLACHTENREGELING, WKKGZ
+from klachtenbureau.workflow.letters import onward_values, organisation
+
+ONWARD_FIELDS = ("onward_body", "onward_address", "onward_term")
+
+# Examples for the settings the letters need, per deadline profile, shown in the settings dialogs.
+# De Geschillencommissie: within 12 months after the complaint to the organisation, only for an organisation
+# affiliated to it. Wkkgz: the recognised geschilleninstantie of the sector; De Geschillencommissie Zorg takes a
+# dispute up to a year after the complaint to the care provider. Awb art. 9:24: the ombudsman need not
+# investigate a request made more than a year after the complaint handling ended (the answer letter).
+EXAMPLES: dict[str, dict[str, str]] = {
+    KLACHTENREGELING: {
+        "counsellor": N_("mevrouw A. Bakker, telefoon 06 1234 5678"),
+        "onward_body": "De Geschillencommissie", "onward_address": "www.degeschillencommissie.nl",
+        "onward_term": N_("binnen twaalf maanden nadat u uw klacht bij ons indiende"),
+        "note": N_("Eigen klachtenregeling: de geschilleninstantie of bemiddelaar waarbij uw organisatie is "
+                   "aangesloten, met haar eigen termijn. Voorbeeld: De Geschillencommissie (alleen als u daarbij "
+                   "bent aangesloten)."),
+    },
+    WKKGZ: {
+        "counsellor": N_("mevrouw A. Bakker, klachtenfunctionaris, telefoon 06 1234 5678"),
+        "onward_body": "De Geschillencommissie Zorg", "onward_address": "www.degeschillencommissiezorg.nl",
+        "onward_term": N_("binnen een jaar nadat u uw klacht bij ons indiende"),
+        "note": N_("Wkkgz: bij Vertrouwenspersoon de klachtenfunctionaris; daarna de erkende geschilleninstantie "
+                   "waarbij u bent aangesloten. Haar uitspraak is bindend; dat zegt de brief er zelf bij."),
+    },
+    AWB: {
+        "counsellor": N_("mevrouw A. Bakker, telefoon 06 1234 5678"),
+        "onward_body": N_("de Nationale ombudsman"),
+        "onward_address": "Postbus 93122, 2509 AC Den Haag, www.nationaleombudsman.nl",
+        "onward_term": N_("binnen een jaar na de datum van deze brief"),
+        "note": N_("Awb: de Nationale ombudsman, of de ombudsman of ombudscommissie van uw gemeente. Het verzoek "
+                   "kan tot een jaar nadat de klacht is afgehandeld (art. 9:24 Awb). De brief zegt erbij dat de "
+                   "ombudsman een oordeel geeft."),
+    },
+}
+
+# Per placeholder: the organisation settings that fill it (one is enough), and how a warning names them.
+_NEEDED: dict[str, tuple[tuple[str, ...], str]] = {
+    "contact": (("phone", "email"), N_("telefoonnummer of e-mailadres")),
+    "vertrouwenspersoon": (("counsellor",), N_("vertrouwenspersoon")),
+    "instantie": (("onward_body",), N_("instantie daarna")),
+    "instantie_adres": (("onward_address",), N_("adres van die instantie")),
+    "instantie_termijn": (("onward_term",), N_("termijn voor de klager")),
+}
+
+
+def example(profile: str) -> dict[str, str]:
+    """The examples for ``profile``, translated."""
+    return {name: _(text) for name, text in EXAMPLES.get(profile, EXAMPLES[KLACHTENREGELING]).items()}
+
+
+def missing_settings(text_kind: str) -> list[str]:
+    """The organisation settings the office's text of ``text_kind`` needs but that are empty, in Dutch.
+
+    Without them the letter quietly loses a paragraph (the counsellor, the route onward) or sends the
+    complainant to 'het adres bovenaan deze brief'.
+    """
+    text = letter_texts.text_for(text_kind, settings.get("letter_texts"))
+    used = set(letter_texts.used_placeholders(text["subject"] + "\n" + text["body"]))
+    org = settings.get("organisation")
+    return [_(label) for name, (fields, label) in _NEEDED.items()
+            if name in used and not any(str(org.get(field) or "").strip() for field in fields)]
+
+
+def settings_warning(text_kind: str) -> str:
+    """What to tell whoever prints or sends a letter of ``text_kind`` while settings it needs are empty; '' if none."""
+    missing = missing_settings(text_kind)
+    if not missing:
+        return ""
+    return _("Nog leeg bij Beheer › Organisatiegegevens, en dus niet in de brief: {missing}. Vul dat eerst in (of "
+             "vraag het een beheerder).").format(missing=", ".join(missing))
 
 
 def current_texts() -> dict[str, dict[str, str]]:
@@ -58,17 +129,20 @@ def save_texts(user: User, texts: dict[str, dict[str, str]], operation_id: str |
 
 
 def sample_values() -> dict[str, str]:
-    """Placeholder values of a made-up complaint, for the preview in the settings."""
+    """Placeholder values of a made-up complaint, for the preview in the settings; empty settings as the example."""
     org = organisation()
     today = dt.date.today()
+    profile = settings.get("deadline_profile")
+    own, shown = settings.get("organisation"), example(profile)
     return {
-        "naam": "J. de Vries", "klachtnummer": f"K{today.year}-0042",
+        "aanhef": _("Geachte {name}").format(name="J. de Vries"), "naam": "J. de Vries",
+        "klachtnummer": f"K{today.year}-0042",
         "datum_ontvangst": format_date(today - dt.timedelta(days=3)), "categorie": _("Tijdstip ophalen"),
         "antwoord_uiterlijk": format_date(today + dt.timedelta(days=4)), "behandelaar": "Petra Jansen",
         "organisatie": org.name,
         "contact": _("telefoonnummer {phone} of per e-mail via {email}").format(
             phone=org.phone or "020 123 4567", email=org.email or "klachten@voorbeeld.nl"),
-        "vertrouwenspersoon": org.counsellor or _("mevrouw A. Bakker, telefoon 06 1234 5678"),
+        "vertrouwenspersoon": org.counsellor or shown["counsellor"],
         "bewaartermijn": _("{n} jaar").format(n=settings.get("retention_years")),
         "advies_aangifte": "", "oordeel": _("gegrond"),
         "antwoord": _("De chauffeur kwam veertig minuten te laat, omdat de planning was gewijzigd zonder dat u "
@@ -76,7 +150,9 @@ def sample_values() -> dict[str, str]:
         "herstel": "- " + _("een schadeloosstelling van {amount} toegekend").format(amount=format_amount(25)),
         "maatregelen": "- " + _("Bij elke wijziging van de ophaaltijd belt de planner de deelnemer."),
         "datum_antwoord": format_date(today - dt.timedelta(days=1)),
-        "reden_uitstel": _("wij wachten nog op de reactie van het vervoersbedrijf."),
+        "reden_uitstel": _("Wij wachten nog op de reactie van het vervoersbedrijf."),
+        "antwoord_eerder": format_date(today + dt.timedelta(days=1)),
+        **onward_values(profile, {name: str(own.get(name) or "").strip() or shown[name] for name in ONWARD_FIELDS}),
     }
 
 

@@ -13,18 +13,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
+import re
+from typing import Any
 from urllib.parse import quote
 
 import peewee
 
 from klachtenbureau.errors import NotFoundError, TransitionNotAllowedError, ValidationError
 from klachtenbureau.i18n import N_, _, format_amount, format_date, ngettext
-from klachtenbureau.models import Complaint, Document, Measure, MeasureComplaint, Relation, TimelineEntry, User, now
-from klachtenbureau.models.complaints import COMPLAINT, NEW, REMEDIES, VERDICTS
+from klachtenbureau.models import (
+    AuditEntry, Complaint, Document, Measure, MeasureComplaint, Relation, TimelineEntry, User, now,
+)
+from klachtenbureau.models.complaints import ANSWERED, CLOSED, COMPLAINT, NEW, REMEDIES, VERDICTS
 from klachtenbureau.models.people import COORDINATOR, COUNSELLOR, DIRECTOR, QUALITY
 from klachtenbureau.reports import dossier, letter_texts, letters
-from klachtenbureau.reports.layout import Envelope, Organisation, postal_address
-from klachtenbureau.workflow import deadlines, permissions, procedure, queries, settings
+from klachtenbureau.reports.layout import Envelope, Organisation, postal_address, window_lines
+from klachtenbureau.workflow import deadlines, dossier_data, permissions, procedure, queries, settings
 from klachtenbureau.workflow.operations import Outcome, copy_into, perform
 from klachtenbureau.workflow.store import SYSTEM_LOGIN
 
@@ -80,7 +85,33 @@ def postal_problem(complaint: Complaint, short: bool = False) -> str | None:
         return _("Adres onvolledig") if short else _(
             "Van de klager van {number} is geen volledig postadres bekend (straat en plaats). "
             "Vul het adres aan of stuur een e-mail.").format(number=complaint.number)
+    try:
+        window_lines(recipient(relation), Envelope.from_settings(settings.get("envelope")))
+    except ValidationError as exc:
+        return _("Adres past niet in venster") if short else exc.message
     return None
+
+
+def recipient(relation: Relation) -> list[str]:
+    """The complainant's lines in the envelope window."""
+    return postal_address(relation.name, relation.street, relation.postcode, relation.city, relation.attention,
+                          relation.country)
+
+
+def salutation(relation: Relation) -> str:
+    """How the letters greet the complainant ({aanhef}, the comma is the text's).
+
+    The salutation typed with the complainant's details; without one "Geachte" and the full name of the contact
+    person or the complainant, which guesses at no "mevrouw" or "heer"; an organisation (a partner or a
+    supplier) without a contact person "Geachte heer, mevrouw".
+    """
+    if relation.salutation.strip():
+        return relation.salutation.strip().rstrip(" ,")
+    if relation.attention.strip():
+        return _("Geachte {name}").format(name=relation.attention.strip())
+    if relation.relation_type in ("partner", "supplier"):
+        return _("Geachte heer, mevrouw")
+    return _("Geachte {name}").format(name=relation.name.strip())
 
 
 def text_kind(complaint: Complaint, kind: str) -> str:
@@ -138,8 +169,62 @@ def _measures(complaint: Complaint) -> str:
 
 
 def _sentence(text: str) -> str:
+    """The handler's note as a sentence of the letter: a capital at the start, a full stop at the end."""
     text = text.strip()
-    return text + "." if text and text[-1] not in ".!?" else text
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text + "." if text[-1] not in ".!?" else text
+
+
+# What the body onward does, said only where the deadline profile makes it true (a Wkkgz geschilleninstantie
+# gives a binding ruling; an Awb ombudsman an opinion). Under the office's own procedure it depends on the body.
+_RULINGS = {
+    deadlines.WKKGZ: N_("De uitspraak van de geschilleninstantie is voor u en voor ons bindend."),
+    deadlines.AWB: N_("De ombudsman geeft daarover een oordeel en kan ons aanbevelingen doen."),
+}
+
+
+def onward_values(profile: str, org: dict[str, Any] | None = None) -> dict[str, str]:
+    """The route onward as the office set it ('organisation': onward_*), for a complaint under ``profile``."""
+    org = settings.get("organisation") if org is None else org
+    body = str(org.get("onward_body") or "").strip()
+    return {
+        "instantie": body,
+        "instantie_adres": str(org.get("onward_address") or "").strip(),
+        "instantie_termijn": str(org.get("onward_term") or "").strip(),
+        "instantie_uitspraak": _(_RULINGS[profile]) if body and profile in _RULINGS else "",
+    }
+
+
+def _require_extension_ahead(complaint: Complaint, today: dt.date) -> None:
+    """An extension notice promises a date: never one that has passed, nor one for an answer already sent.
+
+    A reopened or escalated complaint awaits a new answer, so it may still get one.
+    """
+    if complaint.status in (ANSWERED, CLOSED):
+        raise TransitionNotAllowedError(_("Klacht {number} is al beantwoord; een uitstelbericht is niet meer "
+                                          "nodig.").format(number=complaint.number))
+    if complaint.answer_by < today:
+        raise TransitionNotAllowedError(_("De verlengde termijn van klacht {number} ({date}) is al voorbij; een "
+                                          "uitstelbericht zou een datum in het verleden beloven.").format(
+            number=complaint.number, date=format_date(complaint.answer_by)))
+
+
+def previous_answer_by(complaint: Complaint) -> dt.date:
+    """The answer date the complainant had before the latest extension.
+
+    The audit log holds every answer date the complaint had (at registration, at each extension); without
+    that history the profile's original term is the best there is.
+    """
+    entries = (AuditEntry.select(AuditEntry.changes)
+               .where((AuditEntry.complaint_id == complaint.id) & AuditEntry.changes.contains('"answer_by"'))
+               .order_by(AuditEntry.id))
+    dates = [value for value in (json.loads(e.changes).get("answer_by") for e in entries) if value]
+    if len(dates) >= 2:
+        return dt.date.fromisoformat(dates[-2])
+    return deadlines.answer_by(complaint.received_at.date(), deadlines.get_profile(complaint.deadline_profile),
+                               settings.calendar(), complaint.advisory_committee)
 
 
 def signer(complaint: Complaint, user: User) -> tuple[str, str]:
@@ -158,6 +243,7 @@ def letter_values(complaint: Complaint, reason: str | None = None) -> dict[str, 
     advice = _("Omdat uw klacht gaat over verlies, vermissing of diefstal, raden wij u aan daarvan ook aangifte "
                "te doen bij de politie.") if complaint.police_report_advised else ""
     return {
+        "aanhef": salutation(relation) if relation else "",
         "naam": relation.name if relation else "",
         "klachtnummer": complaint.number,
         "datum_ontvangst": format_date(complaint.received_at.date()),
@@ -175,11 +261,31 @@ def letter_values(complaint: Complaint, reason: str | None = None) -> dict[str, 
         "maatregelen": _measures(complaint),
         "datum_antwoord": format_date(complaint.answered_at.date()) if complaint.answered_at else "",
         "reden_uitstel": _sentence(reason if reason is not None else extension_reason(complaint)),
+        "antwoord_eerder": format_date(previous_answer_by(complaint)) if complaint.extension_count else "",
+        **onward_values(complaint.deadline_profile),
     }
 
 
+_LEFTOVER = re.compile(r"\{[^{}\n]*\}")  # an {invulplek}, or what is left of one, in an edited letter
+
+
+def own_text(field: str, text: str) -> str:
+    """The handler's edited subject or body of one letter: filled in, so a "{…}" left in it is refused."""
+    text = " ".join(text.split()) if field == "subject" else text.strip()
+    if not text:
+        raise ValidationError({field: _("Het onderwerp van de brief is leeg.") if field == "subject"
+                               else _("De tekst van de brief is leeg.")})
+    left = _LEFTOVER.search(text)
+    if left:
+        raise ValidationError({field: _("Er staat nog een invulplek in de brief: {placeholder}. Typ daar de "
+                                        "tekst zelf of haal de accolades weg.").format(placeholder=left.group(0))})
+    return text
+
+
 def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
-                 their_reference: str = "", reason: str | None = None) -> letters.Letter:
+                 their_reference: str = "", reason: str | None = None, subject: str | None = None,
+                 body: str | None = None) -> letters.Letter:
+    """The letter, with the office's text filled in, or with ``subject``/``body`` as the handler edited them."""
     permissions.require_see(user, complaint)
     which = text_kind(complaint, kind)
     problem = postal_problem(complaint)
@@ -189,20 +295,24 @@ def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | N
     if kind == "extension" and not values["reden_uitstel"]:
         raise TransitionNotAllowedError(_("De termijn van klacht {number} is niet verlengd; verleng eerst de termijn "
                                           "en noteer de reden.").format(number=complaint.number))
+    if kind == "extension":
+        _require_extension_ahead(complaint, today or dt.date.today())
     text = letter_texts.text_for(which, settings.get("letter_texts"))
     relation = complaint.relation
     name, title = signer(complaint, user)
     return letters.Letter(
         organisation=organisation(), envelope=Envelope.from_settings(settings.get("envelope")),
-        recipient=postal_address(relation.name, relation.street, relation.postcode, relation.city),
+        recipient=recipient(relation),
         date=today or dt.date.today(), our_reference=complaint.number,
-        subject=letter_texts.fill_line(text["subject"], values), body=letter_texts.fill(text["body"], values),
+        subject=letter_texts.fill_line(text["subject"], values) if subject is None else own_text("subject", subject),
+        body=letter_texts.fill(text["body"], values) if body is None else own_text("body", body),
         signer_name=name, signer_title=title, their_reference=their_reference.strip())
 
 
 def letter_pdf(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
-               their_reference: str = "", reason: str | None = None) -> bytes:
-    return letters.render(build_letter(user, complaint, kind, today, their_reference, reason))
+               their_reference: str = "", reason: str | None = None, subject: str | None = None,
+               body: str | None = None) -> bytes:
+    return letters.render(build_letter(user, complaint, kind, today, their_reference, reason, subject, body))
 
 
 def letter_file_name(complaint: Complaint, kind: str, today: dt.date | None = None) -> str:
@@ -210,11 +320,9 @@ def letter_file_name(complaint: Complaint, kind: str, today: dt.date | None = No
 
 
 def dossier_pdf(user: User, complaint: Complaint) -> bytes:
-    """The archive-ready dossier (PDF/A-2b) of one complaint."""
-    permissions.require_see(user, complaint)
-    profile = deadlines.PROFILES.get(complaint.deadline_profile)
-    return dossier.render(complaint, organisation(), int(settings.get("retention_years")), user.full_name,
-                          _(profile.label) if profile else complaint.deadline_profile)
+    """The archive-ready dossier (PDF/A-2b) of one complaint: the facts the dossier window shows, and every document."""
+    facts, contents = dossier_data.archive(user, complaint.id)
+    return dossier.render(facts, contents, organisation().name, int(settings.get("retention_years")), user.full_name)
 
 
 # --- recording what was sent --------------------------------------------------
@@ -260,14 +368,21 @@ def _acknowledge_if_new(user: User, complaint: Complaint, method: str, operation
 
 
 def record_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, printed: bool,
-                  today: dt.date | None = None, operation_id: str | None = None) -> Complaint:
-    """Store a printed or saved letter; an acknowledgement of a new complaint counts as sent by letter."""
+                  today: dt.date | None = None, operation_id: str | None = None, adapted: bool = False) -> Complaint:
+    """Store a printed or saved letter; an acknowledgement of a new complaint counts as sent by letter.
+
+    ``adapted``: the handler edited the text of this letter, which the timeline then says.
+    """
     if kind not in KINDS:
         raise ValidationError({"kind": _("Kies ontvangstbevestiging, antwoord, uitstel of nazorg.")})
     require_record(user, complaint, kind)
     acknowledging = kind == "acknowledgement" and complaint.status == NEW
     label = _(KINDS[kind])
-    summary = (_("{letter} afgedrukt.") if printed else _("{letter} opgeslagen als PDF.")).format(letter=label)
+    if adapted:
+        summary = (_("{letter} afgedrukt (tekst aangepast).") if printed
+                   else _("{letter} opgeslagen als PDF (tekst aangepast).")).format(letter=label)
+    else:
+        summary = (_("{letter} afgedrukt.") if printed else _("{letter} opgeslagen als PDF.")).format(letter=label)
     _store(user, complaint, "letter", letter_file_name(complaint, kind, today), "application/pdf", pdf, summary,
            {"kind": "letter", "method": "letter", "direction": "out"}, "letter", operation_id)
     return _acknowledge_if_new(user, complaint, "letter", operation_id) if acknowledging else complaint

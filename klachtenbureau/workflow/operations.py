@@ -28,8 +28,8 @@ from klachtenbureau.workflow import db_errors, resilience
 # Free text that may hold personal data is never copied into the audit log, which is
 # never rewritten; the log records that such a field changed, not what it said.
 PRIVATE_FIELDS = frozenset({
-    "name", "street", "postcode", "city", "phone", "email", "description", "desired_outcome",
-    "people_involved", "findings_facts", "findings_circumstances", "findings_causes",
+    "name", "attention", "salutation", "street", "postcode", "city", "phone", "email", "description",
+    "desired_outcome", "people_involved", "findings_facts", "findings_circumstances", "findings_causes",
     "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note",
     "summary", "content",
     "password_hash", "value", "check_method", "check_conclusion",

@@ -62,15 +62,12 @@ class Period:
             return _("2e halfjaar {year}").format(year=self.start.year)
         return f"{format_date(self.start)} – {format_date(self.end)}"
 
-    def previous(self) -> Period:
-        """The period of the same length just before this one (for "compared with")."""
-        if self.is_year:
-            return year_period(self.start.year - 1)
-        if self.is_half_year:
-            return half_year(self.start.year - (self.start.month == 1), 2 if self.start.month == 1 else 1)
-        length = self.end - self.start
-        end = self.start - _ONE_DAY
-        return Period(end - length, end)
+    def year_earlier(self) -> Period:
+        """The same stretch of the calendar a year before: what the reports compare with, free of the seasons."""
+        def shift(day: dt.date) -> dt.date:
+            return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+        return Period(shift(self.start), shift(self.end))
 
     def months(self) -> list[dt.date]:
         """The first day of every month the period touches."""

@@ -265,8 +265,9 @@ def person_export(user: User, relation_id: int, operation_id: str | None = None)
         "exported_at": now().isoformat(),
         "exported_by": user.login,
         "relation": {
-            "id": relation.id, "name": relation.name, "street": relation.street, "postcode": relation.postcode,
-            "city": relation.city, "phone": relation.phone, "email": relation.email,
+            "id": relation.id, "name": relation.name, "attention": relation.attention,
+            "salutation": relation.salutation, "street": relation.street, "postcode": relation.postcode,
+            "city": relation.city, "country": relation.country, "phone": relation.phone, "email": relation.email,
             "relation_type": relation.relation_type, "created_at": _iso(relation.created_at),
             "anonymized_at": _iso(relation.anonymized_at),
         },

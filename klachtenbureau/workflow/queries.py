@@ -99,8 +99,9 @@ def complaint_dict(complaint: Complaint, timeline: bool = True) -> dict[str, Any
         "desired_outcome": complaint.desired_outcome,
         "verdict": complaint.verdict or None,
         "complainant": None if relation is None else {
-            "name": relation.name, "email": relation.email, "phone": relation.phone,
+            "name": relation.name, "attention": relation.attention, "email": relation.email, "phone": relation.phone,
             "street": relation.street, "postcode": relation.postcode, "city": relation.city,
+            "country": relation.country,
             "relation_type": relation.relation_type,
         },
     }

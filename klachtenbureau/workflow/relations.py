@@ -33,6 +33,7 @@ def search_relations(text: str, limit: int = 20) -> list[Relation]:
     plain = fold(text)
     conditions = [
         Relation.search_name.contains(plain),
+        peewee.fn.LOWER(Relation.attention).contains(text.lower()),  # an organisation by its contact person
         Relation.email.contains(plain),
         peewee.fn.REPLACE(Relation.postcode, " ", "").contains(text.upper().replace(" ", "")),
     ]
@@ -76,7 +77,7 @@ def similar_complaints(complaint: Complaint, user: User, limit: int = 10) -> lis
 # --- one record per complainant ------------------------------------------------------
 
 SAME_EMAIL, SAME_PHONE, SAME_ADDRESS = "email", "phone", "address"
-_ADDRESS = ("street", "postcode", "city")
+_ADDRESS = ("street", "postcode", "city", "country")
 
 
 def house_number(street: str) -> str:
@@ -144,7 +145,7 @@ def _plan(keep: Relation, other: Relation) -> MergePlan:
         raise ValidationError({"relation": _("Een geanonimiseerde klager kan niet worden samengevoegd.")})
     filled, lost = {}, {}
     # The address goes as a whole: a street from one record with the city of the other is nobody's address.
-    for fields in (("phone",), ("email",), _ADDRESS):
+    for fields in (("phone",), ("email",), ("attention",), ("salutation",), _ADDRESS):
         theirs = {f: getattr(other, f) for f in fields if getattr(other, f)}
         if not any(getattr(keep, f) for f in fields):
             filled.update(theirs)

@@ -1,10 +1,12 @@
 """Gathering the half-year and annual reports (seed 003 "Rapportage / verantwoording", seed 001 steps 6–7).
 
 The figures count every complaint received in the period, confidential ones
-included (numbers only); the list of exceptional complaints leaves the
-confidential ones out and every text in it is anonymised. The recommendations
-and the evaluation of the procedure are derived from the figures with the
-norms below, for the quality officer to discuss with the management.
+included (numbers only), and compare it with the same period a year earlier;
+the list of exceptional complaints leaves the confidential ones out and every
+text in it is anonymised. The recommendations and the evaluation of the
+procedure are derived from the figures with the norms below, which the report
+states next to each verdict, for the quality officer to discuss with the
+management.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ import datetime as dt
 import peewee
 
 from klachtenbureau.errors import ValidationError
-from klachtenbureau.i18n import _, format_date, ngettext
+from klachtenbureau.i18n import _, format_date, format_number, ngettext
 from klachtenbureau.models import Category, Complaint, Measure, MeasureComplaint, Relation, User
 from klachtenbureau.models.complaints import (
     CHANNELS, COMPLAINT, ESCALATION_LEVELS, INQUIRY, KINDS, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
 from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
 from klachtenbureau.reports import periodic
-from klachtenbureau.reports.periodic import Assessment, Counted, ExceptionalComplaint, MeasureLine, YearFigures
+from klachtenbureau.reports.periodic import (
+    MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, YearFigures, share,
+)
 from klachtenbureau.workflow import periods, permissions, settings
 from klachtenbureau.workflow import statistics as stats
 from klachtenbureau.workflow.periods import Period
@@ -29,6 +33,7 @@ from klachtenbureau.workflow.export import all_complainant_names
 from klachtenbureau.workflow.measures import is_overdue as measure_overdue
 from klachtenbureau.workflow.scrub import Complainant, Scrubber, legend
 
+REGISTER_NORM = 98.0  # % of the complaints with an acknowledgement
 ACK_NORM = 95.0  # % acknowledged on time
 ANSWER_NORM = 90.0  # % answered on time
 AFTERCARE_NORM = 50.0  # % of answered complaints asked about satisfaction
@@ -36,8 +41,8 @@ ESCALATION_NORM = 10.0  # % escalated at most
 SHARE_NOTICE = 0.05  # a category whose share of all complaints rose by 5 points is mentioned...
 MIN_NOTICE = 5  # ...when it counts at least this many
 MAX_RISING = 3
-MIN_BASE = 20  # shares are only compared with a period that had at least this many complaints
-MAX_EXCEPTIONAL = 40
+MAX_EXCEPTIONAL = 10  # the board reads about a few; the others are counted
+BEYOND_DIRECTOR = ("board", "third_party", "mediation", "disputes_body")
 SUMMARY_CHARS = 320
 TREND_YEARS = 5
 HANDLING_BANDS = [(0, 2, "0–2"), (3, 5, "3–5"), (6, 10, "6–10"), (11, 20, "11–20"), (21, None, "21+")]
@@ -50,8 +55,8 @@ def report_period(code: str) -> Period:
     return period
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return 100.0 * part / whole if whole else None
+def _norm(value: float) -> str:
+    return f"{value:.0f}%"
 
 
 def _extras(period: Period) -> dict[str, int]:
@@ -91,8 +96,8 @@ class _Gatherer:
     def year_figures(self, period: Period, label: str) -> YearFigures:
         f, extra = self.figures(period), self.extras(period)
         return YearFigures(label=label, reports=f.reports, complaints=f.complaints, inquiries=f.inquiries,
-                           ack_on_time_pct=f.ack_on_time_pct, answered_on_time_pct=f.answered_on_time_pct,
-                           median_days=f.median_working_days, p90_days=stats.percentile(f.handling_days, 0.9),
+                           ack_on_time=f.ack_on_time, ack_due=f.ack_due, answered_on_time=f.answered_on_time,
+                           answer_due=f.answer_due, median_days=f.median_working_days, p90_days=stats.percentile(f.handling_days, 0.9),
                            escalated=extra["escalated"], extended=extra["extended"])
 
 
@@ -119,45 +124,89 @@ def _summary(text: str) -> str:
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalComplaint], int]:
-    """The complex, very severe and escalated complaints (not the confidential ones), most severe first."""
+def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalComplaint], list[str]]:
+    """The exceptional complaints the board reads about, and one sentence per reason counting the others.
+
+    Exceptional is very severe, complex or sensitive, or escalated. Listed are the complex or sensitive ones
+    (seed 003: they may harm the name or the continuity of the organisation), those escalated beyond the
+    director, and those with two of the three marks: at most MAX_EXCEPTIONAL, most marks first. A very severe
+    complaint on its own was already discussed with the board (seed 003) and one escalated to the director was
+    settled there: those are counted. Confidential complaints are never listed.
+    """
     condition = (stats.received_in(period) & (Complaint.kind == COMPLAINT)
                  & (Complaint.confidential == False)  # noqa: E712
                  & ((Complaint.complex_sensitive == True) | (Complaint.severity == 4)  # noqa: E712
                     | (Complaint.escalation_level != "")))
-    total = Complaint.select().where(condition).count()
+    marked = []
+    for cid, severity, complex_sensitive, level, received in (Complaint.select(
+            Complaint.id, Complaint.severity, Complaint.complex_sensitive, Complaint.escalation_level,
+            Complaint.received_at).where(condition).tuples()):
+        marks = (severity == 4, bool(complex_sensitive), bool(level))
+        matters = complex_sensitive or level in BEYOND_DIRECTOR or sum(marks) >= 2
+        marked.append((cid, marks, matters, (-sum(marks), level not in BEYOND_DIRECTOR, not complex_sensitive,
+                                              -severity, received)))
+    if not marked:
+        return [], []
+    listed = [cid for cid, _m, _matters, _key in sorted((m for m in marked if m[2]), key=lambda m: m[3])]
+    listed = listed[:MAX_EXCEPTIONAL]
     query = (Complaint.select(Complaint, Category, Relation)
              .join(Category, on=(Complaint.category == Category.id)).switch(Complaint)
              .join(Relation, peewee.JOIN.LEFT_OUTER, on=(Complaint.relation == Relation.id))
-             .where(condition)
-             .order_by(Complaint.severity.desc(), Complaint.escalation_level.desc(), Complaint.received_at)
-             .limit(MAX_EXCEPTIONAL))
+             .where(Complaint.id.in_(listed or [0])))
+    by_id = {c.id: c for c in query}
     found = []
-    for c in query:
+    for c in (by_id[cid] for cid in listed):
         reasons = []
         if c.complex_sensitive:
             reasons.append(_("complex of gevoelig"))
         if c.escalation_level:
             reasons.append(_("geëscaleerd naar {level}").format(level=_(ESCALATION_LEVELS[c.escalation_level]).lower()))
         r = c.relation if c.relation_id else None
-        own = Complainant(r.name, r.street, r.postcode, r.city, r.phone, r.email) if r else None
+        own = Complainant.of(r) if r else None
         found.append(ExceptionalComplaint(
             number=c.number, received=c.received_at.date(), category=c.category.name,
             severity=_("ernst: {s}").format(s=_(SEVERITIES[c.severity]).lower()), reasons="; ".join(reasons),
             status=_(STATUSES[c.status]), verdict=_(VERDICTS[c.verdict]) if c.verdict else "",
             summary=_summary(scrubber.text(c.description, own))))
-    return found, total
+    rule = _("Uitzonderlijk is een klacht die zeer ernstig is, complex of gevoelig (een risico voor de naam of het "
+             "voortbestaan van de organisatie) of geëscaleerd. In de lijst staan de complexe of gevoelige klachten, "
+             "de klachten die verder dan de directeur zijn geëscaleerd en de klachten met twee van deze kenmerken, "
+             "hoogstens {max}. Een zeer ernstige klacht is al met het bestuur besproken en een escalatie naar de "
+             "directeur is daar afgehandeld: die worden geteld. Vertrouwelijke klachten staan nooit in de lijst."
+             ).format(max=MAX_EXCEPTIONAL)
+    total, shown = len(marked), len(found)
+    counted = [marks for cid, marks, _matters, _key in marked if cid not in set(listed)]
+    severe, sensitive, escalated = (sum(marks[i] for marks in counted) for i in range(3))
+    notes = [ngettext("In deze periode was er {n} uitzonderlijke klacht;", "In deze periode waren er {n} "
+                      "uitzonderlijke klachten;", total).format(n=format_number(total)),
+             ngettext("{n} staat in de lijst.", "{n} staan in de lijst.", shown).format(n=format_number(shown))
+             if shown else _("geen ervan staat in de lijst.")]
+    if severe:
+        notes.append(ngettext("{n} klacht buiten de lijst was zeer ernstig.",
+                              "{n} klachten buiten de lijst waren zeer ernstig.", severe).format(n=severe))
+    if sensitive:
+        notes.append(ngettext("{n} klacht buiten de lijst was complex of gevoelig.",
+                              "{n} klachten buiten de lijst waren complex of gevoelig.", sensitive).format(n=sensitive))
+    if escalated:
+        notes.append(ngettext("{n} klacht buiten de lijst is geëscaleerd.",
+                              "{n} klachten buiten de lijst zijn geëscaleerd.", escalated).format(n=escalated))
+    if any(sum(marks) > 1 for marks in counted):
+        notes.append(_("Een klacht met meer dan één kenmerk telt in elk van deze zinnen mee."))
+    return found, [rule, " ".join(notes)]
 
 
-def _measures(period: Period, today: dt.date, scrubber: Scrubber) -> list[MeasureLine]:
-    """Every measure not already found effective before the period began, with its status today."""
-    start = dt.datetime.combine(period.start, dt.time())
+def _running(period: Period) -> list[Measure]:
+    """The measures that ran in the period: set up before it ended and not found effective before it began."""
+    start, end = period.bounds()
     links = (MeasureComplaint.select(peewee.fn.COUNT(MeasureComplaint.id))
              .where(MeasureComplaint.measure == Measure.id))
-    query = (Measure.select(Measure, User, links.alias("linked")).join(User, on=(Measure.owner == User.id))
-             .where((Measure.status != "effective") | (Measure.checked_at >= start))
-             .order_by(Measure.due_date, Measure.id))
-    measures = list(query)
+    return list(Measure.select(Measure, User, links.alias("linked")).join(User, on=(Measure.owner == User.id))
+                .where((Measure.created_at < end) & ((Measure.status != "effective") | (Measure.checked_at >= start)))
+                .order_by(Measure.due_date, Measure.id))
+
+
+def _measures(measures: list[Measure], today: dt.date, scrubber: Scrubber) -> list[MeasureLine]:
+    """The table of measures, with their status today."""
     people = _linked_complainants([m.id for m in measures])
     lines = []
     for m in measures:
@@ -194,28 +243,38 @@ def _linked_complainants(measure_ids: list[int]) -> dict[int, list[Complainant]]
     for link in query:
         r = link.complaint.relation
         found.setdefault(link.measure_id, []).append(
-            Complainant(r.name, r.street, r.postcode, r.city, r.phone, r.email))
+            Complainant.of(r))
     return found
 
 
-def _measure_summary(period: Period, lines: list[MeasureLine]) -> tuple[list[tuple[str, int]], dict[str, int]]:
-    start = dt.datetime.combine(period.start, dt.time())
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time())
-    created = Measure.select().where((Measure.created_at >= start) & (Measure.created_at < end)).count()
-    checked = (Measure.select(Measure.status, peewee.fn.COUNT(Measure.id))
-               .where((Measure.checked_at >= start) & (Measure.checked_at < end)).group_by(Measure.status))
-    by_check = dict(checked.tuples())
+def _measure_summary(period: Period, measures: list[Measure], today: dt.date) -> tuple[str, dict[str, int]]:
+    """Counts of exactly the measures in the table (``_running``), and the sentence that says so."""
+    start, end = period.bounds()
+    checked = [m for m in measures if m.checked_at is not None and start <= m.checked_at < end]
+    states = [m.status for m in measures]
     numbers = {
-        "created": created,
-        "effective": int(by_check.get("effective", 0)),
-        "not_effective": int(by_check.get("not_effective", 0)),
-        "awaiting": sum(1 for m in lines if m.status == _(MEASURE_STATUSES["implemented"])),
-        "overdue": sum(1 for m in lines if m.overdue),
+        "running": len(measures),
+        "created": sum(m.created_at >= start for m in measures),
+        "checked": len(checked),
+        "checked_effective": sum(m.status == "effective" for m in checked),
+        "open": states.count("open"),
+        "awaiting": states.count("implemented"),
+        "effective": states.count("effective"),
+        "not_effective": states.count("not_effective"),
+        "overdue": sum(measure_overdue(m, today) for m in measures),
         "linked_founded": _linked_founded(period),
     }
-    summary = [(_("nieuw ingesteld"), numbers["created"]), (_("getoetst en effectief"), numbers["effective"]),
-               (_("getoetst, niet effectief"), numbers["not_effective"]), (_("wacht op toetsing"), numbers["awaiting"]),
-               (_("over de streefdatum"), numbers["overdue"])]
+    if not measures:
+        return _("In {period} liep geen verbetermaatregel.").format(period=period.label()), numbers
+    summary = ngettext(
+        "In {period} liep {n} verbetermaatregel: {new} ingesteld in de periode, {old} van eerder.",
+        "In {period} liepen {n} verbetermaatregelen: {new} ingesteld in de periode, {old} van eerder.",
+        len(measures)).format(period=period.label(), n=len(measures), new=numbers["created"],
+                              old=len(measures) - numbers["created"])
+    summary += " " + _("Dat zijn de maatregelen die vóór het einde van de periode zijn ingesteld en niet al vóór het "
+                       "begin effectief waren; de tabel toont precies deze. Stand op {date}: open {open}; ingevoerd, "
+                       "te toetsen {awaiting}; effectief {effective}; niet effectief {not_effective}; over de "
+                       "streefdatum {overdue}.").format(date=format_date(today), **numbers)
     return summary, numbers
 
 
@@ -227,100 +286,120 @@ def _linked_founded(period: Period) -> int:
 
 
 def _recommendations(f: stats.Figures, categories: list[Counted], numbers: dict[str, int],
-                     extra: dict[str, int]) -> list[str]:
+                     extra: dict[str, int], compared: str) -> list[str]:
     found = []
     before_total = sum(row.previous for row in categories)
-    rising = [row for row in categories if row.count >= MIN_NOTICE and before_total >= MIN_BASE and f.received
-              and row.count / f.received - row.previous / before_total >= SHARE_NOTICE]
-    rising.sort(key=lambda row: row.previous / before_total - row.count / f.received)
-    for row in rising[:MAX_RISING]:
-        found.append(_("Het aandeel klachten over “{category}” steeg van {before} naar {now} ({n} klachten). "
-                       "Onderzoek de oorzaak en overweeg een verbetermaatregel.").format(
-            category=row.label, before=f"{100 * row.previous / before_total:.0f}%",
-            now=f"{100 * row.count / f.received:.0f}%", n=row.count))
+    if f.received >= MIN_BASE and before_total >= MIN_BASE:  # shares of fewer complaints swing by chance
+        rising = [row for row in categories if row.count >= MIN_NOTICE
+                  and row.count / f.received - row.previous / before_total >= SHARE_NOTICE]
+        rising.sort(key=lambda row: row.previous / before_total - row.count / f.received)
+        for row in rising[:MAX_RISING]:
+            found.append(_("Het aandeel klachten over “{category}” steeg van {before} in {compared} naar {now} "
+                           "({n} klachten). Onderzoek de oorzaak en overweeg een verbetermaatregel.").format(
+                category=row.label, before=f"{100 * row.previous / before_total:.0f}%", compared=compared,
+                now=f"{100 * row.count / f.received:.0f}%", n=format_number(row.count)))
     if categories and f.received and categories[0].count >= MIN_NOTICE and categories[0].count >= 0.2 * f.received:
         top = categories[0]
-        found.append(_("“{category}” is met {n} klachten ({pct}) de grootste categorie: een structureel "
-                       "aandachtspunt voor de directie.").format(category=top.label, n=top.count,
-                                                                 pct=f"{100 * top.count / f.received:.0f}%"))
-    if f.ack_on_time_pct is not None and f.ack_on_time_pct < ACK_NORM:
-        found.append(_("Bevestig de ontvangst sneller: {pct} op tijd, de norm is {norm}.").format(
-            pct=f"{f.ack_on_time_pct:.0f}%", norm=f"{ACK_NORM:.0f}%"))
-    if f.answered_on_time_pct is not None and f.answered_on_time_pct < ANSWER_NORM:
-        found.append(_("Beantwoord klachten binnen de termijn of bericht de klager tijdig over uitstel: {pct} op tijd, "
-                       "de norm is {norm}.").format(pct=f"{f.answered_on_time_pct:.0f}%", norm=f"{ANSWER_NORM:.0f}%"))
+        found.append(_("“{category}” is de grootste categorie ({share} klachten): een structureel aandachtspunt "
+                       "voor de directie.").format(category=top.label, share=share(top.count, f.received)))
+    if f.ack_due and f.ack_on_time < ACK_NORM / 100 * f.ack_due:
+        found.append(_("Bevestig de ontvangst sneller: {share} op tijd, de norm is {norm}.").format(
+            share=share(f.ack_on_time, f.ack_due), norm=_norm(ACK_NORM)))
+    if f.answer_due and f.answered_on_time < ANSWER_NORM / 100 * f.answer_due:
+        found.append(_("Beantwoord klachten binnen de termijn of bericht de klager tijdig over uitstel: {share} op "
+                       "tijd, de norm is {norm}.").format(share=share(f.answered_on_time, f.answer_due),
+                                                          norm=_norm(ANSWER_NORM)))
     if f.overdue:
-        found.append(_("{n} klacht(en) uit deze periode staan nog over de termijn open: handel ze met voorrang af.")
-                     .format(n=f.overdue))
+        found.append(ngettext("{n} klacht uit deze periode staat nog over de termijn open: handel die met voorrang af.",
+                              "{n} klachten uit deze periode staan nog over de termijn open: handel ze met voorrang "
+                              "af.", f.overdue).format(n=format_number(f.overdue)))
     unhappy = f.satisfaction.get("no", 0) + f.satisfaction.get("partly", 0)
     asked = sum(f.satisfaction.values())
     if asked >= MIN_NOTICE and unhappy > 0.25 * asked:
-        found.append(_("{n} van de {asked} klagers bij wie nazorg is gedaan waren niet of deels tevreden: bespreek "
-                       "in het team wat beter kan.").format(n=unhappy, asked=asked))
+        found.append(ngettext("{n} van de {asked} klagers bij wie nazorg is gedaan was niet of deels tevreden: "
+                              "bespreek in het team wat beter kan.",
+                              "{n} van de {asked} klagers bij wie nazorg is gedaan waren niet of deels tevreden: "
+                              "bespreek in het team wat beter kan.", unhappy).format(
+            n=format_number(unhappy), asked=format_number(asked)))
     if f.received and extra["escalated"] > ESCALATION_NORM / 100 * f.received:
-        found.append(_("{n} klachten zijn geëscaleerd: kijk of eerder persoonlijk contact escalatie kan voorkomen.")
-                     .format(n=extra["escalated"]))
+        found.append(ngettext("{n} klacht is geëscaleerd: kijk of eerder persoonlijk contact escalatie kan "
+                              "voorkomen.", "{n} klachten zijn geëscaleerd: kijk of eerder persoonlijk contact "
+                              "escalatie kan voorkomen.", extra["escalated"]).format(n=extra["escalated"]))
     if numbers["overdue"]:
-        found.append(_("{n} verbetermaatregel(en) zijn over de streefdatum: bespreek ze met de eigenaren.").format(
-            n=numbers["overdue"]))
+        found.append(ngettext("{n} verbetermaatregel is over de streefdatum: bespreek die met de eigenaar.",
+                              "{n} verbetermaatregelen zijn over de streefdatum: bespreek ze met de eigenaren.",
+                              numbers["overdue"]).format(n=numbers["overdue"]))
     if numbers["awaiting"]:
-        found.append(_("{n} ingevoerde maatregel(en) wachten op toetsing van de effectiviteit door de "
-                       "kwaliteitsmedewerker.").format(n=numbers["awaiting"]))
+        found.append(ngettext("{n} ingevoerde maatregel wacht op toetsing van de effectiviteit door de "
+                              "kwaliteitsmedewerker.", "{n} ingevoerde maatregelen wachten op toetsing van de "
+                              "effectiviteit door de kwaliteitsmedewerker.", numbers["awaiting"]).format(
+            n=numbers["awaiting"]))
     if numbers["not_effective"]:
-        found.append(_("{n} maatregel(en) bleken niet effectief en liggen weer bij de eigenaar.").format(
-            n=numbers["not_effective"]))
+        found.append(ngettext("{n} maatregel bleek niet effectief en ligt weer bij de eigenaar.",
+                              "{n} maatregelen bleken niet effectief en liggen weer bij de eigenaar.",
+                              numbers["not_effective"]).format(n=numbers["not_effective"]))
     return found or [_("De cijfers geven geen aanleiding tot nieuwe aanbevelingen.")]
 
 
+def _meets(part: int, whole: int, norm: float, at_most: bool = False) -> bool | None:
+    """Whether ``part`` of ``whole`` meets a percentage norm; None when there is nothing to judge."""
+    if not whole:
+        return None
+    return 100 * part <= norm * whole if at_most else 100 * part >= norm * whole
+
+
 def _evaluation(f: stats.Figures, extra: dict[str, int], numbers: dict[str, int]) -> list[Assessment]:
+    """The procedure judged against norms the report states; a criterion without a norm gets no verdict."""
     profile = settings.deadline_profile()
-    answered_asked = _pct(sum(f.satisfaction.values()), f.answered)
-    escalated = _pct(extra["escalated"], f.received)
-    acknowledged = _pct(extra["acknowledged"], f.received)
-    checked = numbers["effective"] + numbers["not_effective"]
-
-    def pct(value: float | None) -> str:
-        return "–" if value is None else f"{value:.0f}%"
-
+    asked = sum(f.satisfaction.values())
     return [
         Assessment(_("Alle klachten zijn geregistreerd en in behandeling genomen"),
-                   _("{n} klachten geregistreerd; {pct} heeft een ontvangstbevestiging.").format(
-                       n=f.received, pct=pct(acknowledged)), acknowledged is None or acknowledged >= 98),
+                   ngettext("{n} klacht geregistreerd; {share} met een ontvangstbevestiging.",
+                            "{n} klachten geregistreerd; {share} met een ontvangstbevestiging.", f.received).format(
+                       n=format_number(f.received), share=share(extra["acknowledged"], f.received, "0")),
+                   _("ten minste {norm} met een ontvangstbevestiging").format(norm=_norm(REGISTER_NORM)),
+                   _meets(extra["acknowledged"], f.received, REGISTER_NORM)),
         Assessment(_("De klager hoort binnen {days} werkdagen dat de klacht in behandeling is").format(
                        days=profile.acknowledge_working_days),
-                   _("{pct} op tijd bevestigd (norm {norm}).").format(pct=pct(f.ack_on_time_pct),
-                                                                      norm=f"{ACK_NORM:.0f}%"),
-                   f.ack_on_time_pct is None or f.ack_on_time_pct >= ACK_NORM),
+                   _("{share} op tijd bevestigd.").format(share=share(f.ack_on_time, f.ack_due, "0")),
+                   _("ten minste {norm} op tijd").format(norm=_norm(ACK_NORM)),
+                   _meets(f.ack_on_time, f.ack_due, ACK_NORM)),
         Assessment(_("De klager krijgt binnen de termijn antwoord ({profile})").format(profile=_(profile.label)),
-                   _("{pct} op tijd beantwoord (norm {norm}); mediaan {days} werkdagen.").format(
-                       pct=pct(f.answered_on_time_pct), norm=f"{ANSWER_NORM:.0f}%",
+                   _("{share} op tijd beantwoord; mediaan {days} werkdagen.").format(
+                       share=share(f.answered_on_time, f.answer_due, "0"),
                        days="–" if f.median_working_days is None else f"{f.median_working_days:g}"),
-                   f.answered_on_time_pct is None or f.answered_on_time_pct >= ANSWER_NORM),
+                   _("ten minste {norm} op tijd").format(norm=_norm(ANSWER_NORM)),
+                   _meets(f.answered_on_time, f.answer_due, ANSWER_NORM)),
         Assessment(_("Nazorg: gevraagd of de klager tevreden is"),
-                   _("Bij {pct} van de beantwoorde klachten nagevraagd; {yes} tevreden.").format(
-                       pct=pct(answered_asked), yes=f.satisfaction.get("yes", 0)),
-                   answered_asked is None or answered_asked >= AFTERCARE_NORM),
+                   _("Bij {share} beantwoorde klachten nagevraagd; {yes} tevreden.").format(
+                       share=share(asked, f.answered, "0"), yes=format_number(f.satisfaction.get("yes", 0))),
+                   _("bij ten minste {norm} van de beantwoorde klachten").format(norm=_norm(AFTERCARE_NORM)),
+                   _meets(asked, f.answered, AFTERCARE_NORM)),
         Assessment(_("Maatregelen om herhaling te voorkomen"),
-                   _("{created} maatregel(en) ingesteld; {linked} van {founded} (deels) gegronde klachten leidden "
-                     "tot een maatregel.").format(created=numbers["created"], linked=numbers["linked_founded"],
-                                                  founded=extra["founded"]),
-                   extra["founded"] == 0 or numbers["created"] > 0),
+                   ngettext("{created} maatregel ingesteld. (Deels) gegronde klachten die tot een maatregel "
+                            "leidden: {share}.", "{created} maatregelen ingesteld. (Deels) gegronde klachten die tot "
+                            "een maatregel leidden: {share}.", numbers["created"]).format(
+                       created=numbers["created"], share=share(numbers["linked_founded"], extra["founded"], "0")),
+                   _("geen norm: de eigenaar beoordeelt per klacht of een maatregel nodig is (procedure, stap 4)"),
+                   None),
         Assessment(_("Effectiviteit van maatregelen getoetst"),
-                   _("{checked} getoetst, waarvan {effective} effectief; {awaiting} wacht op toetsing.").format(
-                       checked=checked, effective=numbers["effective"], awaiting=numbers["awaiting"]),
-                   numbers["awaiting"] == 0 or checked >= numbers["awaiting"]),
+                   ngettext("{checked} maatregel getoetst, waarvan {effective} effectief; {awaiting} wacht op "
+                            "toetsing.", "{checked} maatregelen getoetst, waarvan {effective} effectief; {awaiting} "
+                            "wachten op toetsing.", numbers["checked"]).format(
+                       checked=numbers["checked"], effective=numbers["checked_effective"],
+                       awaiting=numbers["awaiting"]),
+                   _("geen norm: de procedure noemt geen termijn voor de toetsing (stap 5)"), None),
         Assessment(_("Maatregelen op tijd ingevoerd"),
-                   _("{n} maatregel(en) over de streefdatum.").format(n=numbers["overdue"]), numbers["overdue"] == 0),
+                   ngettext("{n} van de {running} lopende maatregel over de streefdatum.",
+                            "{n} van de {running} lopende maatregelen over de streefdatum.", numbers["running"]).format(
+                       n=numbers["overdue"], running=numbers["running"]),
+                   _("geen maatregel over de streefdatum (procedure, stap 4)"),
+                   numbers["overdue"] == 0 if numbers["running"] else None),
         Assessment(_("Weinig escalaties naar directie of derden"),
-                   _("{pct} van de klachten geëscaleerd (norm hoogstens {norm}).").format(
-                       pct=pct(escalated), norm=f"{ESCALATION_NORM:.0f}%"),
-                   escalated is None or escalated <= ESCALATION_NORM),
+                   _("{share} klachten geëscaleerd.").format(share=share(extra["escalated"], f.received, "0")),
+                   _("hoogstens {norm} van de klachten").format(norm=_norm(ESCALATION_NORM)),
+                   _meets(extra["escalated"], f.received, ESCALATION_NORM, at_most=True)),
     ]
-
-
-def _shift_year(period: Period, years: int) -> Period:
-    return Period(period.start.replace(year=period.start.year + years),
-                        period.end.replace(year=period.end.year + years))
 
 
 def gather(user: User, period: Period, today: dt.date | None = None) -> periodic.PeriodicReport:
@@ -328,21 +407,20 @@ def gather(user: User, period: Period, today: dt.date | None = None) -> periodic
     permissions.require_manager(user)
     today = today or dt.date.today()
     g = _Gatherer(today)
-    now, before = g.figures(period), g.figures(period.previous())
-    year_earlier = g.figures(_shift_year(period, -1))
+    compared = period.year_earlier()  # tables and charts alike: the seasons do not distort the comparison
+    now, before = g.figures(period), g.figures(compared)
     extra = g.extras(period)
     scrubber = Scrubber(all_complainant_names())
     categories = _categories(now, before)
-    measures = _measures(period, today, scrubber)
-    summary, numbers = _measure_summary(period, measures)
-    exceptional, total_exceptional = _exceptional(period, scrubber)
+    running = _running(period)
+    summary, numbers = _measure_summary(period, running, today)
+    exceptional, exceptional_notes = _exceptional(period, scrubber)
     annual = period.is_year
     report = dict(
         kind=periodic.ANNUAL if annual else periodic.HALF_YEAR,
         organisation=settings.get("organisation")["name"],
-        period_label=period.label(), previous_label=period.previous().label(), made_on=today,
-        current=g.year_figures(period, period.label()), previous=g.year_figures(period.previous(),
-                                                                                period.previous().label()),
+        period_label=period.label(), previous_label=compared.label(), made_on=today,
+        current=g.year_figures(period, period.label()), previous=g.year_figures(compared, compared.label()),
         open_now=now.open, overdue_now=now.overdue, confidential_count=extra["confidential"],
         by_kind=[Counted(_(KINDS[COMPLAINT]), now.complaints, before.complaints),
                  Counted(_(KINDS[INQUIRY]), now.inquiries, before.inquiries)],
@@ -352,15 +430,13 @@ def gather(user: User, period: Period, today: dt.date | None = None) -> periodic
         verdicts=_counted(VERDICTS, now.verdicts, before.verdicts),
         satisfaction=_counted(SATISFACTION, now.satisfaction, before.satisfaction),
         months=[(format_date(m, "MMM"), n, b)
-                for (m, n), (_m, b) in zip(now.by_month, year_earlier.by_month, strict=True)],
+                for (m, n), (_m, b) in zip(now.by_month, before.by_month, strict=True)],
         handling=_handling(now.handling_days),
-        exceptional=exceptional, measures=measures, measure_summary=summary,
-        recommendations=_recommendations(now, categories, numbers, extra),
+        exceptional=exceptional, exceptional_notes=exceptional_notes,
+        measures=_measures(running, today, scrubber), measure_summary=summary,
+        recommendations=_recommendations(now, categories, numbers, extra, compared.label()),
         anonymisation_note=legend(),
     )
-    if total_exceptional > len(exceptional):
-        report["recommendations"].append(_("Er waren {n} uitzonderlijke klachten; dit verslag noemt de {shown} "
-                                           "ernstigste.").format(n=total_exceptional, shown=len(exceptional)))
     if annual:
         first = Complaint.select(peewee.fn.MIN(Complaint.received_at)).scalar()
         year = period.start.year

@@ -36,7 +36,7 @@ from klachtenbureau.workflow.operations import Outcome, new_operation_id, perfor
 COMPLAINT_TEXT = ("description", "desired_outcome", "people_involved", "findings_facts", "findings_circumstances",
                   "findings_causes", "findings_damage", "verdict_motivation", "remedy_note", "answer",
                   "escalation_reason", "closure_note")
-RELATION_DATA = ("street", "postcode", "city", "phone", "email")
+RELATION_DATA = ("attention", "salutation", "street", "postcode", "city", "country", "phone", "email")
 BATCH = 100  # complaints per write transaction: short enough not to hold the shared file for long
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from typing import Any
 from collections.abc import Iterable
 
 from klachtenbureau.i18n import _
@@ -39,6 +40,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)  # double names (Jansen-de Vries) match w
 # Dutch name particles: never removed on their own, never a name part by themselves.
 PARTICLES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du",
                        "da", "di", "von", "el", "al", "bin", "t"})
+# Forms of address in a contact person's name ("mevrouw P. de Boer"): part of the name, never a name part.
+TITLES = frozenset({"mevrouw", "mevr", "mw", "meneer", "heer", "dhr", "mr", "dr", "ir", "drs", "prof"})
 MAX_NAME_WORDS = 6
 
 
@@ -52,6 +55,16 @@ class Complainant:
     city: str = ""
     phone: str = ""
     email: str = ""
+    attention: str = ""  # the contact person of an organisation ("t.a.v."): a name as much as ``name``
+
+    @classmethod
+    def of(cls, relation: Any) -> Complainant:
+        """The personal data of a stored complainant (a ``Relation``)."""
+        return cls(relation.name, relation.street, relation.postcode, relation.city, relation.phone,
+                   relation.email, relation.attention)
+
+    def names(self) -> list[str]:
+        return [name for name in (self.name, self.attention) if name.strip()]
 
 
 def _loose(text: str) -> str:
@@ -63,12 +76,16 @@ class Scrubber:
     """Cleans free text; build one per export or report with every complainant name in it."""
 
     def __init__(self, known_names: Iterable[str] = ()):
-        self.names = {self._key(name) for name in known_names if len(_WORD.findall(name or "")) >= 2}
+        self.names = {key for key in map(self._key, known_names) if " " in key}
         self._done: dict[str, str] = {}
 
     @staticmethod
     def _key(name: str) -> str:
-        return " ".join(word.lower() for word in _WORD.findall(name or ""))
+        """The name's words in lower case, without a leading form of address ("mevrouw P. de Boer")."""
+        words = [word.lower() for word in _WORD.findall(name or "")]
+        while words and words[0] in TITLES:
+            words.pop(0)
+        return " ".join(words)
 
     def text(self, text: str, own: Complainant | None = None) -> str:
         if not text:
@@ -120,8 +137,8 @@ def _replacement(match: re.Match[str]) -> str:
 @functools.lru_cache(maxsize=2048)
 def _clues(own: Complainant) -> tuple[tuple[str, ...], str]:
     """Lower-case fragments, one of which any mention of ``own`` contains; and the phone's last digits."""
-    words = [w.lower() for w in _WORD.findall(f"{own.name} {own.street} {own.email}")
-             if w.lower() not in PARTICLES and len(w) >= 2]
+    words = [w.lower() for w in _WORD.findall(f"{own.name} {own.attention} {own.street} {own.email}")
+             if w.lower() not in PARTICLES | TITLES and len(w) >= 2]
     postcode = re.sub(r"\s", "", own.postcode or "")[:4]
     return tuple(words + ([postcode] if len(postcode) >= 4 else [])), re.sub(r"\D", "", own.phone or "")[-6:]
 
@@ -156,10 +173,10 @@ def _own_pattern(own: Complainant) -> re.Pattern[str] | None:
     if len(code) >= 4:
         town = rf"(?:,?\s+{_loose(own.city)}(?!\w))?" if own.city.strip() else ""  # "1234 AB Utrecht": all of it
         alternatives.append(("postcode", r"(?<!\w)" + r"\s*".join(re.escape(c) for c in code) + r"(?!\w)" + town))
-    if own.name.strip():
-        alternatives.append(("name", r"(?<!\w)" + _loose(own.name) + r"(?!\w)"))
-        parts = sorted({w for w in _WORD.findall(own.name) if w.lower() not in PARTICLES and len(w) >= 2},
-                       key=len, reverse=True)
+    if own.names():
+        alternatives.append(("name", r"(?<!\w)(?:" + "|".join(_loose(n) for n in own.names()) + r")(?!\w)"))
+        parts = sorted({w for n in own.names() for w in _WORD.findall(n)
+                        if w.lower() not in PARTICLES | TITLES and len(w) >= 2}, key=len, reverse=True)
         if parts:
             alternatives.append(("part", r"(?<!\w)(?:" + "|".join(re.escape(p) for p in parts) + r")(?!\w)"))
     if not alternatives:

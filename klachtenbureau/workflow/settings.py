@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from klachtenbureau.errors import ValidationError
+from klachtenbureau.errors import ConflictError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import Setting, User
 from klachtenbureau.workflow import permissions
@@ -25,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
         "email": "",
         "website": "",
         "counsellor": "",  # the confidential counsellor: name and how to reach them
+        # Where a complainant who does not agree can go next (a disputes body, an ombudsman), named in the
+        # answers: its name, its address or website, and the term (examples per profile: letter_settings).
+        "onward_body": "",
+        "onward_address": "",
+        "onward_term": "",
     },
     "deadline_profile": "klachtenregeling",
     "liberation_day_every_year": False,
@@ -33,19 +38,26 @@ DEFAULTS: dict[str, Any] = {
     "backup_keep_days": 14,
     "envelope": {"left_mm": 20.0, "top_mm": 47.0, "width_mm": 85.0, "height_mm": 45.0},
     "letter_texts": {},  # overrides of the default letter texts, by letter kind
+    "standard_paragraphs": [],  # {title, text, category (id or None), verdict ("" = any)}: workflow.standard_paragraphs
 }
+_MANAGER_KEYS = ("letter_texts", "standard_paragraphs")  # the coordinator's own; the rest is the admin's
 
 
 def get(key: str) -> Any:
+    return get_with_version(key)[0]
+
+
+def get_with_version(key: str) -> tuple[Any, int]:
+    """The value and the version it was read at (0: never stored), for a save that refuses a stale edit."""
     if key not in DEFAULTS:
         raise KeyError(key)
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
-        return json.loads(json.dumps(DEFAULTS[key]))
+        return json.loads(json.dumps(DEFAULTS[key])), 0
     value = json.loads(row.value)
     if isinstance(DEFAULTS[key], dict):
-        return {**DEFAULTS[key], **value}
-    return value
+        return {**DEFAULTS[key], **value}, row.version
+    return value, row.version
 
 
 def clean_organisation(values: dict[str, Any]) -> dict[str, Any]:
@@ -65,11 +77,16 @@ def _check(key: str, value: Any) -> None:
             raise ValidationError({key: _("Een sluitingsdag is geen geldige datum.")}) from exc
 
 
-def put(user: User, key: str, value: Any, operation_id: str | None = None) -> Setting:
-    """Store one setting (last writer wins for settings: they are edited by one admin at a time)."""
+def put(user: User, key: str, value: Any, operation_id: str | None = None,
+        expected_version: int | None = None) -> Setting:
+    """Store one setting.
+
+    Last writer wins, as settings are edited by one admin at a time; with ``expected_version`` (from
+    get_with_version) a save over a colleague's newer one is refused with a ConflictError instead.
+    """
     if key not in DEFAULTS:
         raise KeyError(key)
-    if key == "letter_texts":
+    if key in _MANAGER_KEYS:
         permissions.require_manager(user)
     else:
         permissions.require_admin(user)
@@ -80,6 +97,8 @@ def put(user: User, key: str, value: Any, operation_id: str | None = None) -> Se
 
     def body() -> Outcome:
         row = Setting.get_or_none(Setting.key == key)
+        if expected_version is not None and expected_version != (row.version if row else 0):
+            raise ConflictError()
         if row is None:
             row = Setting.create(key=key, value=text)
             return Outcome(row, {"key": key, "value": text})

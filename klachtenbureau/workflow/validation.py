@@ -64,6 +64,18 @@ def postcode_problem(value: str) -> str | None:
     return _problem_of(normalize_postcode, "postcode", value)
 
 
+# --- country ------------------------------------------------------------------
+
+_NETHERLANDS = frozenset({"nederland", "nl", "nld", "netherlands", "the netherlands", "holland", "pays-bas",
+                          "niederlande"})
+
+
+def normalize_country(value: str) -> str:
+    """'' for the Netherlands, however it is written (an address here has no country line); else as typed."""
+    text = " ".join(value.split())
+    return "" if text.casefold().strip(".") in _NETHERLANDS else text
+
+
 # --- telephone ----------------------------------------------------------------
 
 def normalize_phone(value: str) -> str:

@@ -42,6 +42,8 @@ def _make_version_1():
     database.db.execute_sql("DROP INDEX complaint_inbox")
     database.db.execute_sql("DROP INDEX relation_email_lower")  # and what versions 3 and 4 brought
     database.db.execute_sql("ALTER TABLE relation DROP COLUMN search_name")
+    for column in ("country", "attention", "salutation"):  # version 5's
+        database.db.execute_sql(f"ALTER TABLE relation DROP COLUMN {column}")
     for column in ("verdict_motivation", "escalation_reason"):  # version 3's
         database.db.execute_sql(f"ALTER TABLE complaint DROP COLUMN {column}")
     schema.SchemaInfo.delete().execute()
@@ -121,9 +123,11 @@ def test_kb_fold_in_postgresql_is_fold_in_python_for_every_latin_letter(db):
 
 def _make_version_3():
     """Put back the search structures of version 3, which left ł, ø, æ, ı as they were (and, on PostgreSQL,
-    ř, ő, ţ, and upper-case accented letters on a server in the C locale), and had no relation.search_name."""
+    ř, ő, ţ, and upper-case accented letters on a server in the C locale), and had no relation.search_name
+    (nor version 5's country, contact person and salutation)."""
     database.db.execute_sql("DROP INDEX relation_email_lower")
-    database.db.execute_sql("ALTER TABLE relation DROP COLUMN search_name")
+    for column in ("search_name", "country", "attention", "salutation"):
+        database.db.execute_sql(f"ALTER TABLE relation DROP COLUMN {column}")
     if is_sqlite():
         database.db.execute_sql("DROP TRIGGER complaint_fts_insert")
         database.db.execute_sql(

@@ -129,8 +129,39 @@ def test_version_2_database_gets_the_verdict_motivation_and_the_escalation_reaso
         database.db.execute_sql(f"ALTER TABLE complaint DROP COLUMN {column}")
     database.db.execute_sql("DROP INDEX relation_email_lower")  # nor what version 4 brought
     database.db.execute_sql("ALTER TABLE relation DROP COLUMN search_name")
+    _drop_version_5()
     schema.SchemaInfo.update(version=2).execute()
     database.close()
     assert store.open_database(db_url) == schema.SCHEMA_VERSION
     stored = Complaint.get_by_id(complaint.id)
     assert (stored.verdict_motivation, stored.escalation_reason) == ("", "")
+
+
+def _drop_version_5() -> None:
+    """Take away what version 5 brought: the complainant's country, contact person and salutation."""
+    for column in ("country", "attention", "salutation"):
+        database.db.execute_sql(f"ALTER TABLE relation DROP COLUMN {column}")
+
+
+def test_version_4_database_gets_country_contact_person_and_salutation_and_unglues_the_contact(db_url):
+    from klachtenbureau.models import Relation
+    from klachtenbureau.models.folding import fold
+    from klachtenbureau.workflow import intake
+
+    store.open_database(db_url, create=True)
+    actor = store.system_user()
+    made = {name: intake.register(actor, intake.NewReport(description="Te laat.", relation={
+        "name": name, "phone": "06 12345678"})).relation_id
+        for name in ("Stichting De Brug, t.a.v. mevrouw P. de Boer", "Gustav Tavenier")}
+    _drop_version_5()
+    database.db.execute_sql("UPDATE relation SET name = 'Stichting De Brug, t.a.v. mevrouw P. de Boer', "
+                            "search_name = '' WHERE name = 'Stichting De Brug'")  # as typed before version 5
+    schema.SchemaInfo.update(version=4).execute()
+    database.close()
+
+    assert store.open_database(db_url) == schema.SCHEMA_VERSION
+    organisation = Relation.get_by_id(made["Stichting De Brug, t.a.v. mevrouw P. de Boer"])
+    assert (organisation.name, organisation.attention) == ("Stichting De Brug", "mevrouw P. de Boer")
+    assert organisation.search_name == fold("Stichting De Brug")
+    person = Relation.get_by_id(made["Gustav Tavenier"])
+    assert (person.name, person.attention, person.country, person.salutation) == ("Gustav Tavenier", "", "", "")

@@ -111,3 +111,35 @@ def verapdf(files: dict[str, bytes], tmp_path: Path) -> dict[str, list[str]]:
     missing = set(files) - set(results)
     assert not missing, f"veraPDF gave no verdict for {missing}: {run.stderr[-2000:]}"
     return results
+
+
+@dataclasses.dataclass(frozen=True)
+class Char:
+    page: int
+    text: str
+    size: float  # the font size in points
+    x0: float  # points from the left edge
+    top: float  # points from the top edge
+    x1: float
+    bottom: float
+
+
+def chars(pdf: bytes) -> list[Char]:
+    """Every printed character with its font size and box, via pdfium (pdftotext gives no sizes)."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    found = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for number, page in enumerate(document, start=1):
+            height, textpage = page.get_height(), page.get_textpage()
+            for index in range(textpage.count_chars()):
+                character = textpage.get_text_range(index, 1)
+                if character.strip():
+                    left, bottom, right, top = textpage.get_charbox(index, loose=True)  # a line's chars alike
+                    found.append(Char(number, character, round(pdfium_c.FPDFText_GetFontSize(textpage, index), 2),
+                                      left, height - top, right, height - bottom))
+    finally:
+        document.close()
+    return found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import re
 
 import pikepdf
 import pypdfium2
@@ -13,7 +16,8 @@ from reportlab.pdfgen import canvas
 
 from klachtenbureau.errors import PermissionDeniedError
 from klachtenbureau.reports import pdfa
-from klachtenbureau.workflow import editing, letters, procedure
+from klachtenbureau.reports.dossier_facts import day
+from klachtenbureau.workflow import dossier_data, editing, letters, procedure
 from tests.reports.conftest import answered
 from tests.reports.pdftools import normalised, text, verapdf
 
@@ -156,3 +160,82 @@ def test_dossier_gives_the_motivation_of_the_verdict_and_the_reason_for_escalati
     content = " ".join(_pages(letters.dossier_pdf(petra, complaint)))
     assert "Motivering oordeel De klager is niet gebeld, zoals afgesproken." in content
     assert "Reden escalatie De klager wil de directeur spreken." in content
+
+
+def _font_programs(pdf: bytes) -> dict[str, set[str]]:
+    """Each embedded font's name -> the SHA-256 of every font program going by that name, on pages and in stamps."""
+    found: dict[str, set[str]] = {}
+
+    def walk(resources) -> None:
+        for font in (resources.get("/Font") or {}).values():
+            descriptor = font.FontDescriptor
+            assert descriptor.FontName == font.BaseFont
+            found.setdefault(str(font.BaseFont), set()).add(hashlib.sha256(descriptor.FontFile2.read_bytes()).hexdigest())
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                walk(xobject.Resources)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            walk(page.Resources)
+    return found
+
+
+def test_every_font_subset_has_a_tag_of_its_own(full_complaint, staff):
+    petra = staff["petra"]
+    dossier = letters.dossier_pdf(petra, full_complaint)
+    for pdf in (dossier, letters.letter_pdf(petra, full_complaint, "answer")):
+        programs = _font_programs(pdf)
+        assert all(re.fullmatch(r"/[A-Z]{6}\+LiberationSans(-Bold|-Italic)?", name) for name in programs), programs
+        assert all(len(digests) == 1 for digests in programs.values()), programs
+    # The main part, the stored letter, the appendix pages and the page stamps each bring their own subsets.
+    assert len(_font_programs(dossier)) >= 4
+
+
+def test_dossier_speaks_dutch_in_one_date_style(register, staff):
+    petra = staff["petra"]
+    complaint = register(incident_date=dt.date.today() - dt.timedelta(days=3))
+    letters.record_letter(petra, complaint, "acknowledgement",
+                          letters.letter_pdf(petra, complaint, "acknowledgement"), printed=True)
+    complaint = answered(complaint.__class__.get_by_id(complaint.id), petra)
+    complaint = procedure.aftercare(petra, complaint, "yes")
+    pages = _pages(letters.dossier_pdf(petra, complaint))
+    main = " ".join(p for p in pages if "Bijlage 1:" not in p)  # the letter keeps its own long dates
+    assert "tevredenheid: tevreden" in main and "Nazorg vastgelegd" in main and "naar de klachtencommissie: nee" in main
+    assert f"Datum van het voorval {day(dt.date.today() - dt.timedelta(days=3))}" in main
+    documents = main.split("Documenten Bijlage", 1)[1].split("Brieven zijn", 1)[0]
+    assert "Brief" in documents.split()  # the kind of the stored letter
+    for code in ("False", "True", "None", "satisfaction", "advisory_committee", "acknowledgement", " letter ",
+                 "founded", "in_progress", "(gewijzigd)"):
+        assert code not in main, code
+    assert not re.search(r"\d{4}-\d\d-\d\dT", main)  # no ISO moments
+    long_months = r"\d (januari|februari|maart|april|juni|juli|augustus|september|oktober|november|december) \d{4}"
+    assert not re.search(long_months, main)
+
+
+def test_dossier_and_window_show_the_same_facts(register, staff):
+    petra = staff["petra"]
+    complaint = answered(register(), petra, measure="Planner belt bij elke wijziging")
+    facts = dossier_data.load(petra, complaint.id).facts
+    main = " ".join(_pages(letters.dossier_pdf(petra, complaint)))
+    for line in facts.history:
+        assert normalised(f"{line.at} {line.by} {line.action} {line.changes}") in main
+    for line in facts.timeline:
+        assert normalised(f"{line.at} {line.by} {line.kind}") in main and line.summary in main
+    for label, value in facts.registration + facts.outcome:
+        assert normalised(f"{label} {value}") in main
+
+
+def test_heading_stays_with_a_long_description_instead_of_leaving_half_a_page_blank(register, staff):
+    description = " ".join(f"Zin {i} over de taxi die weer te laat kwam en waar niemand over belde." for i in range(60))
+    complaint = register(description=description)
+    pages = _pages(letters.dossier_pdf(staff["petra"], complaint))
+    first = next(i for i, page in enumerate(pages) if "De klacht Omschrijving" in page)
+    assert "Zin 0 over de taxi" in pages[first]  # the description starts under its heading, on the same page
+    assert "Zin 59 over de taxi" in " ".join(pages[first:first + 2])
+
+
+def test_confidential_dossier_says_so_at_the_top(register, staff):
+    complaint = register(confidential=True)
+    first = _pages(letters.dossier_pdf(staff["fatima"], complaint))[0]
+    assert "Vertrouwelijke klacht: alleen voor wie de klacht mag inzien." in first and "Vertrouwelijk Ja" in first

@@ -95,7 +95,7 @@ def test_acknowledgement_email_for_an_email_complaint(register, staff):
     message = letters.acknowledgement_email(staff["petra"], complaint)
     assert message.to == "jan.devries@example.nl"
     assert message.subject == f"Ontvangstbevestiging van uw klacht ({complaint.number})"
-    assert message.body.startswith("Beste Jan de Vries,") and complaint.number in message.body
+    assert message.body.startswith("Geachte Jan de Vries,") and complaint.number in message.body
     assert "{" not in message.body and "Petra Jansen" in message.body
     url = urlsplit(letters.mailto_url(message))
     assert (url.scheme, unquote(url.path)) == ("mailto", "jan.devries@example.nl")
@@ -145,4 +145,4 @@ def test_only_managers_change_letter_texts(office, staff):
 def test_preview_fills_the_text_for_a_made_up_complaint(office):
     text = letter_texts.default_text("answer_founded")
     content = normalised(pdf_text(letter_settings.preview_pdf(text["subject"], text["body"])))
-    assert "Beste J. de Vries," in content and "{" not in content and "Stichting Vier het Leven" in content
+    assert "Geachte J. de Vries," in content and "{" not in content and "Stichting Vier het Leven" in content

@@ -12,7 +12,7 @@ from klachtenbureau.reports.layout import Envelope, Organisation, postal_address
 def test_default_texts_use_only_known_placeholders_and_end_with_a_greeting(kind):
     text = letter_texts.default_text(kind)
     assert letter_texts.unknown_placeholders(text["subject"] + text["body"]) == []
-    assert text["body"].startswith("Beste {naam},")
+    assert text["body"].startswith("{aanhef},")
     assert text["body"].endswith("Met vriendelijke groet,")
 
 
@@ -23,11 +23,20 @@ def test_acknowledgement_tells_what_happens_next_whom_to_contact_the_counsellor_
         assert needle in body
 
 
-@pytest.mark.parametrize("kind", ["answer_partly_founded", "answer_unfounded", "answer_undetermined"])
-def test_answers_the_complainant_may_disagree_with_name_the_route_onward(kind):
+@pytest.mark.parametrize("kind", [kind for kind in letter_texts.LETTER_KINDS if kind.startswith("answer_")])
+def test_every_answer_names_the_route_onward_the_counsellor_and_the_body_with_its_term(kind):
     body = letter_texts.default_text(kind)["body"]
-    for step in ("onafhankelijke derde", "mediation", "geschilleninstantie of de rechter", "directeur"):
+    for step in ("{contact}", "directeur", "onafhankelijke bemiddelaar", "{vertrouwenspersoon}", "{instantie}",
+                 "{instantie_adres}", "{instantie_termijn}", "{instantie_uitspraak}"):
         assert step in body
+    assert "bindend" not in body  # only where the profile makes it true: {instantie_uitspraak}
+
+
+@pytest.mark.parametrize("kind", [kind for kind in letter_texts.LETTER_KINDS if kind.startswith("answer_")])
+def test_answers_claim_no_investigation_step_that_may_not_have_happened(kind):
+    body = letter_texts.default_text(kind)["body"]
+    for claim in ("gesproken met de betrokkenen", "lezingen van de betrokkenen", "te weinig gegevens"):
+        assert claim not in body
 
 
 def test_founded_answer_apologises_and_names_the_measures():

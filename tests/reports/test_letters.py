@@ -40,7 +40,7 @@ def test_acknowledgement_names_the_complainant_number_and_dates(register, staff)
     content = normalised(text(pdf))
     for needle in ("Jan de Vries", "Dorpsstraat 12", "1234 AB AMSTERDAM", complaint.number, "JdV-7",
                    format_date(TODAY), format_date(complaint.received_at.date()), format_date(complaint.answer_by),
-                   "Beste Jan de Vries,", "Petra Jansen", "Stichting Vier het Leven", "Ontvangstbevestiging",
+                   "Geachte Jan de Vries,", "Petra Jansen", "Stichting Vier het Leven", "Ontvangstbevestiging",
                    "mevrouw J. de Boer", "Pagina 1 van 1"):
         assert needle in content, needle
     assert "{" not in content
@@ -82,8 +82,8 @@ def test_complainant_without_street_gets_no_letter(register, staff):
 @pytest.mark.parametrize("verdict, sentence", [
     ("founded", "Wij vinden uw klacht gegrond: u heeft gelijk."),
     ("partly_founded", "Wij vinden uw klacht deels gegrond."),
-    ("unfounded", "Op grond daarvan vinden wij uw klacht ongegrond."),
-    ("undetermined", "wij kunnen niet met zekerheid vaststellen wat er precies is gebeurd"),
+    ("unfounded", "Wij vinden uw klacht ongegrond."),
+    ("undetermined", "Wij kunnen niet met zekerheid vaststellen wat er precies is gebeurd"),
 ])
 def test_answer_letter_follows_the_verdict(register, staff, verdict, sentence):
     complaint = answered(register(), staff["petra"], verdict, measure="Planner belt bij elke wijziging")
@@ -91,7 +91,7 @@ def test_answer_letter_follows_the_verdict(register, staff, verdict, sentence):
     assert sentence in content
     assert "De chauffeur kwam veertig minuten te laat" in content
     assert "Planner belt bij elke wijziging" in content
-    assert "onafhankelijke derde" in content and "mediation" in content
+    assert "onafhankelijke bemiddelaar" in content and "vertrouwenspersoon: mevrouw J. de Boer" in content
     if verdict != "unfounded":
         assert "een schadeloosstelling van € 25,00 toegekend" in content
 
@@ -106,10 +106,12 @@ def test_extension_notice_gives_the_reason_and_the_new_date(register, staff):
     with pytest.raises(TransitionNotAllowedError, match="niet verlengd"):
         letters.letter_pdf(staff["petra"], complaint, "extension")
     new_date = settings.calendar().add_working_days(complaint.answer_by, 5)
-    complaint = procedure.extend(staff["petra"], complaint, new_date, "Wij wachten op het theater", True)
+    first_date = complaint.answer_by
+    complaint = procedure.extend(staff["petra"], complaint, new_date, "wij wachten op het theater", True)
     content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "extension", today=TODAY)))
-    assert "De reden hiervan is: Wij wachten op het theater." in content
-    assert f"U krijgt uiterlijk {format_date(new_date)} ons antwoord." in content
+    assert (f"Wij hadden u uiterlijk {format_date(first_date)} antwoord beloofd, maar dat lukt ons helaas niet. "
+            "Wij wachten op het theater.") in content  # the reason as the handler wrote it, as a sentence
+    assert f"U krijgt nu uiterlijk {format_date(new_date)} ons antwoord." in content
 
 
 def test_aftercare_letter_follows_the_answer(register, staff):
@@ -165,3 +167,92 @@ def test_every_letter_embeds_its_fonts_and_is_pdfa_2b(register, staff, tmp_path)
             assert pdfa.unembedded_fonts(document) == []
             assert str(document.open_metadata()["pdfaid:part"]) == "2"
     assert verapdf(made, tmp_path) == {kind: [] for kind in made}
+
+
+ONWARD = {
+    "klachtenregeling": ("De Geschillencommissie", "www.degeschillencommissie.nl",
+                         "binnen twaalf maanden nadat u uw klacht bij ons indiende"),
+    "wkkgz": ("De Geschillencommissie Zorg", "www.degeschillencommissiezorg.nl",
+              "binnen een jaar nadat u uw klacht bij ons indiende"),
+    "awb": ("de Nationale ombudsman", "Postbus 93122, 2509 AC Den Haag, www.nationaleombudsman.nl",
+            "binnen een jaar na de datum van deze brief"),
+}
+
+
+def _route_onward(staff, office, profile: str, body: str | None = None) -> None:
+    name, address, term = ONWARD[profile]
+    settings.put(staff["admin"], "organisation", {**office, "onward_body": name if body is None else body,
+                                                  "onward_address": address, "onward_term": term})
+    settings.put(staff["admin"], "deadline_profile", profile)
+
+
+@pytest.mark.parametrize("profile, ruling", [
+    ("klachtenregeling", None),
+    ("wkkgz", "De uitspraak van de geschilleninstantie is voor u en voor ons bindend."),
+    ("awb", "De ombudsman geeft daarover een oordeel en kan ons aanbevelingen doen."),
+])
+def test_answer_names_the_body_onward_its_address_and_term_and_binding_only_where_true(
+        register, staff, office, profile, ruling):
+    _route_onward(staff, office, profile)
+    complaint = answered(register(), staff["petra"], "unfounded", remedies=())
+    content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "answer", today=TODAY)))
+    name, address, term = ONWARD[profile]
+    assert f"dan kunt u uw klacht voorleggen aan {name} ({address}). Dat kan {term}." in content
+    if ruling:
+        assert ruling in content
+    assert ("bindend" in content) == (profile == "wkkgz")
+    assert ("oordeel en kan ons aanbevelingen" in content) == (profile == "awb")
+
+
+def test_without_a_body_onward_its_paragraph_and_ruling_are_left_out(register, staff, office):
+    _route_onward(staff, office, "wkkgz", body="")
+    complaint = answered(register(), staff["petra"], "partly_founded")
+    content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "answer", today=TODAY)))
+    assert "voorleggen aan" not in content and "bindend" not in content and "{" not in content
+    assert "Laat het ons dan weten via telefoonnummer 020 123 4567" in content
+
+
+@pytest.mark.parametrize("profile", list(ONWARD))
+def test_acknowledgement_and_common_answers_fit_one_page_with_every_setting_filled(register, staff, office, profile):
+    _route_onward(staff, office, profile)
+    acknowledged = procedure.acknowledge(staff["petra"], register(police_report_advised=True), "phone")
+    assigned = procedure.assign(staff["petra"], acknowledged, staff["ruud"])
+    made = {"acknowledgement": letters.letter_pdf(staff["petra"], assigned, "acknowledgement", today=TODAY)}
+    for verdict in ("founded", "partly_founded", "unfounded", "undetermined"):
+        done = answered(register(), staff["petra"], verdict, remedies=("apology", "compensation"),
+                        measure="Bij elke wijziging van de ophaaltijd belt de planner de deelnemer")
+        made[verdict] = letters.letter_pdf(staff["petra"], done, "answer", today=TODAY)
+    for kind, pdf in made.items():
+        content = normalised(text(pdf))
+        assert "Pagina 1 van 1" in content and "Met vriendelijke groet," in content, (profile, kind)
+    assert "vertrouwenspersoon: mevrouw J. de Boer" in normalised(text(made["acknowledgement"]))
+
+
+def test_extension_notice_after_a_second_extension_names_the_date_before_it(register, staff):
+    complaint = procedure.acknowledge(staff["petra"], register(), "phone")  # klachtenregeling: no maximum
+    calendar = settings.calendar()
+    first = calendar.add_working_days(complaint.answer_by, 3)
+    complaint = procedure.extend(staff["petra"], complaint, first, "Wij wachten op het theater.", True)
+    second = calendar.add_working_days(first, 5)
+    complaint = procedure.extend(staff["petra"], complaint, second, "de chauffeur is pas volgende week terug", True)
+    content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "extension", today=TODAY)))
+    assert f"Wij hadden u uiterlijk {format_date(first)} antwoord beloofd" in content
+    assert "De chauffeur is pas volgende week terug." in content
+    assert f"U krijgt nu uiterlijk {format_date(second)} ons antwoord." in content
+
+
+def test_extension_notice_never_promises_a_date_that_has_passed_or_follows_the_answer(register, staff):
+    complaint = procedure.acknowledge(staff["petra"], register(), "phone")
+    new_date = settings.calendar().add_working_days(complaint.answer_by, 5)
+    complaint = procedure.extend(staff["petra"], complaint, new_date, "Wij wachten op het theater.", True)
+    with pytest.raises(TransitionNotAllowedError, match="zou een datum in het verleden beloven"):
+        letters.letter_pdf(staff["petra"], complaint, "extension", today=new_date + dt.timedelta(days=1))
+    letters.letter_pdf(staff["petra"], complaint, "extension", today=new_date)  # on the day itself it still holds
+    closed = procedure.close(staff["petra"], answered(complaint, staff["petra"]))
+    with pytest.raises(TransitionNotAllowedError, match="al beantwoord"):
+        letters.letter_pdf(staff["petra"], closed, "extension", today=TODAY)
+    reopened = procedure.reopen(staff["petra"], closed, "De klager belde terug.")  # awaits a new answer
+    later = settings.calendar().add_working_days(new_date, 5)
+    reopened = procedure.extend(staff["petra"], reopened, later, "Wij spreken eerst de chauffeur.", True)
+    content = normalised(text(letters.letter_pdf(staff["petra"], reopened, "extension", today=new_date)))
+    assert f"Wij hadden u uiterlijk {format_date(new_date)} antwoord beloofd" in content

@@ -33,7 +33,7 @@ def test_title_tabs_and_menus(window):
     assert [a.text() for a in window.menuBar().actions()] == ["&Bestand", "B&eheer", "&Help"]
     manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
     assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…",
-                      "Brieventeksten…", "Klagers samenvoegen…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…", "",
+                      "Brieventeksten…", "Standaardalinea's…", "Klagers samenvoegen…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…", "",
                       "Deze pc als server gebruiken…"]
     assert window.letter_texts_action.isEnabled()  # petra is a coordinator
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from klachtenbureau.models import Category, User
 from klachtenbureau.ui.intake import IntakeWizard
@@ -85,3 +85,26 @@ def test_deadline_profile_can_be_switched_to_wkkgz(qtbot, sqlite_db, staff, keyb
     keyboard.enter()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert settings.get("deadline_profile") == "wkkgz"
+
+
+def test_organisation_dialog_shows_the_example_of_the_profile_and_stores_the_route_onward(qtbot, sqlite_db, staff,
+                                                                                         keyboard):
+    settings.put(staff["admin"], "deadline_profile", "awb")
+    dialog = show(qtbot, OrganisationDialog(Session(staff["admin"], sqlite_db)))
+    assert dialog.edits["onward_body"].placeholderText() == "de Nationale ombudsman"
+    assert "9:24 Awb" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+    keyboard.alt("v")
+    keyboard.type("mevrouw B. Bos, 06 1111 2222")
+    keyboard.alt("d")
+    keyboard.type("de ombudscommissie Voorbeeldstad")
+    keyboard.tab()
+    keyboard.type("Postbus 1, 1234 AB Voorbeeldstad")
+    keyboard.alt("m")
+    keyboard.type("binnen een jaar na de datum van deze brief")
+    keyboard.enter()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    stored = settings.get("organisation")
+    assert (stored["counsellor"], stored["onward_body"], stored["onward_address"], stored["onward_term"]) == (
+        "mevrouw B. Bos, 06 1111 2222", "de ombudscommissie Voorbeeldstad", "Postbus 1, 1234 AB Voorbeeldstad",
+        "binnen een jaar na de datum van deze brief")
+    assert stored["name"] == "Stichting Voorbeeld"  # the rest is kept

@@ -10,9 +10,10 @@ import pypdf
 import pypdfium2
 import pytest
 from PIL import ImageChops, ImageStat
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
 
 from klachtenbureau.models import Complaint, Document
 from klachtenbureau.reports import letter_texts
@@ -158,7 +159,7 @@ def test_email_acknowledgement_can_be_edited_copied_and_recorded(qtbot, petra, s
     dialog.show()
     qtbot.waitUntil(lambda: dialog.complaint is not None, timeout=10_000)
     assert dialog.to.text() == JAN["email"] and complaint.number in dialog.subject.text()
-    assert dialog.body.toPlainText().startswith("Beste Jan de Vries,")
+    assert dialog.body.toPlainText().startswith("Geachte Jan de Vries,")
     dialog.body.moveCursor(dialog.body.textCursor().MoveOperation.End)
     qtbot.keyClicks(dialog.body, "PS: wij bellen u morgen.")
     shoot(dialog, "email-acknowledgement")
@@ -169,6 +170,16 @@ def test_email_acknowledgement_can_be_edited_copied_and_recorded(qtbot, petra, s
     saved = Complaint.get_by_id(complaint.id)
     assert (saved.status, saved.acknowledgement_method) == ("acknowledged", "email")
     assert "PS: wij bellen u morgen." in bytes(Document.get(Document.complaint == complaint.id).content).decode()
+
+
+def test_email_acknowledgement_warns_when_the_counsellor_is_missing(qtbot, petra, staff):
+    settings.put(staff["admin"], "organisation", {**ORGANISATION, "counsellor": ""})
+    dialog = EmailAcknowledgementDialog(petra, postal(staff, channel="email"))
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.ready, timeout=10_000):
+        dialog.show()
+    assert dialog.message.isVisible() and "vertrouwenspersoon" in dialog.message.text.text()
+    assert dialog.sent_button.isEnabled()  # a warning, not a refusal
 
 
 def test_letter_texts_dialog_previews_warns_and_saves(qtbot, petra, staff):
@@ -204,8 +215,40 @@ def test_closing_with_unsaved_letter_texts_asks_first(qtbot, petra):
     qtbot.keyClicks(dialog.body, "Extra zin.")
     dialog.reject()
     assert dialog.isVisible() and "nog niet zijn opgeslagen" in dialog.message.text.text()
-    assert dialog.texts["acknowledgement"]["body"].startswith("Extra zin.Beste {naam},")
+    assert dialog.texts["acknowledgement"]["body"].startswith("Extra zin.{aanhef},")
     leave = next(b for b in dialog.message.buttons() if "Niet opslaan" in b.text())
     qtbot.mouseClick(leave, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert settings.get("letter_texts") == {}  # nothing was saved
+
+
+def test_preview_warns_which_setting_the_letter_misses_and_where_to_fill_it_in(qtbot, petra, staff):
+    settings.put(staff["admin"], "organisation", {**ORGANISATION, "counsellor": "", "phone": "", "email": ""})
+    dialog = printing.LetterPreviewDialog(petra, postal(staff).id, "acknowledgement")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "Beheer › Organisatiegegevens" in dialog.message.text.text(), timeout=10_000)
+    assert "telefoonnummer of e-mailadres, vertrouwenspersoon" in dialog.message.text.text()
+    assert dialog.print_button.isEnabled()  # a warning, not a refusal
+    shoot(dialog, "preview-missing-settings")
+
+
+def test_preview_with_every_setting_filled_shows_no_warning(qtbot, petra, staff):
+    dialog = printing.LetterPreviewDialog(petra, postal(staff).id, "acknowledgement")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=10_000)
+    QThreadPool.globalInstance().waitForDone(10_000)  # the check of the settings has come back
+    QApplication.processEvents()
+    assert not dialog.message.isVisible()
+
+
+def test_batch_warns_before_printing_when_the_counsellor_is_missing(qtbot, petra, staff):
+    settings.put(staff["admin"], "organisation", {**ORGANISATION, "counsellor": ""})
+    postal(staff)
+    dialog = printing.AcknowledgementBatchDialog(petra)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.show()
+    assert dialog.message.isVisible() and "vertrouwenspersoon" in dialog.message.text.text()
+    assert "telefoonnummer" not in dialog.message.text.text()
+    shoot(dialog, "batch-missing-settings")

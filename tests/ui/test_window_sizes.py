@@ -35,6 +35,7 @@ from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialo
 from klachtenbureau.ui.server_dialog import ServerDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.signin import SignInDialog
+from klachtenbureau.ui.standard_paragraphs_dialog import StandardParagraphsDialog
 from klachtenbureau.workflow import admin, dossier_data, intake, intake_support
 
 LAPTOP = QRect(0, 0, 1366, 768 - 40)  # what the screen leaves free above the taskbar
@@ -64,13 +65,21 @@ class Desk:
                                             "", "els@example.org", "Deelnemer", True, [], ["e-mailadres"])
 
 
+def editing(dialog: LetterPreviewDialog) -> LetterPreviewDialog:
+    """The preview with the text of the letter open for editing, once the letter is made."""
+    dialog.ready.connect(dialog.edit_button.click)
+    return dialog
+
+
 WINDOWS: dict[str, Callable[[Desk], QWidget]] = {
     "hoofdvenster": lambda d: MainWindow(d.session()),
     "klachtdossier": lambda d: DossierWindow(d.session(), d.complaint.id),
     "briefvoorbeeld": lambda d: LetterPreviewDialog(d.session(), d.complaint.id, "acknowledgement"),
+    "brieftekst aanpassen": lambda d: editing(LetterPreviewDialog(d.session(), d.complaint.id, "acknowledgement")),
     "ontvangstbevestigingen afdrukken": lambda d: AcknowledgementBatchDialog(d.session()),
     "bevestiging per e-mail": lambda d: EmailAcknowledgementDialog(d.session(), d.complaint.id),
     "brieventeksten": lambda d: LetterTextsDialog(d.session()),
+    "standaardalinea's": lambda d: StandardParagraphsDialog(d.session()),
     "logboek": lambda d: AuditViewer(d.session("admin")),
     "bewaartermijn": lambda d: RetentionDialog(d.session("admin")),
     "persoonsgegevens": lambda d: PersonRightsDialog(d.session("admin")),

@@ -1,5 +1,7 @@
 """What the dossier window reads in one call, and the changes it notices: on SQLite and PostgreSQL."""
 
+import datetime as dt
+import re
 import subprocess
 import sys
 import textwrap
@@ -7,6 +9,8 @@ import textwrap
 import pytest
 
 from klachtenbureau.errors import NotFoundError, PermissionDeniedError
+from klachtenbureau.i18n import format_amount
+from klachtenbureau.reports.dossier_facts import day
 from klachtenbureau.workflow import dossier_data, intake, measures, procedure
 from klachtenbureau.workflow.changes import ChangeWatcher
 
@@ -27,15 +31,45 @@ def test_dossier_holds_everything_about_the_complaint(db, staff):
     measure = measures.create(petra, "Ritten een dag vooraf bevestigen", ruud, c.answer_by, complaint_ids=[c.id])
     d = dossier_data.load(petra, c.id)
     assert d.complaint.number == c.number and d.complaint.relation.name == "Els Bos"
-    assert [e.summary for e in d.timeline][-1] == "Klaagster gebeld."
-    assert [m.id for m in d.measures] == [measure.id] and d.measures[0].owner.full_name == "Ruud Bakker"
-    assert [a.action for a in d.history] == ["register", "acknowledge", "contact"]
+    assert d.facts.number == c.number and ("Naam", "Els Bos") in d.facts.complainant
+    last = d.facts.timeline[-1]
+    assert (last.summary, last.by, last.kind, last.detail) == ("Klaagster gebeld.", "Petra Jansen", "Contactmoment",
+                                                               "telefoon, uitgaand")
+    assert [(m.title, m.owner) for m in d.facts.measures] == [(measure.title, "Ruud Bakker")]
+    assert [(a.by, a.action) for a in d.facts.history] == [
+        ("Sanne de Vries", "Geregistreerd"), ("Petra Jansen", "Ontvangst bevestigd"),
+        ("Petra Jansen", "Contactmoment vastgelegd")]
+    assert "categorie: Niet ophalen" in d.facts.history[0].changes
     assert [e.id for e in d.earlier] == [earlier.id]
     assert d.actions == procedure.allowed_actions(c, petra) and "assign" in d.actions
     handlers = [u.full_name for u in d.handlers]
     assert "Ruud Bakker" in handlers and "Sanne de Vries" not in handlers
     assert d.can_edit and d.can_attach and d.can_add_contact and not d.can_change_confidential
-    assert d.names["petra"] == "Petra Jansen" and d.names[("category", c.category_id)] == "Niet ophalen"
+
+
+def test_audit_trail_reads_in_dutch_without_codes_or_python_values(db, staff):
+    petra = staff["petra"]
+    c = register(staff["sanne"], incident_date=dt.date.today() - dt.timedelta(days=2), advisory_committee=False)
+    c = procedure.acknowledge(petra, c, "letter")
+    c = procedure.assign(petra, c, petra)
+    c = procedure.investigate(petra, c, "De rit stond niet in de planning.")
+    c = procedure.record_verdict(petra, c, "founded")
+    c = procedure.record_remedy(petra, c, ["apology", "compensation"], amount="25")
+    c = procedure.answer(petra, c, "Excuses.")
+    procedure.aftercare(petra, c, "yes")
+    history = {a.action: a.changes for a in dossier_data.load(petra, c.id).facts.history}
+    registered = history["Geregistreerd"]
+    assert "naar de klachtencommissie: nee" in registered and "omschrijving ingevuld" in registered
+    assert f"datum voorval: {day(dt.date.today() - dt.timedelta(days=2))}" in registered
+    assert "kanaal: post" in registered and "termijnprofiel: Eigen klachtenregeling" in registered
+    assert "geregistreerd door: Sanne de Vries" in registered
+    assert history["Ontvangst bevestigd"].endswith("bevestiging per: brief; status: ontvangst bevestigd")
+    assert history["Herstel vastgelegd"] == f"bedrag: {format_amount(25)}; herstel: excuses, schadeloosstelling"
+    assert history["Nazorg vastgelegd"].endswith("tevredenheid: tevreden")
+    everything = " ".join(history.values())
+    for python_or_code in ("False", "True", "None", "_", "yes", "founded", "letter"):
+        assert python_or_code not in everything, python_or_code
+    assert not re.search(r"\d{4}-\d\d-\d\d", everything)  # no ISO dates
 
 
 def test_dossier_of_a_confidential_complaint_is_refused_to_the_coordinator(db, staff):

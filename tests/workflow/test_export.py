@@ -145,3 +145,11 @@ def test_scrubber_removes_the_complainants_own_details_however_written():
     assert cleaned == ("[naam] (mevr. Van der [naam]) woont [adres], [postcode]; tel [telefoonnummer], "
                        "mail [e-mailadres]. Het theater in Utrecht was koud.")
     assert not re.search(r"anna|berg|12345678|1234\s*ab|dorpsstraat", cleaned, re.IGNORECASE)
+
+
+def test_scrubber_removes_an_organisations_contact_person_like_its_name():
+    # Before the "t.a.v." field the contact person was part of the name, and scrubbed with it.
+    own = Complainant("Stichting De Brug", "Kerkplein 1", "3511 AB", "Utrecht", attention="mevrouw Petra de Boer")
+    cleaned = Scrubber().text("Mevrouw Petra de Boer belde namens De Brug; mevrouw De Boer was boos.", own)
+    assert cleaned == "[naam] belde namens De [naam]; mevrouw De [naam] was boos."
+    assert Scrubber(["mevrouw Petra de Boer"]).text("Zij sprak met Petra de Boer.") == "Zij sprak met [naam]."

@@ -46,3 +46,35 @@ def test_organisation_details_are_normalised_for_the_letterhead(db, staff):
     with pytest.raises(ValidationError) as info:
         settings.put(staff["admin"], "organisation", {"name": "", "postcode": "1015"})
     assert set(info.value.errors) == {"name", "postcode"}
+
+
+def test_settings_as_installed_are_named_before_a_letter_quietly_loses_them(db, staff):
+    from klachtenbureau.workflow import letter_settings
+
+    assert letter_settings.missing_settings("acknowledgement") == ["telefoonnummer of e-mailadres", "vertrouwenspersoon"]
+    assert letter_settings.missing_settings("answer_founded") == [
+        "telefoonnummer of e-mailadres", "vertrouwenspersoon", "instantie daarna", "adres van die instantie",
+        "termijn voor de klager"]
+    assert "Beheer › Organisatiegegevens" in letter_settings.settings_warning("extension")
+    settings.put(staff["admin"], "organisation", {"name": "Stichting X", "email": "info@x.nl", "counsellor": "B. Bos",
+                                                  "onward_body": "De Geschillencommissie", "onward_address": "Den Haag",
+                                                  "onward_term": "binnen een jaar"})
+    assert [letter_settings.settings_warning(kind) for kind in ("acknowledgement", "answer_unfounded")] == ["", ""]
+
+
+def test_a_setting_the_office_text_does_not_use_is_not_asked_for(db, staff):
+    from klachtenbureau.workflow import letter_settings
+
+    texts = letter_settings.current_texts()
+    texts["acknowledgement"]["body"] = "Geachte heer/mevrouw,\n\nBel ons via {contact}."
+    letter_settings.save_texts(staff["petra"], texts)
+    assert letter_settings.missing_settings("acknowledgement") == ["telefoonnummer of e-mailadres"]
+
+
+def test_every_deadline_profile_has_its_own_example_of_the_route_onward():
+    from klachtenbureau.workflow import letter_settings
+    from klachtenbureau.workflow.deadlines import PROFILES
+
+    assert set(letter_settings.EXAMPLES) == set(PROFILES)  # a new profile would otherwise show another's example
+    assert letter_settings.example("awb")["onward_body"] == "de Nationale ombudsman"
+    assert "klachtenfunctionaris" in letter_settings.example("wkkgz")["counsellor"]

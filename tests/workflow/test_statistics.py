@@ -184,15 +184,20 @@ def test_unknown_periods_are_refused_in_dutch(text):
     assert "period" in info.value.errors
 
 
-def test_presets_and_previous_periods():
+def test_presets():
     today = dt.date(2026, 3, 15)
     assert periods.preset("this_half_year", today) == periods.half_year(2026, 1)
     assert periods.preset("last_half_year", today) == periods.half_year(2025, 2)
     assert periods.preset("last_year", today) == periods.year_period(2025)
-    assert periods.half_year(2026, 1).previous() == periods.half_year(2025, 2)
-    assert periods.half_year(2026, 2).previous() == periods.half_year(2026, 1)
-    assert Period(dt.date(2026, 3, 1), dt.date(2026, 3, 10)).previous() == Period(dt.date(2026, 2, 19),
-                                                                                  dt.date(2026, 2, 28))
+
+
+def test_a_year_earlier_is_the_same_stretch_of_the_calendar():
+    """What the board reports compare with: the seasons line up."""
+    assert periods.half_year(2026, 1).year_earlier() == periods.half_year(2025, 1)
+    assert periods.half_year(2026, 2).year_earlier() == periods.half_year(2025, 2)
+    assert periods.year_period(2026).year_earlier() == periods.year_period(2025)
+    assert Period(dt.date(2028, 2, 1), dt.date(2028, 2, 29)).year_earlier() == Period(dt.date(2027, 2, 1),
+                                                                                      dt.date(2027, 2, 28))
 
 
 def test_median_and_percentile_of_a_distribution():

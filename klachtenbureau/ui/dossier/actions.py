@@ -228,13 +228,19 @@ def relation_dialog(parent: QWidget, user: User, dossier: Dossier) -> FormDialog
     c, r = dossier.complaint, dossier.complaint.relation
     inputs = [
         Input("name", _("&Naam:"), "line", value=r.name),
+        Input("attention", _("T.a.v. (&contactpersoon):"), "line", value=r.attention,
+              hint=_("Bij een organisatie: wie de brief leest. Niet in de naam zetten.")),
         Input("street", _("&Straat en huisnummer:"), "line", value=r.street),
         Input("postcode", _("&Postcode:"), "line", value=r.postcode),
         Input("city", _("Plaa&ts:"), "line", value=r.city),
+        Input("country", _("&Land:"), "line", value=r.country, hint=_("Leeg voor Nederland.")),
         Input("phone", _("&Telefoon:"), "line", value=r.phone),
         Input("email", _("&E-mail:"), "line", value=r.email),
         Input("relation_type", _("S&oort relatie:"), "combo", choices=_choices(RELATION_TYPES),
               value=r.relation_type),
+        Input("salutation", _("Aan&hef:"), "line", value=r.salutation,
+              hint=_("Zoals de brieven beginnen, bijvoorbeeld Geachte mevrouw De Vries. Leeg: Geachte en de "
+                     "volledige naam.")),
     ]
     return FormDialog(parent, _("Gegevens klager wijzigen – {number}").format(number=c.number), inputs,
                       _("Opslaan"), lambda v: editing.update_relation(user, c, r, v))

@@ -7,21 +7,15 @@ that complaint's dossier (earlier and similar complaints).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from html import escape
 
-from klachtenbureau.i18n import N_, _, format_amount, format_date, format_datetime, ngettext
+from klachtenbureau.i18n import _, format_amount, format_date, format_datetime, ngettext
 from klachtenbureau.models.complaints import (
-    ACK_METHODS, CHANNELS, CLOSED, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, KINDS, REMEDIES,
-    SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+    ACK_METHODS, CLOSED, ESCALATION_LEVELS, REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
-from klachtenbureau.models.measures import MEASURE_STATUSES
 from klachtenbureau.models.people import RELATION_TYPES
-from klachtenbureau.models import AuditEntry
-from klachtenbureau.ui.dossier.attachments import size_text as _size
-from klachtenbureau.workflow import deadlines, inbox, procedure, settings
+from klachtenbureau.workflow import deadlines, inbox, settings
 from klachtenbureau.workflow.dossier_data import Dossier
-from klachtenbureau.workflow.operations import CHANGED
 
 STYLE = """<style>
  body { font-size: 10pt; }
@@ -31,24 +25,6 @@ STYLE = """<style>
  .muted { color: #666; }
  .entry { margin: 0 0 10px 0; }
 </style>"""
-
-AUDIT_ACTIONS = {
-    "register": N_("Geregistreerd"),
-    "contact": N_("Contactmoment of notitie toegevoegd"),
-    "edit_registration": N_("Registratie gewijzigd"),
-    "edit_relation": N_("Gegevens klager gewijzigd"),
-    "attach": N_("Bijlage toegevoegd"),
-    **{name: label for name, (_sources, label) in procedure.ACTIONS.items()},
-}
-FIELD_LABELS = {
-    "status": N_("status"), "assigned_to": N_("behandelaar"), "severity": N_("ernst"), "verdict": N_("oordeel"),
-    "category": N_("categorie"), "channel": N_("kanaal"), "kind": N_("soort"), "description": N_("omschrijving"),
-    "answer_by": N_("antwoordtermijn"), "confidential": N_("vertrouwelijk"), "name": N_("naam"),
-    "remedies": N_("herstel"), "compensation_amount": N_("bedrag"), "answer": N_("antwoord"),
-    "escalation_level": N_("escalatie"), "satisfaction": N_("tevredenheid"), "summary": N_("samenvatting"),
-    "incident_date": N_("datum voorval"), "desired_outcome": N_("gewenste uitkomst"),
-    "verdict_motivation": N_("motivering oordeel"), "escalation_reason": N_("reden escalatie"),
-}
 
 
 def _e(text: object) -> str:
@@ -93,9 +69,10 @@ def complainant_html(d: Dossier) -> str:
         who = f"<p><i>{escape(_('De klager is anoniem.'))}</i></p>"
     else:
         r = c.relation
-        address = "<br>".join(escape(part) for part in (r.street, f"{r.postcode} {r.city}".strip()) if part)
+        address = "<br>".join(escape(part) for part in (r.street, f"{r.postcode} {r.city}".strip(), r.country) if part)
         who = _rows([
-            (_("Naam"), _e(r.name)), (_("Adres"), address), (_("Telefoon"), _e(r.phone)), (_("E-mail"), _e(r.email)),
+            (_("Naam"), _e(r.name)), (_("T.a.v."), _e(r.attention)), (_("Aanhef"), _e(r.salutation)),
+            (_("Adres"), address), (_("Telefoon"), _e(r.phone)), (_("E-mail"), _e(r.email)),
             (_("Soort relatie"), _e(_(RELATION_TYPES.get(r.relation_type, r.relation_type)))),
         ])
     parts = [STYLE, f"<h3>{escape(_('Klager'))}</h3>", who, f"<h3>{escape(_('Eerdere klachten van deze klager'))}</h3>"]
@@ -145,85 +122,29 @@ def _acknowledged(c) -> str:
 
 def timeline_html(d: Dossier) -> str:
     parts = [STYLE]
-    for entry in reversed(d.timeline):  # newest first: that is what the coordinator looks for
-        what = [_(ENTRY_KINDS.get(entry.kind, entry.kind))]
-        if entry.method:
-            what.append(_(CONTACT_METHODS.get(entry.method, entry.method)).lower())
-        if entry.direction:
-            what.append(_(DIRECTIONS.get(entry.direction, entry.direction)).lower())
-        who = entry.user.full_name if entry.user_id else ""
-        parts.append(f"<div class='entry'><b>{escape(format_datetime(entry.at))}</b> · {escape(' · '.join(what))}"
-                     f"{' · ' + escape(who) if who else ''}<br>{_e(entry.summary)}</div>")
+    for entry in reversed(d.facts.timeline):  # newest first: that is what the coordinator looks for
+        what = " · ".join(filter(None, [entry.kind, entry.detail, entry.by]))
+        parts.append(f"<div class='entry'><b>{escape(entry.at)}</b> · {escape(what)}<br>{_e(entry.summary)}</div>")
     return "".join(parts)
 
 
 def measures_html(d: Dossier) -> str:
-    if not d.measures:
+    if not d.facts.measures:
         return STYLE + f"<p class='muted'>{escape(_('Geen verbetermaatregelen gekoppeld aan deze klacht.'))}</p>"
     rows = "".join(
         f"<tr><td><b>{_e(m.title)}</b><br><span class='muted'>{_e(m.description)}</span></td>"
-        f"<td>{escape(m.owner.full_name)}</td><td>{escape(format_date(m.due_date))}</td>"
-        f"<td>{escape(_(MEASURE_STATUSES.get(m.status, m.status)))}</td></tr>" for m in d.measures)
+        f"<td>{escape(m.owner)}</td><td>{escape(m.due)}</td><td>{escape(m.status)}</td></tr>"
+        for m in d.facts.measures)
     head = "".join(f"<th align='left'>{escape(h)}</th>" for h in
                    (_("Maatregel"), _("Eigenaar"), _("Uiterlijk"), _("Stand")))
     return f"{STYLE}<table><tr>{head}</tr>{rows}</table>"
 
 
-VALUE_LABELS = {"status": STATUSES, "channel": CHANNELS, "verdict": VERDICTS, "severity": SEVERITIES,
-                "escalation_level": ESCALATION_LEVELS, "satisfaction": SATISFACTION}
-
-
-def _value_text(d: Dossier, field: str, value: object) -> str:
-    if value in ("", None):
-        return "—"
-    if isinstance(value, bool):
-        return _("ja") if value else _("nee")
-    if field in VALUE_LABELS:
-        return _(VALUE_LABELS[field].get(value, str(value)))
-    if field == "kind":
-        return _(KINDS.get(value) or ENTRY_KINDS.get(value) or str(value))
-    if field == "assigned_to":
-        return d.names.get(value, str(value))
-    if field == "category":
-        return d.names.get(("category", value), str(value))
-    if field == "remedies":
-        return ", ".join(_(REMEDIES.get(code, code)) for code in str(value).split(",") if code)
-    if field == "answer_by":
-        try:
-            return format_date(dt.date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-    return str(value)
-
-
-def _change_text(d: Dossier, entry: AuditEntry) -> str:
-    """The audit entry's changes in words. Private text is logged only as changed (operations.PRIVATE_FIELDS)."""
-    try:
-        data = json.loads(entry.changes or "{}")
-    except ValueError:
-        return ""
-    if entry.action == "attach":
-        return _size(int(data.get("size", 0))) if data.get("size") else ""
-    parts = []
-    for field, value in sorted(data.items()):
-        if field not in FIELD_LABELS:
-            continue
-        label = _(FIELD_LABELS[field])
-        if value == CHANGED:
-            parts.append(_("{field} ingevuld").format(field=label) if entry.action == "register"
-                         else _("{field} gewijzigd").format(field=label))
-        elif entry.action != "register" or value not in ("", None):
-            parts.append(f"{label}: {_value_text(d, field, value)}")
-    return "; ".join(parts)
-
-
 def history_html(d: Dossier) -> str:
+    """The audit trail in the same words as the archive dossier (workflow.audit_text), newest first."""
     rows = "".join(
-        f"<tr><td class='label'>{escape(format_datetime(a.at))}</td>"
-        f"<td>{escape(d.names.get(a.user_login, a.user_login))}</td>"
-        f"<td>{escape(_(AUDIT_ACTIONS.get(a.action, a.action)))}</td>"
-        f"<td class='muted'>{escape(_change_text(d, a))}</td></tr>"
-        for a in reversed(d.history))
+        f"<tr><td class='label'>{escape(a.at)}</td><td>{escape(a.by)}</td><td>{escape(a.action)}</td>"
+        f"<td class='muted'>{escape(a.changes)}</td></tr>" for a in reversed(d.facts.history))
     head = "".join(f"<th align='left'>{escape(h)}</th>" for h in (_("Wanneer"), _("Wie"), _("Wat"), _("Details")))
     note = escape(_("Het logboek van alle wijzigingen aan deze klacht; het wordt nooit herschreven."))
     return f"{STYLE}<p class='muted'>{note}</p><table><tr>{head}</tr>{rows}</table>"

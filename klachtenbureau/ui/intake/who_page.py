@@ -91,10 +91,19 @@ class WhoPage(IntakePage):
         self.postcode = self._line(new, "postcode", _("&Postcode"), _("Postcode"))
         self.postcode.setMaximumWidth(120)
         self.city = self._line(new, "city", _("&Woonplaats"), _("Woonplaats"))
+        self.country = self._line(new, "country", _("&Land"), _("Land"))
+        self.country.setPlaceholderText(_("leeg voor Nederland"))
+        self.country.setMaximumWidth(220)
         self.relation_type = QComboBox()
         for code, label in RELATION_TYPES.items():
             self.relation_type.addItem(_(label), code)
         self.add_field(new, "relation_type", Field(_("S&oort relatie"), self.relation_type, _("Soort relatie")))
+        # After the details a call needs: a name and a number, Tab, Enter (the wizard's key-count tests).
+        self.attention = self._line(new, "attention", _("T.a.v. (&contactpersoon)"),
+                                    _("Ter attentie van: de contactpersoon van een organisatie"))
+        self.attention.setPlaceholderText(_("bij een organisatie, bijvoorbeeld mevrouw P. de Boer"))
+        self.salutation = self._line(new, "salutation", _("Aan&hef"), _("Aanhef in brieven"))
+        self.salutation.setPlaceholderText(_("bijvoorbeeld Geachte mevrouw De Vries; leeg: Geachte en de naam"))
         self.new_form.setLayout(new)
         self.outer.addWidget(self.new_form, 3)
         self._show_mode("")
@@ -221,13 +230,15 @@ class WhoPage(IntakePage):
         self.values.update(
             who=self.who.value(), search=self.search.text(), name=self.name.text(), phone=self.phone.text(),
             email=self.email.text(), street=self.street.text(), postcode=self.postcode.text(),
-            city=self.city.text(), relation_type=self.relation_type.currentData() or "participant")
+            city=self.city.text(), country=self.country.text(), attention=self.attention.text(),
+            salutation=self.salutation.text(), relation_type=self.relation_type.currentData() or "participant")
 
     def load(self) -> None:
         v = self.values
         self.search.setText(v.get("search", ""))
         for edit, name in ((self.name, "name"), (self.phone, "phone"), (self.email, "email"),
-                           (self.street, "street"), (self.postcode, "postcode"), (self.city, "city")):
+                           (self.street, "street"), (self.postcode, "postcode"), (self.city, "city"),
+                           (self.country, "country"), (self.attention, "attention"), (self.salutation, "salutation")):
             edit.setText(v.get(name, ""))
         set_combo_data(self.relation_type, v.get("relation_type", "participant"))
         self.who.button(EXISTING).setEnabled(bool(v.get("relation_id")))
