@@ -1,4 +1,7 @@
-"""Improvement measures (verbetermaatregelen): seed 001 steps 4 and 5."""
+"""Improvement measures (verbetermaatregelen): seed 001 steps 4 and 5.
+
+The tables only. What may happen to a measure, by whom and when, is ``workflow/measures.py``.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Letters and the dossier of a complaint: making them, and recording what was sent.
 
+The workflow side: what goes into a letter and what is kept of it. The paper itself (layout, PDF/A) is
+``reports/letters.py``, which receives a finished ``Letter`` and queries nothing.
+
 A letter is built from the complaint, the office settings ('organisation',
 'envelope', 'letter_texts', 'retention_years') and the acting user. A letter
 that was printed or saved is stored with the complaint as a document, gets a

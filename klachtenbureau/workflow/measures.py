@@ -1,5 +1,7 @@
 """Improvement measures: seed 001 steps 4–5 and seed 004 step 4.
 
+The rules side (who may do what, when, with which checks); the tables are ``models/measures.py``.
+
 A measure has an owner and a due date; the owner implements it and informs
 the team; the quality officer checks whether it worked. Not effective sends it
 back to the owner.
