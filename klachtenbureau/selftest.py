@@ -54,11 +54,12 @@ def _folder(state: _State) -> str:
 
 
 def _database(state: _State) -> str:
+    from klachtenbureau.models.people import COORDINATOR
     from klachtenbureau.workflow import store
 
     state.url = f"sqlite:///{(state.folder / 'zelftest.db').as_posix()}"
     version = store.open_database(state.url, create=True)
-    state.user = store.create_user(store.system_user(), "zelftest", "Zelftest", "coordinator")
+    state.user = store.create_user(store.system_user(), "zelftest", "Zelftest", COORDINATOR)
     return _("databaseversie {version}").format(version=version)
 
 

@@ -60,6 +60,13 @@ def test_importing_every_core_module_loads_no_qt():
     assert len(modules) > 10
 
 
+def test_the_ui_never_imports_peewee():
+    """A database failure reaches the UI typed (workflow.db_errors, ui/operations.py), never as a driver's exception."""
+    offenders = {str(path.relative_to(PACKAGE)): sorted(n for n in imported_names(path) if n.split(".")[0] in (
+        "peewee", "playhouse", "sqlite3", "psycopg2")) for path in (PACKAGE / "ui").rglob("*.py")}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
 def test_reports_never_import_the_workflow():
     assert layer_offenders("reports", ("workflow",)) == {}
 

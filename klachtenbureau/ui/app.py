@@ -21,13 +21,12 @@ from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
-from klachtenbureau.ui import change_monitor, crash, language, platform_check
+from klachtenbureau.ui import change_monitor, crash, language, operations, platform_check
 from klachtenbureau.ui.background import collect_garbage_on_ui_thread
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.signin import sign_in
-from klachtenbureau.ui.widgets import run_for
 from klachtenbureau.workflow import admin, backups, demo, recovery, store
 from klachtenbureau.workflow.shared_file import SharedFileGuard
 
@@ -163,8 +162,8 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
     window = MainWindow(Session(user, url, remember, shared_file=guard))
     window.show()
     # The first start of the day (on any PC) makes the day's checked copy of the shared file.
-    run_for(window, backups.daily_backup, lambda _copy: None, lambda exc: window.statusBar().showMessage(
-        _("De dagelijkse reservekopie is niet gelukt: {reason}").format(reason=getattr(exc, "message", exc))))
+    operations.query(window, backups.daily_backup, lambda _copy: None, lambda problem: window.statusBar().showMessage(
+        _("De dagelijkse reservekopie is niet gelukt: {reason}").format(reason=problem.message)))
     return window
 
 

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.errors import KlachtenbureauError, NotFoundError
 from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, run_for
-from klachtenbureau.workflow import admin, audit_text, db_errors, privacy
+from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen
+from klachtenbureau.workflow import admin, audit_text, permissions, privacy
 from klachtenbureau.workflow.store import SYSTEM_LOGIN
 
 PERIODS = {
@@ -141,7 +142,7 @@ class AuditViewer(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-        if not privacy.can_read_audit(session.user):
+        if not permissions.can_read_audit(session.user):
             self.message.show_message(_("Het logboek mag alleen de beheerder, de directeur of de "
                                         "kwaliteitsmedewerker inzien."), "warning")
             for widget in (self.number, self.user, self.period, self.search_button):
@@ -167,10 +168,9 @@ class AuditViewer(QDialog):
             complaint_id = privacy.complaint_id_for_number(number) if number else None
             return privacy.audit_history(user, complaint_id=complaint_id, login=login, since=since)
 
-        run_for(self, work, self._show, self._failed)
+        operations.query(self, work, self._show, self._failed, always=lambda: self.search_button.setEnabled(True))
 
     def _show(self, rows: list[privacy.AuditRow]) -> None:
-        self.search_button.setEnabled(True)
         self.model.set_rows(rows)
         text = ngettext("{n} regel", "{n} regels", len(rows)).format(n=format_number(len(rows)))
         if len(rows) >= privacy.HISTORY_LIMIT:
@@ -178,14 +178,10 @@ class AuditViewer(QDialog):
         self.summary.setText(text)
         self.loaded.emit(len(rows))
 
-    def _failed(self, exc: BaseException) -> None:
-        self.search_button.setEnabled(True)
+    def _failed(self, problem: KlachtenbureauError) -> None:
         self.summary.clear()
-        typed = db_errors.translate(exc)  # a dropped share while reading is a message, not a crash
-        if isinstance(typed, NotFoundError):
-            self.number_field.set_problem(typed.message)
+        if isinstance(problem, NotFoundError):
+            self.number_field.set_problem(problem.message)
             self.number.setFocus()
-        elif isinstance(typed, KlachtenbureauError):
-            self.message.show_message(typed.message, "error")
         else:
-            raise exc
+            self.message.show_message(problem.message, "error")

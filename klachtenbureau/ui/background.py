@@ -1,5 +1,6 @@
 """Database work off the UI thread, with success and failure callbacks on the UI thread.
 
+The views go through ui/operations.py, which adds the one failure policy.
 The work function must not touch widgets; peewee opens a connection per
 thread, so the worker has its own connection to the same database.
 

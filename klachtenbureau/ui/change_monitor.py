@@ -6,6 +6,7 @@ changed (``workflow.changes.ChangeWatcher``: one cheap read) and, when it did,
 database that cannot be reached is told through ``failed`` with the typed
 error and asked again at the next tick. The thread runs while at least one
 view watches; a bug in it reaches the crash dialog (``threading.excepthook``).
+A write of this desk is told at once (``announce``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ class ChangeMonitor(QObject):
 
     def unwatch(self, view: QObject) -> None:
         self._release(id(view))
+
+    def announce(self) -> None:
+        """This desk wrote something (ui/operations.write), or met a colleague's change first: views re-read now.
+
+        The next tick sees it as well and tells it once more; skipping that could hide a colleague's
+        write that came in between.
+        """
+        self.changed.emit()
 
     def _release(self, key: int) -> None:
         self._watchers.discard(key)

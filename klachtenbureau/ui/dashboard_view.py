@@ -1,7 +1,7 @@
 """The dashboard tab: the figures of a period, with charts that open the inbox on a click.
 
 The figures are computed in SQL off the UI thread (workflow.statistics via
-ui.background); while that runs the old figures stay on screen. Every few
+ui.operations); while that runs the old figures stay on screen. Every few
 seconds the inbox's cheap change detector (workflow.changes) is asked whether
 anyone saved something, and then the figures are computed again.
 A click on a number or a bar emits ``filter_requested`` with the
@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_date, format_number, ngettext
 from klachtenbureau.models.complaints import CHANNELS, COMPLAINT, INQUIRY, SATISFACTION, SEVERITIES, VERDICTS
-from klachtenbureau.ui.background import run_in_background
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.bar_chart import HORIZONTAL, VERTICAL, BarChart, FigureTile
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import db_errors, periods, statistics
+from klachtenbureau.workflow import periods, statistics
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import ComplaintFilter, Figures
 
@@ -55,15 +55,6 @@ def scope_text(f: Figures) -> str:
             "De statusbalk telt alle meldingen die nu over tijd zijn, uit elke periode en van elke soort: "
             "{n} meldingen.", f.overdue_anywhere).format(n=format_number(f.overdue_anywhere)))
     return " ".join(lines)
-
-
-def _failure_text(exc: BaseException) -> str:
-    if isinstance(exc, KlachtenbureauError):
-        return exc.message
-    typed = db_errors.translate(exc)
-    if typed is not None:
-        return typed.message
-    raise exc  # a bug: let the crash handler have it
 
 
 class DashboardView(QWidget):
@@ -246,10 +237,10 @@ class DashboardView(QWidget):
         self.status.setText(_("Bezig met berekenen…"))
         user, kind, today = self.session.user, self.kind(), self.today()
 
-        run_in_background(lambda: statistics.figures(user, period, kind, today), self._computed, self._failed)
+        operations.query(self, lambda: statistics.figures(user, period, kind, today), self._computed, self._failed,
+                         always=lambda: setattr(self, "_busy", False))
 
     def _computed(self, figures: Figures) -> None:
-        self._busy = False
         self.figures = figures
         self._show(figures)
         self.status.setStyleSheet("")
@@ -260,10 +251,9 @@ class DashboardView(QWidget):
         else:
             self.refreshed.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
+    def _failed(self, problem: KlachtenbureauError) -> None:
         self._again = False
-        self._show_problem(_failure_text(exc))
+        self._show_problem(problem.message)
 
     def _show_problem(self, message: str) -> None:
         self.status.setStyleSheet("color: #B3261E;")

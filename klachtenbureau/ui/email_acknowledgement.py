@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.printing import open_letter_preview
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
 from klachtenbureau.workflow import letter_settings, letters
 
 EMAIL_CHANNELS = ("email", "website", "social_media")
@@ -75,7 +76,7 @@ class EmailAcknowledgementDialog(QDialog):
             return (loaded, letters.acknowledgement_email(user, loaded),
                     letter_settings.settings_warning("acknowledgement"))
 
-        run_for(self, make, self._made, self._failed)
+        operations.query(self, make, self._made, self._failed)
 
     def _made(self, result: tuple[Complaint, letters.EmailText, str]) -> None:
         self.complaint, text, warning = result
@@ -89,13 +90,11 @@ class EmailAcknowledgementDialog(QDialog):
         self.open_button.setDefault(True)
         self.ready.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, KlachtenbureauError):
-            raise exc
+    def _failed(self, problem: KlachtenbureauError) -> None:
         actions = []
         if self.complaint is None and isinstance(self._source, Complaint):
             actions = [(_("&Brief maken"), self._letter_instead)]
-        self.message.show_message(exc.message, "error", actions)
+        self.message.show_message(problem.message, "error", actions)
         self.ready.emit()
 
     def _letter_instead(self) -> None:
@@ -127,11 +126,12 @@ class EmailAcknowledgementDialog(QDialog):
                                         "verstuurd genoteerd.").format(number=saved.number), "success")
             self.recorded.emit(saved)
 
-        def failed(exc: BaseException) -> None:
+        def failed(problem: KlachtenbureauError) -> None:
             self.sent_button.setEnabled(True)
-            self._failed(exc)
+            self._failed(problem)
 
-        run_for(self, lambda: letters.record_email_acknowledgement(user, complaint, text), done, failed)
+        operations.write(self, self.session, lambda: letters.record_email_acknowledgement(user, complaint, text), done,
+                         failed)
 
 
 def open_acknowledgement(parent: QWidget | None, session: Session, complaint: Complaint) -> QDialog:

@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -90,9 +89,8 @@ class InboxModel(QAbstractTableModel):
         self._today = dt.date.today()
         try:
             self._ids = inbox.complaint_ids(self.user, self.query, self._today)
-        except (KlachtenbureauError, peewee.DatabaseError) as exc:
-            self.last_problem = getattr(exc, "message", None) or _("De database gaf een fout: {reason}").format(
-                reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except KlachtenbureauError as exc:
+            self.last_problem = exc.message
             self.problem.emit(self.last_problem)
             return False
         self._rows = {}
@@ -114,8 +112,8 @@ class InboxModel(QAbstractTableModel):
             self._rows = {}
         try:
             fetched = inbox.rows(self.user, page, self._today)
-        except (KlachtenbureauError, peewee.DatabaseError) as exc:
-            self.problem.emit(getattr(exc, "message", None) or str(exc))
+        except KlachtenbureauError as exc:
+            self.problem.emit(exc.message)
             fetched = {}
         for complaint_id in page:
             self._rows[complaint_id] = fetched.get(complaint_id, _GONE)
@@ -144,8 +142,8 @@ class InboxModel(QAbstractTableModel):
         today = dt.date.today()
         try:
             ids = inbox.complaint_ids(self.user, self.query, today)
-        except (KlachtenbureauError, peewee.DatabaseError) as exc:
-            self.problem.emit(getattr(exc, "message", None) or str(exc))
+        except KlachtenbureauError as exc:
+            self.problem.emit(exc.message)
             return False
         if ids == before and today == self._today:
             self._rows = {}

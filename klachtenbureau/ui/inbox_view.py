@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import peewee
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -112,7 +111,6 @@ class InboxView(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
 
-        self._dossiers: set[QWidget] = set()
         session.changes.changed.connect(self._changed_elsewhere)
         session.changes.failed.connect(self._watch_failed)
         session.changes.watch(self)
@@ -222,8 +220,8 @@ class InboxView(QWidget):
             counts = inbox.counts(self.session.user, query)
             per_category = inbox.category_counts(self.session.user, query)
             per_channel = inbox.channel_counts(self.session.user, query)
-        except (KlachtenbureauError, peewee.DatabaseError) as exc:
-            self.message.show_message(getattr(exc, "message", str(exc)), "error")
+        except KlachtenbureauError as exc:
+            self.message.show_message(exc.message, "error")
             return
         for row, code in enumerate(inbox.FILTERS):
             self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({counts[code]})")
@@ -282,11 +280,7 @@ class InboxView(QWidget):
     def open_complaint(self, complaint_id: int) -> None:
         from klachtenbureau.ui.dossier_window import open_dossier
 
-        window = open_dossier(self, self.session, complaint_id)
-        if window not in self._dossiers:
-            self._dossiers.add(window)
-            window.saved.connect(self.refresh)
-            window.destroyed.connect(lambda _obj=None, w=window: self._dossiers.discard(w))
+        open_dossier(self, self.session, complaint_id)  # what it saves is announced to this view (session.changes)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.session.changes.unwatch(self)

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.reports import letter_texts
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.printing import PagePreview
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import PROBLEM_STYLE, MessageBar, fit_to_screen, run_for
+from klachtenbureau.ui.widgets import PROBLEM_STYLE, MessageBar, fit_to_screen
 from klachtenbureau.workflow import letter_settings
 
 PREVIEW_DELAY_MS = 400
@@ -131,7 +132,7 @@ class LetterTextsDialog(QDialog):
         self.body.textChanged.connect(self._edited)
         self.subject.installEventFilter(self)
         self.body.installEventFilter(self)
-        run_for(self, letter_settings.current_texts, self._loaded, self._failed)
+        operations.query(self, letter_settings.current_texts, self._loaded, self.message)
 
     # --- loading and switching ------------------------------------------------------
 
@@ -143,11 +144,6 @@ class LetterTextsDialog(QDialog):
         if not self.kind:  # row 0 was current already, so no change was signalled
             self._kind_changed(self.kinds.currentItem())
         self.loaded.emit()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, KlachtenbureauError):
-            raise exc
-        self.message.show_message(exc.message, "error")
 
     def _kind_changed(self, item: QListWidgetItem | None) -> None:
         if item is None or not self.texts:
@@ -211,7 +207,6 @@ class LetterTextsDialog(QDialog):
         text = dict(self.texts[self.kind])
 
         def done(pdf: bytes) -> None:
-            self._previewing = False
             self.last_preview = pdf
             self.preview.show_pdf(pdf)
             if self._preview_again:
@@ -220,11 +215,8 @@ class LetterTextsDialog(QDialog):
             else:
                 self.preview_updated.emit()
 
-        def failed(exc: BaseException) -> None:
-            self._previewing = False
-            self._failed(exc)
-
-        run_for(self, lambda: letter_settings.preview_pdf(text["subject"], text["body"]), done, failed)
+        operations.query(self, lambda: letter_settings.preview_pdf(text["subject"], text["body"]), done, self.message,
+                         always=lambda: setattr(self, "_previewing", False))
 
     # --- saving and closing ------------------------------------------------------------
 
@@ -234,21 +226,20 @@ class LetterTextsDialog(QDialog):
 
         def done(_setting: object) -> None:
             self.stored = texts
-            self.save_button.setEnabled(True)
             self.message.show_message(_("De brieventeksten zijn opgeslagen."), "success")
             self.saved.emit()
 
-        def failed(exc: BaseException) -> None:
-            self.save_button.setEnabled(True)
-            if isinstance(exc, ValidationError):
-                first = next(iter(exc.errors)).split(".")[0]
+        def failed(problem: KlachtenbureauError) -> None:
+            if isinstance(problem, ValidationError):
+                first = next(iter(problem.errors)).split(".")[0]
                 if first in letter_texts.LETTER_KINDS:
                     self.kinds.setCurrentRow(list(letter_texts.LETTER_KINDS).index(first))
-                self.message.show_message("\n".join(exc.errors.values()), "error")
+                self.message.show_message("\n".join(problem.errors.values()), "error")
             else:
-                self._failed(exc)
+                self.message.show_message(problem.message, "error")
 
-        run_for(self, lambda: letter_settings.save_texts(self.session.user, texts), done, failed)
+        operations.write(self, self.session, lambda: letter_settings.save_texts(self.session.user, texts), done, failed,
+                         always=lambda: self.save_button.setEnabled(True))
 
     def reject(self) -> None:
         if not self.is_dirty():

@@ -16,11 +16,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from klachtenbureau import __version__, config
-from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY, ROLES
-from klachtenbureau.ui import management
+from klachtenbureau.ui import management, operations
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.dashboard_view import DashboardView
 from klachtenbureau.ui.first_run import DatabaseDialog
@@ -37,8 +37,8 @@ from klachtenbureau.ui.shared_file_status import SharedFileStatus
 from klachtenbureau.ui.standard_paragraphs_dialog import StandardParagraphsDialog
 from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
-from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
-from klachtenbureau.workflow import db_errors, intake_support, permissions, privacy, recheck, store, write_queue
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
+from klachtenbureau.workflow import intake_support, permissions, recheck, store, write_queue
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
 TABS = {
@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         user = self.session.user
-        admin = user.role == ADMIN
+        admin = permissions.is_admin(user)
         manager = permissions.is_manager(user)
         only_admin = "" if admin else _("Alleen een beheerder kan dit wijzigen.")
         bar = self.menuBar()
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
                      _("Eén persoon die twee keer is ingevoerd weer één klager maken") if merging
                      else _("Alleen een coördinator of beheerder voegt klagers samen."))
         manage.addSeparator()
-        audit = privacy.can_read_audit(user)
+        audit = permissions.can_read_audit(user)
         self._action(manage, _("&Logboek…"), lambda: self._manage(AuditViewer), audit, "" if audit else _(
             "Alleen de beheerder, de directeur of de kwaliteitsmedewerker ziet het logboek."))
         self._action(manage, _("Be&waartermijn…"), lambda: self._manage(RetentionDialog), admin, only_admin)
@@ -235,10 +235,9 @@ class MainWindow(QMainWindow):
 
     def _backup(self) -> None:
         self.statusBar().showMessage(_("Reservekopie maken…"))
-        run_for(self, store.backup,
-                lambda path: QMessageBox.information(self, _("Reservekopie"), _("Reservekopie gemaakt: {path}").format(
-                    path=path)),
-                lambda exc: QMessageBox.warning(self, _("Reservekopie"), getattr(exc, "message", str(exc))))
+        operations.query(self, store.backup, lambda path: QMessageBox.information(
+            self, _("Reservekopie"), _("Reservekopie gemaakt: {path}").format(path=path)),
+            lambda problem: QMessageBox.warning(self, _("Reservekopie"), problem.message))
 
     def _show_shortcuts(self) -> None:
         QMessageBox.information(self, _("Sneltoetsen"), _(SHORTCUTS))
@@ -307,7 +306,7 @@ class MainWindow(QMainWindow):
             # This PC's confirmed writes, looked up again: a shared file may have lost one since.
             return report, intake_support.overdue_count(user), recheck.verify(url)
 
-        run_for(self, check, self._status_ok, self._status_failed)
+        operations.query(self, check, self._status_ok, self._status_failed, session=self.session)
 
     def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]) -> None:
         report, count, verified = outcome
@@ -327,7 +326,7 @@ class MainWindow(QMainWindow):
         if report.sent or report.refused:
             self.connection.queue_changed.emit()
         if report.sent:
-            self.inbox.refresh()
+            self.session.changes.announce()  # what waited on this PC is in the database now: every view re-reads
         parts = []
         if was_away:
             parts.append(_("De verbinding met de database is hersteld."))
@@ -358,7 +357,7 @@ class MainWindow(QMainWindow):
         self.connection_bar.show_message(" ".join([verified.alarm(), *details]), "error", actions)
         if verified.refused or verified.reapplied:
             self.connection.queue_changed.emit()
-            self.inbox.refresh()
+            self.session.changes.announce()
 
     def _shared_file_changed(self, state: SharedFileState | None) -> None:
         """The status bar has the short line; the reason goes on top, and what waited goes once writing is safe."""
@@ -373,17 +372,15 @@ class MainWindow(QMainWindow):
             self.connection_bar.clear()
         self._showing_refusal = refused
 
-    def _status_failed(self, exc: BaseException) -> None:
-        typed = db_errors.translate(exc)
-        if isinstance(typed, DatabaseUnavailableError):
-            self.connection.lost(typed)
-            return
+    def _status_failed(self, problem: KlachtenbureauError) -> None:
+        if isinstance(problem, DatabaseUnavailableError):
+            return  # told to the connection, which this window follows (_show_connection)
         self.overdue_label.setText(_("aantal over tijd onbekend"))
-        if isinstance(typed, DatabaseCorruptError):
+        if isinstance(problem, DatabaseCorruptError):
             self._show_database_state(False)
-            self.connection_bar.show_message(typed.message, "error")
+            self.connection_bar.show_message(problem.message, "error")
             return
-        raise exc  # a bug: the crash dialog, with the log
+        raise problem  # another expected problem: a plain message (ui/crash.py)
 
     def _show_connection(self) -> None:
         """The whole window follows the state: a banner, a quicker check, what needs the database held back."""

@@ -25,7 +25,7 @@ from klachtenbureau.errors import ConflictError, KlachtenbureauError, Validation
 from klachtenbureau.i18n import N_, _, format_date
 from klachtenbureau.models import Measure
 from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
-from klachtenbureau.ui.background import run_in_background
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.measure_dialog import NewMeasureDialog, error_label, fill_owners
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import measures, permissions
@@ -248,7 +248,7 @@ class MeasuresView(QWidget):
     def _show_measure(self, row: MeasureRow | None) -> None:
         self.measure = row.measure if row else None
         self._clear_message()
-        editable = row is not None and measures.can_edit(self.session.user, row.measure)
+        editable = row is not None and permissions.can_edit_measure(self.session.user, row.measure)
         for widget in (self.title, self.description, self.source, self.owner, self.due, self.team_informed,
                        self.save_button):
             widget.setEnabled(editable)
@@ -274,7 +274,7 @@ class MeasuresView(QWidget):
         self.status_label.setStyleSheet("color: #B3261E; font-weight: bold;" if row.overdue else "")
         self.complaints_label.setText(", ".join(row.complaint_numbers) or "–")
         self.implement_button.setEnabled(editable and m.status in measures.ACTIVE_STATUSES)
-        checking = m.status == "implemented" and measures.can_check(self.session.user)
+        checking = m.status == "implemented" and permissions.can_check_measure(self.session.user)
         self.check_box.setVisible(checking or bool(m.check_conclusion))
         for widget in (self.check_method, self.check_conclusion, self.effective_button, self.not_effective_button):
             widget.setEnabled(checking)
@@ -297,7 +297,8 @@ class MeasuresView(QWidget):
         def work() -> tuple[list[MeasureRow], dict[str, int]]:
             return measures.list_measures(user, view, today), measures.view_counts(user, today)
 
-        run_in_background(work, lambda result: self._loaded(*result, keep), self._failed)
+        operations.query(self, work, lambda result: self._loaded(*result, keep),
+                         lambda problem: self._show_message(problem.message))
 
     def _loaded(self, rows: list[MeasureRow], counts: dict[str, int], keep: int | None) -> None:
         self.model.set_rows(rows)
@@ -310,11 +311,6 @@ class MeasuresView(QWidget):
         else:
             self._show_measure(None)
         self.loaded.emit()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, KlachtenbureauError):
-            raise exc
-        self._show_message(exc.message)
 
     # --- acting -------------------------------------------------------------------
 

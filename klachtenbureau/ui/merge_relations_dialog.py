@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, ngettext
 from klachtenbureau.models import Relation
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, run_for
-from klachtenbureau.workflow import db_errors, permissions, relations
+from klachtenbureau.ui.widgets import Field, MessageBar
+from klachtenbureau.workflow import permissions, relations
 from klachtenbureau.workflow.relations import MergePlan
 
 DETAILS = {"phone": N_("telefoon"), "email": N_("e-mail"), "street": N_("straat en huisnummer"),
@@ -49,22 +50,13 @@ def describe_plan(plan: MergePlan) -> str:
     return "\n".join(lines)
 
 
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, KlachtenbureauError):
-        return exc.message
-    typed = db_errors.translate(exc)
-    if typed is None:
-        raise exc
-    return typed.message
-
-
 class RelationPicker(QGroupBox):
     """Look up one complainant: a search box and what it finds."""
 
     chosen = Signal()
     found = Signal(int)
 
-    def __init__(self, title: str, label: str, accessible: str, on_failure: Callable[[BaseException], None]):
+    def __init__(self, title: str, label: str, accessible: str, on_failure: Callable[[KlachtenbureauError], None]):
         super().__init__(title)
         self.on_failure = on_failure
         layout = QVBoxLayout(self)
@@ -93,7 +85,7 @@ class RelationPicker(QGroupBox):
     def search_now(self) -> None:
         text = self.search.text()
         self.search_field.set_problem(None)
-        run_for(self, lambda: relations.search_relations(text, limit=50), self._show, self.on_failure)
+        operations.query(self, lambda: relations.search_relations(text, limit=50), self._show, self.on_failure)
 
     def _show(self, found: list[Relation]) -> None:
         self.list.clear()
@@ -168,9 +160,9 @@ class MergeRelationsDialog(QDialog):
         keep_id, other_id = self.keep.relation_id(), self.other.relation_id()
         if keep_id is None or other_id is None:
             return
-        run_for(self, lambda: relations.merge_plan(keep_id, other_id),
-                lambda plan: current == self._round and self._show_plan(plan),
-                lambda exc: current == self._round and self.summary.setText(_error_text(exc)))
+        operations.query(self, lambda: relations.merge_plan(keep_id, other_id),
+                         lambda plan: current == self._round and self._show_plan(plan),
+                         lambda problem: current == self._round and self.summary.setText(problem.message))
 
     def _show_plan(self, plan: MergePlan | None) -> None:
         self.plan = plan
@@ -198,7 +190,7 @@ class MergeRelationsDialog(QDialog):
     def _merge(self, plan: MergePlan) -> None:
         user = self.session.user
         self.merge_button.setEnabled(False)
-        run_for(self, lambda: relations.merge_relations(user, plan), self._merged, self._failed)
+        operations.write(self, self.session, lambda: relations.merge_relations(user, plan), self._merged, self._failed)
 
     def _merged(self, kept: Relation) -> None:
         self.message.show_message(_("Samengevoegd: alle klachten staan nu bij {keep}.").format(keep=_who(kept)),
@@ -208,6 +200,6 @@ class MergeRelationsDialog(QDialog):
         self.keep.search_now()  # the kept record as it is now
         self.merged.emit(kept)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.message.show_message(_error_text(exc), "error")
+    def _failed(self, problem: KlachtenbureauError) -> None:
+        self.message.show_message(problem.message, "error")
         self._plan_later()  # someone may have changed a record meanwhile: what would happen now

@@ -28,10 +28,10 @@ from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import Complaint
 from klachtenbureau.reports import letters as letter_reports
-from klachtenbureau.ui import files
+from klachtenbureau.ui import files, operations
 from klachtenbureau.ui.letter_editor import LetterEditor
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import MessageBar, fit_to_screen, run_for
+from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
 from klachtenbureau.workflow import letter_settings, letters, standard_paragraphs
 
 PREVIEW_DPI = 110
@@ -98,12 +98,10 @@ def choose_pdf_path(parent: QWidget, suggested_name: str) -> Path | None:
     return Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
 
 
-def _problem_text(exc: BaseException) -> str:
-    if isinstance(exc, KlachtenbureauError):
-        return exc.message
+def _problem_text(exc: KlachtenbureauError | OSError) -> str:
     if isinstance(exc, OSError):
         return _("Het bestand kon niet worden opgeslagen: {reason}").format(reason=exc.strerror or exc)
-    raise exc  # a bug: to the crash handler
+    return exc.message
 
 
 class PagePreview(QScrollArea):
@@ -174,7 +172,7 @@ class LetterPreviewDialog(QDialog):
         self.pdf_adapted = False  # ``pdf`` holds a text the handler changed
         self.sent_text: tuple[str, str] | None = None  # the edited text last printed or saved
         self._current = True  # ``pdf`` shows the text as it is (no edit waits for the preview)
-        self._rendering = self._render_again = False
+        self._rendering = self._render_again = self._render_problem = False
         self.setWindowTitle(_(letters.KINDS[kind]))
         self.message = MessageBar(self)
         self.preview = PagePreview(self)
@@ -224,7 +222,7 @@ class LetterPreviewDialog(QDialog):
             letters.require_record(user, loaded, kind)  # not only after the letter was printed
             return loaded, letters.letter_pdf(user, loaded, kind)
 
-        run_for(self, make, self._made, self._failed)
+        operations.query(self, make, self._made, self._failed)
 
     def _made(self, result: tuple[Complaint, bytes]) -> None:
         self.complaint, self.pdf = result
@@ -243,11 +241,11 @@ class LetterPreviewDialog(QDialog):
             if text and not self.message.isVisible():
                 self.message.show_message(text, "warning")
 
-        run_for(self, lambda: letter_settings.settings_warning(letters.text_kind(complaint, kind)), warn,
-                lambda exc: self.message.show_message(_problem_text(exc), "error"))
+        operations.query(self, lambda: letter_settings.settings_warning(letters.text_kind(complaint, kind)), warn,
+                         self.message)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.message.show_message(_problem_text(exc), "error")
+    def _failed(self, problem: KlachtenbureauError) -> None:
+        self.message.show_message(problem.message, "error")
         self.preview.hide()  # an empty grey desk says nothing
         self.layout().insertStretch(2, 1)
         self.resize(640, 120)
@@ -279,7 +277,7 @@ class LetterPreviewDialog(QDialog):
             self.editor.setEnabled(True)
             self.editor.body.setFocus()
 
-        run_for(self, work, done, lambda exc: self.message.show_message(_problem_text(exc), "error"))
+        operations.query(self, work, done, self.message)
 
     def adapted(self) -> bool:
         """The text differs from what the office's letter text makes of it."""
@@ -323,16 +321,20 @@ class LetterPreviewDialog(QDialog):
             if settled():
                 self.pdf, self.pdf_text, self.pdf_adapted = pdf, text, adapted
                 self.preview.show_pdf(pdf)
-                self.message.clear()
+                if self._render_problem:  # only the previous render's problem: not the question asked on closing
+                    self.message.clear()
+                    self._render_problem = False
                 self._set_current(True)
                 self.preview_updated.emit()
 
-        def failed(exc: BaseException) -> None:
+        def failed(problem: KlachtenbureauError) -> None:
             if settled():
-                self.message.show_message(_problem_text(exc), "error")
+                self.message.show_message(problem.message, "error")
+                self._render_problem = True
                 self.preview_updated.emit()
 
-        run_for(self, lambda: letters.letter_pdf(user, complaint, kind, subject=text[0], body=text[1]), done, failed)
+        operations.query(self, lambda: letters.letter_pdf(user, complaint, kind, subject=text[0], body=text[1]), done,
+                         failed)
 
     def reject(self) -> None:
         if not self.adapted() or self.editor.text() == self.sent_text:
@@ -386,8 +388,8 @@ class LetterPreviewDialog(QDialog):
             self.message.show_message(text.format(number=saved.number), "success")
             self.recorded.emit(saved)
 
-        run_for(self, lambda: letters.record_letter(user, complaint, kind, pdf, printed, adapted=adapted), done,
-                lambda exc: self.message.show_message(_problem_text(exc), "error"))
+        operations.write(self, self.session, lambda: letters.record_letter(user, complaint, kind, pdf, printed,
+                                                                           adapted=adapted), done, self.message)
 
 
 def open_letter_preview(parent: QWidget | None, session: Session, complaint: Complaint | int,
@@ -448,7 +450,7 @@ class AcknowledgementBatchDialog(QDialog):
             return ([(c, letters.postal_problem(c, short=True), letters.postal_problem(c))
                      for c in letters.acknowledgements_to_send(user)], letter_settings.settings_warning("acknowledgement"))
 
-        run_for(self, work, lambda result: self._show(*result), self._failed)
+        operations.query(self, work, lambda result: self._show(*result), self._failed)
 
     def _show(self, rows: list[tuple[Complaint, str | None, str | None]], warning: str = "") -> None:
         self.tree.clear()
@@ -473,8 +475,8 @@ class AcknowledgementBatchDialog(QDialog):
         self._busy(False)
         self.loaded.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.message.show_message(_problem_text(exc), "error")
+    def _failed(self, problem: KlachtenbureauError) -> None:
+        self.message.show_message(problem.message, "error")
         self._busy(False)
         self.loaded.emit()
 
@@ -495,8 +497,8 @@ class AcknowledgementBatchDialog(QDialog):
         self._busy(True)
         self.message.show_message(_("{n} brief/brieven worden gemaakt…").format(n=len(chosen)))
         user = self.session.user
-        run_for(self, lambda: [(c, letters.letter_pdf(user, c, "acknowledgement")) for c in chosen],
-                lambda made: self._deliver(made, printed), self._failed)
+        operations.query(self, lambda: [(c, letters.letter_pdf(user, c, "acknowledgement")) for c in chosen],
+                         lambda made: self._deliver(made, printed), self._failed)
 
     def _deliver(self, made: list[tuple[Complaint, bytes]], printed: bool) -> None:
         pdfs = [pdf for _complaint, pdf in made]
@@ -547,7 +549,7 @@ class AcknowledgementBatchDialog(QDialog):
                     n=stored), "success")
             self.finished_batch.emit(stored)
 
-        run_for(self, work, done, self._failed)
+        operations.write(self, self.session, work, done, self._failed)
 
 
 def open_acknowledgement_batch(parent: QWidget | None, session: Session) -> AcknowledgementBatchDialog:

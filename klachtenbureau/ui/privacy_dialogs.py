@@ -21,23 +21,15 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _, format_date, ngettext
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.complaints import STATUSES
-from klachtenbureau.models.people import ADMIN
-from klachtenbureau.ui import files
+from klachtenbureau.ui import files, operations
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, run_for
-from klachtenbureau.workflow import db_errors, privacy, relations, retention, settings
+from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen
+from klachtenbureau.workflow import permissions, privacy, relations, retention, settings
 
 WHAT_GOES = N_(
     "Weg gaan: naam, adres, telefoon en e-mail van de klager (als die geen recentere klacht heeft), de "
     "omschrijving, het onderzoek, het antwoord, notities en documenten. Categorie, datums, kanaal, ernst, "
     "oordeel en tevredenheid blijven, zodat de cijfers in de rapportages niet veranderen.")
-
-
-def _message_for(exc: BaseException) -> str:
-    typed = db_errors.translate(exc)
-    if typed is None:
-        raise exc
-    return typed.message
 
 
 class RetentionDialog(QDialog):
@@ -83,7 +75,7 @@ class RetentionDialog(QDialog):
         close.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self._update_button()
-        if not (session.user.active and session.user.role == ADMIN):
+        if not permissions.is_admin(session.user):
             self.message.show_message(_("Alleen een beheerder kan de bewaartermijn toepassen."), "warning")
             self.confirm.setEnabled(False)
             return
@@ -100,7 +92,7 @@ class RetentionDialog(QDialog):
             due = retention.due_for_anonymisation()
             return int(settings.get("retention_years")), due, retention.anonymise(user, due, dry_run=True)
 
-        run_for(self, work, self._show_plan, self._failed)
+        operations.query(self, work, self._show_plan, self._failed)
 
     def _show_plan(self, found: tuple[int, list[Complaint], retention.RetentionResult]) -> None:
         years, self.due, plan = found
@@ -129,7 +121,8 @@ class RetentionDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.confirm.setEnabled(False)
         self.summary.setText(_("Bezig met anonimiseren…"))
-        run_for(self, lambda: retention.anonymise(user, due, dry_run=False), self._done, self._failed)
+        operations.write(self, self.session, lambda: retention.anonymise(user, due, dry_run=False), self._done,
+                         self._failed)
 
     def _done(self, result: retention.RetentionResult) -> None:
         self.confirm.setEnabled(True)
@@ -138,10 +131,10 @@ class RetentionDialog(QDialog):
         self.applied.emit(result)
         self.reload()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, problem: KlachtenbureauError) -> None:
         self.confirm.setEnabled(True)
         self.summary.clear()
-        self.message.show_message(_message_for(exc), "error")
+        self.message.show_message(problem.message, "error")
         self._update_button()
 
 
@@ -220,7 +213,7 @@ class PersonRightsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._update_buttons()
-        if not (session.user.active and session.user.role == ADMIN):
+        if not permissions.is_admin(session.user):
             self.message.show_message(_("Alleen een beheerder kan persoonsgegevens exporteren of wissen."), "warning")
             for widget in (self.search_edit, self.search_button, self.people, export_box, erase_box):
                 widget.setEnabled(False)
@@ -239,7 +232,7 @@ class PersonRightsDialog(QDialog):
     def search(self) -> None:
         text = self.search_edit.text()
         self.search_field.set_problem(None)
-        run_for(self, lambda: relations.search_relations(text, limit=50), self._show_people, self._failed)
+        operations.query(self, lambda: relations.search_relations(text, limit=50), self._show_people, self._failed)
 
     def _show_people(self, found: list[Relation]) -> None:
         self.people.clear()
@@ -264,7 +257,8 @@ class PersonRightsDialog(QDialog):
             return
         self.destination.setText(files.in_documents(f"avg-inzage-relatie-{relation_id}.json"))
         user = self.session.user
-        run_for(self, lambda: relations.earlier_complaints(relation_id, user), self._show_complaints, self._failed)
+        operations.query(self, lambda: relations.earlier_complaints(relation_id, user), self._show_complaints,
+                         self._failed)
 
     def _show_complaints(self, complaints: list[Complaint]) -> None:
         if not complaints:
@@ -292,10 +286,14 @@ class PersonRightsDialog(QDialog):
 
         def work() -> str:
             data = privacy.person_export(user, relation_id)
-            target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            try:
+                target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            except OSError as exc:  # the file, not the database: said at the field
+                raise ValidationError({"destination": _("Kan het bestand niet schrijven: {reason}").format(
+                    reason=exc.strerror or exc)}) from exc
             return str(target)
 
-        run_for(self, work, self._exported, self._failed)
+        operations.write(self, self.session, work, self._exported, self._failed)
 
     def _exported(self, path: str) -> None:
         self.message.show_message(_("Alle gegevens van deze persoon zijn opgeslagen in {path}.").format(path=path),
@@ -308,7 +306,8 @@ class PersonRightsDialog(QDialog):
             return
         self.reason_field.set_problem(None)
         self.erase_button.setEnabled(False)
-        run_for(self, lambda: privacy.erase_person(user, relation_id, reason), self._erased, self._failed)
+        operations.write(self, self.session, lambda: privacy.erase_person(user, relation_id, reason), self._erased,
+                         self._failed)
 
     def _erased(self, result: privacy.ErasureResult) -> None:
         self.message.show_message(ngettext(
@@ -320,15 +319,13 @@ class PersonRightsDialog(QDialog):
         self.confirm.setChecked(False)
         self.erased.emit(result)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, problem: KlachtenbureauError) -> None:
         self._update_buttons()
-        if isinstance(exc, ValidationError) and "reason" in exc.errors:
-            self.reason_field.set_problem(exc.errors["reason"])
-        elif isinstance(exc, OSError):
-            self.destination_field.set_problem(_("Kan het bestand niet schrijven: {reason}").format(
-                reason=exc.strerror or exc))
-        elif isinstance(exc, KlachtenbureauError):
-            self.message.show_message(exc.message, "error")
+        errors = problem.errors if isinstance(problem, ValidationError) else {}
+        if "reason" in errors:
+            self.reason_field.set_problem(errors["reason"])
+        elif "destination" in errors:
+            self.destination_field.set_problem(errors["destination"])
         else:
-            self.message.show_message(_message_for(exc), "error")
+            self.message.show_message(problem.message, "error")
 

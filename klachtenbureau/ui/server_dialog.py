@@ -23,8 +23,8 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.server import autostart, connection_file, setup
-from klachtenbureau.ui import files
-from klachtenbureau.ui.widgets import Field, MessageBar, browse_row, run_for
+from klachtenbureau.ui import files, operations
+from klachtenbureau.ui.widgets import Field, MessageBar, browse_row
 
 
 def _file_of(url: str | None) -> Path | None:
@@ -178,7 +178,8 @@ class ServerDialog(QDialog):
 
         self._set_busy(True)
         self.message.clear()
-        run_for(self, work, lambda result: self._done(share, result), self._failed)
+        operations.query(self, work, lambda result: self._done(share, result), self._failed,
+                         always=lambda: self._set_busy(False))
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -186,11 +187,11 @@ class ServerDialog(QDialog):
         self.start_button.setEnabled(not busy)
         self.folder.setEnabled(not busy)
         self.close_button.setEnabled(not busy)
+        if not busy:
+            self.step_label.clear()
 
     def _done(self, share: Path, result: setup.SetupResult) -> None:
-        self._set_busy(False)
         self.result, self.share = result, share
-        self.step_label.clear()
         moved = _("{n} klacht(en) en alles wat erbij hoort overgezet en nageteld. De andere computers gaan vanzelf "
                   "naar de server zodra ze het oude bestand openen. ").format(n=result.complaints) if result.rows \
             else _("Op de andere computers kiest u in Klachtenbureau de gedeelde map {share} als database. ").format(
@@ -206,15 +207,10 @@ class ServerDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.close_button.setFocus()
 
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.step_label.clear()
-        if isinstance(exc, ValidationError) and "share" in exc.errors:
-            self.folder_field.set_problem(exc.errors["share"])
-        if isinstance(exc, KlachtenbureauError):
-            self.message.show_message(_("Het is niet gelukt: {message}").format(message=exc.message), "error")
-            return
-        raise exc  # a bug: the crash handler shows it
+    def _failed(self, problem: KlachtenbureauError) -> None:
+        if isinstance(problem, ValidationError) and "share" in problem.errors:
+            self.folder_field.set_problem(problem.errors["share"])
+        self.message.show_message(_("Het is niet gelukt: {message}").format(message=problem.message), "error")
 
     def reject(self) -> None:
         if not self._busy:  # the set-up cannot be broken off half-way; it finishes by itself

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models.folding import fold
-from klachtenbureau.ui.background import run_in_background
 
 PROBLEM_STYLE = "color: #a4161a;"
 HINT_STYLE = "color: #555;"
@@ -361,17 +359,3 @@ def text_box(accessible_name: str, placeholder: str = "", lines: int = 4) -> QPl
     box.setAccessibleName(accessible_name)
     box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
     return box
-
-
-def run_for(owner: QObject, work: Callable[[], Any], on_success: Callable[[Any], None],
-            on_failure: Callable[[BaseException], None]) -> None:
-    """``run_in_background`` whose callbacks are skipped once ``owner`` is gone (window closed meanwhile)."""
-    def success(value: Any) -> None:
-        if shiboken6.isValid(owner):
-            on_success(value)
-
-    def failure(exc: BaseException) -> None:
-        if shiboken6.isValid(owner):
-            on_failure(exc)
-
-    run_in_background(work, success, failure)

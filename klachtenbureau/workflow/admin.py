@@ -59,11 +59,6 @@ def all_users() -> list[User]:
     return list(User.select().where(User.login != store.SYSTEM_LOGIN).order_by(User.active.desc(), User.full_name))
 
 
-def _other_active_admins(user: User) -> bool:
-    return User.select().where((User.role == ADMIN) & (User.active == True) & (User.id != user.id)  # noqa: E712
-                               & (User.login != store.SYSTEM_LOGIN)).exists()
-
-
 def add_user(actor: User, login: str, full_name: str, role: str, email: str = "",
              confidential_access: bool = False, password: str = "") -> User:
     """A new colleague; the password is optional."""
@@ -96,8 +91,8 @@ def update_user(actor: User, user: User, full_name: str, role: str, email: str, 
         email = normalize_email(email)
     except ValidationError as exc:
         errors.update(exc.errors)
-    losing_admin = user.role == ADMIN and user.active and (role != ADMIN or not active)
-    if losing_admin and not _other_active_admins(user):
+    losing_admin = permissions.is_admin(user) and (role != ADMIN or not active)
+    if losing_admin and not any(permissions.is_admin(u) for u in sign_in_users() if u.id != user.id):
         errors["role"] = _("Er moet altijd één actieve beheerder zijn; maak eerst iemand anders beheerder.")
     if errors:
         raise ValidationError(errors)

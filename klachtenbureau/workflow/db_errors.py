@@ -24,8 +24,11 @@ into what the application should do next:
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import peewee
 
@@ -37,6 +40,7 @@ from klachtenbureau.models import database
 from klachtenbureau.models.database import db, is_busy_error
 
 log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ShareUnavailableError(DatabaseUnavailableError):
@@ -288,6 +292,24 @@ def translate(exc: BaseException) -> KlachtenbureauError | None:
         if any(t in str(exc).lower() for t in _ENDED_TEXTS):
             return share_gone()
     return typed
+
+
+def typed_errors(function: F) -> F:
+    """For what the desk calls on its UI thread: a database failure leaves as the typed error, a bug unchanged.
+
+    (Work off the UI thread is translated by ui/operations.py.)
+    """
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except _DRIVER_ERRORS as exc:
+            problem = translate(exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    return cast(F, wrapper)
 
 
 def offline(exc: BaseException) -> DatabaseUnavailableError | None:

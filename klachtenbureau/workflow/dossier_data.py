@@ -29,7 +29,8 @@ from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.reports.dossier_facts import (
     AuditLine, DocumentInfo, DossierFacts, MeasureLine, Pairs, TimelineLine, day, moment,
 )
-from klachtenbureau.workflow import audit_text, deadlines, editing, permissions, privacy, procedure, relations, settings
+from klachtenbureau.workflow import admin, audit_text, deadlines, permissions, privacy, procedure, relations, settings
+from klachtenbureau.workflow.db_errors import typed_errors
 
 Handler = User.alias("handler")
 Receiver = User.alias("receiver")
@@ -66,6 +67,7 @@ def _complaint(user: User, complaint_id: int) -> Complaint:
     return complaint
 
 
+@typed_errors
 def load(user: User, complaint_id: int) -> Dossier:
     """The dossier of ``complaint_id`` as ``user`` may see it (PermissionDeniedError otherwise)."""
     complaint = _complaint(user, complaint_id)
@@ -76,10 +78,9 @@ def load(user: User, complaint_id: int) -> Dossier:
     return Dossier(
         complaint=complaint, facts=gather(complaint), earlier=earlier,
         similar=relations.similar_complaints(complaint, user, limit=5), actions=actions,
-        can_edit=editing.can_edit_registration(user, complaint),
-        can_change_confidential=editing.can_change_confidential(user),
-        can_attach=editing.can_attach(user, complaint),
-        can_add_contact=permissions.can_handle(user, complaint) or user.id == complaint.received_by_id,
+        can_edit=permissions.can_edit_registration(user, complaint),
+        can_change_confidential=permissions.can_change_confidential(user),
+        can_attach=permissions.can_add_to(user, complaint), can_add_contact=permissions.can_add_to(user, complaint),
         handlers=handlers)
 
 
@@ -229,9 +230,8 @@ def _names() -> dict[Any, str]:
 
 
 def assignable_users() -> list[User]:
-    """Active staff a complaint can be handed to (permissions.HANDLER_ROLES), by name."""
-    return list(User.select().where((User.active == True) & User.role.in_(permissions.HANDLER_ROLES))  # noqa: E712
-                .order_by(User.full_name))
+    """Active staff a complaint can be handed to, by name."""
+    return [u for u in admin.sign_in_users() if permissions.can_be_assigned(u)]
 
 
 def document(user: User, document_id: int) -> Document:
@@ -243,6 +243,7 @@ def document(user: User, document_id: int) -> Document:
     return found
 
 
+@typed_errors
 def stamp(complaint_id: int) -> tuple[int, int] | None:
     """(version, last audit id) of a complaint: changes whenever anyone changes anything in its dossier."""
     version = Complaint.select(Complaint.version).where(Complaint.id == complaint_id).scalar()
@@ -252,6 +253,7 @@ def stamp(complaint_id: int) -> tuple[int, int] | None:
     return version, last or 0
 
 
+@typed_errors
 def last_change(complaint_id: int) -> tuple[str, dt.datetime] | None:
     """Who last changed the complaint's dossier, and when: told to a user whose save was refused."""
     entry = (AuditEntry.select().where(AuditEntry.complaint_id == complaint_id)

@@ -21,11 +21,26 @@ from typing import Any
 
 from klachtenbureau import config
 from klachtenbureau.workflow.operations import new_operation_id
+from klachtenbureau.workflow.report_fields import RELATION_FIELDS
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".json"
-FORMAT = 1
+FORMAT = 2  # the form in the report's shape (intake_support.default_fields)
+_FORMAT_1_NAMES = {"received_date": "received_at", "category_id": "category", "agrees": "complainant_agrees",
+                   "coordinator_id": "assign_to", "loss": "police_report_advised"}
+
+
+def _from_format_1(fields: dict[str, Any]) -> dict[str, Any]:
+    """A form as kept before issue 18: names of its own, the complainant loose, one acknowledgement choice."""
+    ack, names = fields.get("ack"), _FORMAT_1_NAMES
+    form = {names.get(name, name): value for name, value in fields.items()
+            if name not in (*RELATION_FIELDS, "outcome", "ack")}
+    form.update(confirmed_dates={names.get(k, k): v for k, v in (fields.get("confirmed_dates") or {}).items()},
+                relation={name: fields[name] for name in RELATION_FIELDS if name in fields},
+                resolved_now=fields.get("outcome") == "resolved", acknowledgement_method="phone" if ack == "phone"
+                else "", acknowledgement_to_send=ack if ack in ("letter", "email") else "")
+    return form
 
 
 @dataclasses.dataclass
@@ -58,7 +73,7 @@ class Draft:
             started_at=dt.datetime.fromisoformat(data["started_at"]),
             updated_at=dt.datetime.fromisoformat(data["updated_at"]) if data.get("updated_at") else None,
             page=int(data.get("page", 0)),
-            fields=dict(data.get("fields") or {}),
+            fields=(dict if data.get("format", 1) >= 2 else _from_format_1)(dict(data.get("fields") or {})),
         )
 
 

@@ -8,27 +8,19 @@ started from, so a colleague's earlier save is never overwritten (ConflictError)
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import mimetypes
 from pathlib import PurePath
 from typing import Any
 
-from klachtenbureau.errors import ConflictError, PermissionDeniedError, ValidationError
+from klachtenbureau.errors import ConflictError, ValidationError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import Category, Complaint, Document, Relation, TimelineEntry, User
-from klachtenbureau.models.complaints import CHANNELS, CLOSED, INVOLVED_PARTIES, KINDS, NEW, SEVERITIES
-from klachtenbureau.workflow import permissions
-from klachtenbureau.workflow.intake import RELATION_FIELDS, validate_relation
+from klachtenbureau.models import Complaint, Document, Relation, TimelineEntry, User
+from klachtenbureau.workflow import permissions, report_fields
+from klachtenbureau.workflow.intake import resolve_category, validate_relation
 from klachtenbureau.workflow.operations import Outcome, copy_into, fresh, perform, update_versioned
+from klachtenbureau.workflow.report_fields import REGISTRATION_FIELDS, RELATION_FIELDS
 from klachtenbureau.workflow.validation import incident_date_problem
-
-REGISTRATION_FIELDS = (
-    "kind", "channel", "category", "description", "desired_outcome", "incident_date", "involved_party",
-    "people_involved", "severity", "complex_sensitive", "confidential", "police_report_advised",
-)
-_TEXT_FIELDS = ("description", "desired_outcome", "people_involved")
-_FLAG_FIELDS = ("complex_sensitive", "confidential", "police_report_advised")
 
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 DOCUMENT_KINDS = {  # mime type -> Document.kind
@@ -43,70 +35,23 @@ DOCUMENT_KINDS = {  # mime type -> Document.kind
 }
 
 
-def can_edit_registration(user: User, complaint: Complaint) -> bool:
-    """Coordinators and the handler may correct an open complaint; the telephonist hers while it is new."""
-    if complaint.status == CLOSED or not permissions.can_see(user, complaint):
-        return False
-    if permissions.can_handle(user, complaint):
-        return True
-    return user.id == complaint.received_by_id and complaint.status == NEW
-
-
-def can_change_confidential(user: User) -> bool:
-    """Only who may see confidential complaints may mark one so (or lift it): nobody locks themselves out."""
-    return user.active and (user.role in permissions.CONFIDENTIAL_ROLES or user.confidential_access)
-
-
-def can_attach(user: User, complaint: Complaint) -> bool:
-    return permissions.can_see(user, complaint) and (
-        permissions.can_handle(user, complaint) or user.id == complaint.received_by_id)
-
-
-def _require_edit(user: User, complaint: Complaint) -> None:
-    if not can_edit_registration(user, complaint):
-        if complaint.status == CLOSED and permissions.can_see(user, complaint):
-            raise PermissionDeniedError(_("Klacht {number} is afgesloten; heropen de klacht om iets te wijzigen.")
-                                        .format(number=complaint.number))
-        raise PermissionDeniedError(_("U mag de registratie van klacht {number} niet wijzigen.")
-                                    .format(number=complaint.number))
-
-
 def clean_registration(user: User, complaint: Complaint, fields: dict[str, Any]) -> dict[str, Any]:
     """Checked, normalised registration fields; raises with every problem at once."""
     unknown = sorted(set(fields) - set(REGISTRATION_FIELDS))
     if unknown:
         raise ValueError(f"not registration fields: {unknown}")
-    clean = dict(fields)
-    errors: dict[str, str] = {}
-    for name in _TEXT_FIELDS:
-        if name in clean:
-            clean[name] = (clean[name] or "").strip()
-    for name in _FLAG_FIELDS:
-        if name in clean:
-            clean[name] = bool(clean[name])
-    if "description" in clean and not clean["description"]:
-        errors["description"] = _("Beschrijf de klacht of de vraag.")
-    if "kind" in clean and clean["kind"] not in KINDS:
-        errors["kind"] = _("Kies klacht of navraag.")
-    if "channel" in clean and clean["channel"] not in CHANNELS:
-        errors["channel"] = _("Kies hoe de melding binnenkwam.")
-    if "severity" in clean and clean["severity"] not in SEVERITIES:
-        errors["severity"] = _("Kies de ernst uit de lijst.")
-    if "involved_party" in clean and clean["involved_party"] not in INVOLVED_PARTIES:
-        errors["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
-    if clean.get("incident_date") and clean["incident_date"] > dt.date.today():
-        errors["incident_date"] = _("De datum van het voorval ligt in de toekomst.")
-    elif clean.get("incident_date") and (
+    tidy, errors = report_fields.check({"kind": complaint.kind, **fields}, [n for n in fields if n != "category"])
+    clean = {**fields, **tidy}
+    if clean.get("incident_date") and (
             problem := incident_date_problem(clean["incident_date"], complaint.received_at.date())):
         errors["incident_date"] = problem
     if "category" in clean:
-        category = Category.get_or_none(Category.id == clean["category"])
-        if category is None or (not category.active and category.id != complaint.category_id):
-            errors["category"] = _("Kies een categorie uit de lijst.")
-    lifting_or_setting = "confidential" in clean and clean["confidential"] != complaint.confidential
-    if lifting_or_setting and not can_change_confidential(user):
-        errors["confidential"] = _("Alleen de vertrouwenspersoon, de directeur of de beheerder "
-                                   "kan een klacht vertrouwelijk maken of dat opheffen.")
+        try:
+            resolve_category(clean["category"], keep=complaint.category_id)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if "confidential" in clean and clean["confidential"] != complaint.confidential:
+        permissions.require_change_confidential(user)
     if errors:
         raise ValidationError(errors)
     return clean
@@ -119,14 +64,14 @@ def update_registration(user: User, complaint: Complaint, fields: dict[str, Any]
     ``category`` is a category id. Returns ``complaint`` brought up to date;
     with nothing changed, nothing is written.
     """
-    _require_edit(user, complaint)
+    permissions.require_edit_registration(user, complaint)
     clean = clean_registration(user, complaint, fields)
     if all(_stored(complaint, name) == value for name, value in clean.items()):
         return complaint
 
     def body() -> Outcome:
         current = fresh(complaint)
-        _require_edit(user, current)
+        permissions.require_edit_registration(user, current)
         values = {name: value for name, value in clean.items() if _stored(current, name) != value}
         changes = update_versioned(current, complaint.version, values)
         return Outcome(current, changes, current.id)
@@ -140,8 +85,8 @@ def _stored(complaint: Complaint, name: str) -> Any:
 
 def update_relation(user: User, complaint: Complaint, relation: Relation, fields: dict[str, str],
                     operation_id: str | None = None) -> Relation:
-    """Correct the complainant's details (``intake.RELATION_FIELDS``) from the complaint's dossier."""
-    _require_edit(user, complaint)
+    """Correct the complainant's details (``report_fields.RELATION_FIELDS``) from the complaint's dossier."""
+    permissions.require_edit_registration(user, complaint)
     if relation.id != complaint.relation_id:
         raise ValueError("relation is not this complaint's complainant")
     clean = validate_relation({name: fields.get(name, getattr(relation, name)) for name in RELATION_FIELDS})
@@ -170,9 +115,7 @@ def document_kind(name: str, mime_type: str | None) -> tuple[str, str]:
 def attach_document(user: User, complaint: Complaint, name: str, mime_type: str | None, content: bytes,
                     operation_id: str | None = None) -> Document:
     """Store a scanned letter, photo or e-mail with the complaint, with a note on its timeline."""
-    if not can_attach(user, complaint):
-        raise PermissionDeniedError(_("U mag geen bijlagen toevoegen aan klacht {number}.").format(
-            number=complaint.number))
+    permissions.require_add_to(user, complaint)
     name = PurePath(name.replace("\\", "/")).name.strip()[:255]
     if not name:
         raise ValidationError({"document": _("Het bestand heeft geen naam.")})

@@ -18,9 +18,9 @@ from typing import Any
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint, Relation, User
-from klachtenbureau.models.complaints import CHANNELS, KINDS
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.workflow import intake
+from klachtenbureau.workflow.report_fields import RULES
 
 KEYS = ("received_at", "channel", "kind", "name", "attention", "email", "phone", "street", "postcode", "city",
         "country", "salutation", "description", "category", "anonymous")
@@ -117,23 +117,19 @@ def row_to_report(row: dict[str, Any]) -> intake.NewReport:
             received = received.astimezone().replace(tzinfo=None)
     except ValueError:
         errors["received_at"] = _("Geen geldige datum en tijd (ISO 8601, bijvoorbeeld 2026-03-03T14:30).")
-    channel = _text(row, "channel").strip() or "website"
-    if channel not in CHANNELS:
-        errors["channel"] = _("Onbekend kanaal {value}; kies uit {choices}.").format(
-            value=channel, choices=", ".join(CHANNELS))
-    kind = _text(row, "kind").strip() or "complaint"
-    if kind not in KINDS:
-        errors["kind"] = _("Kies complaint of inquiry.")
     anonymous = _flag(row, "anonymous", errors)
     report = intake.NewReport(
         description=_text(row, "description"), category=_text(row, "category").strip() or None,
-        kind=kind, channel=channel, received_at=received, anonymous=anonymous,
+        kind=_text(row, "kind").strip() or "complaint", channel=_text(row, "channel").strip() or "website",
+        received_at=received, anonymous=anonymous,
         relation=None if anonymous else {k: _text(row, k) for k in intake.RELATION_FIELDS if k != "relation_type"},
     )
     try:
-        relation_fields, _category = intake.validate_report(report)
+        _tidy, relation_fields, _category = intake.validate_report(report)
     except ValidationError as exc:
         errors.update(exc.errors)
+        for name in set(exc.errors) & {"kind", "channel"}:  # the file holds codes, not the labels the wizard shows
+            errors[name] += " " + _("In het bestand: {codes}.").format(codes=", ".join(RULES[name].choices))
     else:
         if relation_fields is not None:
             existing = _existing_relation(relation_fields)

@@ -26,8 +26,8 @@ from klachtenbureau.models.complaints import (
     ACKNOWLEDGED, ANSWERED, CHANNELS, CLOSED, ESCALATED, IN_PROGRESS, NEW, OPEN_STATUSES,
 )
 from klachtenbureau.models.fulltext import matching_ids
-from klachtenbureau.models.people import INTAKE
-from klachtenbureau.workflow import settings, statistics
+from klachtenbureau.workflow import permissions, settings, statistics
+from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.deadlines import working_days_left
 from klachtenbureau.workflow.queries import visible_to
 from klachtenbureau.workflow.statistics import ComplaintFilter
@@ -113,7 +113,7 @@ def filter_condition(name: str, user: User, today: dt.date) -> peewee.Node | Non
     """The WHERE condition of one filter; None for "all"."""
     deadline = sort_key()  # compared with today, FAR_FUTURE is never due: the same rows as the deadline itself
     if name == "mine":
-        if user.role == INTAKE:
+        if permissions.is_telephonist(user):
             return Complaint.received_by == user.id
         return Complaint.assigned_to == user.id
     if name == "unassigned":
@@ -190,12 +190,14 @@ def ids_query(user: User, query: InboxQuery, today: dt.date | None = None) -> pe
     return select.order_by(*[key.desc() if query.descending else key.asc() for key in keys])
 
 
+@typed_errors
 def complaint_ids(user: User, query: InboxQuery, today: dt.date | None = None) -> list[int]:
     """Ids of every complaint the inbox shows for ``query``, in display order."""
     # Straight from the cursor: peewee's row wrapping would double the time for 100,000 ids.
     return [row[0] for row in db.execute(ids_query(user, query, today)).fetchall()]
 
 
+@typed_errors
 def counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[str, int]:
     """How many complaints each filter would show, with the query's category, channel and search."""
     today = today or dt.date.today()
@@ -210,11 +212,13 @@ def counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[
     return {name: int(row[name] or 0) for name in FILTERS}
 
 
+@typed_errors
 def category_counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[int, int]:
     """Per category id, how many complaints the current filter, channel and search show."""
     return _facet(user, dataclasses.replace(query, category_id=None), Complaint.category, today)
 
 
+@typed_errors
 def channel_counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[str, int]:
     """Per channel code, how many complaints the current filter, category and search show."""
     return _facet(user, dataclasses.replace(query, channel=None), Complaint.channel, today)
@@ -234,6 +238,7 @@ def categories() -> list[tuple[int, str]]:
     return list(Category.select(Category.id, Category.name).order_by(Category.position, Category.name).tuples())
 
 
+@typed_errors
 def rows(user: User, ids: list[int], today: dt.date | None = None) -> dict[int, InboxRow]:
     """The rows for ``ids`` (one page), by id; ids the user may not see (or that are gone) are left out."""
     if not ids:

@@ -11,25 +11,23 @@ import dataclasses
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import AuditEntry, Category, Complaint, Relation, TimelineEntry, User, now
 from klachtenbureau.models.complaints import (
-    ACK_METHODS, ACKNOWLEDGED, CHANNELS, CLOSED, COMPLAINT, IN_PROGRESS, INVOLVED_PARTIES, KINDS, NEW,
-    SEVERITIES,
+    ACK_METHODS, ACKNOWLEDGED, CHANNELS, CLOSED, COMPLAINT, IN_PROGRESS, KINDS, NEW,
 )
-from klachtenbureau.models.people import RELATION_TYPES, split_attention
-from klachtenbureau.workflow import deadlines, settings
+from klachtenbureau.models.people import split_attention
+from klachtenbureau.workflow import deadlines, report_fields, settings
 from klachtenbureau.workflow.numbering import next_number
 from klachtenbureau.workflow.operations import Outcome, perform
-from klachtenbureau.workflow.validation import (
-    incident_date_problem, normalize_country, receipt_age_problem, validate_fields,
-)
+from klachtenbureau.workflow.report_fields import REGISTRATION_FIELDS, RELATION_FIELDS
+from klachtenbureau.workflow.validation import incident_date_problem, receipt_age_problem
 
 _ATTENTION_PREFIX = re.compile(r"^t\.?\s?a\.?\s?v\b\.?:?\s*", re.IGNORECASE)
-RELATION_FIELDS = ("name", "attention", "street", "postcode", "city", "country", "phone", "email", "relation_type",
-                   "salutation")
 
 
 @dataclasses.dataclass
@@ -60,93 +58,72 @@ class NewReport:
     assign_to: int | None = None
     advisory_committee: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain JSON: what the write queue keeps, and the shape of the wizard's form."""
+        return {name: value.isoformat() if isinstance(value, dt.date) else value
+                for name, value in dataclasses.asdict(self).items()}
 
-def validate_relation(data: dict[str, str]) -> dict[str, str]:
-    """Normalised relation fields; raises with every problem at once.
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NewReport:
+        """The report :meth:`to_json` wrote (earlier versions wrote the same shape); other keys are left out."""
+        names = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{name: report_fields.from_json(name, value) for name, value in data.items() if name in names})
+
+
+def validate_relation(data: Mapping[str, Any]) -> dict[str, str]:
+    """Normalised relation fields (``RELATION_FIELDS``); raises with every problem at once.
 
     A foreign address keeps its postcode as typed; a contact person typed into the name after "t.a.v." moves to
     ``attention``; the salutation is stored without the comma the letter puts after it.
     """
-    fields = {k: data.get(k, "") or "" for k in RELATION_FIELDS}
-    country = normalize_country(str(fields["country"]))
-    foreign_postcode = " ".join(str(fields.pop("postcode")).split()) if country else None
-    clean = validate_fields(fields, {"name": _("de naam")})
-    if foreign_postcode is not None:
-        clean["postcode"] = foreign_postcode
-    clean["country"] = country
+    clean, problems = report_fields.check(data, RELATION_FIELDS)
+    if problems:
+        raise ValidationError(problems)
+    clean["relation_type"] = clean["relation_type"] or "participant"
     if not clean["attention"]:
         clean["name"], clean["attention"] = split_attention(clean["name"])
     clean["attention"] = _ATTENTION_PREFIX.sub("", clean["attention"])  # the letter puts "t.a.v." before it
     clean["salutation"] = clean["salutation"].rstrip(" ,")
-    errors = {}
-    if not clean["relation_type"]:
-        clean["relation_type"] = "participant"
-    if clean["relation_type"] not in RELATION_TYPES:
-        errors["relation_type"] = _("Kies een soort relatie uit de lijst.")
-    if not (clean["phone"] or clean["email"] or (clean["street"] and clean["city"])):
-        errors["phone"] = _("Vul een telefoonnummer, e-mailadres of adres in, zodat de klager antwoord kan krijgen.")
-    if errors:
-        raise ValidationError(errors)
     return clean
 
 
-def resolve_category(value: str | int | None) -> Category:
+def resolve_category(value: str | int | None, keep: int | None = None) -> Category:
+    """The active category named or numbered ``value`` ("Overig" when empty), or ``keep``: the one a complaint
+    already has, which it may keep after the category was switched off."""
     if value is None or value == "":
         value = "Overig"
-    query = Category.select().where(Category.active == True)  # noqa: E712
+    query = Category.select().where((Category.active == True) | (Category.id == keep))  # noqa: E712
     if isinstance(value, int):
         category = query.where(Category.id == value).first()
     else:
         category = query.where(Category.name == value.strip()).first()
     if category is None:
-        raise ValidationError({"category": _("Onbekende categorie: {name}.").format(name=value)})
+        raise ValidationError({"category": _("Onbekende categorie: {name}. Kies een categorie uit de lijst.")
+                               .format(name=value)})
     return category
 
 
-def validate_report(report: NewReport) -> tuple[dict[str, str] | None, Category]:
-    """Check a report before anything is written: (new relation fields or None, category)."""
-    errors: dict[str, str] = {}
+def validate_report(report: NewReport) -> tuple[dict[str, Any], dict[str, str] | None, Category]:
+    """Check a report before anything is written: (its fields tidied, new relation fields or None, category)."""
+    tidy, errors = report_fields.check(dataclasses.asdict(report))
     relation = None
-    if not report.description.strip():
-        errors["description"] = _("Beschrijf de klacht of de vraag.")
-    if report.kind not in KINDS:
-        errors["kind"] = _("Kies klacht of navraag.")
-    if report.channel not in CHANNELS:
-        errors["channel"] = _("Kies hoe de melding binnenkwam.")
-    if report.severity not in SEVERITIES:
-        errors["severity"] = _("Kies de ernst uit de lijst.")
-    if report.involved_party not in INVOLVED_PARTIES:
-        errors["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
-    if report.acknowledgement_method and report.acknowledgement_method not in ACK_METHODS:
-        errors["acknowledgement_method"] = _("Kies brief, e-mail of telefoon.")
-    if report.acknowledgement_to_send and report.acknowledgement_to_send not in ACK_METHODS:
-        errors["acknowledgement_to_send"] = _("Kies brief, e-mail of telefoon.")
     moment = now()
     received = report.received_at or moment
     if received > moment + dt.timedelta(minutes=5):
         errors["received_at"] = _("De ontvangstdatum ligt in de toekomst.")
     elif problem := receipt_age_problem(received.date(), moment.date()):
         errors["received_at"] = problem
-    if report.incident_date and report.incident_date > moment.date():
-        errors["incident_date"] = _("De datum van het voorval ligt in de toekomst.")
-    elif report.incident_date and (problem := incident_date_problem(report.incident_date, received.date())):
+    if report.incident_date and (problem := incident_date_problem(report.incident_date, received.date(),
+                                                                  moment.date())):
         errors["incident_date"] = problem
-    if report.resolved_now:
-        if not report.resolution.strip():
-            errors["resolution"] = _("Noteer hoe de melding direct is opgelost.")
-        if report.kind == COMPLAINT and not report.complainant_agrees:
-            errors["complainant_agrees"] = _("Een klacht is pas direct opgelost als de klager daarmee instemt.")
-    if not report.anonymous:
-        if report.relation_id is not None:
-            if not Relation.select().where(Relation.id == report.relation_id).exists():
-                errors["relation"] = _("Deze relatie bestaat niet meer.")
-        elif report.relation is None:
-            errors["name"] = _("Zoek de klager op, vul een nieuwe klager in of kies anoniem.")
-        else:
-            try:
-                relation = validate_relation(report.relation)
-            except ValidationError as exc:
-                errors.update(exc.errors)
+    if not report.anonymous and report.relation_id is not None:
+        if not Relation.select().where(Relation.id == report.relation_id).exists():
+            errors["relation_id"] = _("Deze relatie bestaat niet meer.")
+    elif not report.anonymous and report.relation is not None:
+        try:
+            relation = validate_relation(report.relation)
+        except ValidationError as exc:
+            errors.update(exc.errors)
     if report.assign_to is not None and not User.select().where(
             (User.id == report.assign_to) & (User.active == True)).exists():  # noqa: E712
         errors["assign_to"] = _("Deze medewerker bestaat niet of is niet actief.")
@@ -157,7 +134,7 @@ def validate_report(report: NewReport) -> tuple[dict[str, str] | None, Category]
         errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
-    return relation, category
+    return tidy, relation, category
 
 
 def register(user: User, report: NewReport, operation_id: str | None = None, number: str | None = None) -> Complaint:
@@ -166,7 +143,7 @@ def register(user: User, report: NewReport, operation_id: str | None = None, num
     ``number`` is only for a registration found missing and applied again (``ledger``): it keeps the number the
     caller was told if nobody else holds it now.
     """
-    relation_fields, category = validate_report(report)
+    tidy, relation_fields, category = validate_report(report)
     received_at = (report.received_at or now()).replace(microsecond=0)
     profile = settings.deadline_profile()
     calendar = settings.calendar()
@@ -177,29 +154,13 @@ def register(user: User, report: NewReport, operation_id: str | None = None, num
             relation_id = Relation.create(**relation_fields).id
         moment = now()
         status = NEW
-        fields = dict(
-            number=next_number(received_at.year, wanted=number),
-            kind=report.kind,
-            channel=report.channel,
-            received_at=received_at,
-            received_by=user.id,
-            relation=relation_id,
-            anonymous=report.anonymous,
-            category=category.id,
-            description=report.description.strip(),
-            desired_outcome=report.desired_outcome.strip(),
-            incident_date=report.incident_date,
-            involved_party=report.involved_party,
-            people_involved=report.people_involved.strip(),
-            severity=report.severity,
-            complex_sensitive=report.complex_sensitive,
-            confidential=report.confidential,
-            police_report_advised=report.police_report_advised,
-            deadline_profile=profile.code,
-            advisory_committee=report.advisory_committee,
-            acknowledge_by=deadlines.acknowledge_by(received_at.date(), profile, calendar),
-            answer_by=deadlines.answer_by(received_at.date(), profile, calendar, report.advisory_committee),
-        )
+        fields = dict(number=next_number(received_at.year, wanted=number), kind=tidy["kind"], channel=tidy["channel"],
+                      received_at=received_at, received_by=user.id, relation=relation_id, anonymous=report.anonymous,
+                      category=category.id)
+        fields.update({name: tidy[name] for name in REGISTRATION_FIELDS if name not in fields},
+                      deadline_profile=profile.code, advisory_committee=report.advisory_committee,
+                      acknowledge_by=deadlines.acknowledge_by(received_at.date(), profile, calendar),
+                      answer_by=deadlines.answer_by(received_at.date(), profile, calendar, report.advisory_committee))
         entries = [(_("{kind} geregistreerd ({channel}) door {user}.").format(
             kind=_(KINDS[report.kind]), channel=_(CHANNELS[report.channel]).lower(), user=user.full_name), "", NEW)]
         if report.acknowledgement_method:

@@ -1,8 +1,10 @@
 """What the intake wizard needs around ``intake.register`` (no Qt).
 
-The wizard keeps its form as one flat dict of plain JSON values (the same
-dict the local draft stores). This module checks that dict page by page in
-Dutch, turns it into a :class:`~klachtenbureau.workflow.intake.NewReport`,
+The wizard keeps its form as one dict of plain JSON values (the same dict
+the local draft stores): a report's JSON (``NewReport.to_json``), its dates
+as typed, with what only the wizard keeps (how the complainant was chosen,
+the search). This module checks that dict page by page in Dutch by the
+rules of ``report_fields``, turns it into a :class:`~klachtenbureau.workflow.intake.NewReport`,
 reads Dutch dates as people type them, and fetches what the pages show:
 categories, coordinators, relations with their earlier complaints, the
 sentence to read aloud with the answer date.
@@ -18,20 +20,16 @@ from typing import Any
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import N_, _, format_date
 from klachtenbureau.models import Category, Complaint, Relation, User
-from klachtenbureau.models.complaints import (
-    ACK_METHODS, CHANNELS, COMPLAINT, INQUIRY, INVOLVED_PARTIES, KINDS, SEVERITIES, STATUSES,
-)
-from klachtenbureau.models.people import COORDINATOR, RELATION_TYPES
+from klachtenbureau.models.complaints import COMPLAINT, INQUIRY, STATUSES
+from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.workflow import admin, deadlines, permissions, queries, relations, settings
-from klachtenbureau.workflow.intake import RELATION_FIELDS, NewReport
-from klachtenbureau.workflow.validation import (
-    email_problem, incident_date_problem, incident_doubt, normalize_country, phone_problem, postcode_problem,
-    receipt_age_problem, receipt_doubt,
-)
+from klachtenbureau.workflow.db_errors import typed_errors
+from klachtenbureau.workflow.intake import NewReport
+from klachtenbureau.workflow.report_fields import RELATION_FIELDS, RULES, check
+from klachtenbureau.workflow.validation import incident_date_problem, incident_doubt, receipt_age_problem, receipt_doubt
 
 PAGES = ("arrival", "who", "kind", "what", "outcome")
 EXISTING, NEW_RELATION, ANONYMOUS = "existing", "new", "anonymous"
-RESOLVED, HANDOVER = "resolved", "handover"
 NO_ACK = "none"
 
 # Seed 000 step 4: loss, theft or damage -> advise a police report.
@@ -46,25 +44,30 @@ _DEFAULT_ACK = {"post": "letter", "email": "email", "website": "email", "social_
 
 
 def default_fields(channel: str = "phone", today: dt.date | None = None) -> dict[str, Any]:
-    """An empty form."""
-    today = today or dt.date.today()
+    """An empty form: a new complainant's details wait under ``relation`` until the telephonist chooses."""
+    relation = {**dict.fromkeys(RELATION_FIELDS, ""), "relation_type": "participant"}
     return {
-        "channel": channel, "received_date": short_date(today),
-        "who": "", "search": "", "relation_id": None, "relation_label": "", "relation_email": "",
-        "relation_has_address": False,
-        "name": "", "attention": "", "street": "", "postcode": "", "city": "", "country": "", "phone": "",
-        "email": "", "relation_type": "participant", "salutation": "",
-        "kind": COMPLAINT,
-        "description": "", "category_id": None, "incident_date": "", "involved_party": "",
-        "people_involved": "", "desired_outcome": "", "severity": 2, "confidential": False, "loss": False,
-        "outcome": HANDOVER, "resolution": "", "agrees": False, "coordinator_id": None,
-        "ack": default_ack(channel),
+        **NewReport(channel=channel, relation=relation, **ack_fields(default_ack(channel))).to_json(),
+        "received_at": short_date(today or dt.date.today()), "incident_date": "",
+        "who": "", "search": "", "relation_label": "", "relation_email": "", "relation_has_address": False,
         "confirmed_dates": {},  # field -> the unlikely date (ISO) the telephonist said is right
     }
 
 
 def default_ack(channel: str) -> str:
     return "phone" if channel in _LIVE_CHANNELS else _DEFAULT_ACK.get(channel, "phone")
+
+
+def ack_fields(choice: str) -> dict[str, str]:
+    """The report's fields for the way of acknowledging chosen: confirmed on the phone now, or a letter or e-mail
+    to send (``NO_ACK``: none)."""
+    return {"acknowledgement_method": "phone" if choice == "phone" else "",
+            "acknowledgement_to_send": choice if choice in ("letter", "email") else ""}
+
+
+def ack_choice(fields: dict[str, Any]) -> str:
+    """The way of acknowledging the form holds (:func:`ack_fields` the other way round)."""
+    return fields.get("acknowledgement_method") or fields.get("acknowledgement_to_send") or NO_ACK
 
 
 def mentions_loss(text: str) -> bool:
@@ -166,60 +169,32 @@ def date_problem(text: str, today: dt.date | None = None, required: bool = False
     return None
 
 
+def read_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """:func:`parse_date`, None when empty or not a date (that is a problem for the page, not for a preview)."""
+    try:
+        return parse_date(text, today)
+    except ValidationError:
+        return None
+
+
 def date_hint(text: str, today: dt.date | None = None) -> str:
     """The date as read back in words (``dinsdag 3 maart 2026``), or '' when not (yet) a date."""
-    try:
-        value = parse_date(text, today)
-    except ValidationError:
-        return ""
+    value = read_date(text, today)
     return format_date(value, "EEEE d MMMM yyyy") if value else ""
 
 
 def tidy_date(text: str, today: dt.date | None = None) -> str:
     """The date as the form shows it (``4-12-2026`` for ``vrijdag``), so that a draft finished on another
     day keeps the day that was meant; what is not a date stays as typed."""
-    try:
-        value = parse_date(text, today)
-    except ValidationError:
-        return text
+    value = read_date(text, today)
     return short_date(value) if value else text
-
-
-def _form_date(fields: dict[str, Any], name: str, today: dt.date) -> dt.date | None:
-    """The date in field ``name`` of the form; None when empty or not a date."""
-    try:
-        return parse_date(str(fields.get(name, "")), today)
-    except ValidationError:
-        return None
 
 
 # --- checking the form page by page ----------------------------------------------
 
 
-def _relation_problems(fields: dict[str, Any]) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    if not str(fields.get("name", "")).strip():
-        problems["name"] = _("Vul de naam van de klager in.")
-    foreign = bool(normalize_country(str(fields.get("country", ""))))  # a foreign postcode is kept as typed
-    for field, check in (("postcode", postcode_problem), ("phone", phone_problem), ("email", email_problem)):
-        if field == "postcode" and foreign:
-            continue
-        if problem := check(str(fields.get(field, ""))):
-            problems[field] = problem
-    has_address = str(fields.get("street", "")).strip() and str(fields.get("city", "")).strip()
-    if not (str(fields.get("phone", "")).strip() or str(fields.get("email", "")).strip() or has_address):
-        problems.setdefault("phone", _(
-            "Vul een telefoonnummer, e-mailadres of adres in, zodat de klager antwoord kan krijgen."))
-    if fields.get("relation_type") not in RELATION_TYPES:
-        problems["relation_type"] = _("Kies een soort relatie uit de lijst.")
-    return problems
-
-
 def _ack_problem(fields: dict[str, Any]) -> str | None:
-    ack = fields.get("ack")
-    who = fields.get("who")
-    if ack not in (*ACK_METHODS, NO_ACK):
-        return _("Kies hoe de ontvangst wordt bevestigd.")
+    ack, who = ack_choice(fields), fields.get("who")
     if who == ANONYMOUS:
         if ack in ("letter", "email"):
             return _("Van een anonieme klager is geen adres bekend; bevestig nu telefonisch of kies geen bevestiging.")
@@ -227,8 +202,8 @@ def _ack_problem(fields: dict[str, Any]) -> str | None:
     if ack == NO_ACK:
         return _("De klager krijgt een ontvangstbevestiging; kies telefonisch, brief of e-mail.")
     if who == NEW_RELATION:
-        email = str(fields.get("email", "")).strip()
-        address = all(str(fields.get(f, "")).strip() for f in ("street", "postcode", "city"))
+        email = str(fields["relation"].get("email", "")).strip()
+        address = all(str(fields["relation"].get(f, "")).strip() for f in ("street", "postcode", "city"))
     else:
         email, address = str(fields.get("relation_email", "")), bool(fields.get("relation_has_address"))
     if ack == "email" and not email:
@@ -241,53 +216,31 @@ def _ack_problem(fields: dict[str, Any]) -> str | None:
 def page_problems(page: str, fields: dict[str, Any], today: dt.date | None = None) -> dict[str, str]:
     """What stops the form from going past ``page`` (one of PAGES): field -> Dutch message."""
     today = today or dt.date.today()
-    problems: dict[str, str] = {}
+    if page not in PAGES:
+        raise ValueError(page)
+    who, resolved = fields.get("who"), fields.get("resolved_now")
+    checked = {"arrival": ("channel",), "kind": ("kind",), "what": ("description", "involved_party", "severity"),
+               "outcome": ("resolution", "complainant_agrees") if resolved else ()}
+    problems = check(fields, checked.get(page, ()))[1]
     if page == "arrival":
-        if fields.get("channel") not in CHANNELS:
-            problems["channel"] = _("Kies hoe de melding binnenkwam.")
-        received = str(fields.get("received_date", ""))
+        received = str(fields.get("received_at", ""))
         if problem := (date_problem(received, today, required=True)
                        or receipt_age_problem(parse_date(received, today), today)):
-            problems["received_date"] = problem
-    elif page == "who":
-        who = fields.get("who")
-        if who == NEW_RELATION:
-            problems.update(_relation_problems(fields))
-        elif who == EXISTING and fields.get("relation_id"):
-            pass
-        elif who != ANONYMOUS:
-            problems["search"] = _("Zoek de klager op en kies uit de lijst, of kies Nieuwe klager of Anoniem.")
-    elif page == "kind":
-        if fields.get("kind") not in KINDS:
-            problems["kind"] = _("Kies klacht of navraag.")
+            problems["received_at"] = problem
+    elif page == "who" and who == NEW_RELATION:
+        problems.update(check(fields["relation"], RELATION_FIELDS)[1])
+    elif page == "who" and who != ANONYMOUS and not (who == EXISTING and fields.get("relation_id")):
+        problems["relation_id"] = _(RULES["relation_id"].message)
     elif page == "what":
-        if not str(fields.get("description", "")).strip():
-            problems["description"] = (_("Beschrijf de vraag.") if fields.get("kind") == INQUIRY
-                                       else _("Beschrijf de klacht."))
-        if not fields.get("category_id"):
-            problems["category_id"] = _("Kies een categorie.")
+        if not fields.get("category"):
+            problems["category"] = _("Kies een categorie.")
         if fields.get("kind") != INQUIRY and (problem := _incident_problem(fields, today)):
             problems["incident_date"] = problem
-        if fields.get("involved_party", "") not in INVOLVED_PARTIES:
-            problems["involved_party"] = _("Kies wie erbij betrokken is uit de lijst.")
-        if fields.get("severity") not in SEVERITIES:
-            problems["severity"] = _("Kies de ernst uit de lijst.")
-    elif page == "outcome":
-        if fields.get("outcome") == RESOLVED:
-            if not str(fields.get("resolution", "")).strip():
-                problems["resolution"] = (_("Noteer wat u hebt geantwoord.") if fields.get("kind") == INQUIRY
-                                          else _("Noteer hoe de klacht direct is opgelost."))
-            if fields.get("kind") == COMPLAINT and not fields.get("agrees"):
-                problems["agrees"] = _("Een klacht is pas direct opgelost als de klager daarmee instemt.")
-        elif fields.get("outcome") == HANDOVER:
-            if not fields.get("coordinator_id"):
-                problems["coordinator_id"] = _("Kies aan wie u de melding overdraagt.")
-            if problem := _ack_problem(fields):
-                problems["ack"] = problem
-        else:
-            problems["outcome"] = _("Kies: direct opgelost of overdragen.")
-    else:
-        raise ValueError(page)
+    elif page == "outcome" and not resolved:
+        if not fields.get("assign_to"):
+            problems["assign_to"] = _("Kies aan wie u de melding overdraagt.")
+        if problem := _ack_problem(fields):
+            problems["acknowledgement_method"] = problem
     return problems
 
 
@@ -295,27 +248,27 @@ def _incident_problem(fields: dict[str, Any], today: dt.date) -> str | None:
     text = str(fields.get("incident_date", ""))
     if problem := date_problem(text, today):
         return problem
-    incident, received = parse_date(text, today), _form_date(fields, "received_date", today)
+    incident, received = parse_date(text, today), read_date(str(fields.get("received_at", "")), today)
     return incident_date_problem(incident, received) if incident and received else None
 
 
 # The date on each page that may be possible but unlikely.
-_DOUBTFUL_DATES = {"arrival": "received_date", "what": "incident_date"}
+_DOUBTFUL_DATES = {"arrival": "received_at", "what": "incident_date"}
 
 
 def date_doubt(name: str, fields: dict[str, Any], today: dt.date | None = None) -> str | None:
-    """The question to ask about the date in ``received_date`` or ``incident_date`` when it is unlikely.
+    """The question to ask about the date in ``received_at`` or ``incident_date`` when it is unlikely.
 
     None when it is likely, when it was confirmed as it is now, or when it is
     no date at all (that is a problem, not a doubt).
     """
     today = today or dt.date.today()
-    value = _form_date(fields, name, today)
+    value = read_date(str(fields.get(name, "")), today)
     if value is None or fields.get("confirmed_dates", {}).get(name) == value.isoformat():
         return None
-    if name == "received_date":
+    if name == "received_at":
         return receipt_doubt(value, today)
-    received = _form_date(fields, "received_date", today)
+    received = read_date(str(fields.get("received_at", "")), today)
     return incident_doubt(value, received) if received and fields.get("kind") != INQUIRY else None
 
 
@@ -341,40 +294,31 @@ def first_problem_page(fields: dict[str, Any], today: dt.date | None = None) -> 
 
 
 def to_report(fields: dict[str, Any], started_at: dt.datetime) -> NewReport:
-    """The report to register; call after :func:`first_problem_page` found nothing."""
-    received = parse_date(str(fields["received_date"]), started_at.date()) or started_at.date()
-    who, kind = fields["who"], fields["kind"]
-    resolved = fields["outcome"] == RESOLVED
-    relation = None
-    if who == NEW_RELATION:
-        relation = {k: str(fields.get(k, "")) for k in RELATION_FIELDS}
-        relation["relation_type"] = str(fields.get("relation_type") or "participant")
-    complaint = kind == COMPLAINT
-    return NewReport(
-        description=str(fields["description"]),
-        category=int(fields["category_id"]),
-        kind=kind,
-        channel=str(fields["channel"]),
+    """The report to register; call after :func:`first_problem_page` found nothing.
+
+    What the form holds for the pages this report skipped (an inquiry's incident, a resolved report's
+    handover) is left out.
+    """
+    today, who = started_at.date(), fields["who"]
+    complaint, resolved = fields["kind"] == COMPLAINT, bool(fields["resolved_now"])
+    values = {
+        **fields,
         # The intake's own start is the moment of receipt; a letter that came in earlier keeps
         # its own date (the deadlines count from it) at that time of day.
-        received_at=dt.datetime.combine(received, started_at.time()),
-        relation_id=int(fields["relation_id"]) if who == EXISTING else None,
-        relation=relation,
-        anonymous=who == ANONYMOUS,
-        desired_outcome=str(fields.get("desired_outcome", "")) if complaint else "",
-        incident_date=parse_date(str(fields.get("incident_date", "")), started_at.date()) if complaint else None,
-        involved_party=str(fields.get("involved_party", "")) if complaint else "",
-        people_involved=str(fields.get("people_involved", "")) if complaint else "",
-        severity=int(fields.get("severity", 2)),
-        confidential=bool(fields.get("confidential")),
-        police_report_advised=bool(fields.get("loss")) and complaint,
-        acknowledgement_method="phone" if fields.get("ack") == "phone" and not resolved else "",
-        acknowledgement_to_send=fields["ack"] if fields.get("ack") in ("letter", "email") and not resolved else "",
-        resolved_now=resolved,
-        resolution=str(fields.get("resolution", "")) if resolved else "",
-        complainant_agrees=bool(fields.get("agrees")) or (resolved and kind == INQUIRY),
-        assign_to=None if resolved else int(fields["coordinator_id"]),
-    )
+        "received_at": dt.datetime.combine(parse_date(str(fields["received_at"]), today) or today, started_at.time()),
+        "incident_date": parse_date(str(fields.get("incident_date", "")), today) if complaint else None,
+        "relation_id": fields["relation_id"] if who == EXISTING else None,
+        "relation": fields["relation"] if who == NEW_RELATION else None,
+        "anonymous": who == ANONYMOUS,
+    }
+    if not complaint:
+        values.update(desired_outcome="", involved_party="", people_involved="", police_report_advised=False)
+    if resolved:
+        values.update(assign_to=None, complainant_agrees=bool(fields["complainant_agrees"]) or not complaint,
+                      **ack_fields(NO_ACK))
+    else:
+        values["resolution"] = ""
+    return NewReport.from_json(values)
 
 
 # --- what the pages show --------------------------------------------------------
@@ -427,7 +371,7 @@ def category_choices() -> list[tuple[int, str]]:
 def handover_choices() -> list[tuple[int, str]]:
     """Who a report can be handed over to: the coordinators, or else anyone who manages complaints."""
     people = admin.sign_in_users()
-    chosen = [u for u in people if u.role == COORDINATOR] or [u for u in people if permissions.is_manager(u)]
+    chosen = [u for u in people if permissions.owns_inbox(u)] or [u for u in people if permissions.is_manager(u)]
     return [(u.id, u.full_name) for u in chosen]
 
 
@@ -463,10 +407,11 @@ def find_relations(text: str, user: User, limit: int = 20) -> list[RelationMatch
     return _matches(relations.search_relations(text, limit), user)
 
 
-def possible_duplicates(fields: dict[str, Any], user: User) -> list[RelationMatch]:
-    """Known complainants the new one on the Who page may be: the same e-mail address, phone number, or
+@typed_errors
+def possible_duplicates(relation: dict[str, Any], user: User) -> list[RelationMatch]:
+    """Known complainants the new one typed on the Who page may be: the same e-mail address, phone number, or
     postcode and house number."""
-    found = relations.possible_duplicates(**{name: str(fields.get(name, ""))
+    found = relations.possible_duplicates(**{name: str(relation.get(name, ""))
                                              for name in ("phone", "email", "postcode", "street")})
     return _matches([relation for relation, _same in found], user,
                     {relation.id: [_(_SAME[code]) for code in same] for relation, same in found})

@@ -330,19 +330,12 @@ def dossier_pdf(user: User, complaint: Complaint) -> bytes:
 
 # --- recording what was sent --------------------------------------------------
 
-def _require_note(user: User, complaint: Complaint) -> None:
-    """Same rule as a contact moment: who sees the complaint, and the intake only for their own."""
-    permissions.require_see(user, complaint)
-    if user.role == "intake" and user.id != complaint.received_by_id:
-        permissions.require_handle(user, complaint)
-
-
 def require_record(user: User, complaint: Complaint, kind: str) -> None:
     """Raise unless ``user`` may keep this letter with the complaint (and acknowledge with it while it is new).
 
     Checked before the letter is made and printed, and again when it is stored.
     """
-    _require_note(user, complaint)
+    permissions.require_add_to(user, complaint)
     if kind == "acknowledgement" and complaint.status == NEW:
         permissions.require_acknowledge(user, complaint)
 
@@ -353,7 +346,7 @@ def _store(user: User, complaint: Complaint, doc_kind: str, name: str, mime_type
 
     def body() -> Outcome:
         current = Complaint.get_by_id(complaint.id)
-        _require_note(user, current)
+        permissions.require_add_to(user, current)
         document = Document.create(complaint=current, kind=doc_kind, name=name, mime_type=mime_type,
                                    content=content, size=len(content), sha256=digest, created_by=user.id)
         TimelineEntry.create(complaint=current, user=user.id, summary=summary, at=now(), **entry)

@@ -16,11 +16,10 @@ from typing import Any
 
 import peewee
 
-from klachtenbureau.errors import NotFoundError, PermissionDeniedError, TransitionNotAllowedError, ValidationError
+from klachtenbureau.errors import NotFoundError, TransitionNotAllowedError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import Complaint, Measure, MeasureComplaint, User, now
 from klachtenbureau.models.measures import MEASURE_SOURCES
-from klachtenbureau.models.people import ADMIN, QUALITY
 from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.operations import Outcome, copy_into, fresh, perform, update_versioned
 
@@ -59,8 +58,7 @@ def implement(user: User, measure: Measure, team_informed: bool, operation_id: s
     """The owner reports the measure implemented (seed 001 step 4)."""
     def body() -> Outcome:
         current = fresh(measure)
-        if user.id != current.owner_id and not permissions.is_manager(user):
-            raise ValidationError({"owner": _("Alleen de eigenaar of een coördinator meldt een maatregel als ingevoerd.")})
+        permissions.require_edit_measure(user, current)
         if current.status not in ("open", "not_effective"):
             raise TransitionNotAllowedError(_("Deze maatregel is al ingevoerd."))
         if not team_informed:
@@ -75,8 +73,7 @@ def implement(user: User, measure: Measure, team_informed: bool, operation_id: s
 def record_check(user: User, measure: Measure, method: str, conclusion: str, effective: bool,
                  operation_id: str | None = None) -> Measure:
     """The quality officer's effectiveness check (seed 001 step 5)."""
-    if user.role not in (QUALITY, ADMIN):
-        raise ValidationError({"check": _("De effectiviteit wordt getoetst door de kwaliteitsmedewerker.")})
+    permissions.require_check_measure(user)
     errors = {}
     if not method.strip():
         errors["check_method"] = _("Noteer hoe de werking is gecontroleerd.")
@@ -204,8 +201,7 @@ def update(user: User, measure: Measure, fields: dict[str, Any], operation_id: s
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    if user.id != measure.owner_id and not permissions.is_manager(user):
-        raise PermissionDeniedError(_("Alleen de eigenaar of een coördinator wijzigt deze maatregel."))
+    permissions.require_edit_measure(user, measure)
     values = dict(fields)
     errors = {}
     if "title" in values:
@@ -243,12 +239,3 @@ def complaint_numbers(complaint_ids: list[int]) -> list[str]:
         return []
     found = dict(Complaint.select(Complaint.id, Complaint.number).where(Complaint.id.in_(complaint_ids)).tuples())
     return [found[i] for i in complaint_ids if i in found]
-
-
-def can_edit(user: User, measure: Measure) -> bool:
-    return user.active and (user.id == measure.owner_id or permissions.is_manager(user))
-
-
-def can_check(user: User) -> bool:
-    """Seed 001 step 5: the quality officer checks effectiveness."""
-    return user.active and user.role in (QUALITY, ADMIN)

@@ -18,16 +18,15 @@ from typing import Any
 
 import peewee
 
-from klachtenbureau.errors import NotFoundError, PermissionDeniedError, ValidationError
+from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import AuditEntry, Complaint, Document, Relation, User, now
 from klachtenbureau.models.complaints import OPEN_STATUSES
-from klachtenbureau.models.people import ADMIN, DIRECTOR, QUALITY
 from klachtenbureau.workflow import permissions, queries, retention
+from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 from klachtenbureau.workflow.validation import normalize_email
 
-AUDIT_ROLES = frozenset({ADMIN, DIRECTOR, QUALITY})
 HISTORY_LIMIT = 1000
 
 # Labels of the actions in the audit log; an action missing here is shown by its code.
@@ -93,6 +92,7 @@ def record_view(user: User, complaint: Complaint, operation_id: str | None = Non
     return complaint.confidential
 
 
+@typed_errors
 def record_view_of(user: User, complaint_id: int) -> bool:
     """``record_view`` for the dossier window, which knows the complaint by id."""
     complaint = Complaint.get_or_none(Complaint.id == complaint_id)
@@ -123,16 +123,6 @@ class AuditRow:
 USER_FIELDS = ("assigned_to", "received_by", "owner", "checked_by")
 
 
-def can_read_audit(user: User) -> bool:
-    return user.active and user.role in AUDIT_ROLES
-
-
-def require_audit(user: User) -> None:
-    if not can_read_audit(user):
-        raise PermissionDeniedError(
-            _("Het logboek mag alleen de beheerder, de directeur of de kwaliteitsmedewerker inzien."))
-
-
 def complaint_id_for_number(number: str) -> int:
     """The id of complaint ``number`` (for the viewer's filter); NotFoundError when there is none."""
     found = Complaint.select(Complaint.id).where(Complaint.number == number.strip().upper()).first()
@@ -148,7 +138,7 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
 
     Entries about a confidential complaint are only shown to whoever may see that complaint.
     """
-    require_audit(user)
+    permissions.require_audit(user)
     Actor = User.alias("actor")
     query = (AuditEntry.select(AuditEntry, Complaint.number, Actor.full_name)
              .join(Complaint, peewee.JOIN.LEFT_OUTER, on=(AuditEntry.complaint_id == Complaint.id))
@@ -156,7 +146,7 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
              .join(Actor, peewee.JOIN.LEFT_OUTER, on=(AuditEntry.user_login == Actor.login))
              .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
              .limit(limit))
-    if user.role not in permissions.CONFIDENTIAL_ROLES and not user.confidential_access:
+    if not permissions.sees_all_confidential(user):
         visible = queries.visible_to(Complaint.select(Complaint.id), user)
         query = query.where(AuditEntry.complaint_id.is_null() | AuditEntry.complaint_id.in_(visible))
     if complaint_id is not None:

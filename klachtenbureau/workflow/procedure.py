@@ -103,7 +103,7 @@ def assign(user: User, complaint: Complaint, handler: User, operation_id: str | 
     permissions.require_manager(user)
     if not handler.active:
         raise ValidationError({"assigned_to": _("{name} is niet actief.").format(name=handler.full_name)})
-    if handler.role not in permissions.HANDLER_ROLES:
+    if not permissions.can_be_assigned(handler):
         raise ValidationError({"assigned_to": _("{name} ({role}) behandelt geen klachten.").format(
             name=handler.full_name, role=_(ROLES[handler.role]).lower())})
 
@@ -284,9 +284,7 @@ def add_contact(user: User, complaint: Complaint, summary: str, method: str = ""
 
     def body() -> Outcome:
         current = Complaint.get_by_id(complaint.id)
-        permissions.require_see(user, current)
-        if user.role == "intake" and user.id != current.received_by_id:
-            permissions.require_handle(user, current)
+        permissions.require_add_to(user, current)
         entry = TimelineEntry.create(complaint=current, user=user.id, kind=kind, method=method,
                                      direction=direction, summary=summary.strip(), at=at or now())
         return Outcome(entry, {"kind": kind, "method": method, "direction": direction, "summary": summary},

@@ -30,8 +30,7 @@ def visible_to(query: peewee.ModelSelect, user: User) -> peewee.ModelSelect:
     involved = (Complaint.received_by == user.id) | (Complaint.assigned_to == user.id)
     if not user.active:
         return query.where(peewee.SQL("1 = 0"))
-    sees_confidential = user.role in permissions.CONFIDENTIAL_ROLES or user.confidential_access
-    sees_ordinary = permissions.is_manager(user) or user.role == "counsellor"
+    sees_confidential, sees_ordinary = permissions.sees_all_confidential(user), permissions.sees_all_ordinary(user)
     if sees_confidential and sees_ordinary:
         return query
     if sees_confidential:

@@ -1,10 +1,11 @@
 """Checking and tidying what is typed into the complaint forms.
 
-Pure functions, no database. Each ``*_problem`` function returns a Dutch
-message (or ``None``) and never raises, so the UI can call it on every
-keystroke; each ``normalize_*`` function returns the tidy form or raises
-:class:`ValidationError` with the same message. An empty value is never a
-format problem: whether a field must be filled in is ``required_problem``'s job.
+Pure functions, no database. Each ``normalize_*`` function returns the tidy
+form or raises :class:`ValidationError` with a Dutch message (``report_fields``
+turns that into a message the UI can show on every keystroke); each
+``*_problem`` function returns a Dutch message (or ``None``) and never raises.
+An empty value is never a format problem: whether a field must be filled in
+is ``required_problem``'s job (``report_fields``' for a report).
 Each ``*_doubt`` function returns the Dutch question to ask about a value
 that is possible but unlikely (the forms ask it once; the workflow accepts it).
 """
@@ -31,14 +32,6 @@ _EMAIL_MAX_LENGTH = 254
 _EMAIL_FORBIDDEN = frozenset('@()<>[]\\,;:"')
 
 
-def _problem_of(normalize: Callable[[str], str], field: str, value: str) -> str | None:
-    try:
-        normalize(value)
-    except ValidationError as exc:
-        return exc.errors[field]
-    return None
-
-
 # --- postcode -----------------------------------------------------------------
 
 def normalize_postcode(value: str) -> str:
@@ -58,10 +51,6 @@ def normalize_postcode(value: str) -> str:
         raise ValidationError({"postcode": _(
             "Postcodes met de letters SA, SD of SS bestaan niet; controleer de letters.")})
     return f"{digits} {letters}"
-
-
-def postcode_problem(value: str) -> str | None:
-    return _problem_of(normalize_postcode, "postcode", value)
 
 
 # --- country ------------------------------------------------------------------
@@ -99,10 +88,6 @@ def normalize_phone(value: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
-def phone_problem(value: str) -> str | None:
-    return _problem_of(normalize_phone, "phone", value)
-
-
 # --- e-mail -------------------------------------------------------------------
 
 def _plain_email(address: str) -> bool:
@@ -134,10 +119,6 @@ def normalize_email(value: str) -> str:
     return result
 
 
-def email_problem(value: str) -> str | None:
-    return _problem_of(normalize_email, "email", value)
-
-
 # --- dates of a report ---------------------------------------------------------
 
 # Further back than two weeks, a date of receipt is unlikely (every deadline has passed): ask. Further back than a
@@ -159,8 +140,10 @@ def receipt_age_problem(received: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def incident_date_problem(incident: dt.date, received: dt.date) -> str | None:
-    """An incident cannot have happened after the report of it came in."""
+def incident_date_problem(incident: dt.date, received: dt.date, today: dt.date | None = None) -> str | None:
+    """An incident cannot have happened in the future, nor after the report of it came in."""
+    if incident > (today or dt.date.today()):
+        return _("De datum van het voorval ligt in de toekomst.")
     if incident > received:
         return _("Het voorval kan niet na de ontvangst van de melding zijn gebeurd; controleer beide datums.")
     return None

@@ -63,8 +63,8 @@ STEPS: dict[str, Callable[..., Any]] = {
     "reopen": procedure.reopen,
     "contact": procedure.add_contact,
 }
-_DATES = ("new_answer_by", "incident_date")
-_MOMENTS = ("at", "received_at")
+_DATES = ("new_answer_by",)
+_MOMENTS = ("at",)
 
 
 def plain(value: Any) -> Any:
@@ -76,14 +76,9 @@ def plain(value: Any) -> Any:
     return value
 
 
-def report_payload(report: intake.NewReport) -> dict[str, Any]:
-    """A registration as JSON for the queue."""
-    return {name: plain(value) for name, value in dataclasses.asdict(report).items()}
-
-
-def report_from_payload(payload: dict[str, Any]) -> intake.NewReport:
-    fields = {f.name for f in dataclasses.fields(intake.NewReport)}
-    return intake.NewReport(**_decode({name: value for name, value in payload.items() if name in fields}))
+# A registration's payload is the report's JSON.
+report_payload = intake.NewReport.to_json
+report_from_payload = intake.NewReport.from_json
 
 
 def step_payload(complaint: Complaint, arguments: dict[str, Any], label: str = "", text: str = "",

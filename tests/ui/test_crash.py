@@ -154,7 +154,7 @@ def test_the_main_window_keeps_the_unfinished_intake_when_a_bug_is_reported(qtbo
         QTimer.singleShot(0, lambda: handler.report(AttributeError, AttributeError("inbox"), None))
     assert "bewaard" in shown.args[0].message.text()
     kept = drafts.list_drafts(session.database_url)
-    assert [draft.fields["received_date"] for draft in kept] == ["gisteren"]
+    assert [draft.fields["received_at"] for draft in kept] == ["gisteren"]
 
 
 @pytest.mark.expect_log("^Melding aan de gebruiker: ")

@@ -128,6 +128,19 @@ def test_registration_edit_is_saved(qtbot, coordinator, staff):
     assert "opgeslagen" in window.message.text.text()
 
 
+def test_a_saved_registration_is_in_the_inbox_at_once_not_at_the_next_tick_of_the_watch(qtbot, coordinator, staff):
+    coordinator.changes.interval_ms = 3_600_000  # the watch would take an hour: only the announcement can tell
+    c = register(staff["sanne"])
+    view = show(qtbot, InboxView(coordinator))
+    view.search.setText("tweede keer")
+    view.search.returnPressed.emit()
+    assert view.model.rowCount() == 0
+    window = dossier(qtbot, coordinator, c.id)
+    type_into(qtbot, window.form.editors["description"], " Het was de tweede keer.")
+    qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)
+    assert view.model.ids() == [c.id]
+
+
 def test_the_category_is_chosen_by_a_word_from_its_name(qtbot, coordinator, staff, keyboard):
     c = register(staff["sanne"])
     window = dossier(qtbot, coordinator, c.id)

@@ -260,7 +260,7 @@ def postal_complaint_by_keyboard(qtbot, wizard: IntakeWizard, keyboard) -> Compl
     """A letter from a new complainant with an address, handed over, its acknowledgement to go by letter."""
     keyboard.alt("p")  # Post (brief)
     qtbot.waitUntil(lambda: wizard.values["channel"] == "post")
-    assert wizard.values["ack"] == "letter"
+    assert wizard.values["acknowledgement_to_send"] == "letter"
     keyboard.enter()
     keyboard.alt("n")
     qtbot.waitUntil(lambda: focused_name() == "Naam van de klager")
@@ -295,7 +295,7 @@ def test_category_is_found_by_words_anywhere_in_its_name(qtbot, wizard, keyboard
     assert category.currentText() != "Een foutieve reservering"
     keyboard.enter()
     assert page_key(wizard) == "outcome"
-    assert category.itemText(category.findData(wizard.values["category_id"])) == "Een klacht m.b.t. een mede-deelnemer"
+    assert category.itemText(category.findData(wizard.values["category"])) == "Een klacht m.b.t. een mede-deelnemer"
 
     keyboard.alt("t")  # Terug, to choose again
     qtbot.waitUntil(lambda: page_key(wizard) == "what")
@@ -308,7 +308,7 @@ def test_category_is_found_by_words_anywhere_in_its_name(qtbot, wizard, keyboard
     keyboard.press(Qt.Key.Key_Down)
     keyboard.enter()
     assert page_key(wizard) == "outcome"
-    assert category.itemText(category.findData(wizard.values["category_id"])) == "Een klacht m.b.t. een vrijwilliger"
+    assert category.itemText(category.findData(wizard.values["category"])) == "Een klacht m.b.t. een vrijwilliger"
 
 
 def test_enter_goes_on_from_the_description_and_alt_with_a_free_letter_types_nothing(qtbot, wizard, keyboard):
@@ -322,7 +322,7 @@ def test_enter_goes_on_from_the_description_and_alt_with_a_free_letter_types_not
     assert what.description.toPlainText() == "Eerst dit.\nToen dat."
     keyboard.enter()  # as the footer says: on (here to the missing category), not a new line
     assert what.description.toPlainText() == "Eerst dit.\nToen dat."
-    assert what.fields["category_id"].problem() == "Kies een categorie." and focused_name() == "Categorie"
+    assert what.fields["category"].problem() == "Kies een categorie." and focused_name() == "Categorie"
     keyboard.alt("f")
     assert what.category.lineEdit().text() == ""
     keyboard.type("Ov")
@@ -395,7 +395,7 @@ def test_messages_appear_at_their_field_and_never_block_typing(qtbot, wizard, ke
     what = wizard.pages[3]
     assert page_key(wizard) == "what" and focused_name() == "Omschrijving"
     assert what.fields["description"].problem() == "Beschrijf de klacht."
-    assert what.fields["category_id"].problem() == "Kies een categorie."
+    assert what.fields["category"].problem() == "Kies een categorie."
     assert what.fields["incident_date"].problem() == ""
 
 
@@ -415,6 +415,37 @@ def test_escape_asks_before_the_report_is_thrown_away(qtbot, wizard, keyboard):
     keyboard.alt("w")  # Weggooien
     qtbot.waitUntil(lambda: page_key(wizard) == "arrival")
     assert drafts.list_drafts() == [] and wizard.values["search"] == ""
+
+
+def test_draft_left_by_the_previous_version_is_offered_and_registered_after_the_upgrade(qtbot, session, staff,
+                                                                                          keyboard):
+    from klachtenbureau import config
+    from klachtenbureau.models import Category
+
+    today = dt.date.today()
+    fields = {"channel": "post", "received_date": short_date(today), "who": "new", "search": "", "name": "Ria Dekker",
+              "attention": "", "street": "Havenkade 4", "postcode": "1012ab", "city": "Amsterdam", "country": "",
+              "phone": "", "email": "", "relation_type": "participant", "salutation": "", "kind": "complaint",
+              "description": "Twee keer afgeschreven.", "category_id": Category.get(Category.name == "Overig").id,
+              "incident_date": "", "involved_party": "", "people_involved": "", "desired_outcome": "", "severity": 2,
+              "confidential": False, "loss": False, "outcome": "handover", "resolution": "", "agrees": False,
+              "coordinator_id": staff["ruud"].id, "ack": "letter", "confirmed_dates": {}}
+    config.drafts_dir().mkdir(parents=True, exist_ok=True)
+    (config.drafts_dir() / "01d0.json").write_text(json.dumps({
+        "format": 1, "id": "01d0", "operation_id": "a" * 32, "database_url": session.database_url,
+        "user_login": "sanne", "started_at": dt.datetime.now().replace(microsecond=0).isoformat(), "updated_at": None,
+        "page": 4, "fields": fields}), encoding="utf-8")
+    wizard = show(qtbot, IntakeWizard(session))
+    assert "Ria Dekker" in wizard.offer.text.text()
+    keyboard.alt("o")  # Openen en verder invullen
+    qtbot.waitUntil(lambda: page_key(wizard) == "outcome")
+    assert wizard.pages[4].ack.value() == "letter"
+    keyboard.enter()  # Registreren
+    complaint = registered(qtbot, wizard)
+    assert (complaint.relation.name, complaint.relation.postcode, complaint.assigned_to_id) == (
+        "Ria Dekker", "1012 AB", staff["ruud"].id)
+    assert (complaint.channel, complaint.acknowledgement_method, complaint.acknowledged_at) == ("post", "letter", None)
+    assert drafts.list_drafts() == []
 
 
 def test_draft_survives_a_crash_and_is_offered_at_the_next_start(qtbot, session, keyboard):
@@ -516,11 +547,11 @@ def test_a_date_is_typed_as_it_is_said(qtbot, wizard, keyboard):
     keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     keyboard.type("Vorige week vrijdag")
     friday = today - dt.timedelta(days=today.weekday() + 3)
-    assert arrival.fields["received_date"].hint.text() == format_date(friday, "EEEE d MMMM yyyy")
-    assert not arrival.fields["received_date"].problem()
+    assert arrival.fields["received_at"].hint.text() == format_date(friday, "EEEE d MMMM yyyy")
+    assert not arrival.fields["received_at"].problem()
     keyboard.enter()
     assert page_key(wizard) == "who"
-    assert wizard.values["received_date"] == short_date(friday)  # the day meant, also when the draft is finished later
+    assert wizard.values["received_at"] == short_date(friday)  # the day meant, also when the draft is finished later
 
     keyboard.alt("a")  # Anoniem
     qtbot.waitUntil(lambda: wizard.values["who"] == "anonymous")
@@ -539,7 +570,7 @@ def test_an_impossible_date_is_refused_at_its_field(qtbot, wizard, keyboard):
     keyboard.type("1-1-1990")
     keyboard.enter()
     assert page_key(wizard) == "arrival" and focused_name() == "Datum van ontvangst"
-    assert "meer dan een jaar terug" in wizard.pages[0].fields["received_date"].problem()
+    assert "meer dan een jaar terug" in wizard.pages[0].fields["received_at"].problem()
 
     keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     keyboard.type("eergisteren")  # a letter of two days ago
@@ -562,7 +593,7 @@ def test_an_unlikely_date_is_asked_about_once(qtbot, wizard, keyboard):
     keyboard.alt("d")
     keyboard.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     keyboard.type(long_ago)
-    assert arrival.fields["received_date"].hint.text().endswith("Dat is 40 dagen geleden. Klopt de datum?")
+    assert arrival.fields["received_at"].hint.text().endswith("Dat is 40 dagen geleden. Klopt de datum?")
     keyboard.enter()
     box = active_modal(qtbot)
     assert isinstance(box, QMessageBox) and box.windowTitle() == "Klopt de datum?"
@@ -580,7 +611,7 @@ def test_an_unlikely_date_is_asked_about_once(qtbot, wizard, keyboard):
     activate(qtbot, wizard)
     keyboard.alt("t")  # Terug: the confirmed date is not asked about again
     qtbot.waitUntil(lambda: page_key(wizard) == "arrival")
-    assert arrival.fields["received_date"].hint.text() == format_date(
+    assert arrival.fields["received_at"].hint.text() == format_date(
         wizard.context.today - dt.timedelta(days=40), "EEEE d MMMM yyyy")
     keyboard.enter()
     assert page_key(wizard) == "who" and QApplication.activeModalWidget() is None

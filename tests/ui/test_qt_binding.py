@@ -43,6 +43,7 @@ def test_signals_to_python_slots_keep_reference_counts(qtbot):
         box.toggle()
     after = _references()
     assert received[0] == 3 * EMISSIONS
-    # A stray reference or two comes and goes with the interpreter; one lost per emission is the bug.
+    # Stray references come and go with the interpreter's other threads (a dozen on a starved machine); one
+    # lost per emission, EMISSIONS or more, is the bug.
     lost = [b - a for a, b in zip(after, before, strict=True)]
-    assert max(lost) < 5, f"the Qt binding loses references on signal emission ({lost}); see pyproject.toml"
+    assert max(lost) < EMISSIONS // 2, f"the Qt binding loses references on signal emission ({lost}); see pyproject.toml"

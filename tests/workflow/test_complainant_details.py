@@ -35,10 +35,11 @@ def test_a_foreign_address_keeps_its_postcode_and_the_netherlands_needs_no_count
 
 
 def test_the_intake_form_checks_a_foreign_postcode_only_as_typed():
-    fields = {**intake_support.default_fields(), "who": intake_support.NEW_RELATION, "name": "Anna Peeters",
-              "street": "Meir 10", "postcode": "2000", "city": "Antwerpen"}
+    relation = {"name": "Anna Peeters", "street": "Meir 10", "postcode": "2000", "city": "Antwerpen",
+                "relation_type": "participant"}
+    fields = {**intake_support.default_fields(), "who": intake_support.NEW_RELATION, "relation": relation}
     assert "postcode" in intake_support.page_problems("who", fields)
-    assert intake_support.page_problems("who", {**fields, "country": "België"}) == {}
+    assert intake_support.page_problems("who", {**fields, "relation": {**relation, "country": "België"}}) == {}
 
 
 def test_a_salutation_is_stored_without_the_comma_the_letter_adds():

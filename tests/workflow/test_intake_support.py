@@ -53,23 +53,23 @@ def test_date_problems_are_dutch(text, message):
 
 def test_impossible_dates_stop_the_page_and_unlikely_ones_are_asked_about_once_per_date():
     today = dt.date(2026, 12, 7)
-    fields = {**default_fields("post", today), "received_date": "1-1-1990"}
-    assert page_problems("arrival", fields, today) == {"received_date": (
+    fields = {**default_fields("post", today), "received_at": "1-1-1990"}
+    assert page_problems("arrival", fields, today) == {"received_at": (
         "De ontvangstdatum ligt meer dan een jaar terug; dat kan niet kloppen. Controleer het jaartal.")}
-    fields["received_date"] = "23-11-2026"
+    fields["received_at"] = "23-11-2026"
     assert page_problems("arrival", fields, today) == {}
     assert intake_support.page_doubt("arrival", fields, today) is None  # a letter of two weeks ago: nothing to ask
-    fields["received_date"] = "2-11-2026"
+    fields["received_at"] = "2-11-2026"
     assert page_problems("arrival", fields, today) == {}
     assert intake_support.page_doubt("arrival", fields, today) == (
-        "received_date", "Dat is 35 dagen geleden. Klopt de datum?")
-    intake_support.confirm_date("received_date", fields, today)
-    fields["received_date"] = "2 november"  # the same day, typed otherwise
+        "received_at", "Dat is 35 dagen geleden. Klopt de datum?")
+    intake_support.confirm_date("received_at", fields, today)
+    fields["received_at"] = "2 november"  # the same day, typed otherwise
     assert intake_support.page_doubt("arrival", fields, today) is None
-    fields["received_date"] = "1-11-2026"
+    fields["received_at"] = "1-11-2026"
     assert intake_support.page_doubt("arrival", fields, today) is not None
 
-    fields.update(received_date="2-11-2026", incident_date="3-11-2026")
+    fields.update(received_at="2-11-2026", incident_date="3-11-2026")
     assert page_problems("what", fields, today)["incident_date"] == (
         "Het voorval kan niet na de ontvangst van de melding zijn gebeurd; controleer beide datums.")
     fields["incident_date"] = "1 maart"
@@ -93,42 +93,44 @@ def test_loss_theft_and_damage_are_recognised(text, loss):
 def test_every_page_of_an_empty_form_says_what_is_missing():
     fields = default_fields(today=TODAY)
     assert page_problems("arrival", fields, TODAY) == {}
-    assert set(page_problems("who", fields, TODAY)) == {"search"}
-    assert set(page_problems("what", fields, TODAY)) == {"description", "category_id"}
-    assert set(page_problems("outcome", fields, TODAY)) == {"coordinator_id"}
+    assert set(page_problems("who", fields, TODAY)) == {"relation_id"}
+    assert set(page_problems("what", fields, TODAY)) == {"description", "category"}
+    assert set(page_problems("outcome", fields, TODAY)) == {"assign_to"}
 
 
 def test_new_relation_needs_a_way_to_answer():
-    fields = {**default_fields(today=TODAY), "who": "new", "name": "Els"}
+    fields = default_fields(today=TODAY)
+    fields.update(who="new", relation={**fields["relation"], "name": "Els"})
     assert page_problems("who", fields, TODAY) == {
         "phone": "Vul een telefoonnummer, e-mailadres of adres in, zodat de klager antwoord kan krijgen."}
-    fields["email"] = "els@voorbeeld.nl"
+    fields["relation"]["email"] = "els@voorbeeld.nl"
     assert page_problems("who", fields, TODAY) == {}
 
 
 def test_acknowledgement_by_letter_needs_an_address_and_none_is_for_anonymous_only():
-    fields = {**default_fields("post", TODAY), "who": "new", "name": "Els", "email": "els@voorbeeld.nl",
-              "coordinator_id": 1}
-    assert fields["ack"] == "letter"
-    assert "adres" in page_problems("outcome", fields, TODAY)["ack"]
-    fields["ack"] = "none"
-    assert "ontvangstbevestiging" in page_problems("outcome", fields, TODAY)["ack"]
+    fields = {**default_fields("post", TODAY), "who": "new", "relation": {"name": "Els", "email": "els@voorbeeld.nl"},
+              "assign_to": 1}
+    assert fields["acknowledgement_to_send"] == "letter"
+    assert "adres" in page_problems("outcome", fields, TODAY)["acknowledgement_method"]
+    fields.update(intake_support.ack_fields(intake_support.NO_ACK))
+    assert "ontvangstbevestiging" in page_problems("outcome", fields, TODAY)["acknowledgement_method"]
     fields.update(who="anonymous")
     assert page_problems("outcome", fields, TODAY) == {}
 
 
 def test_resolved_complaint_needs_the_complainants_agreement_an_inquiry_does_not():
-    fields = {**default_fields(today=TODAY), "outcome": "resolved", "resolution": "Excuses aangeboden."}
-    assert set(page_problems("outcome", fields, TODAY)) == {"agrees"}
+    fields = {**default_fields(today=TODAY), "resolved_now": True, "resolution": "Excuses aangeboden."}
+    assert page_problems("outcome", fields, TODAY) == {
+        "complainant_agrees": "Een klacht is pas direct opgelost als de klager daarmee instemt."}
     fields["kind"] = "inquiry"
     assert page_problems("outcome", fields, TODAY) == {}
 
 
 def test_form_becomes_the_report_register_expects():
-    fields = {**default_fields("post", TODAY), "received_date": "30-12-2025", "who": "new", "name": "Els",
-              "street": "Dorpsstraat 1", "postcode": "1234ab", "city": "Ergens", "kind": "complaint",
-              "description": "Te laat.", "category_id": 3, "incident_date": "29-12", "loss": True,
-              "coordinator_id": 7}
+    fields = {**default_fields("post", TODAY), "received_at": "30-12-2025", "who": "new",
+              "relation": {"name": "Els", "street": "Dorpsstraat 1", "postcode": "1234ab", "city": "Ergens"},
+              "kind": "complaint", "description": "Te laat.", "category": 3, "incident_date": "29-12",
+              "police_report_advised": True, "assign_to": 7}
     started = dt.datetime(2026, 1, 2, 10, 15)
     assert intake_support.first_problem_page(fields, TODAY) is None
     report = to_report(fields, started)
@@ -137,7 +139,7 @@ def test_form_becomes_the_report_register_expects():
     assert report.relation["postcode"] == "1234ab" and report.relation_id is None
     assert (report.assign_to, report.acknowledgement_method, report.police_report_advised) == (7, "", True)
     assert report.acknowledgement_to_send == "letter"  # the letter is still to go: remembered, not yet done
-    fields["ack"] = "phone"
+    fields.update(intake_support.ack_fields("phone"))
     confirmed = to_report(fields, started)
     assert (confirmed.acknowledgement_method, confirmed.acknowledgement_to_send) == ("phone", "")
 

@@ -29,8 +29,15 @@ def test_measure_from_complaints_through_effectiveness_check(db, staff):
 def test_only_the_quality_officer_checks_effectiveness(db, staff):
     measure = measures.create(staff["petra"], "Training", staff["ruud"], dt.date(2026, 12, 1), source="trend")
     measures.implement(staff["ruud"], measure, True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDeniedError, match="kwaliteitsmedewerker"):
         measures.record_check(staff["petra"], measure, "x", "y", True)
+
+
+def test_only_the_owner_or_a_manager_reports_a_measure_implemented(db, staff):
+    measure = measures.create(staff["petra"], "Training", staff["ruud"], dt.date(2026, 12, 1), source="trend")
+    with pytest.raises(PermissionDeniedError, match="eigenaar"):
+        measures.implement(staff["sanne"], measure, True)
+    assert Measure.get_by_id(measure.id).status == "open"
 
 
 def test_check_before_implementation_is_refused(db, staff):

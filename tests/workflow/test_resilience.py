@@ -19,10 +19,13 @@ import pytest
 
 from klachtenbureau.errors import ConflictError, DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.models import AuditEntry, Complaint, User, database
-from klachtenbureau.workflow import db_errors, intake, operations, procedure, resilience, store, write_queue
+from klachtenbureau.workflow import (
+    db_errors, dossier_data, inbox, intake, operations, procedure, resilience, store, write_queue,
+)
 from klachtenbureau.workflow.db_errors import (
     DiskFullError, LockedTooLongError, ReadOnlyError, ShareUnavailableError, WriteNotConfirmedError,
 )
+from klachtenbureau.workflow.inbox import InboxQuery
 from klachtenbureau.workflow.write_queue import WriteQueuedError
 from tests.conftest import make_url
 
@@ -203,6 +206,28 @@ def test_low_level_failures_are_classified(failure, expected):
 def test_an_unknown_failure_is_left_alone_as_a_bug():
     assert db_errors.translate(peewee.OperationalError("no such column: foo")) is None
     assert db_errors.translate(ValueError("x")) is None
+
+
+def test_what_the_desk_reads_on_its_ui_thread_fails_typed_when_the_share_is_gone(share):
+    """The inbox and the dossier call these on the UI thread, which catches KlachtenbureauError only."""
+    _url, folder = share
+    user = sanne()
+    complaint = intake.register(user, report("Voor de storing."))
+    database.close()
+    with share_gone(folder):
+        for read in (lambda: inbox.complaint_ids(user, InboxQuery()), lambda: dossier_data.stamp(complaint.id)):
+            with pytest.raises(ShareUnavailableError) as info:
+                read()
+            assert isinstance(info.value.__cause__, peewee.OperationalError)  # kept for the log
+
+
+def test_a_bug_leaves_a_typed_workflow_function_unchanged():
+    @db_errors.typed_errors
+    def broken() -> None:
+        raise peewee.OperationalError("no such column: foo")
+
+    with pytest.raises(peewee.OperationalError, match="no such column"):
+        broken()
 
 
 @pytest.fixture

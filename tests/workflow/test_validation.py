@@ -10,18 +10,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klachtenbureau.errors import ValidationError
+from klachtenbureau.workflow.report_fields import RULES
 from klachtenbureau.workflow.validation import (
-    email_problem,
     normalize_email,
     normalize_phone,
     normalize_postcode,
-    phone_problem,
-    postcode_problem,
     receipt_age_problem,
     receipt_doubt,
     required_problem,
     validate_fields,
 )
+
+
+def _problem(field: str):
+    """The message the forms show for ``field`` of a complainant in the Netherlands who left an e-mail address."""
+    return lambda value: RULES[field].check(value, {"email": "jan@voorbeeld.nl"})[1]
+
+
+postcode_problem, phone_problem, email_problem = _problem("postcode"), _problem("phone"), _problem("email")
 
 POSTCODE_OUTPUT = re.compile(r"^[1-9]\d{3} [A-Z]{2}$")
 

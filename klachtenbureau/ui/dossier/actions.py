@@ -23,10 +23,10 @@ from klachtenbureau.models.complaints import (
     ACK_METHODS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, REMEDIES, SATISFACTION,
     SEVERITIES, VERDICTS,
 )
-from klachtenbureau.models.people import COORDINATOR, RELATION_TYPES, ROLES
+from klachtenbureau.models.people import RELATION_TYPES, ROLES
 from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input, describe
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import deadlines, editing, intake_support, procedure, settings, write_queue
+from klachtenbureau.workflow import deadlines, editing, intake_support, permissions, procedure, settings, write_queue
 from klachtenbureau.workflow.dossier_data import Dossier
 from klachtenbureau.workflow.operations import new_operation_id
 
@@ -53,7 +53,7 @@ def _assign(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
     people = {u.id: u for u in d.handlers if u.id != c.assigned_to_id}
     # the user themself, else a coordinator: not whoever comes first in the alphabet
-    coordinators = [uid for uid, u in people.items() if u.role == COORDINATOR]
+    coordinators = [uid for uid, u in people.items() if permissions.owns_inbox(u)]
     default = user.id if user.id in people else next(iter(coordinators or people), None)
     inputs = [Input("assigned_to", _("&Behandelaar:"), "combo",
                     choices=[(uid, f"{u.full_name} ({_(ROLES[u.role]).lower()})") for uid, u in people.items()],

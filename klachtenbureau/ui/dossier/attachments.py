@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from klachtenbureau.errors import KlachtenbureauError
-from klachtenbureau.i18n import N_, _, format_datetime, format_number
-from klachtenbureau.models import User
+from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
+from klachtenbureau.models import Complaint, User
 from klachtenbureau.ui import files
-from klachtenbureau.workflow import dossier_data
+from klachtenbureau.workflow import dossier_data, editing
 from klachtenbureau.workflow.dossier_data import Dossier
 
 ACCEPTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", ".eml")
@@ -40,6 +40,30 @@ def size_text(size: int) -> str:
     if size < 1024 * 1024:
         return _("{n} kB").format(n=format_number(max(1, round(size / 1024))))
     return _("{n} MB").format(n=format_number(round(size / (1024 * 1024), 1)))
+
+
+def store_files(user: User, complaint: Complaint, paths: list[Path]) -> list[tuple[str, str | None]]:
+    """Store each file with the complaint (off the UI thread): per file its name and what went wrong, if anything."""
+    outcome = []
+    for path in paths:
+        try:
+            editing.attach_document(user, complaint, path.name, None, path.read_bytes())
+            outcome.append((path.name, None))
+        except KlachtenbureauError as exc:
+            outcome.append((path.name, exc.message))
+        except OSError as exc:
+            outcome.append((path.name, _("{name} kon niet worden gelezen: {reason}").format(
+                name=path.name, reason=exc.strerror or exc)))
+    return outcome
+
+
+def stored_message(outcome: list[tuple[str, str | None]]) -> tuple[str, str]:
+    """What ``store_files`` did, as the text and the level of a MessageBar."""
+    stored = [name for name, problem in outcome if problem is None]
+    problems = [problem for _name, problem in outcome if problem]
+    text = ngettext("{n} bijlage bewaard: {names}.", "{n} bijlagen bewaard: {names}.", len(stored)).format(
+        n=len(stored), names=", ".join(stored)) if stored else ""
+    return " ".join([text, *problems]).strip(), "error" if problems else "success"
 
 
 class AttachmentsPanel(QWidget):

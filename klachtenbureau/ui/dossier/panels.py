@@ -1,5 +1,7 @@
 """Read-only parts of the dossier as HTML for a QTextBrowser: complainant, handling, timeline, measures, history.
 
+Also the texts of the window's header: the complaint, who took it in and handles it, and its deadline.
+
 Every text that came from a person is escaped. Links ``complaint:<id>`` open
 that complaint's dossier (earlier and similar complaints).
 """
@@ -11,7 +13,7 @@ from html import escape
 
 from klachtenbureau.i18n import _, format_amount, format_date, format_datetime, ngettext
 from klachtenbureau.models.complaints import (
-    ACK_METHODS, CLOSED, ESCALATION_LEVELS, REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+    ACK_METHODS, CHANNELS, CLOSED, ESCALATION_LEVELS, KINDS, REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
 from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.workflow import deadlines, inbox, settings
@@ -39,6 +41,22 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 def _complaint_line(c) -> str:
     return (f"<a href='complaint:{c.id}'>{escape(c.number)}</a> · {escape(format_date(c.received_at.date()))} · "
             f"{escape(c.category.name)} · {escape(_(STATUSES[c.status]))}")
+
+
+def title_html(d: Dossier) -> str:
+    c = d.complaint
+    title = f"{c.number}  ·  {_(KINDS[c.kind])}  ·  {_(STATUSES[c.status])}"
+    if c.confidential:
+        title += "  ·  <span style='color:#a4161a'>" + _("Vertrouwelijk") + "</span>"
+    return title
+
+
+def subtitle_text(d: Dossier) -> str:
+    c = d.complaint
+    handler = c.assigned_to.full_name if c.assigned_to_id else _("nog niemand")
+    return _("Ontvangen {moment} ({channel}), geregistreerd door {intake} · Behandelaar: {handler}").format(
+        moment=format_datetime(c.received_at), channel=_(CHANNELS[c.channel]).lower(),
+        intake=c.received_by.full_name, handler=handler)
 
 
 def deadline_html(d: Dossier) -> str:

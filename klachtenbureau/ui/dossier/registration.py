@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import ConflictError, DatabaseUnavailableError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import User
-from klachtenbureau.models.complaints import CHANNELS, INVOLVED_PARTIES, KINDS, SEVERITIES
 from klachtenbureau.ui.widgets import Field, MessageBar, SearchableChoice, ask_about_date, text_box
 from klachtenbureau.workflow import editing
 from klachtenbureau.workflow.dossier_data import Dossier
+from klachtenbureau.workflow.report_fields import RULES
 from klachtenbureau.workflow.validation import incident_date_problem, incident_doubt
 
 NO_DATE = QDate(1900, 1, 1)  # the date box's "onbekend"
@@ -51,15 +51,15 @@ class RegistrationForm(QWidget):
         self.message = MessageBar()
         self.kept = MessageBar()
         self.editors: dict[str, QWidget] = {
-            "kind": self._combo(KINDS),
-            "channel": self._combo(CHANNELS),
+            "kind": self._combo(RULES["kind"].choices),
+            "channel": self._combo(RULES["channel"].choices),
             "category": SearchableChoice(),
             "description": text_box(_("Omschrijving"), lines=6),
             "desired_outcome": text_box(_("Gewenste uitkomst"), lines=2),
             "incident_date": QDateEdit(),
-            "involved_party": self._combo(INVOLVED_PARTIES),
+            "involved_party": self._combo(RULES["involved_party"].choices),
             "people_involved": QLineEdit(),
-            "severity": self._combo(SEVERITIES),
+            "severity": self._combo(RULES["severity"].choices),
             "complex_sensitive": QCheckBox(_(LABELS["complex_sensitive"])),
             "confidential": QCheckBox(_(LABELS["confidential"])),
             "police_report_advised": QCheckBox(_(LABELS["police_report_advised"])),

@@ -53,8 +53,8 @@ class ArrivalPage(IntakePage):
         self.received = QLineEdit()
         self.received.setPlaceholderText(_("bijvoorbeeld 3-3-2026, gisteren of vrijdag"))
         self.received.setMaximumWidth(220)
-        self.add_field(form, "received_date", Field(_("&Datum van ontvangst"), self.received, _("Datum van ontvangst")))
-        self.watch_date("received_date")
+        self.add_field(form, "received_at", Field(_("&Datum van ontvangst"), self.received, _("Datum van ontvangst")))
+        self.watch_date("received_at")
         self.channel.changed.connect(self._show_advice)
         self.outer.addLayout(form)
         self.outer.addStretch(1)
@@ -66,15 +66,15 @@ class ArrivalPage(IntakePage):
         channel = self.channel.value()
         if channel and channel != self.values.get("channel"):
             # A new way in brings its usual acknowledgement, until someone chooses otherwise.
-            self.values["ack"] = intake_support.default_ack(channel)
+            self.values.update(intake_support.ack_fields(intake_support.default_ack(channel)))
         self.values["channel"] = channel
-        self.values["received_date"] = self.received.text()
+        self.values["received_at"] = self.received.text()
 
     def load(self) -> None:
         self.channel.set_value(self.values.get("channel", ""))
-        self.received.setText(self.values.get("received_date", ""))
+        self.received.setText(self.values.get("received_at", ""))
         self._show_advice(self.channel.value())
-        self.show_date_hint("received_date")
+        self.show_date_hint("received_at")
 
     def first_input(self) -> QWidget:
         return self.channel.group.checkedButton() or self.channel.button("phone")

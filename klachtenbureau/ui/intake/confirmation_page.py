@@ -76,7 +76,7 @@ class ConfirmationPage(IntakePage):
         items = "".join(f"<li style='margin-bottom: 4px'>{html.escape(step)}</li>"
                         for step in self._next_steps(complaint))
         self.next_steps.setText(f"<ul style='margin-left: -20px'>{items}</ul>")
-        letter = self.values.get("ack") == "letter" and not complaint.resolved_at_intake
+        letter = self.values.get("acknowledgement_to_send") == "letter" and not complaint.resolved_at_intake
         self.print_button.setVisible(letter)
         self.print_button.setEnabled(letters_available())
         self.print_button.setToolTip("" if letters_available() else _(
@@ -104,7 +104,7 @@ class ConfirmationPage(IntakePage):
         if complaint.resolved_at_intake:
             return [_("De melding is afgesloten; er hoeft niets meer te gebeuren.")]
         steps = []
-        ack = self.values.get("ack")
+        ack = self.values.get("acknowledgement_to_send")
         if complaint.acknowledged_at is not None:
             steps.append(_("De ontvangst is telefonisch bevestigd."))
         elif ack == "letter":

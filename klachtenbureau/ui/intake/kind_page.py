@@ -8,7 +8,6 @@ from klachtenbureau.i18n import N_, _
 from klachtenbureau.models.complaints import COMPLAINT, INQUIRY
 from klachtenbureau.ui.intake.page import IntakePage
 from klachtenbureau.ui.widgets import Field, RadioGroup
-from klachtenbureau.workflow.intake_support import HANDOVER, RESOLVED
 
 GUIDANCE = N_(
     "<p>Stel samen met de klager vast waar het om gaat.</p>"
@@ -41,7 +40,7 @@ class KindPage(IntakePage):
         kind = self.kind.value()
         if kind and kind != self.values.get("kind"):
             # An inquiry is usually answered on the spot; a complaint usually goes to a coordinator.
-            self.values["outcome"] = RESOLVED if kind == INQUIRY else HANDOVER
+            self.values["resolved_now"] = kind == INQUIRY
         self.values["kind"] = kind
 
     def load(self) -> None:

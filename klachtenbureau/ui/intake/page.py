@@ -1,8 +1,9 @@
 """What every page of the intake wizard has in common.
 
-A page shows part of one shared form (a flat dict of JSON values, the same
-dict the draft stores): ``read`` copies its widgets into the dict, ``load``
-fills its widgets from it. Messages at the fields come from
+A page shows part of one shared form (a report's JSON, the same dict the
+draft stores: ``intake_support.default_fields``): ``read`` copies its
+widgets into the dict, ``load`` fills its widgets from it; the fields are
+named as the report's. Messages at the fields come from
 ``intake_support.page_problems``: a field's format is checked when the
 telephonist leaves it, a message that is showing follows every keystroke
 (and goes away once the input is right), and missing fields are only
@@ -171,8 +172,8 @@ class IntakePage(QWidget):
                 self.fields[name].set_problem(problems.get(name))
 
     def check_field(self, name: str) -> None:
-        """The field was left: say at once if what was typed is not right (empty is for later)."""
-        if self._loading or not str(self.values.get(name, "") or "").strip():
+        """The field's line edit was left: say at once if what was typed is not right (empty is for later)."""
+        if self._loading or not self.fields[name].editor.text().strip():
             return
         self.fields[name].set_problem(self.problems().get(name))
 

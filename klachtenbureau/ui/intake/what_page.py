@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from klachtenbureau.i18n import N_, _
-from klachtenbureau.models.complaints import INQUIRY, INVOLVED_PARTIES, SEVERITIES
+from klachtenbureau.models.complaints import INQUIRY
 from klachtenbureau.ui.intake.page import IntakePage, set_combo_data
 from klachtenbureau.ui.widgets import Field, SearchableChoice, text_box
 from klachtenbureau.workflow import intake_support
+from klachtenbureau.workflow.report_fields import RULES
 
 POLICE_REMINDER = N_("Let op: bij verlies, vermissing, diefstal of schade vraagt u de klager aangifte te doen "
                      "bij de politie.")
@@ -27,14 +28,14 @@ class WhatPage(IntakePage):
         self.add_field(form, "description", Field(_("&Omschrijving"), self.description, _("Omschrijving")))
         self.category = SearchableChoice(_("typ een woord uit de categorie, bijvoorbeeld ophalen"))
         self.category.set_choices(self.context.categories)
-        self.add_field(form, "category_id", Field(_("&Categorie"), self.category, _("Categorie")))
+        self.add_field(form, "category", Field(_("&Categorie"), self.category, _("Categorie")))
         self.incident = QLineEdit()
         self.incident.setPlaceholderText(_("bijvoorbeeld 3-3-2026, gisteren of vrijdag; leeg als onbekend"))
         self.incident.setMaximumWidth(320)
         self.add_field(form, "incident_date", Field(_("&Datum voorval"), self.incident, _("Datum van het voorval")))
         self.watch_date("incident_date")
         self.involved = QComboBox()
-        for code, label in INVOLVED_PARTIES.items():
+        for code, label in RULES["involved_party"].choices.items():
             self.involved.addItem(_(label), code)
         self.add_field(form, "involved_party", Field(_("Betro&kken"), self.involved, _("Wie is erbij betrokken")))
         self.people = QLineEdit()
@@ -45,7 +46,7 @@ class WhatPage(IntakePage):
         self.add_field(form, "desired_outcome", Field(_("Wat &wil de klager?"), self.desired,
                                                       _("Wat wil de klager")))
         self.severity = QComboBox()
-        for code, label in SEVERITIES.items():
+        for code, label in RULES["severity"].choices.items():
             self.severity.addItem(_(label), code)
         self.severity.setMaximumWidth(220)
         self.add_field(form, "severity", Field(_("Ern&st"), self.severity, _("Ernst")))
@@ -53,7 +54,7 @@ class WhatPage(IntakePage):
                                         "beheerder zien deze melding"))
         self.add_field(form, "confidential", Field("", self.confidential, _("Vertrouwelijk")))
         self.loss = QCheckBox(_("Gaat over ver&lies, vermissing, diefstal of schade"))
-        self.add_field(form, "loss", Field("", self.loss, _("Verlies, diefstal of schade")))
+        self.add_field(form, "police_report_advised", Field("", self.loss, _("Verlies, diefstal of schade")))
         self.loss.clicked.connect(self._loss_clicked)
         self.reminder = QLabel(_(POLICE_REMINDER))
         self.reminder.setWordWrap(True)
@@ -75,15 +76,15 @@ class WhatPage(IntakePage):
         if not self._loss_chosen_by_hand and intake_support.mentions_loss(description) and not self.loss.isChecked():
             self.loss.setChecked(True)  # toggles again into read(); harmless
         self.values.update(
-            description=description, category_id=self.category.currentData(), incident_date=self.incident.text(),
+            description=description, category=self.category.currentData(), incident_date=self.incident.text(),
             involved_party=self.involved.currentData() or "", people_involved=self.people.text(),
             desired_outcome=self.desired.text(), severity=self.severity.currentData() or 2,
-            confidential=self.confidential.isChecked(), loss=self.loss.isChecked())
+            confidential=self.confidential.isChecked(), police_report_advised=self.loss.isChecked())
 
     def load(self) -> None:
         v = self.values
         self.description.setPlainText(v.get("description", ""))
-        set_combo_data(self.category, v.get("category_id"))
+        set_combo_data(self.category, v.get("category"))
         self.incident.setText(v.get("incident_date", ""))
         self.show_date_hint("incident_date")  # also when only the date of receipt changed
         set_combo_data(self.involved, v.get("involved_party", ""))
@@ -91,7 +92,7 @@ class WhatPage(IntakePage):
         self.desired.setText(v.get("desired_outcome", ""))
         set_combo_data(self.severity, v.get("severity", 2))
         self.confidential.setChecked(bool(v.get("confidential")))
-        self.loss.setChecked(bool(v.get("loss")))
+        self.loss.setChecked(bool(v.get("police_report_advised")))
         self.reminder.setVisible(self.loss.isChecked())
 
     def entered(self) -> None:

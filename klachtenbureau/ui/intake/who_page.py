@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import peewee
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -14,12 +13,13 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_date
-from klachtenbureau.models.people import RELATION_TYPES
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.intake.duplicates_dialog import DuplicatesDialog
 from klachtenbureau.ui.intake.page import IntakePage, set_combo_data
-from klachtenbureau.ui.widgets import Field, RadioGroup, run_for
+from klachtenbureau.ui.widgets import Field, RadioGroup
 from klachtenbureau.workflow import intake_support
 from klachtenbureau.workflow.intake_support import ANONYMOUS, EXISTING, NEW_RELATION, RelationMatch
+from klachtenbureau.workflow.report_fields import RELATION_FIELDS, RULES
 
 SEARCH_DELAY_MS = 250
 EARLIER_SHOWN = 4
@@ -44,7 +44,8 @@ class WhoPage(IntakePage):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("naam, telefoonnummer, postcode of e-mailadres"))
         self.search.setClearButtonEnabled(True)
-        self.add_field(form, "search", Field(_("&Zoeken"), self.search, _("Zoeken naar een bekende klager")))
+        # The search is where a known complainant (the report's relation_id) is chosen.
+        self.add_field(form, "relation_id", Field(_("&Zoeken"), self.search, _("Zoeken naar een bekende klager")))
         self.outer.addLayout(form)
         self.search.textChanged.connect(self._search_later)
         self.search.installEventFilter(self)
@@ -95,7 +96,7 @@ class WhoPage(IntakePage):
         self.country.setPlaceholderText(_("leeg voor Nederland"))
         self.country.setMaximumWidth(220)
         self.relation_type = QComboBox()
-        for code, label in RELATION_TYPES.items():
+        for code, label in RULES["relation_type"].choices.items():
             self.relation_type.addItem(_(label), code)
         self.add_field(new, "relation_type", Field(_("S&oort relatie"), self.relation_type, _("Soort relatie")))
         # After the details a call needs: a name and a number, Tab, Enter (the wizard's key-count tests).
@@ -128,10 +129,10 @@ class WhoPage(IntakePage):
             return
         self.status.setText(_("Zoeken…"))
         user = self.context.session.user
-        run_for(self, lambda: intake_support.find_relations(text, user),
-                lambda found: current == self._search_round and self._show_matches(found, text),
-                lambda exc: current == self._search_round and self.status.setText(
-                    _("Zoeken lukt nu niet: {reason}").format(reason=getattr(exc, "message", str(exc)))))
+        operations.query(self, lambda: intake_support.find_relations(text, user),
+                         lambda found: current == self._search_round and self._show_matches(found, text),
+                         lambda problem: current == self._search_round and self.status.setText(
+                             _("Zoeken lukt nu niet: {reason}").format(reason=problem.message)))
 
     def _show_matches(self, found: list[RelationMatch], text: str) -> None:
         self.matches = found
@@ -226,21 +227,22 @@ class WhoPage(IntakePage):
 
     # --- the form ----------------------------------------------------------------
 
+    def _edits(self) -> dict[str, QLineEdit]:
+        """The new complainant's text fields by name (``report_fields.RELATION_FIELDS``)."""
+        return {name: self.fields[name].editor for name in RELATION_FIELDS if name != "relation_type"}
+
     def read(self) -> None:
-        self.values.update(
-            who=self.who.value(), search=self.search.text(), name=self.name.text(), phone=self.phone.text(),
-            email=self.email.text(), street=self.street.text(), postcode=self.postcode.text(),
-            city=self.city.text(), country=self.country.text(), attention=self.attention.text(),
-            salutation=self.salutation.text(), relation_type=self.relation_type.currentData() or "participant")
+        self.values.update(who=self.who.value(), search=self.search.text(), relation={
+            **{name: edit.text() for name, edit in self._edits().items()},
+            "relation_type": self.relation_type.currentData() or "participant"})
 
     def load(self) -> None:
         v = self.values
+        relation = v.get("relation") or {}
         self.search.setText(v.get("search", ""))
-        for edit, name in ((self.name, "name"), (self.phone, "phone"), (self.email, "email"),
-                           (self.street, "street"), (self.postcode, "postcode"), (self.city, "city"),
-                           (self.country, "country"), (self.attention, "attention"), (self.salutation, "salutation")):
-            edit.setText(v.get(name, ""))
-        set_combo_data(self.relation_type, v.get("relation_type", "participant"))
+        for name, edit in self._edits().items():
+            edit.setText(relation.get(name, ""))
+        set_combo_data(self.relation_type, relation.get("relation_type", "participant"))
         self.who.button(EXISTING).setEnabled(bool(v.get("relation_id")))
         self._existing_label()
         self.who.set_value(v.get("who", ""))
@@ -255,17 +257,18 @@ class WhoPage(IntakePage):
     def ready_to_leave(self, go_on: Callable[[], None]) -> bool:
         """A new complainant with the e-mail, phone or address of a known one: offer those first (once for
         these details)."""
-        contact = tuple(str(self.values.get(name, "")) for name in _CONTACT)
+        relation = self.values["relation"]
+        contact = tuple(str(relation.get(name, "")) for name in _CONTACT)
         if self.who.value() != NEW_RELATION or contact == self._new_anyway:
             return True
         try:
-            found = intake_support.possible_duplicates(self.values, self.context.session.user)
-        except (KlachtenbureauError, peewee.DatabaseError):
+            found = intake_support.possible_duplicates(relation, self.context.session.user)
+        except KlachtenbureauError:
             return True  # the database cannot tell now; the report waits on this PC if need be
         if not found:
             return True
-        new = ", ".join(str(self.values.get(name, "")).strip() for name in ("name", *_CONTACT)
-                        if str(self.values.get(name, "")).strip())
+        new = ", ".join(str(relation.get(name, "")).strip() for name in ("name", *_CONTACT)
+                        if str(relation.get(name, "")).strip())
         dialog = DuplicatesDialog(found, new, self)
         dialog.finished.connect(lambda result: self._duplicates_answered(dialog, result, contact, go_on))
         dialog.open()

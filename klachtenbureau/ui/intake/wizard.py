@@ -28,6 +28,7 @@ from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.models import Complaint
 from klachtenbureau.models.complaints import CHANNELS, INQUIRY
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.intake.arrival_page import ArrivalPage
 from klachtenbureau.ui.intake.confirmation_page import ConfirmationPage
 from klachtenbureau.ui.intake.kind_page import KindPage
@@ -36,7 +37,7 @@ from klachtenbureau.ui.intake.page import IntakeContext, IntakePage
 from klachtenbureau.ui.intake.what_page import WhatPage
 from klachtenbureau.ui.intake.who_page import WhoPage
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import AltTypesNothing, CtrlEnterFilter, MessageBar, ask_about_date, run_for
+from klachtenbureau.ui.widgets import AltTypesNothing, CtrlEnterFilter, MessageBar, ask_about_date
 from klachtenbureau.workflow import drafts, intake, intake_support, write_queue
 from klachtenbureau.workflow.drafts import Draft
 
@@ -45,10 +46,6 @@ log = logging.getLogger(__name__)
 STEP_NAMES = [N_("Binnenkomst"), N_("Klager"), N_("Klacht of navraag"), N_("Wat is er gebeurd"),
               N_("Afhandeling"), N_("Bevestiging")]
 INQUIRY_STEP_NAMES = {3: N_("Wat is de vraag")}  # an inquiry asks something; nothing happened
-# Where intake.register's field names live in the form.
-REPORT_FIELDS = {"received_at": "received_date", "relation": "search", "complainant_agrees": "agrees",
-                 "assign_to": "coordinator_id", "category": "category_id", "acknowledgement_method": "ack",
-                 "acknowledgement_to_send": "ack"}
 
 
 class IntakeWizard(QWidget):
@@ -267,7 +264,7 @@ class IntakeWizard(QWidget):
     @staticmethod
     def _summary(draft: Draft) -> str:
         fields = draft.fields
-        who = fields.get("relation_label") or fields.get("name") or (
+        who = fields.get("relation_label") or (fields.get("relation") or {}).get("name") or (
             _("anoniem") if fields.get("who") == intake_support.ANONYMOUS else _("klager nog onbekend"))
         channel = _(CHANNELS.get(fields.get("channel", ""), "")).lower()
         description = " ".join(str(fields.get("description", "")).split())
@@ -341,8 +338,13 @@ class IntakeWizard(QWidget):
         self.message.show_message(_("Bezig met opslaan…"), "info")
         user, url, operation_id = self.session.user, self.session.database_url, self.draft.operation_id
         payload = write_queue.report_payload(self._pending)
-        run_for(self, lambda: write_queue.submit(user, "register", payload, url, operation_id), self._registered,
-                self._failed)
+        operations.write(self, self.session, lambda: write_queue.submit(user, "register", payload, url, operation_id),
+                         self._registered, lambda problem: self._failed(problem, operation_id), always=self._answered)
+
+    def _answered(self) -> None:
+        """The database answered, or a bug stopped the work (the crash dialog keeps the draft): the form is free."""
+        self._pending = None
+        self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
         for button in (self.back_button, self.next_button, self.register_button):
@@ -351,8 +353,6 @@ class IntakeWizard(QWidget):
 
     def _finished_with_draft(self) -> None:
         """The report is registered, or waits in this PC's queue: the draft has done its work."""
-        self._pending = None
-        self._set_busy(False)
         if self.draft is not None:
             drafts.remove(self.draft.id)
         self.draft = None
@@ -364,24 +364,15 @@ class IntakeWizard(QWidget):
         self.show_page(len(self.pages) - 1)
         self.registered.emit(complaint)
 
-    def _failed(self, exc: BaseException) -> None:
-        if self._pending is None:  # the form was reset meanwhile; nothing waits for this answer
+    def _failed(self, problem: KlachtenbureauError, operation_id: str) -> None:
+        if self.draft is None or self.draft.operation_id != operation_id:  # the form was reset meanwhile
             return
-        if isinstance(exc, write_queue.WriteQueuedError):
-            self._queued(exc)
-            return
-        self._pending = None
-        self._set_busy(False)
-        if isinstance(exc, ValidationError):
-            self._show_report_problems(exc.errors)
-        elif isinstance(exc, KlachtenbureauError):
-            self.message.show_message(exc.message, "error")
+        if isinstance(problem, write_queue.WriteQueuedError):
+            self._queued(problem)
+        elif isinstance(problem, ValidationError):
+            self._show_report_problems(problem.errors)
         else:
-            log.error("Registreren mislukt", exc_info=exc)
-            self.message.show_message(_(
-                "Opslaan is mislukt door een fout in het programma ({error}). Uw melding is op deze computer "
-                "bewaard; probeer het opnieuw of meld dit bij de beheerder.").format(error=type(exc).__name__),
-                "error")
+            self.message.show_message(problem.message, "error")
 
     def _queued(self, exc: write_queue.WriteQueuedError) -> None:
         """The database is out of reach: the report waits in this PC's queue, the draft is no longer needed."""
@@ -389,10 +380,9 @@ class IntakeWizard(QWidget):
         self._finished_with_draft()
         self.confirmation.show_queued()
         self.show_page(len(self.pages) - 1)
-        self.session.connection.lost(exc.cause)
 
-    def _show_report_problems(self, errors: dict[str, str]) -> None:
-        problems = {REPORT_FIELDS.get(name, name): message for name, message in errors.items()}
+    def _show_report_problems(self, problems: dict[str, str]) -> None:
+        """intake.register's problems at their fields: the form's fields are named as the report's."""
         for index, page in enumerate(self.pages):
             mine = {name: message for name, message in problems.items() if name in page.fields}
             if mine:
