@@ -20,7 +20,7 @@ import benchmarks
 from benchmarks import Context, generate
 from klachtenbureau.models import Complaint, User
 from klachtenbureau.models.database import sqlite_path
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 
 DATA = Path(__file__).resolve().parent / ".data"
 

@@ -15,7 +15,8 @@ from benchmarks import Context, timed
 from klachtenbureau.models import Complaint, db
 from klachtenbureau.models.complaints import OPEN_STATUSES
 from klachtenbureau.models.database import is_sqlite
-from klachtenbureau.workflow import dossier_data, editing, inbox, procedure, write_queue
+from klachtenbureau.workflow import dossier_data, editing, inbox, procedure
+from klachtenbureau.workflow.offline import write_queue
 
 PAGE = 60  # rows on a first screen, with room to scroll a little
 SEARCHES = {"name": "jansen", "word": "rolstoel", "note": "voicemail", "two_words": "koffie pauze"}

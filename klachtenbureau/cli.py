@@ -25,7 +25,8 @@ from klachtenbureau.models import User, database
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.server import cli as server_cli
-from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck, store
+from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.shared_file import SharedFileGuard
 
 log = logging.getLogger(__name__)
@@ -256,7 +257,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def _db_restore(args: argparse.Namespace, url: str) -> int:
-    from klachtenbureau.workflow import backups
+    from klachtenbureau.workflow.upkeep import backups
 
     if args.backup_file is None:
         raise ValidationError({"backup": _("Noem de reservekopie: klachtenbureau db restore BESTAND --db URL")})
@@ -304,13 +305,13 @@ def _db_recover(url: str) -> int:
 
 
 def _db_migrate(args: argparse.Namespace) -> int:
-    from klachtenbureau.workflow import db_migrate
+    from klachtenbureau.workflow.upkeep import move_to_server
 
     if not args.source or not args.target:
         raise ValidationError(
             {"migrate": _("Gebruik: klachtenbureau db migrate --from sqlite:///… --to postgresql://…")})
     print(_("Laat iedereen Klachtenbureau afsluiten; tijdens het overzetten kan niemand opslaan."))
-    checks = db_migrate.migrate(args.source, args.target)
+    checks = move_to_server.migrate(args.source, args.target)
     for check in checks:
         print(_("{table}: {rows} rij(en), controlegetal {checksum} — gelijk").format(
             table=check.table, rows=check.rows, checksum=check.checksum[:16]))
@@ -319,7 +320,8 @@ def _db_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from klachtenbureau.workflow import retention, settings
+    from klachtenbureau.workflow import settings
+    from klachtenbureau.workflow.personal_data import retention
 
     _open(args)
     user = _acting_user(args.user)
@@ -339,13 +341,13 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def _person(text: str) -> int:
-    from klachtenbureau.workflow import privacy
+    from klachtenbureau.workflow.personal_data import privacy
 
     return privacy.find_relation(text).id
 
 
 def cmd_person_export(args: argparse.Namespace) -> int:
-    from klachtenbureau.workflow import privacy
+    from klachtenbureau.workflow.personal_data import privacy
 
     _open(args)
     user = _acting_user(args.user)
@@ -363,7 +365,7 @@ def cmd_person_export(args: argparse.Namespace) -> int:
 
 
 def cmd_person_erase(args: argparse.Namespace) -> int:
-    from klachtenbureau.workflow import privacy
+    from klachtenbureau.workflow.personal_data import privacy
 
     _open(args)
     user = _acting_user(args.user)
@@ -424,7 +426,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from klachtenbureau.workflow import export, periods
+    from klachtenbureau.workflow import periods
+    from klachtenbureau.workflow.personal_data import export
 
     period = periods.parse_period(args.period) if args.period else None
     _open(args)

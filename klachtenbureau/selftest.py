@@ -55,7 +55,7 @@ def _folder(state: _State) -> str:
 
 def _database(state: _State) -> str:
     from klachtenbureau.models.people import COORDINATOR
-    from klachtenbureau.workflow import store
+    from klachtenbureau.workflow.upkeep import store
 
     state.url = f"sqlite:///{(state.folder / 'zelftest.db').as_posix()}"
     version = store.open_database(state.url, create=True)

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 from klachtenbureau.models import Complaint, User  # noqa: E402
 from klachtenbureau.ui import language  # noqa: E402
 from klachtenbureau.ui.session import Session  # noqa: E402
-from klachtenbureau.workflow import demo, store  # noqa: E402
+from klachtenbureau.workflow import demo
+from klachtenbureau.workflow.upkeep import store
 
 
 def settle(timeout_ms: int = 15_000) -> None:

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from klachtenbureau.models import User, database  # noqa: E402
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY  # noqa: E402
-from klachtenbureau.workflow import store  # noqa: E402
+from klachtenbureau.workflow.upkeep import store
 from tests.pgserver import PostgresServer, find_pg_bindir  # noqa: E402
 
 IN_CI = os.environ.get("CI") == "true"

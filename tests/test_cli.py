@@ -138,7 +138,7 @@ def test_database_of_a_newer_version_is_refused(sqlite_url, capsys):
     import datetime as dt
 
     from klachtenbureau.models import schema
-    from klachtenbureau.workflow import store
+    from klachtenbureau.workflow.upkeep import store
 
     store.open_database(sqlite_url, create=True)
     schema.SchemaInfo.create(version=schema.SCHEMA_VERSION + 1, app_version="3.0.0", updated_at=dt.datetime.now())

@@ -8,7 +8,7 @@ import uuid
 
 from klachtenbureau import cli
 from klachtenbureau.models import Complaint, Relation, database
-from klachtenbureau.workflow import backups, store
+from klachtenbureau.workflow.upkeep import backups, store
 from tests.workflow.past import closed_complaint, years_ago
 
 PERSON = {"name": "Jozefien Ruitenbeek", "email": "jozefien@example.nl", "phone": "06 13572468"}

@@ -1,7 +1,7 @@
 """Moving an office from the shared file to the office server, in one step.
 
 ``set_up(share, data_dir, source_url)``: set up and start the server on this
-PC, copy the shared SQLite file into it with ``db_migrate.migrate`` (which
+PC, copy the shared SQLite file into it with ``move_to_server.migrate`` (which
 counts and checksums every table on both sides, and leaves the server's
 database empty if anything differs), write the connection file into the
 shared folder, and mark the old file as moved (``store.mark_moved``: it then
@@ -71,7 +71,7 @@ def set_up(share: Path, data_dir: Path | None = None, source_url: str | None = N
     ``hosts`` overrides the names written into the connection file (default:
     this PC's name and IPv4 addresses).
     """
-    from klachtenbureau.workflow import db_migrate, store
+    from klachtenbureau.workflow.upkeep import move_to_server, store
 
     def say(text: str) -> None:
         log.info("%s", text)
@@ -106,7 +106,7 @@ def set_up(share: Path, data_dir: Path | None = None, source_url: str | None = N
         say(_("Het oude bestand is gemarkeerd als verhuisd; wat collega's nu opslaan, wacht op hun pc."))
         say(_("De klachten worden overgezet en gecontroleerd…"))
         try:
-            checks = db_migrate.migrate(source_url, url)
+            checks = move_to_server.migrate(source_url, url)
         except BaseException:
             store.clear_moved(source_url)  # the move failed: the shared file is the database again
             result.marked_moved = False

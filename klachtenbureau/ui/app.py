@@ -27,7 +27,8 @@ from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.signin import sign_in
-from klachtenbureau.workflow import admin, backups, demo, recovery, store
+from klachtenbureau.workflow import admin, demo, recovery
+from klachtenbureau.workflow.upkeep import backups, store
 from klachtenbureau.workflow.shared_file import SharedFileGuard
 
 DEMO_COMPLAINTS = 300

@@ -21,8 +21,9 @@ from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen
-from klachtenbureau.workflow import admin, audit_text, permissions, privacy
-from klachtenbureau.workflow.store import SYSTEM_LOGIN
+from klachtenbureau.workflow import admin, audit_text, permissions
+from klachtenbureau.workflow.personal_data import privacy
+from klachtenbureau.workflow.upkeep.store import SYSTEM_LOGIN
 
 PERIODS = {
     "today": N_("Vandaag"),

@@ -1,7 +1,7 @@
 """One watch on the shared database per session, off the UI thread: the views subscribe to it.
 
 Every few seconds a thread of its own asks the database whether anything
-changed (``workflow.changes.ChangeWatcher``: one cheap read) and, when it did,
+changed (``workflow.offline.changes.ChangeWatcher``: one cheap read) and, when it did,
 ``changed`` reaches the UI thread; each view then re-reads what it shows. A
 database that cannot be reached is told through ``failed`` with the typed
 error and asked again at the next tick. The thread runs while at least one
@@ -17,7 +17,7 @@ import weakref
 from PySide6.QtCore import QObject, Signal
 
 from klachtenbureau.errors import KlachtenbureauError
-from klachtenbureau.workflow.changes import ChangeWatcher
+from klachtenbureau.workflow.offline.changes import ChangeWatcher
 
 INTERVAL_MS = 2000
 

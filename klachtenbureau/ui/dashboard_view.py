@@ -2,7 +2,7 @@
 
 The figures are computed in SQL off the UI thread (workflow.statistics via
 ui.operations); while that runs the old figures stay on screen. Every few
-seconds the inbox's cheap change detector (workflow.changes) is asked whether
+seconds the inbox's cheap change detector (workflow.offline.changes) is asked whether
 anyone saved something, and then the figures are computed again.
 A click on a number or a bar emits ``filter_requested`` with the
 ``statistics.ComplaintFilter`` of exactly the complaints it counts.

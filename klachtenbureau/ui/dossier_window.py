@@ -11,7 +11,7 @@ The window composes its parts from ui/dossier/: it re-reads the complaint when
 anyone changes it (watch.py); a save that a colleague beat is refused by the
 workflow, and the window shows who did it and keeps the user's input
 (conflict.py). Steps and contact moments wait on this PC when the database is
-out of reach (workflow/write_queue); the window shows what waits and holds back
+out of reach (workflow/offline/write_queue); the window shows what waits and holds back
 the next step until it has been sent (pending.py). While the session is offline
 or read-only, what needs the database at once (letters, attachments, editing
 the complainant) is held back with a banner saying why.
@@ -45,7 +45,9 @@ from klachtenbureau.ui.dossier.registration import RegistrationForm
 from klachtenbureau.ui.dossier.watch import ChangeWatch
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
-from klachtenbureau.workflow import dossier_data, inbox, privacy, procedure, write_queue
+from klachtenbureau.workflow import dossier_data, inbox, procedure
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.personal_data import privacy
 from klachtenbureau.workflow.dossier_data import Dossier
 
 _open_windows: dict[tuple[str, int, int], DossierWindow] = {}

@@ -23,7 +23,8 @@ from klachtenbureau.ui import files
 from klachtenbureau.ui.management import FormDialog, add_route_fields
 from klachtenbureau.ui.signin import os_login
 from klachtenbureau.ui.widgets import Field, RadioGroup, browse_row, fit_to_screen
-from klachtenbureau.workflow import admin, settings, store
+from klachtenbureau.workflow import admin, settings
+from klachtenbureau.workflow.upkeep import store
 
 NEW, EXISTING, SERVER = "new", "existing", "server"
 

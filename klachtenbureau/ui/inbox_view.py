@@ -1,7 +1,7 @@
 """Tab Postvak: the coordinator's inbox — filters with counts, search, the table of complaints.
 
 Double-click or Enter opens the dossier. Every few seconds the view asks the
-database whether anyone changed anything (workflow.changes); if so it re-reads,
+database whether anyone changed anything (workflow.offline.changes); if so it re-reads,
 keeping the selected complaints selected and the same complaint at the top.
 """
 

@@ -8,14 +8,13 @@ standard paragraph goes in at the cursor with a double-click or Enter.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QLabel, QLineEdit, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.i18n import _
-from klachtenbureau.ui.widgets import HINT_STYLE
+from klachtenbureau.ui.widgets import HINT_STYLE, InsertList
 from klachtenbureau.workflow.standard_paragraphs import FilledParagraph
 
 RULES = ("Een lege regel begint een nieuwe alinea; een regel die met “- ” begint, wordt een opsommingsteken. "
@@ -36,12 +35,9 @@ class LetterEditor(QWidget):
         rules = QLabel(_(RULES))
         rules.setWordWrap(True)
         rules.setStyleSheet(HINT_STYLE)
-        self.paragraphs = QListWidget()
-        self.paragraphs.setAccessibleName(_("Standaardalinea's"))
-        self.paragraphs.setToolTip(_("Dubbelklik of Enter: invoegen op de plek van de cursor."))
+        self.paragraphs = InsertList(_("Standaardalinea's"))
         self.paragraphs.setMaximumHeight(150)
-        self.paragraphs.itemDoubleClicked.connect(self.insert)
-        self.paragraphs.installEventFilter(self)
+        self.paragraphs.chosen.connect(self.insert)
         self.restore_button = QPushButton(_("Oorspronkelijke tekst &herstellen"))
         self.restore_button.setToolTip(_("De tekst zoals de brieventeksten van het kantoor hem maken"))
         self.restore_button.clicked.connect(self.restore)
@@ -97,10 +93,3 @@ class LetterEditor(QWidget):
         self.body.insertPlainText(item.data(Qt.ItemDataRole.UserRole))
         self.body.setFocus()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        # Enter inserts; the list would also pass it on to the dialog, whose default button prints.
-        if (watched is self.paragraphs and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            self.insert(self.paragraphs.currentItem())
-            return True
-        return super().eventFilter(watched, event)

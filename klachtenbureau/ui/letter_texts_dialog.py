@@ -21,7 +21,7 @@ from klachtenbureau.reports import letter_texts
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.printing import PagePreview
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import PROBLEM_STYLE, MessageBar, fit_to_screen
+from klachtenbureau.ui.widgets import PROBLEM_STYLE, MessageBar, fit_to_screen, placeholder_list
 from klachtenbureau.workflow import letter_settings
 
 PREVIEW_DELAY_MS = 400
@@ -68,14 +68,8 @@ class LetterTextsDialog(QDialog):
         rules = QLabel(_(RULES))
         rules.setWordWrap(True)
         rules.setStyleSheet("color: #555;")
-        self.placeholders = QListWidget()
-        self.placeholders.setAccessibleName(_("Invulplekken"))
-        self.placeholders.setToolTip(_("Dubbelklik of Enter: invoegen op de plek van de cursor."))
-        for name, meaning in letter_texts.PLACEHOLDERS.items():
-            item = QListWidgetItem(f"{{{name}}}  –  {_(meaning)}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            self.placeholders.addItem(item)
-        self.placeholders.itemActivated.connect(self._insert_placeholder)
+        self.placeholders = placeholder_list()
+        self.placeholders.chosen.connect(self._insert_placeholder)
         self.placeholders.setMaximumHeight(150)
         self.reset_button = QPushButton(_("&Standaardtekst herstellen"))
         self.reset_button.clicked.connect(self._reset)

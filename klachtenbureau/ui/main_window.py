@@ -38,7 +38,9 @@ from klachtenbureau.ui.standard_paragraphs_dialog import StandardParagraphsDialo
 from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
-from klachtenbureau.workflow import intake_support, permissions, recheck, store, write_queue
+from klachtenbureau.workflow import intake_support, permissions, recheck
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
 TABS = {

@@ -25,7 +25,7 @@ from klachtenbureau.ui.background import run_in_background
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar
 from klachtenbureau.workflow import db_errors
-from klachtenbureau.workflow.write_queue import WriteQueuedError
+from klachtenbureau.workflow.offline.write_queue import WriteQueuedError
 
 T = TypeVar("T")
 Failure = MessageBar | Callable[[KlachtenbureauError], Any]

@@ -1,6 +1,6 @@
 """What waits on this PC because the database was out of reach (Bestand → Wachtende wijzigingen).
 
-Each row is a write in this PC's queue (workflow/write_queue): a new report
+Each row is a write in this PC's queue (workflow/offline/write_queue): a new report
 or a step of a complaint. Most leave the queue by themselves once the
 database is back. One the database refused meanwhile (a colleague changed
 the complaint first) stays here until the user has copied or re-entered
@@ -20,7 +20,8 @@ from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import fit_to_screen
-from klachtenbureau.workflow import queries, write_queue
+from klachtenbureau.workflow import queries
+from klachtenbureau.workflow.offline import write_queue
 
 COLUMNS = (N_("Bewaard op"), N_("Wat"), N_("Klacht"), N_("Stand"))
 

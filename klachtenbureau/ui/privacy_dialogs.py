@@ -24,7 +24,8 @@ from klachtenbureau.models.complaints import STATUSES
 from klachtenbureau.ui import files, operations
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen
-from klachtenbureau.workflow import permissions, privacy, relations, retention, settings
+from klachtenbureau.workflow import permissions, relations, settings
+from klachtenbureau.workflow.personal_data import privacy, retention
 
 WHAT_GOES = N_(
     "Weg gaan: naam, adres, telefoon en e-mail van de klager (als die geen recentere klacht heeft), de "

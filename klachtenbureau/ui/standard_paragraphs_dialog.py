@@ -9,8 +9,7 @@ and what was typed stays in the form to save again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
     QPushButton, QVBoxLayout, QWidget,
@@ -19,9 +18,8 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import ConflictError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models.complaints import VERDICTS
-from klachtenbureau.reports import letter_texts
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen
+from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, placeholder_list
 from klachtenbureau.workflow import admin
 from klachtenbureau.workflow import standard_paragraphs as sp
 
@@ -59,15 +57,8 @@ class StandardParagraphsDialog(QDialog):
             self.verdict.addItem(_("{verdict} (alleen de antwoordbrief)").format(verdict=_(label)), code)
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
-        self.placeholders = QListWidget()
-        self.placeholders.setAccessibleName(_("Invulplekken"))
-        self.placeholders.setToolTip(_("Dubbelklik of Enter: invoegen op de plek van de cursor."))
-        for name, meaning in letter_texts.PLACEHOLDERS.items():
-            item = QListWidgetItem(f"{{{name}}}  –  {_(meaning)}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            self.placeholders.addItem(item)
-        self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
-        self.placeholders.installEventFilter(self)  # Enter inserts too
+        self.placeholders = placeholder_list()
+        self.placeholders.chosen.connect(self._insert_placeholder)
         self.placeholders.setMaximumHeight(130)
         form = QFormLayout()
         self.fields = {name: Field(label, editor, accessible) for name, label, editor, accessible in (
@@ -187,14 +178,6 @@ class StandardParagraphsDialog(QDialog):
         if item is not None:
             self.text.insertPlainText("{" + item.data(Qt.ItemDataRole.UserRole) + "}")
             self.text.setFocus()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        # Enter on a placeholder inserts it; the list would also pass it on to the dialog, which saves.
-        if (watched is self.placeholders and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            self._insert_placeholder(self.placeholders.currentItem())
-            return True
-        return super().eventFilter(watched, event)
 
     # --- saving ------------------------------------------------------------------------------
 

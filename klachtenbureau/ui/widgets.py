@@ -7,15 +7,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication, QButtonGroup, QComboBox, QCompleter, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox,
-    QPlainTextEdit, QPushButton, QRadioButton, QSizePolicy, QVBoxLayout, QWidget,
+    QApplication, QButtonGroup, QComboBox, QCompleter, QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models.folding import fold
+from klachtenbureau.reports import letter_texts
 
 PROBLEM_STYLE = "color: #a4161a;"
 HINT_STYLE = "color: #555;"
@@ -262,13 +264,15 @@ class MessageBar(QFrame):
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.text, 1)
         self._buttons: list[QPushButton] = []
+        self._return_to: QWidget | None = None  # where the keyboard was before a question with buttons
         self.hide()
 
     def show_message(self, text: str, kind: str = "info",
                      actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
-        for button in self._buttons:
-            button.deleteLater()
-        self._buttons = []
+        focus = QApplication.focusWidget()
+        if focus is not None and not self.isAncestorOf(focus):
+            self._return_to = focus
+        self._drop_buttons()
         self.setStyleSheet(f"MessageBar {{ {MESSAGE_STYLES[kind]} border-radius: 4px; }}")
         self.text.setText(text)
         for label, callback in actions or []:
@@ -280,15 +284,27 @@ class MessageBar(QFrame):
             self._buttons.append(button)
         self.show()
 
+    def _drop_buttons(self) -> None:
+        # Hidden at once: a button waiting for deleteLater() would otherwise show again with the next
+        # question and make its Alt+letter ambiguous, so that the key did nothing.
+        for button in self._buttons:
+            button.hide()
+            self.layout().removeWidget(button)
+            button.deleteLater()
+        self._buttons = []
+
     def buttons(self) -> list[QPushButton]:
         return list(self._buttons)
 
     def clear(self) -> None:
-        for button in self._buttons:
-            button.deleteLater()
-        self._buttons = []
+        """Hide the bar; if the keyboard was on one of its buttons, it goes back to where it was before."""
+        had_focus = self.isAncestorOf(QApplication.focusWidget())
+        self._drop_buttons()
         self.text.clear()
         self.hide()
+        back = self._return_to
+        if had_focus and back is not None and shiboken6.isValid(back) and back.isVisible() and back.isEnabled():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class CtrlEnterFilter(QObject):
@@ -359,3 +375,36 @@ def text_box(accessible_name: str, placeholder: str = "", lines: int = 4) -> QPl
     box.setAccessibleName(accessible_name)
     box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
     return box
+
+
+class InsertList(QListWidget):
+    """A list whose item goes in at an editor's cursor: ``chosen`` on a double-click or on Enter.
+
+    Enter stays in the list: passed on, it would press the dialog's default button (print, save, reset).
+    """
+
+    chosen = Signal(QListWidgetItem)
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.setToolTip(_("Dubbelklik of Enter: invoegen op de plek van de cursor."))
+        self.itemDoubleClicked.connect(self.chosen)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.currentItem() is not None:
+                self.chosen.emit(self.currentItem())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def placeholder_list() -> InsertList:
+    """The letter texts' {invulplekken} with what each means, to insert into a text."""
+    placeholders = InsertList(_("Invulplekken"))
+    for name, meaning in letter_texts.PLACEHOLDERS.items():
+        item = QListWidgetItem(f"{{{name}}}  –  {_(meaning)}")
+        item.setData(Qt.ItemDataRole.UserRole, name)
+        placeholders.addItem(item)
+    return placeholders

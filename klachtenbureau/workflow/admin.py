@@ -11,7 +11,8 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, User
 from klachtenbureau.models.people import ADMIN, ROLES
-from klachtenbureau.workflow import permissions, store
+from klachtenbureau.workflow import permissions
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.operations import Outcome, fresh, perform, update_versioned
 from klachtenbureau.workflow.passwords import hash_password, password_problem, verify_password
 from klachtenbureau.workflow.validation import normalize_email

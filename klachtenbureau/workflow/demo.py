@@ -18,7 +18,8 @@ from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY
-from klachtenbureau.workflow import deadlines, intake, measures, procedure, settings, store
+from klachtenbureau.workflow import deadlines, intake, measures, procedure, settings
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.db_errors import DuplicateError
 
 USERS = [

@@ -29,7 +29,8 @@ from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.reports.dossier_facts import (
     AuditLine, DocumentInfo, DossierFacts, MeasureLine, Pairs, TimelineLine, day, moment,
 )
-from klachtenbureau.workflow import admin, audit_text, deadlines, permissions, privacy, procedure, relations, settings
+from klachtenbureau.workflow import admin, audit_text, deadlines, permissions, procedure, relations, settings
+from klachtenbureau.workflow.personal_data import privacy
 from klachtenbureau.workflow.db_errors import typed_errors
 
 Handler = User.alias("handler")

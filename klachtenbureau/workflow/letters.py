@@ -34,7 +34,7 @@ from klachtenbureau.reports import dossier, letter_texts, letters
 from klachtenbureau.reports.layout import Envelope, Organisation, postal_address, window_lines
 from klachtenbureau.workflow import deadlines, dossier_data, permissions, procedure, queries, settings
 from klachtenbureau.workflow.operations import Outcome, copy_into, perform
-from klachtenbureau.workflow.store import SYSTEM_LOGIN
+from klachtenbureau.workflow.upkeep.store import SYSTEM_LOGIN
 
 KINDS = {
     "acknowledgement": N_("Ontvangstbevestiging"),

@@ -23,7 +23,8 @@ from klachtenbureau.errors import ConflictError
 from klachtenbureau.models import AuditEntry, User
 from klachtenbureau.models.base import BaseModel, VersionedModel, now
 from klachtenbureau.models.database import retry_on_busy, write_transaction
-from klachtenbureau.workflow import db_errors, resilience
+from klachtenbureau.workflow import db_errors
+from klachtenbureau.workflow.offline import resilience
 
 # Free text that may hold personal data is never copied into the audit log, which is
 # never rewritten; the log records that such a field changed, not what it said.

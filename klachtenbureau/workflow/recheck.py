@@ -22,7 +22,8 @@ import logging
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, format_datetime, ngettext
 from klachtenbureau.models import AuditEntry, Complaint, User
-from klachtenbureau.workflow import db_errors, intake, ledger, write_queue
+from klachtenbureau.workflow import db_errors, intake, ledger
+from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.ledger import Confirmed, entries
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 

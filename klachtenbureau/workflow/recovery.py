@@ -22,7 +22,8 @@ from pathlib import Path
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import database
-from klachtenbureau.workflow import backups, recheck, store
+from klachtenbureau.workflow import recheck
+from klachtenbureau.workflow.upkeep import backups, store
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from klachtenbureau.reports.periodic import (
 from klachtenbureau.workflow import periods, permissions, settings
 from klachtenbureau.workflow import statistics as stats
 from klachtenbureau.workflow.periods import Period
-from klachtenbureau.workflow.export import all_complainant_names
+from klachtenbureau.workflow.personal_data.export import all_complainant_names
 from klachtenbureau.workflow.measures import is_overdue as measure_overdue
-from klachtenbureau.workflow.scrub import Complainant, Scrubber, legend
+from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber, legend
 
 REGISTER_NORM = 98.0  # % of the complaints with an acknowledgement
 ACK_NORM = 95.0  # % acknowledged on time

@@ -11,7 +11,8 @@ from klachtenbureau.models import Complaint, database, folding, schema
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.database import is_sqlite
 from klachtenbureau.models.fulltext import rebuild_fulltext
-from klachtenbureau.workflow import intake, procedure, relations, store
+from klachtenbureau.workflow import intake, procedure, relations
+from klachtenbureau.workflow.upkeep import store
 
 
 def _register(user, description, name):

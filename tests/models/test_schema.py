@@ -8,7 +8,7 @@ import pytest
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, SchemaTooNewError
 from klachtenbureau.models import database, schema
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 
 
 def test_new_database_has_current_version_and_default_categories(db):

@@ -6,7 +6,7 @@ import pytest
 
 from klachtenbureau import cli
 from klachtenbureau.models import Complaint, Document, database
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 from tests.reports.pdftools import normalised, text
 
 

@@ -10,7 +10,8 @@ import pytest
 from klachtenbureau.errors import PermissionDeniedError, ValidationError
 from klachtenbureau.models import AuditEntry, Document, TimelineEntry
 from klachtenbureau.reports import letter_texts
-from klachtenbureau.workflow import letter_settings, letters, procedure, settings, store
+from klachtenbureau.workflow import letter_settings, letters, procedure, settings
+from klachtenbureau.workflow.upkeep import store
 from tests.reports.pdftools import normalised
 from tests.reports.pdftools import text as pdf_text
 

@@ -19,7 +19,7 @@ import psycopg2
 import pytest
 
 from klachtenbureau.models import Complaint, User, database
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 from tests.server.conftest import PYTHON, child_env
 
 PCS = ("sanne", "petra", "ruud")
@@ -29,7 +29,9 @@ CLIENT = textwrap.dedent("""
     import sys, time
     from klachtenbureau.errors import DatabaseUnavailableError
     from klachtenbureau.models import User
-    from klachtenbureau.workflow import intake, store, write_queue
+    from klachtenbureau.workflow import intake
+    from klachtenbureau.workflow.offline import write_queue
+    from klachtenbureau.workflow.upkeep import store
     url, pc, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
     def drain():

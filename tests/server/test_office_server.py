@@ -21,7 +21,9 @@ from klachtenbureau.models import Complaint, database
 from klachtenbureau.server import autostart, backups, connection_file, setup
 from klachtenbureau.server.local_disk import check_local_disk
 from klachtenbureau.server.postgres import OfficeServer, bin_dir, program, tool_env
-from klachtenbureau.workflow import demo, intake, store, write_queue
+from klachtenbureau.workflow import demo, intake
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.upkeep import store
 from tests.server.conftest import child_env, free_port
 
 

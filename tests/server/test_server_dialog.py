@@ -8,7 +8,8 @@ from klachtenbureau.models import database
 from klachtenbureau.server import backups, connection_file, service
 from klachtenbureau.server.postgres import OfficeServer
 from klachtenbureau.ui.server_dialog import ServerDialog
-from klachtenbureau.workflow import demo, store
+from klachtenbureau.workflow import demo
+from klachtenbureau.workflow.upkeep import store
 from tests.server.conftest import free_port
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from klachtenbureau.models import database
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 
 SHARE = Path("/mnt/smb")
 SMBD_PID = Path("/run/smb/pid/smbd.pid")

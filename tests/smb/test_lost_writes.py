@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from klachtenbureau.models import Complaint, database
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 from tests.smb.conftest import ON_SHARE, SHARE, SKIP_REASON
 
 # On a real share the desk's warnings (a read error, a busy file, retried) are part of what is measured;
@@ -41,7 +41,9 @@ WRITER = textwrap.dedent("""
     import json, sys, time
     from klachtenbureau.errors import KlachtenbureauError
     from klachtenbureau.models import User
-    from klachtenbureau.workflow import intake, store, write_queue
+    from klachtenbureau.workflow import intake
+    from klachtenbureau.workflow.offline import write_queue
+    from klachtenbureau.workflow.upkeep import store
     url, login, count, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     for attempt in range(30):  # the other PC's writes can make the share stumble at start-up; the desk retries
         try:
@@ -67,7 +69,9 @@ WRITER = textwrap.dedent("""
 CHECKER = textwrap.dedent("""
     import datetime, json, sys, time
     from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
-    from klachtenbureau.workflow import recheck, recovery, resilience, store, write_queue
+    from klachtenbureau.workflow import recheck, recovery
+    from klachtenbureau.workflow.offline import resilience, write_queue
+    from klachtenbureau.workflow.upkeep import store
     url, may_recover = sys.argv[1], sys.argv[2] == "1"
     out = {"reapplied": [], "refused": 0, "recovered": "", "messages": []}
     for attempt in range(3):

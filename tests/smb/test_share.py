@@ -13,7 +13,9 @@ import pytest
 
 from klachtenbureau.errors import ConflictError
 from klachtenbureau.models import Complaint, User, database
-from klachtenbureau.workflow import backups, db_errors, intake, procedure, resilience, store, write_queue
+from klachtenbureau.workflow import db_errors, intake, procedure
+from klachtenbureau.workflow.offline import resilience, write_queue
+from klachtenbureau.workflow.upkeep import backups, store
 from tests.smb.conftest import DEADLINE, ON_SHARE, SKIP_REASON, python
 
 # On a real share the desk's warnings (a read error, a busy file, retried) are part of what is measured;
@@ -38,7 +40,8 @@ def staff() -> tuple[User, User]:
 WRITER = textwrap.dedent("""
     import sys
     from klachtenbureau.models import User
-    from klachtenbureau.workflow import intake, store
+    from klachtenbureau.workflow import intake
+    from klachtenbureau.workflow.upkeep import store
     url, login, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store.open_database(url)
     user = User.get(User.login == login)
@@ -67,7 +70,8 @@ def test_several_pcs_register_at_once_with_unique_numbers(share_url):
 ACKNOWLEDGER = textwrap.dedent("""
     import sys
     from klachtenbureau.models import Complaint, User
-    from klachtenbureau.workflow import procedure, store
+    from klachtenbureau.workflow import procedure
+    from klachtenbureau.workflow.upkeep import store
     store.open_database(sys.argv[1])
     procedure.acknowledge(User.get(User.login == "petra"), Complaint.get(Complaint.number == sys.argv[2]), "letter")
 """)
@@ -127,7 +131,8 @@ def test_a_read_only_share_can_be_read_but_not_written(share_url, samba):
 KILLED = textwrap.dedent("""
     import sys
     from klachtenbureau.models import Complaint, User
-    from klachtenbureau.workflow import operations, store
+    from klachtenbureau.workflow import operations
+    from klachtenbureau.workflow.upkeep import store
     store.open_database(sys.argv[1])
 
     def body():

@@ -14,7 +14,8 @@ def run_on_other_pc(url: str, code: str) -> str:
     """
     program = textwrap.dedent("""
         from klachtenbureau.models import Complaint, User
-        from klachtenbureau.workflow import editing, intake, procedure, store
+        from klachtenbureau.workflow import editing, intake, procedure
+        from klachtenbureau.workflow.upkeep import store
         store.open_database({url!r})
         def user(login):
             return User.get(User.login == login)

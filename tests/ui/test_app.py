@@ -11,7 +11,8 @@ from klachtenbureau import config
 from klachtenbureau.models import Complaint, database
 from klachtenbureau.ui import app
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
-from klachtenbureau.workflow import admin, settings, store
+from klachtenbureau.workflow import admin, settings
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.passwords import verify_password
 from tests.ui.keys import show
 

@@ -141,7 +141,7 @@ def test_a_second_bug_while_the_dialog_is_open_only_goes_to_the_log(qtbot, qapp,
 @pytest.mark.expect_log("^Onverwachte fout$")
 def test_the_main_window_keeps_the_unfinished_intake_when_a_bug_is_reported(qtbot, handler, session):
     from klachtenbureau.ui.main_window import MainWindow
-    from klachtenbureau.workflow import drafts
+    from klachtenbureau.workflow.offline import drafts
 
     window = MainWindow(session)
     qtbot.addWidget(window)

@@ -1,4 +1,4 @@
-"""The local store of unfinished intakes (workflow.drafts): atomic files, listed newest first."""
+"""The local store of unfinished intakes (workflow.offline.drafts): atomic files, listed newest first."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from klachtenbureau import config
-from klachtenbureau.workflow import drafts
-from klachtenbureau.workflow.drafts import Draft
+from klachtenbureau.workflow.offline import drafts
+from klachtenbureau.workflow.offline.drafts import Draft
 
 
 def test_saved_draft_reads_back_with_its_operation_id():

@@ -19,7 +19,9 @@ from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.intake.confirmation_page import letters_available
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import deadlines, drafts, intake, settings, store, write_queue
+from klachtenbureau.workflow import deadlines, intake, settings
+from klachtenbureau.workflow.offline import drafts, write_queue
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.intake_support import short_date
 from tests.ui.keys import activate, active_modal, show
 

@@ -165,7 +165,9 @@ def test_closing_with_an_edit_not_yet_sent_asks_first(qtbot, petra, unfounded):
     qtbot.waitUntil(lambda: all(button.isVisible() for button in dialog.message.buttons()))
     qtbot.keyClick(dialog, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Verder met de brief
     qtbot.waitUntil(lambda: not dialog.message.isVisible())
-    assert dialog.isVisible()
+    assert dialog.isVisible() and dialog.editor.body.hasFocus()  # back where the typing was
+    qtbot.keyClicks(dialog.editor.body, "En nog een. ")
+    assert dialog.editor.body.toPlainText().count("Nog een zin. En nog een. ") == 1
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: all(button.isVisible() for button in dialog.message.buttons()))
     qtbot.keyClick(dialog, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # Weggooien en sluiten

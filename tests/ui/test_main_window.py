@@ -15,7 +15,9 @@ from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.main_window import DEFAULT_SIZE, MainWindow
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import drafts, intake, periods, store
+from klachtenbureau.workflow import intake, periods
+from klachtenbureau.workflow.offline import drafts
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.statistics import ComplaintFilter
 from tests.ui.keys import activate, active_modal, show
 

@@ -19,7 +19,9 @@ from klachtenbureau.ui.dossier_window import DossierWindow, open_dossier
 from klachtenbureau.ui.main_window import OFFLINE_INTERVAL_MS, STATUS_INTERVAL_MS, MainWindow
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import editing, intake, procedure, recheck, store, write_queue
+from klachtenbureau.workflow import editing, intake, procedure, recheck
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.upkeep import store
 from tests.ui.keys import show
 from tests.ui.test_dossier_window import type_into, when_dialog
 from tests.workflow.test_resilience import read_only, share_gone

@@ -207,6 +207,21 @@ def test_letter_texts_dialog_previews_warns_and_saves(qtbot, petra, staff):
     assert not dialog.isVisible() or dialog.result() == 0
 
 
+def test_enter_on_a_placeholder_inserts_it_and_presses_no_button(qtbot, petra):
+    dialog = LetterTextsDialog(petra)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(dialog.texts), timeout=10_000)
+    dialog.body.setFocus()
+    dialog.body.moveCursor(dialog.body.textCursor().MoveOperation.End)
+    qtbot.keyClicks(dialog.body, "Met dank, ")
+    dialog.placeholders.setFocus()
+    dialog.placeholders.setCurrentRow(list(letter_texts.PLACEHOLDERS).index("naam"))
+    qtbot.keyClick(dialog.placeholders, Qt.Key.Key_Return)
+    assert dialog.body.toPlainText().endswith("Met dank, {naam}")  # inserted, and not reset to the default text
+    assert dialog.isVisible()
+
+
 def test_closing_with_unsaved_letter_texts_asks_first(qtbot, petra):
     dialog = LetterTextsDialog(petra)
     qtbot.addWidget(dialog)

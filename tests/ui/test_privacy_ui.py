@@ -11,7 +11,8 @@ from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, privacy
+from klachtenbureau.workflow import intake
+from klachtenbureau.workflow.personal_data import privacy
 from tests.workflow.past import closed_complaint, years_ago
 
 TODAY = dt.date.today()

@@ -8,7 +8,9 @@ from PySide6.QtCore import QThreadPool
 from klachtenbureau.models import Complaint, database
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import intake, store, write_queue
+from klachtenbureau.workflow import intake
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.upkeep import store
 from tests.ui.keys import show
 from tests.workflow.test_resilience import share_gone
 

@@ -11,7 +11,8 @@ import pytest
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.models import Complaint, database
-from klachtenbureau.workflow import backups, intake, settings, store
+from klachtenbureau.workflow import intake, settings
+from klachtenbureau.workflow.upkeep import backups, store
 from klachtenbureau.workflow.db_errors import LockedTooLongError
 from tests.conftest import make_url
 

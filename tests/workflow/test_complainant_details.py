@@ -9,7 +9,8 @@ import pytest
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import AuditEntry, Relation, database
-from klachtenbureau.workflow import editing, intake, intake_support, relations, retention
+from klachtenbureau.workflow import editing, intake, intake_support, relations
+from klachtenbureau.workflow.personal_data import retention
 
 
 def test_a_contact_person_typed_into_the_name_gets_its_own_field():

@@ -8,12 +8,13 @@ import textwrap
 import pytest
 
 from klachtenbureau.models import Complaint, User, database
-from klachtenbureau.workflow import store
+from klachtenbureau.workflow.upkeep import store
 
 WRITER = textwrap.dedent("""
     import sys
     from klachtenbureau.models import User
-    from klachtenbureau.workflow import intake, store
+    from klachtenbureau.workflow import intake
+    from klachtenbureau.workflow.upkeep import store
     url, login, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store.open_database(url)
     user = User.get(User.login == login)

@@ -12,7 +12,7 @@ from klachtenbureau.errors import NotFoundError, PermissionDeniedError
 from klachtenbureau.i18n import format_amount
 from klachtenbureau.reports.dossier_facts import day
 from klachtenbureau.workflow import dossier_data, intake, measures, procedure
-from klachtenbureau.workflow.changes import ChangeWatcher
+from klachtenbureau.workflow.offline.changes import ChangeWatcher
 
 
 def register(user, **overrides):
@@ -105,7 +105,8 @@ def test_watcher_sees_a_commit_by_another_process(db, staff):
         assert not watcher.changed()
         code = textwrap.dedent(f"""
             from klachtenbureau.models import Complaint, User
-            from klachtenbureau.workflow import procedure, store
+            from klachtenbureau.workflow import procedure
+            from klachtenbureau.workflow.upkeep import store
             store.open_database({db!r})
             procedure.acknowledge(User.get(User.login == "ruud"), Complaint.get_by_id({c.id}), "email")
         """)

@@ -14,8 +14,9 @@ from klachtenbureau import cli
 from klachtenbureau.errors import PermissionDeniedError
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import demo, export, intake, periods
-from klachtenbureau.workflow.scrub import Complainant, Scrubber
+from klachtenbureau.workflow import demo, intake, periods
+from klachtenbureau.workflow.personal_data import export
+from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
 
 ZWAANTJE = {"name": "Zwaantje Kwakkelstein", "street": "Vlinderhof 7", "postcode": "9999 ZZ", "city": "Ergensdorp",
             "phone": "06 48765432", "email": "zwaantje@kwakkelstein.example"}

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import importer, store
+from klachtenbureau.workflow import importer
+from klachtenbureau.workflow.upkeep import store
 
 GOOD = {"received_at": "2026-03-03T14:30:00", "channel": "website", "kind": "complaint", "name": "Ria Dekker",
         "email": "ria@example.nl", "phone": "020 123 4567", "street": "Havenkade 4", "postcode": "1012AB",

@@ -5,7 +5,8 @@ import pytest
 
 from klachtenbureau.errors import ConflictError, ValidationError
 from klachtenbureau.models import AuditEntry, Category, Complaint, User, db as proxy
-from klachtenbureau.workflow import intake, settings, store
+from klachtenbureau.workflow import intake, settings
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.operations import update_versioned
 
 

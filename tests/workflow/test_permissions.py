@@ -5,7 +5,8 @@ import pytest
 from klachtenbureau.errors import PermissionDeniedError
 from klachtenbureau.models import Complaint, TimelineEntry
 from klachtenbureau.models.people import INTAKE, QUALITY
-from klachtenbureau.workflow import editing, intake, letters, permissions, procedure, queries, store
+from klachtenbureau.workflow import editing, intake, letters, permissions, procedure, queries
+from klachtenbureau.workflow.upkeep import store
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -9,7 +9,8 @@ import pytest
 
 from klachtenbureau.errors import NotFoundError, PermissionDeniedError, ValidationError
 from klachtenbureau.models import AuditEntry, Complaint, Relation
-from klachtenbureau.workflow import admin, intake, privacy, procedure, queries
+from klachtenbureau.workflow import admin, intake, procedure, queries
+from klachtenbureau.workflow.personal_data import privacy
 from tests.workflow.past import PDF, closed_complaint
 from tests.workflow.test_retention import statistics, text_hits
 

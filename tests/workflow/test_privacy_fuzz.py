@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.models import AuditEntry, Complaint
-from klachtenbureau.workflow import backups, db_errors, intake, privacy, retention, store, write_queue
+from klachtenbureau.workflow import db_errors, intake
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.personal_data import privacy, retention
+from klachtenbureau.workflow.upkeep import backups, store
 
 FIXTURE_OK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 nasty = st.one_of(

@@ -11,7 +11,8 @@ from klachtenbureau.errors import (
 )
 from klachtenbureau.models import AuditEntry, Complaint, TimelineEntry
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import intake, procedure, settings, store
+from klachtenbureau.workflow import intake, procedure, settings
+from klachtenbureau.workflow.upkeep import store
 
 RECEIVED = dt.datetime(2026, 11, 2, 10, 0)  # a Monday
 

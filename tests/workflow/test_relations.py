@@ -9,7 +9,8 @@ from klachtenbureau.errors import ConflictError, PermissionDeniedError, Validati
 from klachtenbureau.models import AuditEntry, Complaint, Relation
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.fulltext import matching_ids
-from klachtenbureau.workflow import editing, intake, relations, retention
+from klachtenbureau.workflow import editing, intake, relations
+from klachtenbureau.workflow.personal_data import retention
 
 
 def add(user, name, postcode, phone="", email="", description="De taxi kwam niet opdagen.", street="Kerkstraat 1",

@@ -10,7 +10,8 @@ import pytest
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import Complaint
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import drafts, editing, importer, intake, intake_support, write_queue
+from klachtenbureau.workflow import editing, importer, intake, intake_support
+from klachtenbureau.workflow.offline import drafts, write_queue
 from klachtenbureau.workflow.report_fields import RULES
 
 CALLER = {"name": "Ria Dekker", "phone": "020 123 4567"}

@@ -19,14 +19,14 @@ import pytest
 
 from klachtenbureau.errors import ConflictError, DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.models import AuditEntry, Complaint, User, database
-from klachtenbureau.workflow import (
-    db_errors, dossier_data, inbox, intake, operations, procedure, resilience, store, write_queue,
-)
+from klachtenbureau.workflow import db_errors, dossier_data, inbox, intake, operations, procedure
+from klachtenbureau.workflow.offline import resilience, write_queue
+from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.db_errors import (
     DiskFullError, LockedTooLongError, ReadOnlyError, ShareUnavailableError, WriteNotConfirmedError,
 )
 from klachtenbureau.workflow.inbox import InboxQuery
-from klachtenbureau.workflow.write_queue import WriteQueuedError
+from klachtenbureau.workflow.offline.write_queue import WriteQueuedError
 from tests.conftest import make_url
 
 
@@ -379,7 +379,8 @@ def test_reconnect_refuses_a_damaged_file(share):
 KILLED_WRITER = textwrap.dedent("""
     import sys
     from klachtenbureau.models import Complaint, User
-    from klachtenbureau.workflow import intake, operations, store
+    from klachtenbureau.workflow import intake, operations
+    from klachtenbureau.workflow.upkeep import store
     store.open_database(sys.argv[1])
     user = User.get(User.login == "sanne")
 

@@ -11,7 +11,8 @@ import pytest
 from klachtenbureau.errors import PermissionDeniedError
 from klachtenbureau.models import AuditEntry, Category, Complaint, Document, Relation, TimelineEntry, database, db
 from klachtenbureau.models.database import is_sqlite
-from klachtenbureau.workflow import procedure, retention, settings
+from klachtenbureau.workflow import procedure, settings
+from klachtenbureau.workflow.personal_data import retention
 from tests.workflow.past import PDF, closed_complaint, years_ago
 
 TODAY = dt.date.today()

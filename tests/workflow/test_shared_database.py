@@ -18,10 +18,10 @@ from klachtenbureau import cli
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseMovedError, DatabaseUnavailableError
 from klachtenbureau.models import AuditEntry, Complaint, User, database
 from klachtenbureau.server import connection_file
-from klachtenbureau.workflow import (
-    db_errors, db_migrate, intake, ledger, procedure, recheck, recovery, resilience, store, write_queue,
-)
-from klachtenbureau.workflow.write_queue import WriteQueuedError
+from klachtenbureau.workflow import db_errors, intake, ledger, procedure, recheck, recovery
+from klachtenbureau.workflow.offline import resilience, write_queue
+from klachtenbureau.workflow.upkeep import move_to_server, store
+from klachtenbureau.workflow.offline.write_queue import WriteQueuedError
 
 NOW = dt.timedelta(0)
 
@@ -370,7 +370,7 @@ def test_a_pc_opening_the_moved_file_is_sent_to_the_server_with_what_waited_for_
     name = f"v_{uuid.uuid4().hex[:10]}"
     server_url = pg_server.create_database(name)
     try:
-        db_migrate.migrate(url, server_url)
+        move_to_server.migrate(url, server_url)
         parsed = urlparse(server_url)
         connection_file.write(path.parent, parsed.port, parsed.path.lstrip("/"), parsed.username, "wachtwoord",
                               hosts=[parsed.hostname])

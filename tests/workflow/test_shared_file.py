@@ -30,7 +30,8 @@ import peewee
 import pytest
 
 from klachtenbureau.models import Complaint, database
-from klachtenbureau.workflow import db_errors, intake, write_queue
+from klachtenbureau.workflow import db_errors, intake
+from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.shared_file import (
     FAILED,
     NO_ANSWER,
@@ -46,7 +47,9 @@ TIMEOUT = 30.0  # seconds anything may take before a test gives up
 CHILD = textwrap.dedent("""
     import json, sys
     from klachtenbureau.models import User
-    from klachtenbureau.workflow import intake, shared_file, store, write_queue
+    from klachtenbureau.workflow import intake, shared_file
+    from klachtenbureau.workflow.offline import write_queue
+    from klachtenbureau.workflow.upkeep import store
     url, interval, answer_timeout = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     store.open_database(url)
     guard = shared_file.SharedFileGuard(url, interval=interval, answer_timeout=answer_timeout)

@@ -4,7 +4,7 @@ Each dialog asks only what its workflow function needs, pre-filled with what
 the complaint already holds, and calls that function with the complaint *as
 the window loaded it* — so a colleague's save in between is caught as a conflict.
 
-Steps and contact moments go through this PC's write queue (workflow/write_queue):
+Steps and contact moments go through this PC's write queue (workflow/offline/write_queue):
 written to disk before they are tried, they wait there when the database is out of
 reach and are sent later with the same operation id — neither lost nor doubled.
 """
@@ -26,7 +26,8 @@ from klachtenbureau.models.complaints import (
 from klachtenbureau.models.people import RELATION_TYPES, ROLES
 from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input, describe
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import deadlines, editing, intake_support, permissions, procedure, settings, write_queue
+from klachtenbureau.workflow import deadlines, editing, intake_support, permissions, procedure, settings
+from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.dossier_data import Dossier
 from klachtenbureau.workflow.operations import new_operation_id
 

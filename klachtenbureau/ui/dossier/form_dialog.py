@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import ConflictError, DatabaseUnavailableError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.ui.widgets import CtrlEnterFilter, Field, MessageBar, RadioGroup, text_box
-from klachtenbureau.workflow.write_queue import WriteQueuedError
+from klachtenbureau.workflow.offline.write_queue import WriteQueuedError
 
 CONFLICT = 2  # dialog results besides Accepted (1) and Rejected (0)
 QUEUED = 3

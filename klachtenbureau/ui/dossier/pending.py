@@ -1,4 +1,4 @@
-"""What this PC holds for one complaint: its queued writes (workflow/write_queue) and input kept at a crash.
+"""What this PC holds for one complaint: its queued writes (workflow/offline/write_queue) and input kept at a crash.
 
 Two bars of the dossier window. The first says which steps and contact moments
 wait on this PC for the database, and holds the next step back while one
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from klachtenbureau.i18n import _, format_datetime, ngettext
 from klachtenbureau.ui.dossier.form_dialog import FormDialog
 from klachtenbureau.ui.widgets import MessageBar
-from klachtenbureau.workflow import drafts, write_queue
+from klachtenbureau.workflow.offline import drafts, write_queue
 
 if TYPE_CHECKING:
     from klachtenbureau.ui.dossier_window import DossierWindow

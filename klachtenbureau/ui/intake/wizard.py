@@ -38,8 +38,9 @@ from klachtenbureau.ui.intake.what_page import WhatPage
 from klachtenbureau.ui.intake.who_page import WhoPage
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import AltTypesNothing, CtrlEnterFilter, MessageBar, ask_about_date
-from klachtenbureau.workflow import drafts, intake, intake_support, write_queue
-from klachtenbureau.workflow.drafts import Draft
+from klachtenbureau.workflow import intake, intake_support
+from klachtenbureau.workflow.offline import drafts, write_queue
+from klachtenbureau.workflow.offline.drafts import Draft
 
 log = logging.getLogger(__name__)
 

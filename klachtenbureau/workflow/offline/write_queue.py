@@ -30,7 +30,8 @@ from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import AuditEntry, Complaint, User
 from klachtenbureau.models.database import identity
-from klachtenbureau.workflow import db_errors, drafts, intake, ledger, procedure, queries, resilience
+from klachtenbureau.workflow import db_errors, intake, ledger, procedure, queries
+from klachtenbureau.workflow.offline import drafts, resilience
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 
 log = logging.getLogger(__name__)

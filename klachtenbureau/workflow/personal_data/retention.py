@@ -10,7 +10,7 @@ timeline. The complainant's name, address, phone and e-mail go too, once
 they have no complaint left that is still kept (open, or closed recently).
 
 Every run is written to the audit log, one entry per complaint. The same
-scrubbing serves a person's right to erasure (workflow.privacy).
+scrubbing serves a person's right to erasure (personal_data.privacy).
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ import pytest
 from klachtenbureau.errors import DatabaseUnavailableError
 from klachtenbureau.models import AuditEntry, Complaint, Document, database, db
 from klachtenbureau.models.fulltext import matching_ids
-from klachtenbureau.workflow import db_migrate, demo, intake, privacy, settings, store
+from klachtenbureau.workflow import demo, intake, settings
+from klachtenbureau.workflow.personal_data import privacy
+from klachtenbureau.workflow.upkeep import move_to_server, store
 from tests.workflow.past import PDF, closed_complaint
 
 
@@ -42,7 +44,7 @@ def fill(staff) -> None:
 
 
 def counts() -> dict[str, int]:
-    return {m._meta.table_name: m.select().count() for m in db_migrate.models()}
+    return {m._meta.table_name: m.select().count() for m in move_to_server.models()}
 
 
 def test_sqlite_to_postgresql_moves_everything_verified_by_counts_and_checksums(sqlite_db, staff, pg_target):
@@ -51,11 +53,11 @@ def test_sqlite_to_postgresql_moves_everything_verified_by_counts_and_checksums(
     documents = {d.id: hashlib.sha256(bytes(d.content)).hexdigest() for d in Document.select()}
     max_id = Complaint.select(peewee.fn.MAX(Complaint.id)).scalar()
     seen = []
-    checks = db_migrate.migrate(sqlite_db, pg_target, progress=lambda table, n: seen.append(table))
+    checks = move_to_server.migrate(sqlite_db, pg_target, progress=lambda table, n: seen.append(table))
     assert {c.table: c.rows for c in checks} == before
     assert before["audit_entry"] > 100 and before["document"] >= 2
     assert set(seen) >= {"complaint", "document", "audit_entry"}
-    assert all(source == target for source, target in db_migrate.verify(sqlite_db, pg_target))
+    assert all(source == target for source, target in move_to_server.verify(sqlite_db, pg_target))
 
     store.open_database(pg_target)
     assert not database.is_sqlite()
@@ -77,11 +79,11 @@ def test_sqlite_to_postgresql_moves_everything_verified_by_counts_and_checksums(
 
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(sqlite_db, staff, pg_target):
     intake.register(staff["sanne"], intake.NewReport(description="Eén.", anonymous=True))
-    db_migrate.migrate(sqlite_db, pg_target)
+    move_to_server.migrate(sqlite_db, pg_target)
     store.open_database(sqlite_db)
     intake.register(staff["sanne"], intake.NewReport(description="Twee.", anonymous=True))
     with pytest.raises(DatabaseUnavailableError, match="niet leeg"):
-        db_migrate.migrate(sqlite_db, pg_target)
+        move_to_server.migrate(sqlite_db, pg_target)
     store.open_database(pg_target)
     assert [c.description for c in Complaint.select()] == ["Eén."]
 
@@ -91,8 +93,8 @@ def test_a_failed_load_leaves_the_target_empty(sqlite_db, staff, pg_target):
     complaint = intake.register(staff["sanne"], intake.NewReport(description="Goed.", anonymous=True))
     Complaint.update(desired_outcome="nul\x00teken").where(Complaint.id == complaint.id).execute()
     with pytest.raises(DatabaseUnavailableError, match="tabel complaint"):
-        db_migrate.migrate(sqlite_db, pg_target)
-    target = db_migrate._open(pg_target, must_exist=True)
+        move_to_server.migrate(sqlite_db, pg_target)
+    target = move_to_server._open(pg_target, must_exist=True)
     try:
         assert target.get_tables() == []
     finally:
@@ -103,9 +105,9 @@ def test_sqlite_to_sqlite_works_too(sqlite_db, staff, tmp_path):
     fill(staff)
     before = counts()
     target = f"sqlite:///{(tmp_path / 'nieuw.db').as_posix()}"
-    db_migrate.migrate(sqlite_db, target)
+    move_to_server.migrate(sqlite_db, target)
     store.open_database(target)
     assert counts() == before
     store.full_check()
     with pytest.raises(DatabaseUnavailableError, match="bestaat al"):
-        db_migrate.migrate(sqlite_db, target)
+        move_to_server.migrate(sqlite_db, target)

@@ -22,7 +22,8 @@ from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import AuditEntry, Complaint, Document, Relation, User, now
 from klachtenbureau.models.complaints import OPEN_STATUSES
-from klachtenbureau.workflow import permissions, queries, retention
+from klachtenbureau.workflow import permissions, queries
+from klachtenbureau.workflow.personal_data import retention
 from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 from klachtenbureau.workflow.validation import normalize_email

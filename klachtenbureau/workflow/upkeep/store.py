@@ -16,7 +16,8 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Setting, User, db
 from klachtenbureau.models import database, schema
 from klachtenbureau.models.people import ADMIN, ROLES
-from klachtenbureau.workflow import db_errors, write_queue
+from klachtenbureau.workflow import db_errors
+from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.operations import Outcome, perform
 
 # Seed 000, step 3: the categories a new database starts with (extensible in the settings).

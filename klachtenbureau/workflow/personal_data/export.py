@@ -4,7 +4,7 @@ The anonymised export (seed 003: "de gegevens zijn geanonimiseerd en
 opvraagbaar") has no complainant name, address, phone number or e-mail
 address anywhere: the complainant columns are left out (only the kind of
 relation stays), "people involved" is left out, and every free-text field is
-cleaned by ``workflow.scrub``. Rows stream from the database, so an export of
+cleaned by ``personal_data.scrub``. Rows stream from the database, so an export of
 100,000 complaints does not hold them all in memory.
 """
 
@@ -24,7 +24,7 @@ from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.queries import visible_to
-from klachtenbureau.workflow.scrub import Complainant, Scrubber
+from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import received_in
 
