@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     p.add_argument("--their-reference", default="", metavar="TEKST", help=_("uw kenmerk van de klager"))
+    p.add_argument("--question", default="", metavar="TEKST",
+                   help=_("bij information: wat u de klager vraagt"))
+    p.add_argument("--reply-by", metavar="JJJJ-MM-DD",
+                   help=_("bij information: datum waarop de klager uiterlijk reageert (standaard over 10 "
+                          "werkdagen)"))
     p.add_argument("--no-record", action="store_true", help=_("alleen het bestand maken, niets vastleggen"))
     p.set_defaults(func=cmd_letter)
 
@@ -375,7 +380,8 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-LETTER_COMMANDS = {"ack": "acknowledgement", "answer": "answer", "extension": "extension", "aftercare": "aftercare"}
+LETTER_COMMANDS = {"ack": "acknowledgement", "information": "information_request", "answer": "answer",
+                   "extension": "extension", "aftercare": "aftercare"}
 
 
 def _write_pdf(path: Path, data: bytes) -> None:
@@ -393,12 +399,20 @@ def cmd_letter(args: argparse.Namespace) -> int:
     user = _acting_user(args.user)
     complaint = queries.get_complaint(args.number, user)
     kind = LETTER_COMMANDS[args.kind]
-    pdf = letters.letter_pdf(user, complaint, kind, their_reference=args.their_reference)
+    request = None
+    if kind == "information_request":
+        letters.require_information_request(user, complaint)
+        try:
+            reply_by = dt.date.fromisoformat(args.reply_by) if args.reply_by else letters.default_reply_by()
+        except ValueError:
+            raise ValidationError({"reply_by": _("Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-18.")}) from None
+        request = letters.information_request(args.question, reply_by)
+    pdf = letters.letter_pdf(user, complaint, kind, their_reference=args.their_reference, request=request)
     _write_pdf(args.output, pdf)
     if args.no_record:
         print(_("Brief opgeslagen in {path}.").format(path=args.output))
     else:
-        letters.record_letter(user, complaint, kind, pdf, printed=False)
+        letters.record_letter(user, complaint, kind, pdf, printed=False, request=request)
         print(_("Brief opgeslagen in {path} en vastgelegd bij klacht {number}.").format(
             path=args.output, number=complaint.number))
     return EXIT_OK

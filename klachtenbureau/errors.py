@@ -64,6 +64,21 @@ class DatabaseMovedError(DatabaseUnavailableError):
     """The shared SQLite file moved to the office server: nothing is written to it any more."""
 
 
+class MailError(KlachtenbureauError):
+    """The mail server refused a mail or cannot be used as set up; the message says what to do.
+
+    Not a DatabaseUnavailableError: the database is fine, so the desk does not go offline for it.
+    """
+
+
+class MailQueuedError(MailError):
+    """The mail server is out of reach: the mail waits in this PC's outbox and goes once it is back."""
+
+
+class MailUncertainError(MailError):
+    """The connection broke after the mail was handed over: it may have gone. Never sent again unasked."""
+
+
 class DatabaseCorruptError(KlachtenbureauError):
     """The integrity check of the database failed."""
 

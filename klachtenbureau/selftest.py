@@ -68,7 +68,8 @@ def _register(state: _State) -> str:
 
     report = intake.NewReport(
         description="Zelftest: de bus kwam niet.", channel="post",
-        relation={"name": "J. de Proef", "street": "Proefstraat 1", "postcode": "1234 AB", "city": "Utrecht"})
+        relation={"name": "J. de Proef", "street": "Proefstraat 1", "postcode": "1234 AB", "city": "Utrecht",
+                  "email": "zelftest@example.nl"})
     state.complaint = intake.register(state.user, report)
     return _("{number}, antwoord uiterlijk {date}").format(
         number=state.complaint.number, date=i18n.format_date(state.complaint.answer_by))
@@ -92,6 +93,24 @@ def _dossier(state: _State) -> str:
     from klachtenbureau.workflow import letters
 
     return _pages(letters.dossier_pdf(state.user, state.complaint))
+
+
+def _mail(state: _State) -> str:
+    """A letter as e-mail, read back as an incoming mail would be; and the readers of Outlook files and M365."""
+    import extract_msg  # noqa: F401 (only imported when a .msg comes in: the bundle must have it)
+    import msal  # noqa: F401
+
+    from klachtenbureau.workflow import letters
+    from klachtenbureau.workflow.mail import incoming, outgoing
+
+    complaint = state.complaint
+    pdf = letters.letter_pdf(state.user, complaint, "acknowledgement", by_email=True)
+    text = letters.letter_email(state.user, complaint, "acknowledgement")
+    raw = outgoing.letter_mail(state.user, complaint, "acknowledgement", pdf, text, "<zelftest@example.nl>").as_bytes()
+    message = incoming.parse_eml(raw)
+    if message.complaint_number != complaint.number or [a.content for a in message.attachments] != [pdf]:
+        raise RuntimeError(_("de e-mail kwam niet heel terug"))
+    return _("{size} kB, met de brief als PDF").format(size=len(raw) // 1024)
 
 
 def _translations(state: _State) -> str:
@@ -152,6 +171,7 @@ CHECKS: list[tuple[str, Callable[[_State], str]]] = [
     (i18n.N_("Klacht registreren"), _register),
     (i18n.N_("Brief maken"), _letter),
     (i18n.N_("Dossier maken"), _dossier),
+    (i18n.N_("E-mail maken en lezen"), _mail),
     (i18n.N_("Vertalingen en kalender"), _translations),
     (i18n.N_("Hoofdvenster"), _window),
 ]

@@ -16,6 +16,7 @@ from klachtenbureau.models import User, database  # noqa: E402
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY  # noqa: E402
 from klachtenbureau.workflow.upkeep import store
 from tests.pgserver import PostgresServer, find_pg_bindir  # noqa: E402
+from tests.imapserver import ImapServer, find_dovecot  # noqa: E402
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -70,6 +71,19 @@ def pg_server(tmp_path_factory):
             pytest.fail("CI=true but no PostgreSQL server binaries were found (install the postgresql package)")
         pytest.skip("PostgreSQL-serverprogramma's (initdb, pg_ctl) niet gevonden; installeer het pakket postgresql")
     server = PostgresServer(tmp_path_factory.mktemp("pg"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def imap_server(tmp_path_factory):
+    """A real Dovecot IMAP server (tests/imapserver.py) for the whole session; tests empty its mailbox first."""
+    if find_dovecot() is None:
+        if IN_CI:
+            pytest.fail("CI=true but Dovecot was not found (install the dovecot-imapd package)")
+        pytest.skip("Dovecot (IMAP-server) niet gevonden; installeer het pakket dovecot-imapd")
+    server = ImapServer(tmp_path_factory.mktemp("imap"))
     server.start()
     yield server
     server.stop()

@@ -10,10 +10,11 @@ from klachtenbureau.models.complaints import (
     TimelineEntry,
 )
 from klachtenbureau.models.database import db
+from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User
 
 __all__ = [
-    "AuditEntry", "Category", "Complaint", "Document", "Measure", "MeasureComplaint",
+    "AuditEntry", "Category", "Complaint", "Document", "IncomingMail", "Measure", "MeasureComplaint",
     "NumberCounter", "Relation", "Setting", "TimelineEntry", "User", "db", "now",
 ]

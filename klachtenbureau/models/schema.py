@@ -23,16 +23,17 @@ from klachtenbureau.models.complaints import Category, Complaint, Document, Numb
 from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlite_backup
 from klachtenbureau.models.folding import fold
 from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
+from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User, split_attention
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
-    Measure, MeasureComplaint, AuditEntry, Setting,
+    Measure, MeasureComplaint, AuditEntry, Setting, IncomingMail,
 ]
 
 
@@ -116,8 +117,14 @@ def _migrate_5() -> None:
             Relation.update(name=organisation, attention=attention).where(Relation.id == id_).execute()
 
 
+def _migrate_6() -> None:
+    """Version 6: the office's mailbox as a channel: what became of each message (models/mail.py)."""
+    db.create_tables([IncomingMail])
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5,
+                                             6: _migrate_6}
 
 
 def current_version() -> int | None:

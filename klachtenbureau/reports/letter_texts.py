@@ -9,7 +9,9 @@ the director or a mediator, the confidential counsellor, then the body the
 office named in its settings — a disputes body, the ombudsman — with its
 address and the term to turn to it. Whether that body's ruling binds is said
 only where the deadline profile makes it true (Wkkgz: binding; Awb: an
-opinion).
+opinion). The request for more information (seed 004 step 1.3) asks the
+handler's question, names the date to reply by, and says that without a reply
+the complaint is judged on what is known.
 
 The office can override every text in the settings ('letter_texts'). Rules
 of a text: paragraphs are separated by an empty line; a line starting with
@@ -26,6 +28,7 @@ from klachtenbureau.i18n import N_, _
 
 LETTER_KINDS: dict[str, str] = {
     "acknowledgement": N_("Ontvangstbevestiging"),
+    "information_request": N_("Verzoek om informatie"),  # short: the list of Brieventeksten is narrow
     "answer_founded": N_("Antwoord – gegrond"),
     "answer_partly_founded": N_("Antwoord – deels gegrond"),
     "answer_unfounded": N_("Antwoord – ongegrond"),
@@ -59,6 +62,8 @@ PLACEHOLDERS: dict[str, str] = {
     "datum_antwoord": N_("datum waarop het antwoord is verstuurd"),
     "reden_uitstel": N_("waarom het antwoord later komt, zoals de behandelaar het schreef"),
     "antwoord_eerder": N_("datum waarop de klager antwoord zou krijgen vóór het uitstel"),
+    "vraag": N_("wat wij de klager vragen, zoals de behandelaar het typte (verzoek om informatie)"),
+    "reactie_uiterlijk": N_("datum waarop de klager uiterlijk reageert (verzoek om informatie)"),
 }
 
 _ROUTE_ONWARD = N_(
@@ -106,6 +111,22 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
             N_("Uw gegevens gebruiken wij alleen om uw klacht af te handelen en onze dienstverlening te verbeteren; "
                "alleen wie bij de afhandeling betrokken is, ziet ze. Wij bewaren uw klachtdossier {bewaartermijn} "
                "na de afhandeling en verwijderen daarna uw persoonsgegevens."),
+            _CLOSING,
+        ],
+    },
+    "information_request": {
+        "subject": N_("Wij hebben meer informatie nodig over uw klacht"),
+        "body": [
+            "{aanhef},",
+            N_("Op {datum_ontvangst} heeft u bij ons een klacht ingediend, met nummer {klachtnummer}. Wij willen uw "
+               "klacht zorgvuldig beoordelen. Daarvoor hebben wij meer informatie van u nodig."),
+            N_("Wij vragen u het volgende:\n{vraag}"),
+            N_("Wilt u ons uiterlijk {reactie_uiterlijk} antwoorden? Dat kan via {contact}. Noem daarbij uw "
+               "klachtnummer {klachtnummer}."),
+            N_("Hebben wij dan nog niets van u gehoord? Dan beoordelen wij uw klacht met de informatie die wij nu "
+               "hebben."),
+            N_("Heeft u vragen over deze brief? Neem dan contact op met {behandelaar}. Alvast hartelijk dank voor "
+               "uw hulp."),
             _CLOSING,
         ],
     },

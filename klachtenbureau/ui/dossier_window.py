@@ -35,8 +35,10 @@ from klachtenbureau.i18n import _, ngettext
 from klachtenbureau.models.complaints import STATUSES
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.dossier import panels
-from klachtenbureau.ui.dossier.actions import BY_LETTER, contact_dialog, relation_dialog, step_dialog
-from klachtenbureau.ui.dossier.attachments import AttachmentsPanel, dropped_files, store_files, stored_message
+from klachtenbureau.ui.dossier.actions import BY_EMAIL, BY_LETTER, contact_dialog, relation_dialog, step_dialog
+from klachtenbureau.ui.dossier.attachments import (
+    MAIL_SUFFIXES, AttachmentsPanel, dropped_files, store_files, stored_message,
+)
 from klachtenbureau.ui.dossier.conflict import KEEP, ConflictDialog
 from klachtenbureau.ui.dossier.form_dialog import CONFLICT, QUEUED, FormDialog
 from klachtenbureau.ui.dossier.letters_menu import LettersMenu
@@ -316,8 +318,8 @@ class DossierWindow(QWidget):
         result = dialog.exec()
         if replaces and result in (QDialog.DialogCode.Accepted, QUEUED):
             write_queue.discard(replaces)
-        if result == QDialog.DialogCode.Accepted and dialog.result_value == BY_LETTER:
-            self.letters.acknowledge_by_letter()
+        if result == QDialog.DialogCode.Accepted and dialog.result_value in (BY_LETTER, BY_EMAIL):
+            self.letters.acknowledge_with_letter(by_email=dialog.result_value == BY_EMAIL)
         elif result == QDialog.DialogCode.Accepted:
             self.after_save(done)
         elif result == QUEUED:
@@ -372,7 +374,8 @@ class DossierWindow(QWidget):
         paths = dropped_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            self.tabs.setCurrentWidget(self.attachments)
+            mails_only = all(path.suffix.lower() in MAIL_SUFFIXES for path in paths)  # contact moments
+            self.tabs.setCurrentWidget(self.browsers["timeline"] if mails_only else self.attachments)
             self.attach(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)

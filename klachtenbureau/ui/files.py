@@ -58,6 +58,11 @@ def open_file_names(parent: QWidget | None, title: str, name_filter: str) -> lis
     return _chosen(file_dialog(parent, title, "", name_filter, QFileDialog.FileMode.ExistingFiles))
 
 
+def open_file_name(parent: QWidget | None, title: str, name_filter: str) -> str:
+    """One existing file, looked for from Documents; empty when cancelled."""
+    return next(iter(_chosen(file_dialog(parent, title, "", name_filter, QFileDialog.FileMode.ExistingFile))), "")
+
+
 def existing_folder(parent: QWidget | None, title: str, start: str) -> str:
     """A folder, looked for from ``start`` (else Documents). Empty when cancelled."""
     return next(iter(_chosen(file_dialog(parent, title, start, mode=QFileDialog.FileMode.Directory))), "")

@@ -14,17 +14,19 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt,
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QTableView, QVBoxLayout, QWidget,
+    QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, ngettext
 from klachtenbureau.models.complaints import CHANNELS
+from klachtenbureau.ui.incoming_mail import IncomingMailView
 from klachtenbureau.ui.inbox_model import COLUMNS, DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, InboxModel
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar
 from klachtenbureau.workflow import inbox, statistics
 from klachtenbureau.workflow.inbox import InboxQuery
+from klachtenbureau.workflow.mail import mail_settings
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
 SEARCH_DELAY_MS = 300
@@ -96,6 +98,23 @@ class InboxView(QWidget):
         self.table.setAccessibleName(_("Klachten"))
         self._set_up_table()
 
+        self.incoming: IncomingMailView | None = None  # Binnengekomen: only with a mailbox set up
+        self.mailbox_button = QPushButton()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.table)
+        try:
+            mailbox_set_up = mail_settings.load().imap_ready()
+        except KlachtenbureauError:  # the database is away: the list comes with the next start
+            mailbox_set_up = False
+        if mailbox_set_up:
+            self.incoming = IncomingMailView(session)
+            self.incoming.counted.connect(self._show_mail_count)
+            self.pages.addWidget(self.incoming)
+            self.mailbox_button.setCheckable(True)
+            self.mailbox_button.toggled.connect(self.show_mailbox)
+            self._show_mail_count(None)
+        self.mailbox_button.setVisible(mailbox_set_up)
+
         self._fill_choices()
         self.filters.setCurrentRow(list(inbox.FILTERS).index(self.model.query.filter))
         self._layout()
@@ -108,6 +127,8 @@ class InboxView(QWidget):
         self.category.currentIndexChanged.connect(lambda _i: self._apply_query())
         self.channel.currentIndexChanged.connect(lambda _i: self._apply_query())
         self.table.open_requested.connect(self.open_complaint)
+        self.filters.itemClicked.connect(lambda _item: self.show_mailbox(False))
+        self.filters.currentRowChanged.connect(lambda _row: self.show_mailbox(False))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
 
@@ -149,11 +170,12 @@ class InboxView(QWidget):
             bar.addWidget(combo)
         side = QVBoxLayout()
         side.addWidget(self.filters)
+        side.addWidget(self.mailbox_button)
         side.addWidget(self.legend)
         side.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(side)
-        body.addWidget(self.table, 1)
+        body.addWidget(self.pages, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.selection_bar)
@@ -173,6 +195,21 @@ class InboxView(QWidget):
         self._category_names = {self.category.itemData(i): self.category.itemText(i)
                                 for i in range(self.category.count())}
         self._channel_names = {self.channel.itemData(i): self.channel.itemText(i) for i in range(self.channel.count())}
+
+    # ---- Binnengekomen -------------------------------------------------------------------------
+    def show_mailbox(self, shown: bool) -> None:
+        """The mails of the office mailbox in place of the complaints, or the complaints again."""
+        if self.incoming is None:
+            return
+        self.mailbox_button.blockSignals(True)
+        self.mailbox_button.setChecked(shown)
+        self.mailbox_button.blockSignals(False)
+        self.pages.setCurrentWidget(self.incoming if shown else self.table)
+        (self.incoming.table if shown else self.table).setFocus()
+
+    def _show_mail_count(self, count: int | None) -> None:
+        self.mailbox_button.setText(_("Binnengekomen &mail") if count is None else
+                                    _("Binnengekomen &mail ({n})").format(n=count))
 
     # ---- the query ----------------------------------------------------------------------------
     def current_query(self) -> InboxQuery:

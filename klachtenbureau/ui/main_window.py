@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from klachtenbureau import __version__, config
-from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError
+from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError, MailError
 from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY, ROLES
@@ -24,11 +24,14 @@ from klachtenbureau.ui import management, operations
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.dashboard_view import DashboardView
 from klachtenbureau.ui.first_run import DatabaseDialog
+from klachtenbureau.ui.import_dialog import ImportDialog
 from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.letter_texts_dialog import open_letter_texts_dialog
+from klachtenbureau.ui.mail_settings_dialog import MailSettingsDialog
 from klachtenbureau.ui.measures_view import MeasuresView
 from klachtenbureau.ui.merge_relations_dialog import MergeRelationsDialog
+from klachtenbureau.ui.outbox_dialog import OutboxDialog
 from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_preview
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
 from klachtenbureau.ui.server_dialog import ServerDialog
@@ -39,6 +42,7 @@ from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
 from klachtenbureau.workflow import intake_support, permissions, recheck
+from klachtenbureau.workflow.mail import outgoing
 from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.statistics import ComplaintFilter
@@ -104,6 +108,8 @@ class MainWindow(QMainWindow):
         self.intake.registered.connect(lambda _complaint: self.refresh_status())
         self.intake.print_acknowledgement_requested.connect(self._print_acknowledgement)
         self.inbox = InboxView(session)
+        if self.inbox.incoming is not None:
+            self.inbox.incoming.new_report_requested.connect(self._report_from_mail)
         self.dashboard = DashboardView(session)
         self.dashboard.filter_requested.connect(self.show_in_inbox)
         self.measures = MeasuresView(session)
@@ -173,8 +179,15 @@ class MainWindow(QMainWindow):
         batch = self._action(file_menu, _("&Ontvangstbevestigingen afdrukken…"),
                              lambda: open_acknowledgement_batch(self, self.session), manager,
                              "" if manager else _("Alleen een coördinator verstuurt ontvangstbevestigingen."))
+        importing = permissions.can_import_reports(user)
+        import_reports = self._action(
+            file_menu, _("&Importeren van websiteformulier…"), lambda: ImportDialog(self.session, self).exec(),
+            importing, _("Meldingen uit een export van het klachtformulier op de website (JSON of CSV)") if importing
+            else _("Alleen een telefonist, coördinator of beheerder importeert meldingen."))
         self._action(file_menu, _("&Wachtende wijzigingen…"), self.show_pending_writes, tooltip=_(
             "Wat op deze computer bewaard is omdat de database niet bereikbaar was"))
+        self._action(file_menu, _("&Uitgaande e-mail…"), self.show_outbox, tooltip=_(
+            "E-mails die op deze computer wachten op de mailserver, of waarover u moet beslissen"))
         file_menu.addSeparator()
         self._action(file_menu, _("Af&sluiten"), self.close, shortcut=QKeySequence.StandardKey.Quit)
 
@@ -188,6 +201,8 @@ class MainWindow(QMainWindow):
                      admin, only_admin)
         self._action(manage, _("&Termijnprofiel…"), lambda: self._manage(management.DeadlineProfileDialog),
                      admin, only_admin)
+        self._action(manage, _("&E-mail…"), lambda: self._manage(MailSettingsDialog), admin, only_admin or _(
+            "De mailserver voor brieven per e-mail en de mailbox met klachten"))
         self.letter_texts_action = self._action(
             manage, _("&Brieventeksten…"), lambda: open_letter_texts_dialog(self, self.session), manager,
             "" if manager else _("Alleen een coördinator of beheerder kan dit wijzigen."))
@@ -213,13 +228,22 @@ class MainWindow(QMainWindow):
         self._action(help_menu, _("&Sneltoetsen"), self._show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, _("&Over Klachtenbureau"), self._show_about)
         # What needs the database at once is held back while it is away (steps and intakes wait on this PC).
-        self._needs_database = [action for action in (backup, batch, *manage.actions())
+        self._needs_database = [action for action in (backup, batch, import_reports, *manage.actions())
                                 if action.isEnabled() and not action.isSeparator()]
 
     def _manage(self, dialog_class) -> None:
         dialog = dialog_class(self.session, self)
         dialog.exec()
         self.intake.reload_lists()
+
+    def _report_from_mail(self, message, uid: int) -> None:
+        """Binnengekomen → Nieuwe melding: the wizard prefilled from the mail, unless a report is half done there."""
+        self.tabs.setCurrentWidget(self.intake)
+        if self.intake.has_unregistered_report():
+            self.intake.message.show_message(_("Rond eerst deze melding af of gooi haar weg; kies daarna de e-mail "
+                                               "opnieuw in Binnengekomen."), "warning")
+            return
+        self.intake.fill_from_mailbox(message, uid)
 
     def _print_acknowledgement(self, complaint_id: int) -> None:
         open_letter_preview(self, self.session, complaint_id, "acknowledgement")
@@ -263,6 +287,11 @@ class MainWindow(QMainWindow):
         self.overdue_label.setAccessibleName(_("Klachten over tijd"))
         self.overdue_label.setToolTip(_("Alle meldingen die u mag zien en die nu over de termijn zijn, uit elke "
                                         "periode en van elke soort (het dashboard telt alleen de gekozen periode)."))
+        self.outbox_label = QLabel()  # mails waiting on this PC for the mail server, or for a decision
+        self.outbox_label.setAccessibleName(_("Uitgaande e-mail"))
+        self.outbox_label.setContentsMargins(8, 0, 8, 0)
+        self.outbox_label.hide()
+        bar.addPermanentWidget(self.outbox_label)
         self.lost_writes_label = QLabel()  # the alarm of ``recheck``: stays until the desk closes
         self.lost_writes_label.setAccessibleName(_("Verloren wijzigingen"))
         self.lost_writes_label.hide()
@@ -303,15 +332,26 @@ class MainWindow(QMainWindow):
         user, url = self.session.user, self.session.database_url
         online = self.connection.online and not write_queue.pending(url)
 
-        def check() -> tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]:
+        def check() -> tuple[write_queue.RetryReport | None, int, recheck.VerifyReport, outgoing.SendReport]:
             report = None if online else write_queue.recover(url)
             # This PC's confirmed writes, looked up again: a shared file may have lost one since.
-            return report, intake_support.overdue_count(user), recheck.verify(url)
+            verified = recheck.verify(url)
+            return report, intake_support.overdue_count(user), verified, self._send_mail(url)
 
         operations.query(self, check, self._status_ok, self._status_failed, session=self.session)
 
-    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]) -> None:
-        report, count, verified = outcome
+    @staticmethod
+    def _send_mail(url: str) -> outgoing.SendReport:
+        """This PC's outbox, sent where the mail server is back (off the UI thread)."""
+        try:
+            return outgoing.send_waiting(url)
+        except MailError:  # no mail server set up (any more): the mails keep waiting, the label says so
+            return outgoing.SendReport(waiting=outgoing.outbox_items(url))
+
+    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int, recheck.VerifyReport,
+                                        outgoing.SendReport]) -> None:
+        report, count, verified, mail = outcome
+        self._show_outbox_state(mail)
         was_away = not self.connection.online
         self.connection.restored()
         self.connection_bar.setToolTip("")
@@ -397,6 +437,26 @@ class MainWindow(QMainWindow):
         self.connection_bar.show_message(self.connection.banner_text(), "error",
                                          [(_("&Opnieuw verbinden"), self.refresh_status)])
         self.connection_bar.setToolTip(self.connection.problem.message)
+
+    def _show_outbox_state(self, mail: outgoing.SendReport) -> None:
+        if mail.sent:
+            self.statusBar().showMessage(ngettext("{n} e-mail verstuurd die op deze computer wachtte.",
+                                                  "{n} e-mails verstuurd die op deze computer wachtten.",
+                                                  len(mail.sent)).format(n=len(mail.sent)), 10_000)
+        deciding = len(mail.uncertain) + len(mail.refused)
+        if deciding:
+            text = ngettext("{n} e-mail: u beslist (Bestand → Uitgaande e-mail)",
+                            "{n} e-mails: u beslist (Bestand → Uitgaande e-mail)", deciding).format(n=deciding)
+            self.outbox_label.setText(f"<span style='color:#a4161a'>{html.escape(text)}</span>")
+        elif mail.waiting:
+            self.outbox_label.setText(ngettext("{n} e-mail wacht op de mailserver", "{n} e-mails wachten op de "
+                                               "mailserver", len(mail.waiting)).format(n=len(mail.waiting)))
+        self.outbox_label.setVisible(bool(deciding or mail.waiting))
+
+    def show_outbox(self) -> None:
+        dialog = OutboxDialog(self.session, self)
+        dialog.changed.connect(self.refresh_status)
+        dialog.exec()
 
     def show_pending_writes(self) -> None:
         PendingWritesDialog(self.session, self).exec()

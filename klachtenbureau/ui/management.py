@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -17,7 +17,7 @@ from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import User
 from klachtenbureau.models.people import INTAKE, ROLES
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, RadioGroup, fit_to_screen
+from klachtenbureau.ui.widgets import Field, RadioGroup, fit_to_screen, row_table
 from klachtenbureau.workflow import admin, letter_settings, settings
 from klachtenbureau.workflow.deadlines import PROFILES
 
@@ -160,13 +160,7 @@ class UsersDialog(QDialog):
         self.setWindowTitle(_("Gebruikers"))
         fit_to_screen(self, 760, 420)
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setAccessibleName(_("Gebruikers"))
-        self.table.setHorizontalHeaderLabels([_(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
+        self.table = row_table([_(c) for c in self.COLUMNS], _("Gebruikers"))
         self.table.doubleClicked.connect(self._edit)
         layout.addWidget(self.table)
         layout.addLayout(_button_row(self, ((_("&Nieuwe gebruiker…"), self._add), (_("&Wijzigen…"), self._edit),

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
+    QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import fit_to_screen
+from klachtenbureau.ui.widgets import fit_to_screen, row_table
 from klachtenbureau.workflow import queries
 from klachtenbureau.workflow.offline import write_queue
 
@@ -37,14 +37,7 @@ class PendingWritesDialog(QDialog):
                          "Het wordt vanzelf opgeslagen zodra de database terug is. Wat de database heeft "
                          "geweigerd, blijft staan tot u uw tekst heeft overgenomen en het weggooit."))
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([_(title) for title in COLUMNS])
-        self.table.setAccessibleName(_("Wachtende wijzigingen"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table([_(title) for title in COLUMNS], _("Wachtende wijzigingen"))
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.doubleClicked.connect(lambda _index: self.open_complaint())
         self.text = QPlainTextEdit()

@@ -12,19 +12,19 @@ the acknowledgement as sent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pypdfium2
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtCore import QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-    QWidget,
+    QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import KlachtenbureauError
+from klachtenbureau.errors import KlachtenbureauError, MailQueuedError, MailUncertainError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import Complaint
 from klachtenbureau.reports import letters as letter_reports
@@ -33,6 +33,8 @@ from klachtenbureau.ui.letter_editor import LetterEditor
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
 from klachtenbureau.workflow import letter_settings, letters, standard_paragraphs
+from klachtenbureau.workflow.mail import mail_settings, outgoing
+from klachtenbureau.workflow.offline.write_queue import WriteQueuedError
 
 PREVIEW_DPI = 110
 EDIT_DELAY_MS = 400  # the preview of an edited letter follows a moment after typing stops
@@ -151,20 +153,25 @@ class PagePreview(QScrollArea):
 # --- one letter -------------------------------------------------------------------
 
 class LetterPreviewDialog(QDialog):
-    """One letter to the complainant: look at it, adapt its text if need be, print it or save it as PDF.
+    """One letter to the complainant: look at it, adapt its text if need be, print it, save it or e-mail it.
 
-    An edit changes this letter only. The preview follows the typing a moment later, and print and save
-    wait for it: what goes out and is stored is what the preview shows.
+    An edit changes this letter only. The preview follows the typing a moment later, and print, save and
+    send wait for it: what goes out and is stored is what the preview shows. By e-mail the letter is the
+    mail's text and its PDF attachment (workflow/mail/outgoing.py), sent through the office's mail server or
+    opened as a draft in the user's own mail program; the choice starts as the complainant contacted the office.
     """
 
     ready = Signal()
     recorded = Signal(object)  # the complaint as stored after printing or saving
     preview_updated = Signal()  # after an edit: the preview shows it, or the message says why it cannot
 
-    def __init__(self, session: Session, complaint: Complaint | int, kind: str, parent: QWidget | None = None):
+    def __init__(self, session: Session, complaint: Complaint | int, kind: str, parent: QWidget | None = None,
+                 request: letters.InformationRequest | None = None, by_email: bool | None = None):
         super().__init__(parent)
         self.session = session
         self.kind = kind
+        self.by_email = bool(by_email)  # None: as the complainant contacted the office, known once loaded
+        self.request = request  # the question and reply-by date of a request for more information
         self.complaint: Complaint | None = None
         self.pdf: bytes | None = None
         self.original: tuple[str, str] | None = None  # subject and body as the office's text fills them in
@@ -185,10 +192,30 @@ class LetterPreviewDialog(QDialog):
         self.edit_button.setToolTip(_("De tekst van alleen deze brief aanpassen, met standaardalinea's; "
                                       "de brieventeksten van het kantoor blijven zoals ze zijn."))
         self.edit_button.toggled.connect(self._show_editor)
-        for button in (self.print_button, self.save_button, self.edit_button):
+        self.send_button = QPushButton(_("Ve&rsturen"))
+        self.send_button.setToolTip(_("De brief als e-mail versturen via de mailserver van het kantoor, met de "
+                                      "brief als PDF-bijlage"))
+        self.draft_button = QPushButton(_("Als &concept openen…"))
+        self.draft_button.setToolTip(_("De e-mail openen in uw eigen mailprogramma, om hem daar te versturen"))
+        for button in (self.print_button, self.save_button, self.edit_button, self.send_button, self.draft_button):
             button.setEnabled(False)
         self.print_button.clicked.connect(self.print_letter)
         self.save_button.clicked.connect(self.save_letter)
+        self.send_button.clicked.connect(self.send_mail)
+        self.draft_button.clicked.connect(self.open_draft)
+        self.post_choice = QRadioButton(_("Per &brief"))
+        self.email_choice = QRadioButton(_("Per &e-mail"))
+        self.route = QButtonGroup(self)
+        route_row = QHBoxLayout()
+        route_row.addWidget(QLabel(_("Versturen:")))
+        for choice in (self.post_choice, self.email_choice):
+            choice.setEnabled(False)
+            self.route.addButton(choice)
+            route_row.addWidget(choice)
+        route_row.addStretch(1)
+        self.email_choice.toggled.connect(self._choose_route)
+        self.problems: dict[str, str | None] = {"letter": None, "email": None}  # why a route cannot be taken
+        self.smtp_ready = False
         self.editor = LetterEditor(self)
         self.editor.hide()
         self.editor.edited.connect(self._edited)
@@ -200,40 +227,50 @@ class LetterPreviewDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
-        for button in (self.print_button, self.save_button, close):
+        for button in (self.print_button, self.save_button, self.send_button, self.draft_button, close):
             buttons.addWidget(button)
         middle = QHBoxLayout()
         middle.addWidget(self.editor, 1)
         middle.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
+        layout.addLayout(route_row)
         layout.addLayout(middle, 1)
         layout.addLayout(buttons)
         for before, after in ((self.editor.restore_button, self.preview), (self.preview, self.print_button),
-                              (self.print_button, self.save_button), (self.save_button, close),
+                              (self.print_button, self.save_button), (self.save_button, self.send_button),
+                              (self.send_button, self.draft_button), (self.draft_button, close),
                               (close, self.edit_button)):
             QWidget.setTabOrder(before, after)
+        self._show_route_buttons()
         fit_to_screen(self, 760)  # a page is tall: as high as the screen allows
         self.message.show_message(_("De brief wordt gemaakt…"))
         user = session.user
 
-        def make() -> tuple[Complaint, bytes]:
+        def make() -> tuple[Complaint, bytes, bool, dict[str, str | None], bool]:
             loaded = complaint if isinstance(complaint, Complaint) else letters.complaint_for(user, complaint)
             letters.require_record(user, loaded, kind)  # not only after the letter was printed
-            return loaded, letters.letter_pdf(user, loaded, kind)
+            email = letters.delivery(loaded) == "email" if by_email is None else by_email
+            problems = {"letter": letters.postal_problem(loaded), "email": letters.email_problem(loaded)}
+            return (loaded, letters.letter_pdf(user, loaded, kind, request=request, by_email=email), email,
+                    problems, mail_settings.load().smtp_ready())
 
         operations.query(self, make, self._made, self._failed)
 
-    def _made(self, result: tuple[Complaint, bytes]) -> None:
-        self.complaint, self.pdf = result
+    def _made(self, result: tuple[Complaint, bytes, bool, dict[str, str | None], bool]) -> None:
+        self.complaint, self.pdf, self.by_email, self.problems, self.smtp_ready = result
         self.setWindowTitle(f"{_(letters.KINDS[self.kind])} – {self.complaint.number}")
         self.preview.show_pdf(self.pdf)
         self.message.clear()
-        self.print_button.setEnabled(True)
-        self.save_button.setEnabled(True)
+        for choice, route in ((self.post_choice, "letter"), (self.email_choice, "email")):
+            choice.setEnabled(self.problems[route] is None)
+            choice.setToolTip(self.problems[route] or "")
+        self.email_choice.blockSignals(True)
+        (self.email_choice if self.by_email else self.post_choice).setChecked(True)
+        self.email_choice.blockSignals(False)
         self.edit_button.setEnabled(True)
-        self.print_button.setDefault(True)
-        self.print_button.setFocus()
+        self._show_route_buttons()
+        self._set_current(True)
         self.ready.emit()
         complaint, kind = self.complaint, self.kind  # an empty setting would quietly drop a paragraph: say so
 
@@ -253,9 +290,50 @@ class LetterPreviewDialog(QDialog):
 
     # --- editing this one letter -----------------------------------------------------------
 
+    # --- by post or by e-mail ---------------------------------------------------------------
+
+    def _main_button(self) -> QPushButton:
+        if not self.by_email:
+            return self.print_button
+        return self.send_button if self.smtp_ready else self.draft_button
+
+    def _show_route_buttons(self) -> None:
+        for button in (self.print_button, self.save_button):
+            button.setVisible(not self.by_email)
+        for button in (self.send_button, self.draft_button):
+            button.setVisible(self.by_email)
+        self.send_button.setToolTip("" if self.smtp_ready else _(
+            "Er is nog geen mailserver ingesteld (Beheer → E-mail…); open de e-mail als concept."))
+        self._main_button().setDefault(not self.editor.isVisible())  # Enter in the subject must not send
+
+    def _choose_route(self, by_email: bool) -> None:
+        if self.complaint is None or by_email == self.by_email:
+            return
+        self.by_email = by_email
+        self._show_route_buttons()
+        self._set_current(False)
+        if self.original is None:  # the office's text: made afresh for the other route
+            self._remake()
+        else:
+            self._render()
+
+    def _remake(self) -> None:
+        complaint, kind, user, request, by_email = (self.complaint, self.kind, self.session.user, self.request,
+                                                    self.by_email)
+
+        def done(pdf: bytes) -> None:
+            if by_email == self.by_email:
+                self.pdf = pdf
+                self.preview.show_pdf(pdf)
+                self._set_current(True)
+                self.preview_updated.emit()
+
+        operations.query(self, lambda: letters.letter_pdf(user, complaint, kind, request=request, by_email=by_email),
+                         done, self.message)
+
     def _show_editor(self, shown: bool) -> None:
         self.editor.setVisible(shown)
-        self.print_button.setDefault(not shown)  # Enter in the subject must not print
+        self._main_button().setDefault(not shown)  # Enter in the subject must not print or send
         fit_to_screen(self, 1320 if shown else 760)
         if shown and self.original is None:
             self._load_text()
@@ -263,11 +341,13 @@ class LetterPreviewDialog(QDialog):
             self.editor.body.setFocus()
 
     def _load_text(self) -> None:
-        complaint, kind, user = self.complaint, self.kind, self.session.user
+        complaint, kind, user, request = self.complaint, self.kind, self.session.user, self.request
         self.editor.setEnabled(False)
 
+        by_email = self.by_email
+
         def work() -> tuple[tuple[str, str], list[standard_paragraphs.FilledParagraph]]:
-            letter = letters.build_letter(user, complaint, kind)
+            letter = letters.build_letter(user, complaint, kind, request=request, by_email=by_email)
             return (letter.subject, letter.body), standard_paragraphs.matching(user, complaint, kind)
 
         def done(result: tuple[tuple[str, str], list[standard_paragraphs.FilledParagraph]]) -> None:
@@ -295,10 +375,14 @@ class LetterPreviewDialog(QDialog):
             self.editor.body.setFocus()
 
     def _set_current(self, current: bool) -> None:
-        """Print and save only what the preview shows."""
+        """Print, save and send only what the preview shows."""
         self._current = current
-        for button in (self.print_button, self.save_button):
-            button.setEnabled(current)
+        ready = current and self.complaint is not None
+        for button in (self.print_button, self.save_button, self.draft_button):
+            button.setEnabled(ready)
+        self.send_button.setEnabled(ready and self.smtp_ready)
+        if ready and not self.editor.isVisible():
+            self._main_button().setFocus()
 
     def _render(self) -> None:
         if self._rendering:
@@ -306,7 +390,8 @@ class LetterPreviewDialog(QDialog):
             return
         self._rendering = True
         text, adapted = self.editor.text(), self.adapted()
-        complaint, kind, user = self.complaint, self.kind, self.session.user
+        complaint, kind, user, request, by_email = (self.complaint, self.kind, self.session.user, self.request,
+                                                    self.by_email)
 
         def settled() -> bool:
             """Whether this render is the last word; when the text changed meanwhile, the next one is."""
@@ -318,7 +403,7 @@ class LetterPreviewDialog(QDialog):
             return not self.timer.isActive()
 
         def done(pdf: bytes) -> None:
-            if settled():
+            if settled() and by_email == self.by_email:
                 self.pdf, self.pdf_text, self.pdf_adapted = pdf, text, adapted
                 self.preview.show_pdf(pdf)
                 if self._render_problem:  # only the previous render's problem: not the question asked on closing
@@ -333,14 +418,14 @@ class LetterPreviewDialog(QDialog):
                 self._render_problem = True
                 self.preview_updated.emit()
 
-        operations.query(self, lambda: letters.letter_pdf(user, complaint, kind, subject=text[0], body=text[1]), done,
-                         failed)
+        operations.query(self, lambda: letters.letter_pdf(user, complaint, kind, subject=text[0], body=text[1],
+                                                          request=request, by_email=by_email), done, failed)
 
     def reject(self) -> None:
         if not self.adapted() or self.editor.text() == self.sent_text:
             super().reject()
             return
-        self.message.show_message(_("De aangepaste tekst is nog niet afgedrukt of opgeslagen."), "warning", [
+        self.message.show_message(_("De aangepaste tekst is nog niet afgedrukt, opgeslagen of verstuurd."), "warning", [
             (_("&Weggooien en sluiten"), lambda: QDialog.reject(self)),
             (_("&Verder met de brief"), self.message.clear),
         ])
@@ -374,7 +459,7 @@ class LetterPreviewDialog(QDialog):
         self._record(printed=False)
 
     def _record(self, printed: bool) -> None:
-        complaint, pdf, kind, user = self.complaint, self.pdf, self.kind, self.session.user
+        complaint, pdf, kind, user, request = self.complaint, self.pdf, self.kind, self.session.user, self.request
         sent, adapted = self.pdf_text, self.pdf_adapted
         self.message.show_message(_("De brief wordt bij de klacht bewaard…"))
 
@@ -389,13 +474,95 @@ class LetterPreviewDialog(QDialog):
             self.recorded.emit(saved)
 
         operations.write(self, self.session, lambda: letters.record_letter(user, complaint, kind, pdf, printed,
-                                                                           adapted=adapted), done, self.message)
+                                                                           adapted=adapted, request=request),
+                         done, self.message)
+
+
+    # --- by e-mail -----------------------------------------------------------------------------
+
+    def _mail_parts(self) -> tuple[Complaint, bytes, str, str, bool, str, Callable[[], letters.EmailText]]:
+        """What a mail of this letter needs, taken on the UI thread; the text is made by the worker."""
+        user, complaint, kind, request = self.session.user, self.complaint, self.kind, self.request
+        subject, body = self.pdf_text if self.pdf_adapted else (None, None)
+        note = letters.request_note(request) if request is not None else ""
+
+        def text() -> letters.EmailText:
+            return letters.letter_email(user, complaint, kind, subject, body, request=request)
+
+        return complaint, self.pdf, kind, self.session.database_url, self.pdf_adapted, note, text
+
+    def send_mail(self) -> None:
+        if self.pdf is None or self.complaint is None or not self._current or not self.smtp_ready:
+            return
+        complaint, pdf, kind, url, adapted, note, text = self._mail_parts()
+        user, sent = self.session.user, self.pdf_text
+        self.send_button.setEnabled(False)
+        self.message.show_message(_("De e-mail wordt verstuurd…"))
+
+        def work() -> outgoing.SendResult:
+            return outgoing.send_letter(user, complaint, kind, pdf, text(), url, adapted=adapted, note=note)
+
+        def done(result: outgoing.SendResult) -> None:
+            self.complaint, self.sent_text = result.complaint, sent
+            self.message.show_message(_("Verstuurd aan {to} en bij klacht {number} bewaard.").format(
+                to=result.to, number=result.complaint.number), "success")
+            self.recorded.emit(result.complaint)
+
+        def failed(problem: KlachtenbureauError) -> None:
+            self.send_button.setEnabled(self._current)
+            if isinstance(problem, WriteQueuedError):  # it went; only the record waits for the database
+                self.sent_text = sent
+                self.message.show_message(problem.message, "warning")
+            elif isinstance(problem, MailQueuedError | MailUncertainError):
+                self.sent_text = sent  # in this PC's outbox: nothing typed is lost
+                self.message.show_message(problem.message, "warning")
+            else:
+                self.message.show_message(problem.message, "error")
+
+        operations.write(self, self.session, work, done, failed)
+
+    def open_draft(self) -> None:
+        """The mail as a draft in the user's own mail program; once sent from there, it can be recorded here."""
+        if self.pdf is None or self.complaint is None or not self._current:
+            return
+        complaint, pdf, kind, _url, _adapted, _note, text = self._mail_parts()
+        user = self.session.user
+
+        def done(path: Path) -> None:
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                self.message.show_message(_("Er is geen mailprogramma dat de e-mail kan openen. Het concept staat "
+                                            "in {path}.").format(path=path), "warning")
+                return
+            self.message.show_message(
+                _("Het concept staat in uw mailprogramma. Hebt u de e-mail daar verstuurd, leg hem dan hier vast."),
+                "info", [(_("Vast&leggen als verstuurd"), self._record_own_send)])
+
+        operations.query(self, lambda: outgoing.draft_eml(user, complaint, kind, pdf, text()), done, self.message)
+
+    def _record_own_send(self) -> None:
+        complaint, pdf, kind, url, adapted, note, text = self._mail_parts()
+        user, sent = self.session.user, self.pdf_text
+
+        def work() -> Complaint:
+            return outgoing.record_own_send(user, complaint, kind, pdf, text(), url, adapted=adapted, note=note)
+
+        def done(saved: Complaint) -> None:
+            self.complaint, self.sent_text = saved, sent
+            self.message.show_message(_("De e-mail is bij klacht {number} bewaard.").format(number=saved.number),
+                                      "success")
+            self.recorded.emit(saved)
+
+        operations.write(self, self.session, work, done, self.message)
 
 
 def open_letter_preview(parent: QWidget | None, session: Session, complaint: Complaint | int,
-                        kind: str = "acknowledgement") -> LetterPreviewDialog:
-    """Show the preview of a letter (from the dossier or the intake confirmation) and return the dialog."""
-    dialog = LetterPreviewDialog(session, complaint, kind, parent)
+                        kind: str = "acknowledgement", request: letters.InformationRequest | None = None,
+                        by_email: bool | None = None) -> LetterPreviewDialog:
+    """Show the preview of a letter (from the dossier or the intake confirmation) and return the dialog.
+
+    ``by_email`` None: by post or by e-mail as the complainant contacted the office.
+    """
+    dialog = LetterPreviewDialog(session, complaint, kind, parent, request, by_email)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableWidgetItem, QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +23,7 @@ from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.complaints import STATUSES
 from klachtenbureau.ui import files, operations
 from klachtenbureau.ui.session import Session
-from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen
+from klachtenbureau.ui.widgets import Field, MessageBar, fit_to_screen, row_table
 from klachtenbureau.workflow import permissions, relations, settings
 from klachtenbureau.workflow.personal_data import privacy, retention
 
@@ -52,13 +52,8 @@ class RetentionDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setMinimumHeight(self.intro.fontMetrics().lineSpacing() * 4)
         layout.addWidget(self.intro)
-        self.table = QTableWidget(0, 3)
-        self.table.setAccessibleName(_("Klachten die geanonimiseerd worden"))
-        self.table.setHorizontalHeaderLabels([_("Klacht"), _("Afgesloten op"), _("Categorie")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table([_("Klacht"), _("Afgesloten op"), _("Categorie")],
+                               _("Klachten die geanonimiseerd worden"))
         self.table.setColumnWidth(0, 120)
         self.table.setColumnWidth(1, 160)
         layout.addWidget(self.table, 1)

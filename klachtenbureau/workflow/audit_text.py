@@ -56,6 +56,7 @@ FIELD_LABELS = {
     "check_method": N_("manier van toetsen"), "checked_at": N_("getoetst op"), "checked_by": N_("getoetst door"),
     "relation_removed": N_("opgeheven klager (nummer)"), "relation_kept": N_("samengevoegd in klager (nummer)"),
     "complaints_moved": N_("klachten overgezet"), "mime_type": N_("bestandstype"), "sha256": N_("SHA-256"),
+    "password": N_("wachtwoord"),
 }
 # Codes whose Dutch label is shown instead of the code.
 VALUE_LABELS: dict[str, dict[Any, str]] = {

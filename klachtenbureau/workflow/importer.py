@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint, Relation, User
 from klachtenbureau.models.database import retry_on_busy, write_transaction
-from klachtenbureau.workflow import intake
+from klachtenbureau.workflow import intake, permissions
 from klachtenbureau.workflow.report_fields import RULES
 
 KEYS = ("received_at", "channel", "kind", "name", "attention", "email", "phone", "street", "postcode", "city",
@@ -61,6 +62,9 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         raise ValidationError({"file": _("Het bestand {path} bestaat niet.").format(path=path)}) from exc
     except UnicodeDecodeError as exc:
         raise ValidationError({"file": _("Het bestand {path} is geen UTF-8-tekst.").format(path=path)}) from exc
+    except OSError as exc:  # a folder, no access, locked by another program, the share gone
+        raise ValidationError({"file": _("Het bestand {path} kan niet worden gelezen: {reason}").format(
+            path=path, reason=exc.strerror or exc)}) from exc
     return parse_rows(text)
 
 
@@ -152,14 +156,23 @@ def _existing_relation(fields: dict[str, str]) -> Relation | None:
     return match.order_by(Relation.id).first()
 
 
-def import_rows(user: User, rows: list[dict[str, Any]], skip_invalid: bool = False) -> ImportResult:
-    reports: list[tuple[int, intake.NewReport]] = []
+def check_rows(rows: list[dict[str, Any]]) -> tuple[list[intake.NewReport], list[RowProblem]]:
+    """The good rows as reports and the problems of the others; the desk shows these before importing."""
+    reports: list[intake.NewReport] = []
     problems: list[RowProblem] = []
     for number, row in enumerate(rows, start=1):
         try:
-            reports.append((number, row_to_report(row)))
+            reports.append(row_to_report(row))
         except ValidationError as exc:
             problems.append(RowProblem(number, exc.errors))
+    return reports, problems
+
+
+def import_rows(user: User, rows: list[dict[str, Any]], skip_invalid: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Register the rows; ``progress(done, total)`` is called after each one (in the caller's thread)."""
+    permissions.require_import_reports(user)
+    reports, problems = check_rows(rows)
     if problems and not skip_invalid:
         raise ImportRejected(problems)
 
@@ -167,6 +180,11 @@ def import_rows(user: User, rows: list[dict[str, Any]], skip_invalid: bool = Fal
     def write_all() -> list[Complaint]:
         # One transaction: an import that fails half-way leaves nothing behind.
         with write_transaction():
-            return [intake.register(user, report) for _number, report in reports]
+            made = []
+            for report in reports:
+                made.append(intake.register(user, report))
+                if progress is not None:
+                    progress(len(made), len(reports))
+            return made
 
     return ImportResult(write_all(), problems)

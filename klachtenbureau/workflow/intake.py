@@ -7,8 +7,11 @@ numbering, deadlines, timeline and audit entry.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -16,7 +19,7 @@ from typing import Any
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import AuditEntry, Category, Complaint, Relation, TimelineEntry, User, now
+from klachtenbureau.models import AuditEntry, Category, Complaint, Document, Relation, TimelineEntry, User, now
 from klachtenbureau.models.complaints import (
     ACK_METHODS, ACKNOWLEDGED, CHANNELS, CLOSED, COMPLAINT, IN_PROGRESS, KINDS, NEW,
 )
@@ -57,6 +60,9 @@ class NewReport:
     complainant_agrees: bool = False
     assign_to: int | None = None
     advisory_committee: bool = False
+    # The e-mail it came in by, kept with the complaint: {"name", "mime_type", "content" (base64)}; base64 because
+    # the write queue and this PC's ledger keep the report as JSON (workflow/mail/incoming.mail_document).
+    mail: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The report as plain JSON: what the write queue keeps, and the shape of the wizard's form."""
@@ -132,9 +138,24 @@ def validate_report(report: NewReport) -> tuple[dict[str, Any], dict[str, str] |
         category = resolve_category(report.category)
     except ValidationError as exc:
         errors.update(exc.errors)
+    if report.mail is not None and (problem := _mail_problem(report.mail)):
+        errors["mail"] = problem
     if errors:
         raise ValidationError(errors)
     return tidy, relation, category
+
+
+MAX_MAIL_BYTES = 25 * 1024 * 1024  # as editing.MAX_DOCUMENT_BYTES
+
+
+def _mail_problem(mail: Mapping[str, str]) -> str | None:
+    try:
+        size = len(base64.b64decode(mail["content"], validate=True))
+    except (KeyError, TypeError, binascii.Error):
+        return _("De bewaarde e-mail is beschadigd; sleep haar opnieuw op de melding.")
+    if size > MAX_MAIL_BYTES:
+        return _("De e-mail is te groot om te bewaren (meer dan {mb} MB).").format(mb=MAX_MAIL_BYTES // (1024 * 1024))
+    return None
 
 
 def register(user: User, report: NewReport, operation_id: str | None = None, number: str | None = None) -> Complaint:
@@ -190,7 +211,14 @@ def register(user: User, report: NewReport, operation_id: str | None = None, num
         for summary, before, after in entries:
             TimelineEntry.create(complaint=complaint, at=moment, user=user.id, kind="step",
                                  summary=summary, status_from=before, status_to=after)
-        return Outcome(complaint, {**fields, "status": status}, complaint.id)
+        kept = {}
+        if report.mail is not None:
+            content = base64.b64decode(report.mail["content"])
+            Document.create(complaint=complaint, kind="email", name=report.mail["name"][:255],
+                            mime_type=report.mail.get("mime_type") or "message/rfc822", content=content,
+                            size=len(content), sha256=hashlib.sha256(content).hexdigest(), created_by=user.id)
+            kept["documents"] = 1  # a count: the name is the subject, which may name people
+        return Outcome(complaint, {**fields, "status": status, **kept}, complaint.id)
 
     if operation_id is not None and _outlived(operation_id, user):
         operation_id = None  # made again under an id of its own

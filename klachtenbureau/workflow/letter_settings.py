@@ -152,6 +152,8 @@ def sample_values() -> dict[str, str]:
         "datum_antwoord": format_date(today - dt.timedelta(days=1)),
         "reden_uitstel": _("Wij wachten nog op de reactie van het vervoersbedrijf."),
         "antwoord_eerder": format_date(today + dt.timedelta(days=1)),
+        "vraag": _("Op welke dag en hoe laat had de taxi u moeten ophalen?"),
+        "reactie_uiterlijk": format_date(today + dt.timedelta(days=14)),
         **onward_values(profile, {name: str(own.get(name) or "").strip() or shown[name] for name in ONWARD_FIELDS}),
     }
 

@@ -8,7 +8,8 @@ A letter is built from the complaint, the office settings ('organisation',
 that was printed or saved is stored with the complaint as a document, gets a
 timeline entry, and an acknowledgement letter for a complaint that is still
 new records the acknowledgement as sent (seed 003: within 2 working days).
-Complaints that came in by e-mail get their acknowledgement as e-mail text.
+Every letter can also go by e-mail (``letter_email`` gives its text; workflow/mail/outgoing.py sends it with
+the PDF attached and records it), the default for complainants who contacted the office by e-mail.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import hashlib
 import json
 import re
 from typing import Any
-from urllib.parse import quote
 
 import peewee
 
@@ -32,12 +32,15 @@ from klachtenbureau.models.complaints import ANSWERED, CLOSED, COMPLAINT, NEW, R
 from klachtenbureau.models.people import COORDINATOR, COUNSELLOR, DIRECTOR, QUALITY
 from klachtenbureau.reports import dossier, letter_texts, letters
 from klachtenbureau.reports.layout import Envelope, Organisation, postal_address, window_lines
-from klachtenbureau.workflow import deadlines, dossier_data, permissions, procedure, queries, settings
+from klachtenbureau.workflow import (
+    deadlines, dossier_data, intake_support, permissions, procedure, queries, settings,
+)
 from klachtenbureau.workflow.operations import Outcome, copy_into, perform
 from klachtenbureau.workflow.upkeep.store import SYSTEM_LOGIN
 
 KINDS = {
     "acknowledgement": N_("Ontvangstbevestiging"),
+    "information_request": N_("Verzoek om aanvullende informatie"),
     "answer": N_("Antwoordbrief"),
     "extension": N_("Uitstelbericht"),
     "aftercare": N_("Nazorgbrief"),
@@ -60,6 +63,17 @@ class EmailText:
     to: str
     subject: str
     body: str
+
+
+REPLY_WORKING_DAYS = 10  # the time a request for more information gives the complainant unless the handler changes it
+
+
+@dataclasses.dataclass(frozen=True)
+class InformationRequest:
+    """What a request for more information asks the complainant (seed 004, 1.3), and by when to answer."""
+
+    question: str
+    reply_by: dt.date
 
 
 # --- what goes into a letter ------------------------------------------------
@@ -95,6 +109,28 @@ def postal_problem(complaint: Complaint, short: bool = False) -> str | None:
     return None
 
 
+def email_problem(complaint: Complaint) -> str | None:
+    """Why no e-mail can go to this complainant, in Dutch; None when it can."""
+    if complaint.anonymous or complaint.relation_id is None:
+        return _("Klacht {number} is anoniem ingediend: er is geen e-mailadres.").format(number=complaint.number)
+    if not complaint.relation.email.strip():
+        return _("Van de klager van {number} is geen e-mailadres bekend.").format(number=complaint.number)
+    return None
+
+
+def delivery(complaint: Complaint) -> str:
+    """How a letter to this complainant goes by default: "email" or "letter".
+
+    As they contacted the office (or as the intake chose for the acknowledgement), and by e-mail anyhow when
+    there is an e-mail address but no postal address.
+    """
+    if email_problem(complaint) is not None:
+        return "letter"
+    by_mail = complaint.acknowledgement_method == "email" or (
+        intake_support.default_ack(complaint.channel) == "email" and complaint.acknowledgement_method != "letter")
+    return "email" if by_mail or postal_problem(complaint) is not None else "letter"
+
+
 def recipient(relation: Relation) -> list[str]:
     """The complainant's lines in the envelope window."""
     return postal_address(relation.name, relation.street, relation.postcode, relation.city, relation.attention,
@@ -120,10 +156,13 @@ def salutation(relation: Relation) -> str:
 def text_kind(complaint: Complaint, kind: str) -> str:
     """Which text of letter_texts a letter of ``kind`` uses, refusing letters that make no sense yet."""
     if kind not in KINDS:
-        raise ValidationError({"kind": _("Kies ontvangstbevestiging, antwoord, uitstel of nazorg.")})
+        raise ValidationError({"kind": _("Kies ontvangstbevestiging, verzoek om informatie, antwoord, uitstel of "
+                                         "nazorg.")})
     if complaint.kind != COMPLAINT:
         raise TransitionNotAllowedError(_("{number} is een navraag; brieven zijn er voor klachten.").format(
             number=complaint.number))
+    if kind == "information_request":
+        _require_open(complaint)
     if kind == "answer":
         if complaint.verdict not in VERDICTS:
             raise TransitionNotAllowedError(_("Leg eerst het oordeel over klacht {number} vast; de antwoordbrief "
@@ -133,6 +172,50 @@ def text_kind(complaint: Complaint, kind: str) -> str:
         raise TransitionNotAllowedError(_("Klacht {number} is nog niet beantwoord; de nazorgbrief volgt op het "
                                           "antwoord.").format(number=complaint.number))
     return kind
+
+
+def _require_open(complaint: Complaint) -> None:
+    """Asking for more information serves judging the complaint: a closed one is reopened first."""
+    if complaint.status == CLOSED:
+        raise TransitionNotAllowedError(_("Klacht {number} is afgesloten; heropen de klacht om de klager nog iets "
+                                          "te vragen.").format(number=complaint.number))
+
+
+def default_reply_by(today: dt.date | None = None) -> dt.date:
+    """The reply-by date a request for more information proposes, on the office's working-day calendar."""
+    return settings.calendar().add_working_days(today or dt.date.today(), REPLY_WORKING_DAYS)
+
+
+def information_request(question: str, reply_by: dt.date | None, today: dt.date | None = None) -> InformationRequest:
+    """The question and the reply-by date as the handler typed them, checked: every problem at its field."""
+    question = "\n".join(line.rstrip() for line in question.replace("\r\n", "\n").strip().split("\n"))
+    errors = {}
+    if not question:
+        errors["question"] = _("Typ de vraag aan de klager.")
+    if reply_by is None:
+        errors["reply_by"] = _("Kies de datum waarop de klager uiterlijk reageert.")
+    elif reply_by <= (today or dt.date.today()):
+        errors["reply_by"] = _("Kies een datum na vandaag: de klager heeft tijd nodig om te reageren.")
+    if errors:
+        raise ValidationError(errors)
+    return InformationRequest(question, reply_by)
+
+
+def _checked_request(kind: str, request: InformationRequest | None, subject: str | None, body: str | None,
+                     today: dt.date | None = None) -> InformationRequest | None:
+    """The request checked again (the date may have passed meanwhile); required where the office's text is used."""
+    if kind != "information_request" or (request is None and subject is not None and body is not None):
+        return request
+    return information_request(request.question if request else "", request.reply_by if request else None, today)
+
+
+def require_information_request(user: User, complaint: Complaint, by_email: bool = False) -> None:
+    """Raise unless a request for more information can go to this complainant now, before anything is typed."""
+    require_record(user, complaint, "information_request")
+    text_kind(complaint, "information_request")
+    problem = email_problem(complaint) if by_email else postal_problem(complaint)
+    if problem:
+        raise ValidationError({"email" if by_email else "address": problem})
 
 
 def extension_reason(complaint: Complaint) -> str:
@@ -238,8 +321,12 @@ def signer(complaint: Complaint, user: User) -> tuple[str, str]:
     return person.full_name, _(_SIGNER_TITLES.get(person.role, N_("Klachtbehandelaar")))
 
 
-def letter_values(complaint: Complaint, reason: str | None = None) -> dict[str, str]:
-    """The values of every placeholder for this complaint."""
+def letter_values(complaint: Complaint, reason: str | None = None,
+                  request: InformationRequest | None = None) -> dict[str, str]:
+    """The values of every placeholder for this complaint.
+
+    ``request``: what a request for more information asks; without it {vraag} and {reactie_uiterlijk} stay empty.
+    """
     org = organisation()
     years = int(settings.get("retention_years"))
     relation = complaint.relation if complaint.relation_id else None
@@ -265,6 +352,8 @@ def letter_values(complaint: Complaint, reason: str | None = None) -> dict[str, 
         "datum_antwoord": format_date(complaint.answered_at.date()) if complaint.answered_at else "",
         "reden_uitstel": _sentence(reason if reason is not None else extension_reason(complaint)),
         "antwoord_eerder": format_date(previous_answer_by(complaint)) if complaint.extension_count else "",
+        "vraag": request.question if request else "",
+        "reactie_uiterlijk": format_date(request.reply_by) if request else "",
         **onward_values(complaint.deadline_profile),
     }
 
@@ -287,14 +376,20 @@ def own_text(field: str, text: str) -> str:
 
 def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
                  their_reference: str = "", reason: str | None = None, subject: str | None = None,
-                 body: str | None = None) -> letters.Letter:
-    """The letter, with the office's text filled in, or with ``subject``/``body`` as the handler edited them."""
+                 body: str | None = None, by_email: bool = False,
+                 request: InformationRequest | None = None) -> letters.Letter:
+    """The letter, with the office's text filled in, or with ``subject``/``body`` as the handler edited them.
+
+    ``by_email``: the letter goes as the attachment of an e-mail, so it needs the complainant's e-mail address
+    instead of a postal address, and shows that address where the envelope window would be.
+    ``request``: the question and reply-by date of a request for more information, needed for the office's text.
+    """
     permissions.require_see(user, complaint)
     which = text_kind(complaint, kind)
-    problem = postal_problem(complaint)
+    problem = email_problem(complaint) if by_email else postal_problem(complaint)
     if problem:
-        raise ValidationError({"address": problem})
-    values = letter_values(complaint, reason)
+        raise ValidationError({"email" if by_email else "address": problem})
+    values = letter_values(complaint, reason, _checked_request(kind, request, subject, body, today))
     if kind == "extension" and not values["reden_uitstel"]:
         raise TransitionNotAllowedError(_("De termijn van klacht {number} is niet verlengd; verleng eerst de termijn "
                                           "en noteer de reden.").format(number=complaint.number))
@@ -305,7 +400,7 @@ def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | N
     name, title = signer(complaint, user)
     return letters.Letter(
         organisation=organisation(), envelope=Envelope.from_settings(settings.get("envelope")),
-        recipient=recipient(relation),
+        recipient=[relation.name, relation.email.strip()] if by_email else recipient(relation),
         date=today or dt.date.today(), our_reference=complaint.number,
         subject=letter_texts.fill_line(text["subject"], values) if subject is None else own_text("subject", subject),
         body=letter_texts.fill(text["body"], values) if body is None else own_text("body", body),
@@ -314,8 +409,9 @@ def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | N
 
 def letter_pdf(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
                their_reference: str = "", reason: str | None = None, subject: str | None = None,
-               body: str | None = None) -> bytes:
-    return letters.render(build_letter(user, complaint, kind, today, their_reference, reason, subject, body))
+               body: str | None = None, by_email: bool = False, request: InformationRequest | None = None) -> bytes:
+    return letters.render(build_letter(user, complaint, kind, today, their_reference, reason, subject, body,
+                                       by_email, request=request))
 
 
 def letter_file_name(complaint: Complaint, kind: str, today: dt.date | None = None) -> str:
@@ -338,10 +434,13 @@ def require_record(user: User, complaint: Complaint, kind: str) -> None:
     permissions.require_add_to(user, complaint)
     if kind == "acknowledgement" and complaint.status == NEW:
         permissions.require_acknowledge(user, complaint)
+    if kind == "information_request":
+        _require_open(complaint)
 
 
-def _store(user: User, complaint: Complaint, doc_kind: str, name: str, mime_type: str, content: bytes,
-           summary: str, entry: dict[str, str], action: str, operation_id: str | None) -> Document:
+def store_sent(user: User, complaint: Complaint, doc_kind: str, name: str, mime_type: str, content: bytes,
+               summary: str, entry: dict[str, str], action: str, operation_id: str | None) -> Document:
+    """Keep what went to the complainant (a letter, a mail) as a document with a line on the timeline."""
     digest = hashlib.sha256(content).hexdigest()
 
     def body() -> Outcome:
@@ -356,21 +455,32 @@ def _store(user: User, complaint: Complaint, doc_kind: str, name: str, mime_type
     return perform(user, action, body, operation_id)
 
 
-def _acknowledge_if_new(user: User, complaint: Complaint, method: str, operation_id: str | None) -> Complaint:
+def acknowledge_if_new(user: User, complaint: Complaint, method: str, operation_id: str | None) -> Complaint:
+    """An acknowledgement that went out acknowledges a complaint that is still new (``method``: letter, email)."""
     current = Complaint.get_by_id(complaint.id)
     if current.status == NEW and current.acknowledged_at is None:
         procedure.acknowledge(user, current, method, operation_id=f"{operation_id}:ack" if operation_id else None)
     return copy_into(complaint, Complaint.get_by_id(complaint.id))
 
 
+def request_note(request: InformationRequest) -> str:
+    """What the timeline adds to a request for more information, sent by post or by e-mail."""
+    return _("Reactie gevraagd uiterlijk {date}.").format(date=format_date(request.reply_by))
+
+
 def record_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, printed: bool,
-                  today: dt.date | None = None, operation_id: str | None = None, adapted: bool = False) -> Complaint:
+                  today: dt.date | None = None, operation_id: str | None = None, adapted: bool = False,
+                  request: InformationRequest | None = None) -> Complaint:
     """Store a printed or saved letter; an acknowledgement of a new complaint counts as sent by letter.
 
     ``adapted``: the handler edited the text of this letter, which the timeline then says.
+    ``request``: what a request for more information asked; the timeline names its reply-by date.
     """
     if kind not in KINDS:
-        raise ValidationError({"kind": _("Kies ontvangstbevestiging, antwoord, uitstel of nazorg.")})
+        raise ValidationError({"kind": _("Kies ontvangstbevestiging, verzoek om informatie, antwoord, uitstel of "
+                                         "nazorg.")})
+    if kind == "information_request" and request is None:
+        raise ValidationError({"reply_by": _("Kies de datum waarop de klager uiterlijk reageert.")})
     require_record(user, complaint, kind)
     acknowledging = kind == "acknowledgement" and complaint.status == NEW
     label = _(KINDS[kind])
@@ -379,9 +489,11 @@ def record_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, print
                    else _("{letter} opgeslagen als PDF (tekst aangepast).")).format(letter=label)
     else:
         summary = (_("{letter} afgedrukt.") if printed else _("{letter} opgeslagen als PDF.")).format(letter=label)
-    _store(user, complaint, "letter", letter_file_name(complaint, kind, today), "application/pdf", pdf, summary,
+    if request is not None:
+        summary += " " + request_note(request)
+    store_sent(user, complaint, "letter", letter_file_name(complaint, kind, today), "application/pdf", pdf, summary,
            {"kind": "letter", "method": "letter", "direction": "out"}, "letter", operation_id)
-    return _acknowledge_if_new(user, complaint, "letter", operation_id) if acknowledging else complaint
+    return acknowledge_if_new(user, complaint, "letter", operation_id) if acknowledging else complaint
 
 
 def acknowledgements_to_send(user: User) -> list[Complaint]:
@@ -400,39 +512,25 @@ def acknowledgements_to_send(user: User) -> list[Complaint]:
 
 # --- e-mail ---------------------------------------------------------------------
 
-def acknowledgement_email(user: User, complaint: Complaint) -> EmailText:
-    """The acknowledgement as e-mail text, from the same text the letter uses."""
+def letter_email(user: User, complaint: Complaint, kind: str, subject: str | None = None, body: str | None = None,
+                 reason: str | None = None, request: InformationRequest | None = None) -> EmailText:
+    """A letter of ``kind`` as e-mail text, from the same text the letter uses, or as the handler edited it.
+
+    The subject is the letter's own; the mail (workflow/mail/outgoing.py) puts the complaint number before it.
+    ``reason`` and ``request`` as for build_letter.
+    """
     permissions.require_see(user, complaint)
-    text_kind(complaint, "acknowledgement")
-    address = complaint.relation.email.strip() if complaint.relation_id and not complaint.anonymous else ""
-    if not address:
-        raise ValidationError({"email": _("Van de klager van {number} is geen e-mailadres bekend.").format(
-            number=complaint.number)})
-    values = letter_values(complaint)
-    text = letter_texts.text_for("acknowledgement", settings.get("letter_texts"))
+    which = text_kind(complaint, kind)
+    problem = email_problem(complaint)
+    if problem:
+        raise ValidationError({"email": problem})
+    values = letter_values(complaint, reason, _checked_request(kind, request, subject, body))
+    text = letter_texts.text_for(which, settings.get("letter_texts"))
     org = organisation()
     name, title = signer(complaint, user)
     signature = [line for line in (name, title, org.name, org.phone, org.email) if line]
-    subject = f"{letter_texts.fill_line(text['subject'], values)} ({complaint.number})"
-    return EmailText(to=address, subject=subject,
-                     body=letter_texts.fill(text["body"], values) + "\n\n" + "\n".join(signature) + "\n")
-
-
-def mailto_url(message: EmailText) -> str:
-    """A mailto: link that opens the text in the mail program (line breaks as CRLF, RFC 6068)."""
-    def encode(text: str) -> str:
-        return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
-    return f"mailto:{quote(message.to, safe='@')}?subject={encode(message.subject)}&body={encode(message.body)}"
-
-
-def record_email_acknowledgement(user: User, complaint: Complaint, message: EmailText,
-                                 operation_id: str | None = None) -> Complaint:
-    """Keep the sent e-mail with the complaint and record the acknowledgement as sent by e-mail."""
-    require_record(user, complaint, "acknowledgement")
-    acknowledging = complaint.status == NEW
-    content = f"{_('Aan')}: {message.to}\n{_('Onderwerp')}: {message.subject}\n\n{message.body}".encode()
-    name = f"{complaint.number} {_('ontvangstbevestiging')} {dt.date.today().isoformat()}.txt"
-    _store(user, complaint, "email", name, "text/plain", content,
-           _("Ontvangstbevestiging per e-mail verstuurd aan {to}.").format(to=message.to),
-           {"kind": "letter", "method": "email", "direction": "out"}, "letter", operation_id)
-    return _acknowledge_if_new(user, complaint, "email", operation_id) if acknowledging else complaint
+    return EmailText(
+        to=complaint.relation.email.strip(),
+        subject=letter_texts.fill_line(text["subject"], values) if subject is None else own_text("subject", subject),
+        body=(letter_texts.fill(text["body"], values) if body is None else own_text("body", body))
+        + "\n\n" + "\n".join(signature) + "\n")

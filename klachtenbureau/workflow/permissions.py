@@ -18,6 +18,7 @@ CONFIDENTIAL_ROLES = frozenset({COUNSELLOR, DIRECTOR, ADMIN})
 HANDLER_ROLES = frozenset({COORDINATOR, QUALITY, DIRECTOR, COUNSELLOR})
 AUDIT_ROLES = frozenset({ADMIN, DIRECTOR, QUALITY})
 CHECKING_ROLES = frozenset({QUALITY, ADMIN})  # seed 001 step 5: the quality officer checks a measure's effect
+IMPORTING_ROLES = frozenset({INTAKE, COORDINATOR, ADMIN})
 
 
 def is_manager(user: User) -> bool:
@@ -144,6 +145,18 @@ def can_merge_relations(user: User) -> bool:
 def require_merge_relations(user: User) -> None:
     if not can_merge_relations(user):
         raise PermissionDeniedError(_("Klagers samenvoegen mag alleen een coördinator of beheerder."))
+
+
+def can_import_reports(user: User) -> bool:
+    """May import the website form's export: who registers reports (the telephonist), who works the inbox they
+    land in (the coordinator), and the administrator, under whose system account the command line imports."""
+    return user.active and user.role in IMPORTING_ROLES
+
+
+def require_import_reports(user: User) -> None:
+    if not can_import_reports(user):
+        raise PermissionDeniedError(_("Meldingen van het websiteformulier importeren mag alleen een telefonist, "
+                                      "coördinator of beheerder."))
 
 
 def can_read_audit(user: User) -> bool:

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "envelope": {"left_mm": 20.0, "top_mm": 47.0, "width_mm": 85.0, "height_mm": 45.0},
     "letter_texts": {},  # overrides of the default letter texts, by letter kind
     "standard_paragraphs": [],  # {title, text, category (id or None), verdict ("" = any)}: workflow.standard_paragraphs
+    "mail": {},  # sending and reading mail: the fields and their defaults are workflow.mail.mail_settings.MailSettings
 }
 _MANAGER_KEYS = ("letter_texts", "standard_paragraphs")  # the coordinator's own; the rest is the admin's
 
@@ -78,11 +79,12 @@ def _check(key: str, value: Any) -> None:
 
 
 def put(user: User, key: str, value: Any, operation_id: str | None = None,
-        expected_version: int | None = None) -> Setting:
+        expected_version: int | None = None, audit: dict[str, Any] | None = None) -> Setting:
     """Store one setting.
 
     Last writer wins, as settings are edited by one admin at a time; with ``expected_version`` (from
     get_with_version) a save over a colleague's newer one is refused with a ConflictError instead.
+    ``audit``: more for the audit entry than that the value changed (which it records without the value).
     """
     if key not in DEFAULTS:
         raise KeyError(key)
@@ -101,9 +103,9 @@ def put(user: User, key: str, value: Any, operation_id: str | None = None,
             raise ConflictError()
         if row is None:
             row = Setting.create(key=key, value=text)
-            return Outcome(row, {"key": key, "value": text})
+            return Outcome(row, {"key": key, "value": text, **(audit or {})})
         changes = update_versioned(row, row.version, {"value": text}, touch=False)
-        return Outcome(row, {"key": key, **changes})
+        return Outcome(row, {"key": key, **changes, **(audit or {})})
 
     return perform(user, "setting", body, operation_id)
 

@@ -4,6 +4,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import peewee
 import pytest
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, SchemaTooNewError
@@ -165,3 +166,21 @@ def test_version_4_database_gets_country_contact_person_and_salutation_and_unglu
     assert organisation.search_name == fold("Stichting De Brug")
     person = Relation.get_by_id(made["Gustav Tavenier"])
     assert (person.name, person.attention, person.country, person.salutation) == ("Gustav Tavenier", "", "", "")
+
+
+def test_version_5_database_gets_the_table_of_incoming_mails(db_url):
+    from klachtenbureau.models import Complaint, IncomingMail
+    from klachtenbureau.workflow import intake
+
+    store.open_database(db_url, create=True)
+    complaint = intake.register(store.system_user(), intake.NewReport(description="Geen antwoord.", anonymous=True))
+    database.db.execute_sql("DROP TABLE incoming_mail")  # as a database of version 5 was
+    schema.SchemaInfo.update(version=5).execute()
+    database.close()
+
+    assert store.open_database(db_url) == schema.SCHEMA_VERSION
+    mail = IncomingMail.create(message_id="abc@example.org", status="complaint", complaint=complaint.id)
+    with pytest.raises(peewee.IntegrityError), database.db.atomic():
+        IncomingMail.create(message_id="abc@example.org", status="not_complaint")
+    Complaint.delete().where(Complaint.id == complaint.id).execute()
+    assert IncomingMail.get_by_id(mail.id).complaint_id is None  # the mail stays handled when the complaint goes

@@ -126,7 +126,7 @@ def test_an_organisation_gets_a_tav_line_and_the_letter_greets_the_contact_perso
                                        "3511 AB UTRECHT"]
     content = normalised(text(pdf))
     assert "Geachte mevrouw P. de Boer," in content and "Stichting De Brug," not in content
-    assert letters.acknowledgement_email(staff["petra"], complaint).body.startswith("Geachte mevrouw P. de Boer,\n")
+    assert letters.letter_email(staff["petra"], complaint, "acknowledgement").body.startswith("Geachte mevrouw P. de Boer,\n")
 
 
 def test_a_foreign_address_ends_with_the_country_in_capitals(register, staff):
@@ -140,7 +140,7 @@ def test_the_salutation_typed_with_the_complainant_opens_the_letter_and_the_emai
     complaint = register(relation={**JAN, "salutation": "Geachte heer De Vries"})
     content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "acknowledgement", today=TODAY)))
     assert "Geachte heer De Vries," in content and "Jan de Vries," not in content
-    assert letters.acknowledgement_email(staff["petra"], complaint).body.startswith("Geachte heer De Vries,\n")
+    assert letters.letter_email(staff["petra"], complaint, "acknowledgement").body.startswith("Geachte heer De Vries,\n")
     partner = register(relation={"name": "Taxibedrijf Snel", "relation_type": "supplier", "street": "Weg 1",
                                  "city": "Ede"})
     assert letters.letter_values(partner)["aanhef"] == "Geachte heer, mevrouw"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -12,6 +11,7 @@ from klachtenbureau.models import AuditEntry, Document, TimelineEntry
 from klachtenbureau.reports import letter_texts
 from klachtenbureau.workflow import letter_settings, letters, procedure, settings
 from klachtenbureau.workflow.upkeep import store
+from tests.reports.conftest import answered
 from tests.reports.pdftools import normalised
 from tests.reports.pdftools import text as pdf_text
 
@@ -91,32 +91,34 @@ def test_postal_acknowledgements_to_send_lists_only_new_postal_complaints(regist
     assert secret.number in [c.number for c in letters.acknowledgements_to_send(staff["henk"])]
 
 
-def test_acknowledgement_email_for_an_email_complaint(register, staff):
+def test_the_email_text_of_a_letter_is_the_letters_own_text_with_a_signature(register, staff):
     complaint = register(channel="email")
-    message = letters.acknowledgement_email(staff["petra"], complaint)
+    message = letters.letter_email(staff["petra"], complaint, "acknowledgement")
     assert message.to == "jan.devries@example.nl"
-    assert message.subject == f"Ontvangstbevestiging van uw klacht ({complaint.number})"
+    assert message.subject == "Ontvangstbevestiging van uw klacht"  # the mail puts [K…] before it
     assert message.body.startswith("Geachte Jan de Vries,") and complaint.number in message.body
     assert "{" not in message.body and "Petra Jansen" in message.body
-    url = urlsplit(letters.mailto_url(message))
-    assert (url.scheme, unquote(url.path)) == ("mailto", "jan.devries@example.nl")
-    query = parse_qs(url.query)
-    assert query["subject"] == [message.subject]
-    assert query["body"] == [message.body.replace("\n", "\r\n")]
+    edited = letters.letter_email(staff["petra"], complaint, "acknowledgement", subject="Uw klacht",
+                                  body="Geachte heer De Vries,\n\nWij bellen u morgen.")
+    assert edited.subject == "Uw klacht" and edited.body.startswith("Geachte heer De Vries,\n\nWij bellen u morgen.")
 
 
-def test_sent_acknowledgement_email_is_kept_and_recorded(register, staff):
-    complaint = register(channel="email")
-    message = letters.acknowledgement_email(staff["petra"], complaint)
-    updated = letters.record_email_acknowledgement(staff["petra"], complaint, message)
-    assert (updated.status, updated.acknowledgement_method) == ("acknowledged", "email")
-    document = Document.get(Document.complaint == complaint.id)
-    assert document.kind == "email" and message.body in bytes(document.content).decode()
+def test_a_complainant_with_only_an_email_address_gets_the_answer_letter_for_an_email(register, staff):
+    complaint = answered(register(channel="email", relation={"name": "Els Bakker", "email": "els@example.nl"}),
+                         staff["petra"])
+    with pytest.raises(ValidationError, match="geen volledig postadres"):
+        letters.letter_pdf(staff["petra"], complaint, "answer")
+    text = normalised(pdf_text(letters.letter_pdf(staff["petra"], complaint, "answer", by_email=True)))
+    assert "Els Bakker els@example.nl" in text and complaint.number in text
+    no_email = register(relation={"name": "Kees Smit", "street": "Kerkstraat 1", "postcode": "1234AB",
+                                  "city": "Amsterdam"})
+    with pytest.raises(ValidationError, match="geen e-mailadres bekend"):
+        letters.letter_pdf(staff["petra"], no_email, "acknowledgement", by_email=True)
 
 
 def test_anonymous_complaint_has_no_email_address(register, staff):
     with pytest.raises(ValidationError, match="geen e-mailadres"):
-        letters.acknowledgement_email(staff["petra"], register(anonymous=True, relation=None))
+        letters.letter_email(staff["petra"], register(anonymous=True, relation=None), "acknowledgement")
 
 
 def test_saved_letter_texts_are_used_and_only_differences_are_stored(register, staff):

@@ -22,8 +22,8 @@ def postal(staff):
 def test_letter_menu_offers_every_letter_and_opens_its_preview(qtbot, sqlite_db, staff, postal):
     window = dossier(qtbot, Session(staff["petra"], sqlite_db), postal.id)
     actions = window.letters_button.menu().actions()
-    assert [a.text() for a in actions] == ["Ontvangstbevestiging…", "Antwoordbrief…", "Uitstelbericht…",
-                                           "Nazorgbrief…"]
+    assert [a.text() for a in actions] == ["Ontvangstbevestiging…", "Verzoek om aanvullende informatie…",
+                                           "Antwoordbrief…", "Uitstelbericht…", "Nazorgbrief…"]
     dialog = window.open_letter("acknowledgement")
     qtbot.addWidget(dialog)
     assert isinstance(dialog, LetterPreviewDialog)

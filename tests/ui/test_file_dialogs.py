@@ -53,7 +53,9 @@ def test_saving_the_dossier_suggests_its_name_in_documents_with_dutch_labels(qtb
 @pytest.mark.parametrize(("choose", "mode"), [
     (lambda: files.open_file_names(None, "Bijlage toevoegen", "Scans (*.pdf)"), QFileDialog.FileMode.ExistingFiles),
     (lambda: files.existing_folder(None, "Gedeelde map kiezen", ""), QFileDialog.FileMode.Directory),
-], ids=["bijlage", "map"])
+    (lambda: files.open_file_name(None, "Bestand kiezen", "Websiteformulier (*.json *.csv)"),
+     QFileDialog.FileMode.ExistingFile),
+], ids=["bijlage", "map", "websiteformulier"])
 def test_opening_starts_in_documents_with_dutch_labels(qtbot, documents, choose, mode):
     shown: dict[str, object] = {}
 

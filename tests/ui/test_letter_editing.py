@@ -161,7 +161,7 @@ def test_closing_with_an_edit_not_yet_sent_asks_first(qtbot, petra, unfounded):
     start_editing(qtbot, dialog)
     qtbot.keyClicks(dialog.editor.body, "Nog een zin. ")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert dialog.isVisible() and "nog niet afgedrukt of opgeslagen" in dialog.message.text.text()
+    assert dialog.isVisible() and "nog niet afgedrukt, opgeslagen of verstuurd" in dialog.message.text.text()
     qtbot.waitUntil(lambda: all(button.isVisible() for button in dialog.message.buttons()))
     qtbot.keyClick(dialog, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Verder met de brief
     qtbot.waitUntil(lambda: not dialog.message.isVisible())

@@ -34,7 +34,7 @@ def test_title_tabs_and_menus(window):
     assert isinstance(window.tab_widget("intake"), IntakeWizard)
     assert [a.text() for a in window.menuBar().actions()] == ["&Bestand", "B&eheer", "&Help"]
     manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
-    assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…",
+    assert manage == ["Gebruikers…", "Categorieën…", "Organisatiegegevens…", "Termijnprofiel…", "E-mail…",
                       "Brieventeksten…", "Standaardalinea's…", "Klagers samenvoegen…", "", "Logboek…", "Bewaartermijn…", "Persoonsgegevens (AVG)…", "",
                       "Deze pc als server gebruiken…"]
     assert window.letter_texts_action.isEnabled()  # petra is a coordinator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import os
 from pathlib import Path
@@ -10,18 +12,19 @@ import pypdf
 import pypdfium2
 import pytest
 from PIL import ImageChops, ImageStat
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Qt, QThreadPool, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
 from klachtenbureau.models import Complaint, Document
 from klachtenbureau.reports import letter_texts
 from klachtenbureau.ui import printing
-from klachtenbureau.ui.email_acknowledgement import EmailAcknowledgementDialog
 from klachtenbureau.ui.letter_texts_dialog import LetterTextsDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import intake, settings
+from klachtenbureau.workflow.mail import mail_settings
+from tests.mailservers import SmtpServer
 from tests.reports.conftest import JAN, ORGANISATION
 from tests.reports.pdftools import normalised, text
 
@@ -152,34 +155,94 @@ def test_batch_saves_all_letters_in_one_pdf(qtbot, petra, staff, tmp_path, monke
     assert all(Complaint.get_by_id(c.id).status == "acknowledged" for c in made)
 
 
-def test_email_acknowledgement_can_be_edited_copied_and_recorded(qtbot, petra, staff):
-    complaint = postal(staff, channel="email")
-    dialog = EmailAcknowledgementDialog(petra, complaint)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.complaint is not None, timeout=10_000)
-    assert dialog.to.text() == JAN["email"] and complaint.number in dialog.subject.text()
-    assert dialog.body.toPlainText().startswith("Geachte Jan de Vries,")
-    dialog.body.moveCursor(dialog.body.textCursor().MoveOperation.End)
-    qtbot.keyClicks(dialog.body, "PS: wij bellen u morgen.")
-    shoot(dialog, "email-acknowledgement")
-    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    assert QGuiApplication.clipboard().text().endswith("PS: wij bellen u morgen.")
-    with qtbot.waitSignal(dialog.recorded, timeout=10_000):
-        qtbot.mouseClick(dialog.sent_button, Qt.MouseButton.LeftButton)
-    saved = Complaint.get_by_id(complaint.id)
-    assert (saved.status, saved.acknowledgement_method) == ("acknowledged", "email")
-    assert "PS: wij bellen u morgen." in bytes(Document.get(Document.complaint == complaint.id).content).decode()
+@pytest.fixture
+def smtp_server(staff):
+    with SmtpServer() as server:
+        mail_settings.save(staff["admin"], server.settings())
+        yield server
 
 
-def test_email_acknowledgement_warns_when_the_counsellor_is_missing(qtbot, petra, staff):
-    settings.put(staff["admin"], "organisation", {**ORGANISATION, "counsellor": ""})
-    dialog = EmailAcknowledgementDialog(petra, postal(staff, channel="email"))
+class FileOpener(QObject):
+    """Stands in for the mail program: QDesktopServices hands it the draft instead of starting a program."""
+
+    def __init__(self):
+        super().__init__()
+        self.opened: list[Path] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(Path(url.toLocalFile()))
+
+
+@pytest.fixture
+def mail_program():
+    opener = FileOpener()
+    QDesktopServices.setUrlHandler("file", opener, "open")
+    yield opener
+    QDesktopServices.unsetUrlHandler("file")
+
+
+def open_preview(qtbot, session, complaint, kind="acknowledgement", **options) -> printing.LetterPreviewDialog:
+    dialog = printing.LetterPreviewDialog(session, complaint, kind, **options)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.ready, timeout=10_000):
         dialog.show()
-    assert dialog.message.isVisible() and "vertrouwenspersoon" in dialog.message.text.text()
-    assert dialog.sent_button.isEnabled()  # a warning, not a refusal
+    return dialog
+
+
+def test_an_emailed_complaint_is_acknowledged_by_email_through_the_office_mail_server(qtbot, petra, staff,
+                                                                                     smtp_server):
+    complaint = postal(staff, channel="email")
+    dialog = open_preview(qtbot, petra, complaint)
+    assert dialog.email_choice.isChecked() and dialog.send_button.isVisible() and not dialog.print_button.isVisible()
+    assert dialog.send_button.isDefault() and dialog.send_button.hasFocus()
+    assert "jan.devries@example.nl" in normalised(text(dialog.pdf))  # where the envelope window would be
+    qtbot.waitUntil(lambda: dialog.preview.pages[0].isVisible() and dialog.preview.pages[0].width() > 300)
+    shoot(dialog, "acknowledgement-by-email")
+    with qtbot.waitSignal(dialog.recorded, timeout=15_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Versturen
+    [mail] = smtp_server.messages
+    assert mail.rcpt_tos == [JAN["email"]]
+    message = mail.message
+    assert message["Subject"] == f"[{complaint.number}] Ontvangstbevestiging van uw klacht"
+    assert message.get_body(("plain",)).get_content().startswith("Geachte Jan de Vries,")
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content() == dialog.pdf
+    saved = Complaint.get_by_id(complaint.id)
+    assert (saved.status, saved.acknowledgement_method) == ("acknowledged", "email")
+    assert Document.get(Document.complaint == complaint.id).mime_type == "message/rfc822"
+    assert "Verstuurd aan jan.devries@example.nl" in dialog.message.text.text()
+
+
+def test_the_route_can_be_switched_and_a_missing_postal_address_leaves_only_email(qtbot, petra, staff, smtp_server):
+    both = postal(staff)  # came by post, has an e-mail address too
+    dialog = open_preview(qtbot, petra, both)
+    assert dialog.post_choice.isChecked() and dialog.print_button.isDefault()
+    with qtbot.waitSignal(dialog.preview_updated, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)  # Per e-mail
+    assert dialog.send_button.isVisible() and "jan.devries@example.nl" in normalised(text(dialog.pdf))
+    only_email = postal(staff, channel="phone", relation={"name": "Els Bakker", "email": "els@example.nl"})
+    dialog = open_preview(qtbot, petra, only_email)
+    assert dialog.email_choice.isChecked() and not dialog.post_choice.isEnabled()
+    assert "postadres" in dialog.post_choice.toolTip()
+
+
+def test_without_a_mail_server_the_mail_opens_as_a_draft_and_is_recorded_when_sent_from_there(
+        qtbot, petra, staff, mail_program):
+    complaint = postal(staff, channel="website")
+    dialog = open_preview(qtbot, petra, complaint)
+    assert not dialog.send_button.isEnabled() and dialog.draft_button.isDefault()
+    assert "Beheer → E-mail" in dialog.send_button.toolTip()
+    qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Als concept openen
+    qtbot.waitUntil(lambda: bool(mail_program.opened), timeout=10_000)
+    draft = email.message_from_bytes(mail_program.opened[0].read_bytes(), policy=email.policy.default)
+    assert draft["X-Unsent"] == "1" and draft["To"] == JAN["email"] and complaint.number in draft["Subject"]
+    assert Complaint.get_by_id(complaint.id).acknowledged_at is None  # a draft is not a sent mail
+    qtbot.waitUntil(lambda: bool(dialog.message.buttons()))
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Vastleggen als verstuurd
+    saved = Complaint.get_by_id(complaint.id)
+    assert (saved.status, saved.acknowledgement_method) == ("acknowledged", "email")
 
 
 def test_letter_texts_dialog_previews_warns_and_saves(qtbot, petra, staff):

@@ -22,13 +22,15 @@ from klachtenbureau.ui.crash import CrashDialog
 from klachtenbureau.ui.dossier import actions
 from klachtenbureau.ui.dossier.conflict import ConflictDialog
 from klachtenbureau.ui.dossier_window import DossierWindow
-from klachtenbureau.ui.email_acknowledgement import EmailAcknowledgementDialog
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
+from klachtenbureau.ui.import_dialog import ImportDialog
 from klachtenbureau.ui.intake.duplicates_dialog import DuplicatesDialog
 from klachtenbureau.ui.letter_texts_dialog import LetterTextsDialog
+from klachtenbureau.ui.mail_settings_dialog import MailSettingsDialog
 from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.measure_dialog import NewMeasureDialog
 from klachtenbureau.ui.merge_relations_dialog import MergeRelationsDialog
+from klachtenbureau.ui.outbox_dialog import OutboxDialog
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.printing import AcknowledgementBatchDialog, LetterPreviewDialog
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
@@ -77,13 +79,15 @@ WINDOWS: dict[str, Callable[[Desk], QWidget]] = {
     "briefvoorbeeld": lambda d: LetterPreviewDialog(d.session(), d.complaint.id, "acknowledgement"),
     "brieftekst aanpassen": lambda d: editing(LetterPreviewDialog(d.session(), d.complaint.id, "acknowledgement")),
     "ontvangstbevestigingen afdrukken": lambda d: AcknowledgementBatchDialog(d.session()),
-    "bevestiging per e-mail": lambda d: EmailAcknowledgementDialog(d.session(), d.complaint.id),
+    "brief per e-mail": lambda d: LetterPreviewDialog(d.session(), d.complaint.id, "acknowledgement",
+                                                      by_email=True),
     "brieventeksten": lambda d: LetterTextsDialog(d.session()),
     "standaardalinea's": lambda d: StandardParagraphsDialog(d.session()),
     "logboek": lambda d: AuditViewer(d.session("admin")),
     "bewaartermijn": lambda d: RetentionDialog(d.session("admin")),
     "persoonsgegevens": lambda d: PersonRightsDialog(d.session("admin")),
     "wachtende wijzigingen": lambda d: PendingWritesDialog(d.session()),
+    "uitgaande e-mail": lambda d: OutboxDialog(d.session()),
     "database kiezen": lambda d: DatabaseDialog(d.url),
     "eerste beheerder": lambda d: SetUpDialog(),
     "server": lambda d: ServerDialog("", offer_autostart=False),
@@ -99,8 +103,10 @@ WINDOWS: dict[str, Callable[[Desk], QWidget]] = {
     "categorieën": lambda d: management.CategoriesDialog(d.session()),
     "organisatie": lambda d: management.OrganisationDialog(d.session("admin")),
     "termijnprofiel": lambda d: management.DeadlineProfileDialog(d.session("admin")),
+    "e-mail instellen": lambda d: MailSettingsDialog(d.session("admin")),
     "bekende klager?": lambda d: DuplicatesDialog([d.match()] * 6, "Els Bos"),
     "klagers samenvoegen": lambda d: MergeRelationsDialog(d.session()),
+    "importeren websiteformulier": lambda d: ImportDialog(d.session()),
     "contactmoment": lambda d: actions.contact_dialog(None, d.session(), d.dossier()),
     "gegevens klager": lambda d: actions.relation_dialog(None, d.staff["petra"], d.dossier()),
     **{f"stap {step}": (lambda d, step=step: actions.step_dialog(None, d.session(), d.dossier(), step))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from klachtenbureau.errors import ValidationError
+from klachtenbureau.errors import PermissionDeniedError, ValidationError
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.workflow import importer
@@ -50,6 +50,21 @@ def test_skip_invalid_imports_the_good_rows(db, staff):
     rows = [GOOD, {**GOOD, "description": ""}, GOOD]
     result = importer.import_rows(staff["admin"], rows, skip_invalid=True)
     assert len(result.imported) == 2 and [p.row for p in result.problems] == [2]
+
+
+def test_progress_is_told_after_each_registered_row(db, staff):
+    steps = []
+    importer.import_rows(staff["petra"], [GOOD, {**GOOD, "description": ""}, GOOD], skip_invalid=True,
+                         progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(1, 2), (2, 2)]
+
+
+def test_only_the_telephonist_coordinator_or_administrator_imports(db, staff):
+    for login in ("henk", "anouk", "fatima"):
+        with pytest.raises(PermissionDeniedError, match="websiteformulier importeren mag alleen"):
+            importer.import_rows(staff[login], [GOOD])
+    assert not Complaint.select().exists()
+    assert len(importer.import_rows(staff["sanne"], [GOOD]).imported) == 1
 
 
 def test_csv_with_semicolons_and_anonymous_flag(db, staff):

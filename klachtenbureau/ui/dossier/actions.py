@@ -32,7 +32,8 @@ from klachtenbureau.workflow.dossier_data import Dossier
 from klachtenbureau.workflow.operations import new_operation_id
 
 Arguments = Callable[[dict], dict[str, Any]]  # the dialog's values -> the workflow function's keyword arguments
-BY_LETTER = "by_letter"  # the acknowledgement dialog's result value when the acknowledgement goes by letter
+# The acknowledgement dialog's result value when the acknowledgement goes by letter or by e-mail: made first.
+BY_LETTER, BY_EMAIL = "by_letter", "by_email"
 
 
 def _choices(labels: dict) -> list[tuple[Any, str]]:
@@ -44,8 +45,9 @@ def _acknowledge(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     # the way chosen at the intake, else the way the complaint came in
     default = c.acknowledgement_method or intake_support.default_ack(c.channel)
     inputs = [Input("method", _("&Hoe bevestigd:"), "radio", choices=_choices(ACK_METHODS), value=default,
-                    hint=_("Ontvangst bevestigen uiterlijk {date}. Bij een brief maakt u eerst de brief; de "
-                           "ontvangst staat als bevestigd genoteerd zodra u hem afdrukt of als PDF opslaat.").format(
+                    hint=_("Ontvangst bevestigen uiterlijk {date}. Bij een brief of e-mail maakt u die eerst; "
+                           "de ontvangst staat als bevestigd genoteerd zodra hij afgedrukt, opgeslagen of verstuurd "
+                           "is.").format(
                         date=format_date(c.acknowledge_by)))]
     return inputs, lambda v: {"method": v["method"]}
 
@@ -187,16 +189,18 @@ def step_dialog(parent: QWidget, session: Session, dossier: Dossier, action: str
 
 
 def _letter_first(dialog: FormDialog) -> None:
-    """Choosing "Brief" records nothing yet: the dialog closes with ``BY_LETTER``, the window makes the letter.
+    """Choosing "Brief" or "E-mail" records nothing yet: the dialog closes with ``BY_LETTER`` or ``BY_EMAIL``
+    and the window makes the letter.
 
-    Printing or saving that letter records the acknowledgement (workflow.letters.record_letter), so a
-    complaint never stands as acknowledged by letter without a letter.
+    Printing, saving or sending that letter records the acknowledgement (workflow.letters.record_letter,
+    workflow.mail.outgoing), so a complaint never stands as acknowledged by letter or e-mail without one.
     """
     record, button, label = dialog.submit, dialog.ok_button, dialog.ok_button.text()
-    dialog.submit = lambda values: BY_LETTER if values["method"] == "letter" else record(values)
+    routes = {"letter": BY_LETTER, "email": BY_EMAIL}
+    dialog.submit = lambda values: routes.get(values["method"]) or record(values)
 
     def show(method: str) -> None:
-        button.setText(_("&Brief maken…") if method == "letter" else label)
+        button.setText({"letter": _("&Brief maken…"), "email": _("E-&mail maken…")}.get(method, label))
 
     method = dialog.editors["method"]
     method.changed.connect(show)

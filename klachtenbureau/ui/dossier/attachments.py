@@ -1,8 +1,9 @@
 """The attachments of a complaint: a list, a button to add files, and dropping files onto the dossier.
 
-Scanned letters (PDF or image) and e-mails (.eml) are stored in the database
-with the complaint (editing.attach_document), so every PC sees them and the
-archive keeps them. Opening one writes a temporary copy for the system viewer.
+Scanned letters (PDF or image) are stored in the database with the complaint
+(editing.attach_document), so every PC sees them and the archive keeps them;
+an e-mail (.eml, Outlook .msg) becomes an incoming contact moment on the
+timeline with the mail kept the same way (mail.incoming.add_mail_to_complaint). Opening one writes a temporary copy for the system viewer.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from klachtenbureau.models import Complaint, User
 from klachtenbureau.ui import files
 from klachtenbureau.workflow import dossier_data, editing
 from klachtenbureau.workflow.dossier_data import Dossier
+from klachtenbureau.workflow.mail import incoming
 
-ACCEPTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", ".eml")
+MAIL_SUFFIXES = (".eml", ".msg")
+ACCEPTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", *MAIL_SUFFIXES)
 KIND_LABELS = {"scan": N_("Scan"), "email": N_("E-mail"), "letter": N_("Brief")}
 
 
@@ -47,7 +50,10 @@ def store_files(user: User, complaint: Complaint, paths: list[Path]) -> list[tup
     outcome = []
     for path in paths:
         try:
-            editing.attach_document(user, complaint, path.name, None, path.read_bytes())
+            if path.suffix.lower() in MAIL_SUFFIXES:
+                incoming.add_mail_to_complaint(user, complaint, incoming.parse_file(path))
+            else:
+                editing.attach_document(user, complaint, path.name, None, path.read_bytes())
             outcome.append((path.name, None))
         except KlachtenbureauError as exc:
             outcome.append((path.name, exc.message))
@@ -76,7 +82,7 @@ class AttachmentsPanel(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName(_("Bijlagen"))
         self.list.itemActivated.connect(self._open)
-        self.hint = QLabel(_("Sleep een gescande brief (PDF of afbeelding) of een e-mail (.eml) op dit venster "
+        self.hint = QLabel(_("Sleep een gescande brief (PDF of afbeelding) of een e-mail (.eml of .msg) op dit venster "
                              "om hem bij de klacht te bewaren."))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555; border: 2px dashed #aab; border-radius: 6px; padding: 14px;")

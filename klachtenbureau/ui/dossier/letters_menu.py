@@ -1,17 +1,16 @@
-"""The letters of the dossier window: the letter menu, acknowledging by letter, and the dossier as PDF.
+"""The letters of the dossier window: the letter menu, acknowledging by letter or e-mail, and the dossier as PDF.
 
-A letter opens in its preview (ui/printing.py), an acknowledgement of an
-e-mailed complaint as e-mail text (ui/email_acknowledgement.py); the window
-reloads when either closes. The archive-ready dossier PDF is made off the UI
-thread and written to the file the user chose.
+A letter opens in its preview (ui/printing.py), which prints, saves or e-mails it — by post or by e-mail as
+the complainant contacted the office; a request for more information asks its question first
+(ui/dossier/information_request.py). The window reloads when the preview closes. The archive-ready dossier
+PDF is made off the UI thread and written to the file the user chose.
 """
-
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMenu, QPushButton
 
 from klachtenbureau.errors import KlachtenbureauError
@@ -40,27 +39,48 @@ class LettersMenu(QObject):
         self.dossier_pdf_button.clicked.connect(self.save_dossier_pdf)
 
     def open_letter(self, kind: str) -> QDialog:
-        """The letter's preview; an acknowledgement of an e-mailed complaint goes as e-mail text."""
-        from klachtenbureau.ui.email_acknowledgement import open_acknowledgement
+        """The letter's preview, by post or by e-mail as the complainant contacted the office; a request for
+        more information asks its question first."""
         from klachtenbureau.ui.printing import open_letter_preview
 
         window = self.window
-        if kind == "acknowledgement" and window.dossier is not None:
-            dialog = open_acknowledgement(window, window.session, window.dossier.complaint)
-        else:
-            dialog = open_letter_preview(window, window.session, window.complaint_id, kind)
+        if kind == "information_request" and window.dossier is not None:
+            return self.ask_information()
+        dialog = open_letter_preview(window, window.session, window.complaint_id, kind)
         dialog.finished.connect(lambda _result: window.reload())
         return dialog
 
-    def acknowledge_by_letter(self) -> None:
-        """Acknowledging by letter: the letter's preview; printing or saving it records the acknowledgement."""
+    def ask_information(self) -> QDialog:
+        """The question and reply-by date of a request for more information; accepted, the letter's preview."""
+        from klachtenbureau.ui.dossier.information_request import request_dialog
         from klachtenbureau.ui.printing import open_letter_preview
 
         window = self.window
-        window.message.show_message(_("Druk de brief af of sla hem op als PDF; pas dan staat de ontvangst als "
-                                      "bevestigd genoteerd."), "info")
-        dialog = open_letter_preview(window, window.session, window.complaint_id, "acknowledgement")
+        dialog = request_dialog(window, window.session, window.dossier.complaint)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def preview() -> None:
+            letter = open_letter_preview(window, window.session, window.complaint_id, "information_request",
+                                         dialog.result_value)
+            letter.finished.connect(lambda _result: window.reload())
+
+        dialog.accepted.connect(preview)
+        dialog.open()
+        return dialog
+
+    def acknowledge_with_letter(self, by_email: bool) -> None:
+        """Acknowledging by letter or e-mail: the letter's preview; printing, saving or sending it records the
+        acknowledgement."""
+        from klachtenbureau.ui.printing import open_letter_preview
+
+        window = self.window
+        window.message.show_message(
+            _("Verstuur de e-mail; pas dan staat de ontvangst als bevestigd genoteerd.") if by_email else
+            _("Druk de brief af of sla hem op als PDF; pas dan staat de ontvangst als bevestigd genoteerd."), "info")
+        dialog = open_letter_preview(window, window.session, window.complaint_id, "acknowledgement",
+                                     by_email=by_email)
         dialog.recorded.connect(lambda _complaint: window.after_save(
+            _("De ontvangstbevestiging is per e-mail verstuurd en vastgelegd.") if by_email else
             _("De ontvangstbevestiging is per brief verstuurd en vastgelegd."), announced=True))
 
     def save_dossier_pdf(self) -> None:

@@ -17,13 +17,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout,
     QWidget,
 )
 
+from klachtenbureau import config
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import N_, _, format_datetime
 from klachtenbureau.models import Complaint
@@ -39,6 +42,7 @@ from klachtenbureau.ui.intake.who_page import WhoPage
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import AltTypesNothing, CtrlEnterFilter, MessageBar, ask_about_date
 from klachtenbureau.workflow import intake, intake_support
+from klachtenbureau.workflow.mail import incoming
 from klachtenbureau.workflow.offline import drafts, write_queue
 from klachtenbureau.workflow.offline.drafts import Draft
 
@@ -47,6 +51,15 @@ log = logging.getLogger(__name__)
 STEP_NAMES = [N_("Binnenkomst"), N_("Klager"), N_("Klacht of navraag"), N_("Wat is er gebeurd"),
               N_("Afhandeling"), N_("Bevestiging")]
 INQUIRY_STEP_NAMES = {3: N_("Wat is de vraag")}  # an inquiry asks something; nothing happened
+MAIL_SUFFIXES = (".eml", ".msg")
+
+
+def dropped_mail(mime: QMimeData) -> Path | None:
+    """The first local .eml or .msg file in a drag (Outlook's own drag brings no file: save the mail first)."""
+    for url in mime.urls() if mime.hasUrls() else []:
+        if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in MAIL_SUFFIXES:
+            return Path(url.toLocalFile())
+    return None
 
 
 class IntakeWizard(QWidget):
@@ -61,6 +74,8 @@ class IntakeWizard(QWidget):
         self.values: dict[str, Any] = intake_support.default_fields(today=self.context.today)
         self.draft: Draft | None = None
         self._pending: intake.NewReport | None = None
+        self.mail: incoming.IncomingMessage | None = None  # dropped on the wizard: kept with the complaint
+        self.setAcceptDrops(True)
 
         outer = QVBoxLayout(self)
         self.offer = MessageBar()
@@ -202,6 +217,68 @@ class IntakeWizard(QWidget):
         else:
             super().keyPressEvent(event)
 
+    # --- an e-mail dropped on the wizard ------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt name)
+        if self._pending is None and dropped_mail(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt name)
+        path = dropped_mail(event.mimeData())
+        if path is not None and self._pending is None:
+            event.acceptProposedAction()
+            self.fill_from_mail(path)
+
+    def fill_from_mailbox(self, message: incoming.IncomingMessage, uid: int) -> None:
+        """Prefill the form from a mail of the office mailbox (Binnengekomen); registering it claims the mail.
+
+        The mail is kept as a file on this PC, as a dropped one is, so a draft of the report keeps it too.
+        """
+        path = config.data_dir() / "binnengekomen" / f"{uid}-{message.raw_name}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(message.raw)
+        except OSError as exc:
+            self.message.show_message(_("De e-mail kon niet op deze computer worden bewaard: {reason}").format(
+                reason=exc.strerror or exc), "error")
+            return
+        self.fill_from_mail(path, message)
+        self.values["mailbox_uid"] = uid
+        self._changed()
+
+    def fill_from_mail(self, path: Path, message: incoming.IncomingMessage | None = None) -> None:
+        """Prefill the form from an .eml or .msg: the sender (the search finds a known one by the address), the
+        date, the text; a website form mail's fields. A file that cannot be read changes nothing."""
+        try:
+            message = message or incoming.parse_file(path)
+        except OSError as exc:
+            self.message.show_message(_("{name} kon niet worden gelezen: {reason}").format(
+                name=path.name, reason=exc.strerror or exc), "error")
+            return
+        try:
+            mapping = incoming.form_mapping()
+        except KlachtenbureauError:  # the database is away: the usual labels
+            mapping = incoming.DEFAULT_FORM_MAPPING
+        fields = incoming.intake_fields(message, mapping)
+        if self.current_page() is self.confirmation:
+            self.reset()
+        channel, received = fields.pop("channel"), fields.pop("received_at")
+        self.values.update(channel=channel, **intake_support.ack_fields(intake_support.default_ack(channel)))
+        if received is not None and received.date() <= self.context.today:
+            self.values["received_at"] = intake_support.short_date(received.date())
+        self.values["relation"] = {**self.values["relation"], **fields.pop("relation")}
+        self.values.pop("mailbox_uid", None)  # a dropped file is no mail of the mailbox
+        self.values.update(fields, who=intake_support.NEW_RELATION, mail_file=str(path))
+        self.mail = message
+        self._changed()
+        self.show_page(0)
+        text = _("E-mail ingelezen: “{subject}” van {sender}. Controleer de gegevens; de e-mail wordt bij de "
+                 "melding bewaard.").format(subject=message.subject or _("(zonder onderwerp)"),
+                                            sender=message.sender_name or message.sender_address or _("onbekend"))
+        self.message.show_message(" ".join([text, *message.problems]), "warning" if message.problems else "info")
+
     # --- the draft -------------------------------------------------------------------
 
     def _changed(self) -> None:
@@ -238,6 +315,7 @@ class IntakeWizard(QWidget):
         """An empty form on the first page; offers drafts left behind."""
         self._pending = None
         self.draft = None
+        self.mail = None
         self.context.today = dt.date.today()
         self.values.clear()
         self.values.update(intake_support.default_fields(today=self.context.today))
@@ -286,6 +364,13 @@ class IntakeWizard(QWidget):
         self.show_page(max(0, min(draft.page, len(intake_support.PAGES) - 1)))
         self.message.show_message(_("De melding van {when} is teruggezet; vul haar verder in.").format(
             when=format_datetime(draft.started_at)), "info")
+        if draft.fields.get("mail_file"):  # the draft names the mail file; the mail itself is not in it
+            try:
+                self.mail = incoming.parse_file(Path(draft.fields["mail_file"]))
+            except OSError as exc:
+                self.message.show_message(_("De e-mail van deze melding ({path}) is niet meer te lezen ({reason}); "
+                                            "ze wordt niet bij de melding bewaard.").format(
+                    path=draft.fields["mail_file"], reason=exc.strerror or exc), "warning")
 
     def ask_discard(self) -> None:
         if not self.has_unregistered_report():
@@ -330,6 +415,8 @@ class IntakeWizard(QWidget):
         if self.draft is None:
             self._changed()
         self._pending = intake_support.to_report(self.values, self.draft.started_at)
+        if self.mail is not None:
+            self._pending.mail = incoming.mail_document(self.mail)
         self._attempt_register()
 
     def _attempt_register(self) -> None:
@@ -339,7 +426,10 @@ class IntakeWizard(QWidget):
         self.message.show_message(_("Bezig met opslaan…"), "info")
         user, url, operation_id = self.session.user, self.session.database_url, self.draft.operation_id
         payload = write_queue.report_payload(self._pending)
-        operations.write(self, self.session, lambda: write_queue.submit(user, "register", payload, url, operation_id),
+        action = "register"
+        if self.mail is not None and self.values.get("mailbox_uid") is not None:  # claims the mailbox's mail
+            action, payload["mailbox_uid"] = "register_mail", self.values["mailbox_uid"]
+        operations.write(self, self.session, lambda: write_queue.submit(user, action, payload, url, operation_id),
                          self._registered, lambda problem: self._failed(problem, operation_id), always=self._answered)
 
     def _answered(self) -> None:

@@ -108,6 +108,9 @@ def _decode(arguments: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+REGISTERING = ("register", "register_mail")  # actions whose payload is a report
+
+
 def _register(user: User, payload: dict[str, Any], operation_id: str) -> Complaint:
     return intake.register(user, report_from_payload(payload), operation_id)
 
@@ -121,9 +124,32 @@ def _step(action: str) -> Callable[[User, dict[str, Any], str], Any]:
     return run
 
 
+def _record_mail(user: User, payload: dict[str, Any], operation_id: str) -> Complaint:
+    """A mail the server accepted, kept with its complaint (the mail itself is never sent again from here)."""
+    from klachtenbureau.workflow.mail import outgoing  # it queues its records through this module
+
+    return outgoing.record_sent(user, payload, operation_id)
+
+
+def _register_mail(user: User, payload: dict[str, Any], operation_id: str) -> Complaint:
+    """A report made from a mail in the office mailbox: the report's JSON plus ``mailbox_uid``.
+
+    Registered with the mail's Message-ID claimed (never two complaints from one mail), then marked on the server.
+    """
+    from klachtenbureau.workflow.mail import incoming, mail_settings, sorting  # they use this module's intake
+
+    fields = dict(payload)
+    uid = fields.pop("mailbox_uid", None)
+    report = report_from_payload(fields)
+    message = incoming.from_document(report.mail)
+    return sorting.register_from_mail(user, report, message, operation_id, uid=uid,
+                                      mail_settings=mail_settings.load() if uid is not None else None)
+
+
 Replayer = Callable[[User, dict[str, Any], str], Any]
 # What the queue can send again: action -> replayer(user, payload, operation_id).
-REPLAYERS: dict[str, Replayer] = {"register": _register, **{action: _step(action) for action in STEPS}}
+REPLAYERS: dict[str, Replayer] = {"register": _register, "register_mail": _register_mail, "record_mail": _record_mail,
+                                  **{action: _step(action) for action in STEPS}}
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -195,7 +221,7 @@ def keep_refused(item: PendingWrite) -> None:
 
 def _confirmed(item: PendingWrite, result: Any) -> None:
     """The database has the write: into this PC's ledger (checked again later), out of the queue."""
-    number = result.number if isinstance(result, Complaint) and item.action == "register" else ""
+    number = result.number if isinstance(result, Complaint) and item.action in REGISTERING else ""
     ledger.record(ledger.Confirmed(item.operation_id, item.action, item.user_login, item.database_url, item.payload,
                                    dt.datetime.now().isoformat(timespec="seconds"), number))
     discard(item.operation_id)
@@ -242,14 +268,14 @@ def blocks_steps(item: PendingWrite) -> bool:
 
 def label(item: PendingWrite) -> str:
     """What the waiting write is, in a few words."""
-    if item.action == "register":
+    if item.action in REGISTERING:
         return _("Nieuwe melding")
     return item.payload.get("label") or item.action
 
 
 def text(item: PendingWrite) -> str:
     """What the user put in, as text to copy."""
-    if item.action == "register":
+    if item.action in REGISTERING:
         payload = item.payload
         who = (payload.get("relation") or {}).get("name") or (_("anoniem") if payload.get("anonymous") else "")
         lines = [f"{_('Klager')}: {who}" if who else "", payload.get("description", "")]
