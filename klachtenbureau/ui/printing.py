@@ -1,11 +1,12 @@
-"""Printing and saving letters: a preview, the print dialog, save as PDF, and the postal batch.
+"""Printing, saving and e-mailing letters: a preview, the print dialog, save as PDF, send, and the postal batch.
 
 PySide6-Essentials has no PDF viewer (QtPdf is in the Addons), so pages are
 rasterised with pypdfium2: for the preview at screen resolution, for the
 printer at its own resolution (at most 300 dpi), drawn over the whole sheet so
 the address lands in the envelope window as long as the printer prints at
 actual size. A letter that was printed or saved is stored with the complaint
-(workflow.letters.record_letter); for an acknowledgement that also records
+(workflow.letters.record_letter), one that went by e-mail once the mail server
+accepted it (workflow.mail.outgoing); for an acknowledgement that also records
 the acknowledgement as sent.
 """
 
@@ -162,7 +163,7 @@ class LetterPreviewDialog(QDialog):
     """
 
     ready = Signal()
-    recorded = Signal(object)  # the complaint as stored after printing or saving
+    recorded = Signal(object)  # the complaint as stored after printing, saving or sending
     preview_updated = Signal()  # after an edit: the preview shows it, or the message says why it cannot
 
     def __init__(self, session: Session, complaint: Complaint | int, kind: str, parent: QWidget | None = None,

@@ -3,6 +3,8 @@ nothing, by keys, and leaves the list; the server is marked only after the datab
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
@@ -65,6 +67,8 @@ def test_a_mail_becomes_a_report_through_the_wizard_and_leaves_the_list(qtbot, k
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is wizard and wizard.mail is not None, timeout=10_000)
     assert wizard.values["channel"] == "email" and wizard.values["relation"]["email"] == "zoe@example.nl"
     assert wizard.values["mailbox_uid"] == incoming.listed[0].uid
+    kept = Path(wizard.values["mail_file"])
+    assert kept.read_bytes() == wizard.mail.raw  # a draft of the report can find the mail again
     wizard.pages[0].setFocus()
     keyboard.enter()  # who: the sender
     keyboard.enter()
@@ -74,6 +78,7 @@ def test_a_mail_becomes_a_report_through_the_wizard_and_leaves_the_list(qtbot, k
     keyboard.enter()
     keyboard.enter()  # handed over: Registreren
     qtbot.waitUntil(lambda: wizard.current_page() is wizard.confirmation, timeout=15_000)
+    assert not kept.exists()  # the complaint has the mail now: no copy left on this PC
     handled = IncomingMail.get()
     complaint = Complaint.get_by_id(handled.complaint_id)
     assert (handled.status, handled.message_id, complaint.channel) == ("complaint", "utf8-1@example.nl", "email")

@@ -443,9 +443,13 @@ class IntakeWizard(QWidget):
         self.stack.setEnabled(not busy)
 
     def _finished_with_draft(self) -> None:
-        """The report is registered, or waits in this PC's queue: the draft has done its work."""
+        """The report is registered, or waits in this PC's queue: the draft has done its work (and the copy of a
+        mailbox's mail kept for it: the complaint, or the queue, has the mail now)."""
         if self.draft is not None:
             drafts.remove(self.draft.id)
+        kept = Path(self.values.get("mail_file") or "")
+        if self.values.get("mailbox_uid") is not None and kept.parent == config.data_dir() / "binnengekomen":
+            kept.unlink(missing_ok=True)
         self.draft = None
         self.message.clear()
 
