@@ -20,7 +20,7 @@ import peewee
 
 from klachtenbureau import __version__, config, logs
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
-from klachtenbureau.i18n import _, format_date
+from klachtenbureau.i18n import _, format_date, ngettext
 from klachtenbureau.models import User, database
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
 from klachtenbureau.models.people import ROLES
@@ -340,6 +340,13 @@ def cmd_retention(args: argparse.Namespace) -> int:
     else:
         print(_("{n} klacht(en) geanonimiseerd ({relations} klager(s) helemaal, {documents} document(en)).").format(
             n=len(result.numbers), relations=result.relations, documents=result.documents))
+    if result.mails:
+        print(ngettext("Van {n} e-mail die geen klacht was, worden afzender en onderwerp vergeten.",
+                       "Van {n} e-mails die geen klacht waren, worden afzender en onderwerp vergeten.",
+                       result.mails).format(n=result.mails) if args.dry_run else ngettext(
+            "Van {n} e-mail die geen klacht was, zijn afzender en onderwerp vergeten.",
+            "Van {n} e-mails die geen klacht waren, zijn afzender en onderwerp vergeten.",
+            result.mails).format(n=result.mails))
     for number in result.numbers:
         print(f"  {number}")
     return EXIT_OK

@@ -43,6 +43,7 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.due: list[Complaint] = []
+        self.mails = 0  # mails set aside as no complaint, past the period
         self.setWindowTitle(_("Bewaartermijn: oude klachten anonimiseren"))
         fit_to_screen(self, 760, 560)
         layout = QVBoxLayout(self)
@@ -78,7 +79,7 @@ class RetentionDialog(QDialog):
         self.reload()
 
     def _update_button(self) -> None:
-        self.apply_button.setEnabled(bool(self.due) and self.confirm.isChecked())
+        self.apply_button.setEnabled(bool(self.due or self.mails) and self.confirm.isChecked())
 
     def reload(self) -> None:
         self.summary.setText(_("Bezig met nagaan welke klachten over de termijn zijn…"))
@@ -92,6 +93,7 @@ class RetentionDialog(QDialog):
 
     def _show_plan(self, found: tuple[int, list[Complaint], retention.RetentionResult]) -> None:
         years, self.due, plan = found
+        self.mails = plan.mails
         self.intro.setText(_("De bewaartermijn is {years} jaar. Klachten die langer geleden zijn afgesloten "
                              "worden geanonimiseerd.").format(years=years) + " " + _(WHAT_GOES))
         self.table.setRowCount(len(self.due))
@@ -104,14 +106,21 @@ class RetentionDialog(QDialog):
                 "{n} klacht wordt geanonimiseerd; {relations} klager(s) helemaal, {documents} document(en).",
                 "{n} klachten worden geanonimiseerd; {relations} klager(s) helemaal, {documents} document(en).",
                 len(self.due)).format(n=len(self.due), relations=plan.relations, documents=plan.documents))
-        else:
+        elif not self.mails:
             self.summary.setText(_("Er zijn geen klachten over de bewaartermijn; er hoeft niets te gebeuren."))
+        else:
+            self.summary.clear()
+        if self.mails:
+            self.summary.setText(" ".join(filter(None, [self.summary.text(), ngettext(
+                "Van {n} e-mail die geen klacht was, worden afzender en onderwerp vergeten.",
+                "Van {n} e-mails die geen klacht waren, worden afzender en onderwerp vergeten.",
+                self.mails).format(n=self.mails)])))
         self.confirm.setChecked(False)
         self._update_button()
         self.loaded.emit(len(self.due))
 
     def apply(self) -> None:
-        if not (self.due and self.confirm.isChecked()):
+        if not ((self.due or self.mails) and self.confirm.isChecked()):
             return
         user, due = self.session.user, list(self.due)
         self.apply_button.setEnabled(False)

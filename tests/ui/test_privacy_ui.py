@@ -7,7 +7,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from klachtenbureau.models import Complaint, Relation
+from klachtenbureau.models import Complaint, IncomingMail, Relation
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
 from klachtenbureau.ui.session import Session
@@ -97,6 +97,19 @@ def test_retention_dialog_shows_the_dry_run_and_applies_after_a_tick(qtbot, sqli
     assert Complaint.get_by_id(kept.id).anonymized_at is None
     assert dialog.table.rowCount() == 0 and not dialog.apply_button.isEnabled()
     assert dialog.message.text.text() == "1 klacht geanonimiseerd."
+
+
+def test_retention_dialog_forgets_old_mails_set_aside_also_when_no_complaint_is_due(qtbot, sqlite_db, staff):
+    IncomingMail.create(message_id="oud@example.nl", sender_name="Reclame Bakker", sender_address="r@bakker.example",
+                        subject="Aanbieding", status="not_complaint", reason="reclame",
+                        handled_at=years_ago(TODAY, 4))
+    dialog = RetentionDialog(Session(staff["admin"], sqlite_db))
+    assert open_dialog(qtbot, dialog, dialog.loaded) == 0
+    assert dialog.summary.text() == "Van 1 e-mail die geen klacht was, worden afzender en onderwerp vergeten."
+    tick(qtbot, dialog.confirm)
+    with qtbot.waitSignal(dialog.applied, timeout=10_000) as done:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].mails == 1 and IncomingMail.get().sender_name == ""
 
 
 def test_retention_dialog_is_only_for_the_administrator(qtbot, sqlite_db, staff):

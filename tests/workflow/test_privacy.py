@@ -8,7 +8,7 @@ import json
 import pytest
 
 from klachtenbureau.errors import NotFoundError, PermissionDeniedError, ValidationError
-from klachtenbureau.models import AuditEntry, Complaint, Relation
+from klachtenbureau.models import AuditEntry, Complaint, IncomingMail, Relation
 from klachtenbureau.workflow import admin, intake, procedure, queries
 from klachtenbureau.workflow.personal_data import privacy
 from tests.workflow.past import PDF, closed_complaint
@@ -149,6 +149,9 @@ def test_erasure_anonymises_the_person_keeps_the_statistics_and_is_logged(db, st
                             document_name="brief-ruitenbeek.pdf", people_involved="chauffeur Bartholomeus")
     other = closed_complaint(staff, dt.datetime(2025, 3, 4, 10), "Klacht van een ander.",
                              relation={"name": "Andere Klager", "phone": "06 87654321"})
+    # A mail of hers that the office set aside as no complaint, in another case than her stored address.
+    IncomingMail.create(message_id="m1@example.nl", sender_name="Jozefien Ruitenbeek", status="not_complaint",
+                        sender_address="Jozefien@Example.nl", subject="Nog een vraag over Lindelaan", reason="vraag")
     before = statistics()
     result = privacy.erase_person(staff["admin"], mine.relation_id, "AVG-verzoek per brief van 2 maart")
     assert result.numbers == [mine.number] and result.documents == 1

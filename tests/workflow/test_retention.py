@@ -9,7 +9,9 @@ import peewee
 import pytest
 
 from klachtenbureau.errors import PermissionDeniedError
-from klachtenbureau.models import AuditEntry, Category, Complaint, Document, Relation, TimelineEntry, database, db
+from klachtenbureau.models import (
+    AuditEntry, Category, Complaint, Document, IncomingMail, Relation, TimelineEntry, database, db,
+)
 from klachtenbureau.models.database import is_sqlite
 from klachtenbureau.workflow import procedure, settings
 from klachtenbureau.workflow.personal_data import retention
@@ -194,3 +196,24 @@ def test_only_an_administrator_may_anonymise(db, staff):
 ])
 def test_cutoff_is_the_same_calendar_day_years_earlier(today, years, expected):
     assert retention.cutoff(today, years) == expected
+
+
+def test_the_mailboxs_mails_go_with_their_complaint_and_mails_set_aside_after_the_period(db, staff):
+    old, _returning, _open, _kept = build_history(staff)
+    IncomingMail.create(message_id="m1@example.nl", sender_name="Jozefien Ruitenbeek",
+                        sender_address="jozefien@example.nl", subject="Klacht over Lindelaan", status="complaint",
+                        complaint=old.id, handled_at=years_ago(TODAY, 4))
+    IncomingMail.create(message_id="m2@example.nl", sender_name="Reclame Kwakernaat",
+                        sender_address="info@kwakernaat.example", subject="Aanbieding", status="not_complaint",
+                        reason="reclame van Oudebrug", handled_at=years_ago(TODAY, 4))
+    recent = IncomingMail.create(message_id="m3@example.nl", sender_name="Nieuwsbrief Zorg",
+                                 sender_address="nieuws@zorg.example", subject="December", status="not_complaint",
+                                 reason="nieuwsbrief", handled_at=years_ago(TODAY, 0, days=30))
+    assert retention.anonymise(staff["admin"], retention.due_for_anonymisation(TODAY), dry_run=True).mails == 1
+
+    result = retention.anonymise(staff["admin"], retention.due_for_anonymisation(TODAY), dry_run=False)
+
+    assert result.mails == 1
+    assert {secret: text_hits(secret) for secret in SECRETS} == {secret: [] for secret in SECRETS}
+    assert IncomingMail.select().count() == 3  # the Message-IDs stay: none of them comes back as new
+    assert IncomingMail.get_by_id(recent.id).sender_name == "Nieuwsbrief Zorg"  # within the period: kept

@@ -20,7 +20,7 @@ import peewee
 
 from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import N_, _
-from klachtenbureau.models import AuditEntry, Complaint, Document, Relation, User, now
+from klachtenbureau.models import AuditEntry, Complaint, Document, IncomingMail, Relation, User, now
 from klachtenbureau.models.complaints import OPEN_STATUSES
 from klachtenbureau.workflow import permissions, queries
 from klachtenbureau.workflow.personal_data import retention
@@ -307,6 +307,8 @@ def erase_person(user: User, relation_id: int, reason: str, operation_id: str | 
         for complaint in complaints:
             counted = retention.scrub_complaint(complaint.id, moment)
             entries, documents = entries + counted[0], documents + counted[1]
+        if relation.email.strip():  # their mails to the office mailbox, also those set aside as no complaint
+            retention.scrub_mail(peewee.fn.LOWER(IncomingMail.sender_address) == relation.email.strip().lower())
         retention.scrub_relation(relation.id, moment)
         retention.log_per_complaint(user, op_id, "erase_person", [c.id for c in complaints])
         result = ErasureResult([c.number for c in complaints], entries, documents)

@@ -26,7 +26,9 @@ from pathlib import PurePath
 import peewee
 
 from klachtenbureau.i18n import _
-from klachtenbureau.models import AuditEntry, Category, Complaint, Document, Relation, TimelineEntry, User, db, now
+from klachtenbureau.models import (
+    AuditEntry, Category, Complaint, Document, IncomingMail, Relation, TimelineEntry, User, db, now,
+)
 from klachtenbureau.models.complaints import CLOSED
 from klachtenbureau.models.database import is_sqlite, retry_on_busy, write_transaction
 from klachtenbureau.workflow import permissions, settings
@@ -77,6 +79,12 @@ class RetentionResult:
     relations: int = 0
     timeline_entries: int = 0
     documents: int = 0
+    mails: int = 0  # mails of the mailbox set aside as no complaint, handled longer ago than the period
+
+
+def _set_aside_mails(today: dt.date) -> peewee.Expression:
+    limit = dt.datetime.combine(cutoff(today, int(settings.get("retention_years"))), dt.time.min)
+    return IncomingMail.complaint.is_null() & (IncomingMail.handled_at < limit) & (IncomingMail.sender_address != "")
 
 
 def _chunks(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
@@ -106,6 +114,13 @@ def scrub_relation(relation_id: int, moment: dt.datetime) -> None:
      .where(Relation.id == relation_id).execute())
 
 
+def scrub_mail(which: peewee.Expression) -> int:
+    """Forget who sent the mailbox's mails ``which`` and what they were about; their Message-ID stays, so none of
+    them comes back as new in Binnengekomen."""
+    return (IncomingMail.update(sender_name="", sender_address="", subject="", reason="")
+            .where(which & (IncomingMail.sender_address != "")).execute())
+
+
 def _anonymised_document_name(document: Document) -> str:
     suffix = PurePath(document.name).suffix
     return f"{document.kind}-{document.id}{suffix if _SUFFIX.match(suffix) else ''}"
@@ -120,6 +135,7 @@ def scrub_complaint(complaint_id: int, moment: dt.datetime) -> tuple[int, int]:
      .where(Complaint.id == complaint_id).execute())
     entries = (TimelineEntry.update(summary=text)
                .where(TimelineEntry.complaint == complaint_id).execute())
+    scrub_mail(IncomingMail.complaint == complaint_id)
     documents = list(Document.select(Document.id, Document.kind, Document.name)
                      .where(Document.complaint == complaint_id))
     for document in documents:
@@ -208,8 +224,16 @@ def anonymise(user: User, complaints: Sequence[Complaint], dry_run: bool) -> Ret
         for chunk in _chunks(ids):
             result.timeline_entries += TimelineEntry.select().where(TimelineEntry.complaint.in_(chunk)).count()
             result.documents += Document.select().where(Document.complaint.in_(chunk)).count()
+        result.mails = IncomingMail.select().where(_set_aside_mails(dt.date.today())).count()
         return result
     with erasing_for_good():
         for start in range(0, len(ids), BATCH):
             _batch(user, ids[start:start + BATCH], result)
+        set_aside = _set_aside_mails(dt.date.today())
+        if IncomingMail.select().where(set_aside).exists():
+            def forget() -> Outcome:
+                result.mails = scrub_mail(set_aside)
+                return Outcome(User.get_by_id(user.id), {"mails": result.mails})
+
+            perform(user, "retention", forget, new_operation_id())
     return result
