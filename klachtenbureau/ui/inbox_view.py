@@ -113,6 +113,7 @@ class InboxView(QWidget):
             self.mailbox_button.setCheckable(True)
             self.mailbox_button.toggled.connect(self.show_mailbox)
             self._show_mail_count(None)
+            QTimer.singleShot(0, self.incoming.refresh)  # the count on the button from the start
         self.mailbox_button.setVisible(mailbox_set_up)
 
         self._fill_choices()
@@ -128,7 +129,6 @@ class InboxView(QWidget):
         self.channel.currentIndexChanged.connect(lambda _i: self._apply_query())
         self.table.open_requested.connect(self.open_complaint)
         self.filters.itemClicked.connect(lambda _item: self.show_mailbox(False))
-        self.filters.currentRowChanged.connect(lambda _row: self.show_mailbox(False))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
 
@@ -243,6 +243,7 @@ class InboxView(QWidget):
 
     def _apply_query(self) -> None:
         self._search_timer.stop()
+        self.show_mailbox(False)  # a search or a filter asks for complaints
         query = self.current_query()
         if query == self.model.query:
             return

@@ -34,6 +34,7 @@ def _window(qtbot, sqlite_db, staff) -> MainWindow:
     window = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     window.tabs.setCurrentWidget(window.inbox)
     inbox = window.inbox
+    qtbot.waitUntil(lambda: "(" in inbox.mailbox_button.text(), timeout=15_000)  # counted before it is opened
     qtbot.keyClick(inbox, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Binnengekomen mail
     qtbot.waitUntil(lambda: inbox.incoming.isVisible() and not inbox.incoming.busy, timeout=15_000)
     return window
@@ -82,6 +83,10 @@ def test_a_mail_becomes_a_report_through_the_wizard_and_leaves_the_list(qtbot, k
     handled = IncomingMail.get()
     complaint = Complaint.get_by_id(handled.complaint_id)
     assert (handled.status, handled.message_id, complaint.channel) == ("complaint", "utf8-1@example.nl", "email")
+    window.tabs.setCurrentWidget(window.inbox)
+    qtbot.keyClicks(window.inbox.search, complaint.number)  # a search asks for complaints, not mails
+    qtbot.keyClick(window.inbox.search, Qt.Key.Key_Return)
+    assert window.inbox.pages.currentWidget() is window.inbox.table and not window.inbox.mailbox_button.isChecked()
     assert Document.select().where((Document.complaint == complaint.id) & (Document.kind == "email")).count() == 1
     assert mailbox.new_messages(office_mailbox) == []  # marked on the server, after the write
 

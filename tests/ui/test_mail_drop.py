@@ -83,6 +83,11 @@ def test_dropped_eml_fills_the_wizard_and_is_kept_with_the_complaint(qtbot, wiza
     keyboard.enter()
     keyboard.enter()  # handed over, the acknowledgement by e-mail: Registreren
     qtbot.waitUntil(lambda: wizard.current_page() is wizard.confirmation, timeout=10_000)
+    page = wizard.confirmation
+    assert page.print_button.isVisibleTo(page) and page.print_button.text() == "Ontvangstbevestiging &e-mailen"
+    with qtbot.waitSignal(wizard.print_acknowledgement_requested) as requested:
+        keyboard.alt("e")  # the main window opens the acknowledgement, by e-mail as chosen
+    assert requested.args == [page.complaint.id]
 
     complaint = Complaint.get_by_id(wizard.confirmation.complaint.id)
     assert (complaint.channel, complaint.received_at.date(), complaint.acknowledgement_method) == (

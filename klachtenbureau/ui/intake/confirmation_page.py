@@ -76,7 +76,11 @@ class ConfirmationPage(IntakePage):
         items = "".join(f"<li style='margin-bottom: 4px'>{html.escape(step)}</li>"
                         for step in self._next_steps(complaint))
         self.next_steps.setText(f"<ul style='margin-left: -20px'>{items}</ul>")
-        letter = self.values.get("acknowledgement_to_send") == "letter" and not complaint.resolved_at_intake
+        ack = self.values.get("acknowledgement_to_send")
+        letter = ack in ("letter", "email") and not complaint.resolved_at_intake
+        self.print_button.setText(_("Ontvangstbevestiging &e-mailen") if ack == "email" else
+                                  _("Ontvangstbevestiging &afdrukken"))
+        self.print_button.setAccessibleName(self.print_button.text().replace("&", ""))
         self.print_button.setVisible(letter)
         self.print_button.setEnabled(letters_available())
         self.print_button.setToolTip("" if letters_available() else _(
