@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -197,6 +198,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def shown(text: str, keep: str = "\n\t") -> str:
+    """Text from the database as the terminal may print it: control and direction characters escaped (a
+    complaint's text could otherwise move the cursor, clear the screen or reverse what follows), except ``keep``
+    (a list of tab-separated lines keeps none)."""
+    return "".join(ch if ch in keep or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
+                   for ch in text)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     _open(args)
     user = _acting_user(args.user) if args.user else None
@@ -207,12 +216,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     who = data["complainant"]["name"] if data["complainant"] else _("anoniem")
     print(f"{data['number']}  {_(KINDS[data['kind']])} · {_(CHANNELS[data['channel']])} · {_(STATUSES[data['status']])}")
-    print(_("Klager: {who}").format(who=who))
-    print(_("Categorie: {category}").format(category=data["category"]))
+    print(_("Klager: {who}").format(who=shown(who)))
+    print(_("Categorie: {category}").format(category=shown(data["category"])))
     print(_("Antwoord uiterlijk: {date}").format(date=format_date(complaint.answer_by)))
-    print(data["description"])
+    print(shown(data["description"]))
     for entry in data["timeline"]:
-        print(f"  {entry['at']}  {entry['summary']}")
+        print(f"  {entry['at']}  {shown(entry['summary'])}")
     return EXIT_OK
 
 
@@ -225,7 +234,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for c in query:
         who = c.relation.name if c.relation_id else _("anoniem")
-        print(f"{c.number}\t{c.received_at:%Y-%m-%d}\t{_(STATUSES[c.status])}\t{c.answer_by}\t{who}\t{c.category.name}")
+        print(f"{c.number}\t{c.received_at:%Y-%m-%d}\t{_(STATUSES[c.status])}\t{c.answer_by}\t{shown(who, '')}\t"
+              f"{shown(c.category.name, '')}")
     return EXIT_OK
 
 

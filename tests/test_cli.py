@@ -166,3 +166,16 @@ def test_output_cut_short_by_head_is_not_an_error(sqlite_url, command):
         env=env, capture_output=True, text=True, timeout=120, executable="/bin/bash")
     assert len(pipeline.stdout.splitlines()) == 2
     assert "Onverwachte fout" not in pipeline.stderr and "Traceback" not in pipeline.stderr, pipeline.stderr
+
+
+def test_show_and_list_escape_what_would_steer_the_terminal(db, capsys, staff):
+    from klachtenbureau.workflow import intake
+    complaint = intake.register(staff["sanne"], intake.NewReport(
+        description="Eerst\x1b[2J gewist,\u202e omgekeerd en \x07 bel.\nTweede regel.",
+        relation={"name": "Kees\x1b]0;titel\x07 Smit", "phone": "06 12345678"}))
+    code, out, _err = run(capsys, "show", complaint.number, "--db", db)
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "Eerst\\u001b[2J gewist,\\u202e omgekeerd en \\u0007 bel.\nTweede regel." in out
+    assert "Klager: Kees\\u001b]0;titel\\u0007 Smit" in out
+    code, out, _err = run(capsys, "list", "--db", db)
+    assert "\x1b" not in out and out.count("\n") == 1  # one line per complaint

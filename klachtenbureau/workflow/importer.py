@@ -7,11 +7,13 @@ reported with its row number (the first data row is row 1).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ KEYS = ("received_at", "channel", "kind", "name", "attention", "email", "phone",
         "country", "salutation", "description", "category", "anonymous")
 TRUE_WORDS = {"1", "true", "yes", "ja", "waar", "y", "j"}
 FALSE_WORDS = {"", "0", "false", "no", "nee", "onwaar", "n"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclasses.dataclass
@@ -57,15 +60,32 @@ class ImportRejected(ValidationError):
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of a JSON or CSV file, by its content (a JSON file starts with '[')."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise ValidationError({"file": _("Het bestand {path} bestaat niet.").format(path=path)}) from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"file": _("Het bestand {path} is geen UTF-8-tekst.").format(path=path)}) from exc
     except OSError as exc:  # a folder, no access, locked by another program, the share gone
         raise ValidationError({"file": _("Het bestand {path} kan niet worden gelezen: {reason}").format(
             path=path, reason=exc.strerror or exc)}) from exc
-    return parse_rows(text)
+    return parse_rows(_decode(data, path))
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The text of a file as the form's site, Excel or another program wrote it: a byte order mark says UTF-8
+    or UTF-16 (Excel's "Unicode-tekst"); without one it is UTF-8 or else Windows-1252 (Excel's Dutch "CSV
+    (gescheiden door lijstscheidingsteken)"). Read as bytes so that line breaks inside a field stay as written."""
+    if data.startswith(codecs.BOM_UTF8):
+        encodings: tuple[str, ...] = ("utf-8-sig",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError({"file": _("Het bestand {path} is geen leesbare tekst (UTF-8, UTF-16 of Windows-1252)."
+                                     ).format(path=path)})
 
 
 def parse_rows(text: str) -> list[dict[str, Any]]:
@@ -75,30 +95,60 @@ def parse_rows(text: str) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise ValidationError({"file": _("Het JSON-bestand is onleesbaar (regel {line}): {reason}").format(
                 line=exc.lineno, reason=exc.msg)}) from exc
+        except RecursionError as exc:
+            raise ValidationError({"file": _("Het JSON-bestand is te diep genest om te lezen.")}) from exc
+        except ValueError as exc:  # a number of thousands of digits
+            raise ValidationError({"file": _("Het JSON-bestand is onleesbaar: {reason}").format(reason=exc)}) from exc
         if not all(isinstance(r, dict) for r in rows):
             raise ValidationError({"file": _("Het JSON-bestand moet een lijst van objecten zijn.")})
         return rows
-    # The delimiter is read off the header row only: csv.Sniffer guesses quoting from the data
-    # and then mangles descriptions that contain quotes.
-    header = text.split("\n", 1)[0]
+    # The delimiter is the one used most in the header row, outside quotes: csv.Sniffer guesses quoting from the
+    # data and then mangles descriptions that contain quotes, and on the header alone it prefers a comma to more
+    # semicolons. No delimiter at all: one column, a comma.
+    header = re.sub(r'"[^"]*"', "", re.split(r"\r\n?|\n", text, maxsplit=1)[0])
     delimiter = max(",;\t", key=header.count)
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
-    if reader.fieldnames is None or "description" not in [f.strip() for f in reader.fieldnames]:
-        raise ValidationError({"file": _("De CSV mist een kopregel met ten minste de kolom description.")})
-    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+    try:
+        if reader.fieldnames is None or "description" not in [f.strip() for f in reader.fieldnames]:
+            raise ValidationError({"file": _("De CSV mist een kopregel met ten minste de kolom description.")})
+        return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+    except csv.Error as exc:  # a field beyond the csv module's limit
+        raise ValidationError({"file": _("De CSV is onleesbaar (regel {line}): {reason}").format(
+            line=reader.line_num, reason=exc)}) from exc
 
 
 def _text(row: dict[str, Any], key: str) -> str:
+    """The text in a column; a number, list or object is not text (``_value_problems`` says so)."""
     value = row.get(key)
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
+    return value if isinstance(value, str) else ""
+
+
+def _value_problems(row: dict[str, Any]) -> dict[str, str]:
+    """Values that cannot be stored as they are: not text (JSON's numbers, NaN, lists, objects), a NUL character
+    (PostgreSQL refuses it) or half a UTF-16 pair (a JSON ``\\ud800``, which no database can store)."""
+    problems = {}
+    for key in KEYS:
+        value = row.get(key)
+        if value is None or (key == "anonymous" and (isinstance(value, bool) or value in (0, 1))):
+            continue
+        if not isinstance(value, str):
+            problems[key] = _("Hier hoort tekst (tussen aanhalingstekens), geen getal, lijst of object.")
+        elif "\x00" in value:
+            problems[key] = _("Bevat een NUL-teken (\\0); dat kan niet worden opgeslagen.")
+        elif _SURROGATE.search(value):
+            problems[key] = _("Bevat een ongeldig teken (een losse helft van een UTF-16-paar, zoals \\ud800).")
+    return problems
+
+
+def _shown(name: str) -> str:
+    """A column name as it can be printed and read: control characters and invalid ones escaped."""
+    return name if name.isprintable() and not _SURROGATE.search(name) else ascii(name)[1:-1]
 
 
 def _flag(row: dict[str, Any], key: str, errors: dict[str, str]) -> bool:
     value = row.get(key)
-    if isinstance(value, bool):
-        return value
+    if isinstance(value, bool) or value in (0, 1):
+        return bool(value)
     word = _text(row, key).strip().lower()
     if word in TRUE_WORDS:
         return True
@@ -109,10 +159,10 @@ def _flag(row: dict[str, Any], key: str, errors: dict[str, str]) -> bool:
 
 def row_to_report(row: dict[str, Any]) -> intake.NewReport:
     """One row as a report for intake.register; raises with every problem of the row."""
-    errors: dict[str, str] = {}
+    errors = _value_problems(row)
     unknown = sorted(set(row) - set(KEYS))
     if unknown:
-        errors["columns"] = _("Onbekende kolom(men): {names}.").format(names=", ".join(unknown))
+        errors["columns"] = _("Onbekende kolom(men): {names}.").format(names=", ".join(map(_shown, unknown)))
     received = None
     raw_received = _text(row, "received_at").strip()
     try:
@@ -120,7 +170,7 @@ def row_to_report(row: dict[str, Any]) -> intake.NewReport:
         if received.tzinfo is not None:
             received = received.astimezone().replace(tzinfo=None)
     except ValueError:
-        errors["received_at"] = _("Geen geldige datum en tijd (ISO 8601, bijvoorbeeld 2026-03-03T14:30).")
+        errors.setdefault("received_at", _("Geen geldige datum en tijd (ISO 8601, bijvoorbeeld 2026-03-03T14:30)."))
     anonymous = _flag(row, "anonymous", errors)
     report = intake.NewReport(
         description=_text(row, "description"), category=_text(row, "category").strip() or None,
@@ -131,11 +181,12 @@ def row_to_report(row: dict[str, Any]) -> intake.NewReport:
     try:
         _tidy, relation_fields, _category = intake.validate_report(report)
     except ValidationError as exc:
-        errors.update(exc.errors)
+        for name, message in exc.errors.items():  # "not text" says more than "fill in the name"
+            errors.setdefault(name, message)
         for name in set(exc.errors) & {"kind", "channel"}:  # the file holds codes, not the labels the wizard shows
             errors[name] += " " + _("In het bestand: {codes}.").format(codes=", ".join(RULES[name].choices))
     else:
-        if relation_fields is not None:
+        if relation_fields is not None and not errors:  # a value no database takes is not looked up either
             existing = _existing_relation(relation_fields)
             if existing is not None:
                 report.relation, report.relation_id = None, existing.id

@@ -154,3 +154,15 @@ def test_scrubber_removes_an_organisations_contact_person_like_its_name():
     cleaned = Scrubber().text("Mevrouw Petra de Boer belde namens De Brug; mevrouw De Boer was boos.", own)
     assert cleaned == "[naam] belde namens De [naam]; mevrouw De [naam] was boos."
     assert Scrubber(["mevrouw Petra de Boer"]).text("Zij sprak met Petra de Boer.") == "Zij sprak met [naam]."
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_line_breaks_stay_in_their_cell(db, staff):
+    texts = ['=HYPERLINK("http://kwaad.example","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+             "Regel een\r\nregel twee", "Voor\rna een losse CR", "Gewone tekst - met streepje"]
+    made = [intake.register(staff["sanne"], intake.NewReport(description=text, anonymous=True)) for text in texts]
+    content = exported(staff["admin"], "csv", anonymize=False)
+    rows = {r["number"]: r for r in csv.DictReader(io.StringIO(content, newline=""))}
+    assert len(rows) == len(made)  # a line break or a lone CR inside a text does not start a new row
+    assert [rows[c.number]["description"] for c in made] == [
+        "'" + texts[0], "'" + texts[1], "'-2+3", "'@SUM(A1:A9)", texts[4], texts[5], texts[6]]
+    assert content.count("\r\n") == len(made) + 1 + 1  # the rows, the header and the one CRLF inside a cell

@@ -48,6 +48,15 @@ def columns(anonymize: bool) -> list[str]:
     return BASE_COLUMNS + FREE_TEXT + ([] if anonymize else PERSONAL)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+cmd``, ``-2+3``, ``@SUM``) gets a
+    leading apostrophe, as OWASP advises: Excel and LibreOffice then show it as the text it is."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -102,10 +111,12 @@ def write(user: User, out: TextIO, fmt: str = "csv", anonymize: bool = False, pe
         raise ValidationError({"format": _("Kies csv of json.")})
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=columns(anonymize), lineterminator="\n")
+        # CRLF between rows, as spreadsheets expect; a field holding a line break or a lone CR is then quoted
+        # and stays one cell.
+        writer = csv.DictWriter(out, fieldnames=columns(anonymize), lineterminator="\r\n")
         writer.writeheader()
         for row in records(user, anonymize, period):
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: "" if v is None else spreadsheet_safe(v) for k, v in row.items()})
             count += 1
         return count
     out.write("[")
