@@ -101,7 +101,9 @@ class IncomingMailView(QWidget):
         self.busy = True
 
         def work() -> list[mailbox.Listed]:
-            return mailbox.new_messages(mail_settings.load(), limit=PAGE)
+            settings = mail_settings.load()
+            mailbox.mark_pending(settings)  # what was dealt with while marking it on the server failed
+            return mailbox.new_messages(settings, limit=PAGE)
 
         def failed(problem: KlachtenbureauError) -> None:
             self.unreachable = True

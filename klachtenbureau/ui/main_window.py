@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
             self.addAction(action)
         self._lost_writes: list[str] = []
+        self._sending_mail = False  # a round of this PC's outbox is under way
         self._leaving = False  # closing was confirmed with a report not yet registered
         self._showing_refusal = False  # the connection bar holds the shared file's refusal
         self._build_menus()
@@ -327,31 +328,44 @@ class MainWindow(QMainWindow):
         Online with nothing waiting, that is one query. Away, or with writes
         waiting on this PC, it first reconnects (``quick_check``), makes sure the
         database takes writes, and sends what waited — each with its own
-        operation id, so nothing is lost or doubled.
+        operation id, so nothing is lost or doubled. Mails waiting in this PC's outbox go in a round of their
+        own (``send_mail``): a mail server that does not answer never holds up the database's state.
         """
         user, url = self.session.user, self.session.database_url
         online = self.connection.online and not write_queue.pending(url)
 
-        def check() -> tuple[write_queue.RetryReport | None, int, recheck.VerifyReport, outgoing.SendReport]:
+        def check() -> tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]:
             report = None if online else write_queue.recover(url)
             # This PC's confirmed writes, looked up again: a shared file may have lost one since.
-            verified = recheck.verify(url)
-            return report, intake_support.overdue_count(user), verified, self._send_mail(url)
+            return report, intake_support.overdue_count(user), recheck.verify(url)
 
         operations.query(self, check, self._status_ok, self._status_failed, session=self.session)
+        self.send_mail()
 
-    @staticmethod
-    def _send_mail(url: str) -> outgoing.SendReport:
-        """This PC's outbox, sent where the mail server is back (off the UI thread)."""
-        try:
-            return outgoing.send_waiting(url)
-        except MailError:  # no mail server set up (any more): the mails keep waiting, the label says so
-            return outgoing.SendReport(waiting=outgoing.outbox_items(url))
+    def send_mail(self) -> None:
+        """Send what waits in this PC's outbox, off the UI thread; one round at a time."""
+        url = self.session.database_url
+        if self._sending_mail:
+            return
+        if not outgoing.outbox_items(url):
+            self.outbox_label.hide()
+            return
+        self._sending_mail = True
 
-    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int, recheck.VerifyReport,
-                                        outgoing.SendReport]) -> None:
-        report, count, verified, mail = outcome
-        self._show_outbox_state(mail)
+        def send() -> outgoing.SendReport:
+            try:
+                return outgoing.send_waiting(url)
+            except MailError:  # no mail server set up (any more): the mails keep waiting, the label says so
+                return outgoing.SendReport(waiting=outgoing.outbox_items(url))
+
+        def done() -> None:
+            self._sending_mail = False
+
+        operations.query(self, send, self._show_outbox_state,
+                         lambda problem: self.statusBar().showMessage(problem.message, 10_000), always=done)
+
+    def _status_ok(self, outcome: tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]) -> None:
+        report, count, verified = outcome
         was_away = not self.connection.online
         self.connection.restored()
         self.connection_bar.setToolTip("")
@@ -455,7 +469,7 @@ class MainWindow(QMainWindow):
 
     def show_outbox(self) -> None:
         dialog = OutboxDialog(self.session, self)
-        dialog.changed.connect(self.refresh_status)
+        dialog.changed.connect(self.send_mail)
         dialog.exec()
 
     def show_pending_writes(self) -> None:

@@ -118,6 +118,13 @@ def email_problem(complaint: Complaint) -> str | None:
     return None
 
 
+def require_route(complaint: Complaint, by_email: bool) -> None:
+    """Raise unless a letter can reach this complainant by e-mail (``by_email``) or by post."""
+    problem = email_problem(complaint) if by_email else postal_problem(complaint)
+    if problem:
+        raise ValidationError({"email" if by_email else "address": problem})
+
+
 def delivery(complaint: Complaint) -> str:
     """How a letter to this complainant goes by default: "email" or "letter".
 
@@ -213,9 +220,7 @@ def require_information_request(user: User, complaint: Complaint, by_email: bool
     """Raise unless a request for more information can go to this complainant now, before anything is typed."""
     require_record(user, complaint, "information_request")
     text_kind(complaint, "information_request")
-    problem = email_problem(complaint) if by_email else postal_problem(complaint)
-    if problem:
-        raise ValidationError({"email" if by_email else "address": problem})
+    require_route(complaint, by_email)
 
 
 def extension_reason(complaint: Complaint) -> str:
@@ -386,9 +391,7 @@ def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | N
     """
     permissions.require_see(user, complaint)
     which = text_kind(complaint, kind)
-    problem = email_problem(complaint) if by_email else postal_problem(complaint)
-    if problem:
-        raise ValidationError({"email" if by_email else "address": problem})
+    require_route(complaint, by_email)
     values = letter_values(complaint, reason, _checked_request(kind, request, subject, body, today))
     if kind == "extension" and not values["reden_uitstel"]:
         raise TransitionNotAllowedError(_("De termijn van klacht {number} is niet verlengd; verleng eerst de termijn "
@@ -517,20 +520,11 @@ def letter_email(user: User, complaint: Complaint, kind: str, subject: str | Non
     """A letter of ``kind`` as e-mail text, from the same text the letter uses, or as the handler edited it.
 
     The subject is the letter's own; the mail (workflow/mail/outgoing.py) puts the complaint number before it.
-    ``reason`` and ``request`` as for build_letter.
+    ``reason`` and ``request`` as for build_letter, which checks and fills the text for the mail as for the PDF.
     """
-    permissions.require_see(user, complaint)
-    which = text_kind(complaint, kind)
-    problem = email_problem(complaint)
-    if problem:
-        raise ValidationError({"email": problem})
-    values = letter_values(complaint, reason, _checked_request(kind, request, subject, body))
-    text = letter_texts.text_for(which, settings.get("letter_texts"))
-    org = organisation()
-    name, title = signer(complaint, user)
-    signature = [line for line in (name, title, org.name, org.phone, org.email) if line]
-    return EmailText(
-        to=complaint.relation.email.strip(),
-        subject=letter_texts.fill_line(text["subject"], values) if subject is None else own_text("subject", subject),
-        body=(letter_texts.fill(text["body"], values) if body is None else own_text("body", body))
-        + "\n\n" + "\n".join(signature) + "\n")
+    letter = build_letter(user, complaint, kind, reason=reason, subject=subject, body=body, by_email=True,
+                          request=request)
+    org = letter.organisation
+    signature = [line for line in (letter.signer_name, letter.signer_title, org.name, org.phone, org.email) if line]
+    return EmailText(to=complaint.relation.email.strip(), subject=letter.subject,
+                     body=letter.body + "\n\n" + "\n".join(signature) + "\n")

@@ -119,3 +119,20 @@ def test_a_reply_goes_to_its_complaint_and_a_newsletter_is_set_aside_with_a_reas
     qtbot.waitUntil(lambda: incoming.table.rowCount() == 0, timeout=15_000)
     assert [(m.status, m.reason) for m in IncomingMail.select().order_by(IncomingMail.id)] == [
         ("added", ""), ("not_complaint", "nieuwsbrief")]
+
+
+def test_a_mail_dealt_with_but_not_yet_marked_on_the_server_is_marked_when_the_list_is_read(
+        qtbot, sqlite_db, staff, imap_server, office_mailbox):
+    imap_server.append(mail_mix.utf8_dutch())
+    [listed] = mailbox.new_messages(office_mailbox)
+    IncomingMail.create(message_id=listed.message_id, uid=listed.uid, folder="INBOX", status="not_complaint",
+                        reason="dubbel", handled_by=staff["petra"].id)  # the server was away right after the write
+    _window(qtbot, sqlite_db, staff)
+    qtbot.waitUntil(lambda: IncomingMail.get().marked_at is not None, timeout=15_000)
+    conn = imap_server.connect()
+    try:
+        conn.select("INBOX", readonly=True)
+        _typ, data = conn.uid("FETCH", str(listed.uid), "(FLAGS)")
+    finally:
+        conn.logout()
+    assert b"\\Seen" in data[0]  # marked on the server now

@@ -42,7 +42,7 @@ def test_a_mail_that_waited_for_the_server_goes_with_the_next_status_round(qtbot
     qtbot.waitUntil(lambda: window.outbox_label.isVisible(), timeout=15_000)
     assert window.outbox_label.text() == "1 e-mail wacht op de mailserver"
     with SmtpServer(port=port) as server:
-        window.refresh_status()
+        window.refresh_status()  # the status round; the outbox goes in a round of its own
         qtbot.waitUntil(lambda: not window.outbox_label.isVisible(), timeout=15_000)
         assert len(server.messages) == 1
     assert _mails(complaint) == 1 and Complaint.get_by_id(complaint.id).acknowledgement_method == "email"

@@ -238,8 +238,7 @@ class IntakeWizard(QWidget):
         """
         path = config.data_dir() / "binnengekomen" / f"{uid}-{message.raw_name}"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(message.raw)
+            drafts.write_bytes(path, message.raw)
         except OSError as exc:
             self.message.show_message(_("De e-mail kon niet op deze computer worden bewaard: {reason}").format(
                 reason=exc.strerror or exc), "error")

@@ -25,7 +25,6 @@ import email.utils
 import html
 import json
 import logging
-import os
 import re
 import threading
 from email.message import EmailMessage
@@ -126,7 +125,7 @@ def draft_eml(user: User, complaint: Complaint, kind: str, pdf: bytes, text: let
     del message["Date"]
     message["X-Unsent"] = "1"
     path = config.data_dir() / "concepten" / eml_name(complaint.number, kind)
-    _write_bytes(path, message.as_bytes())
+    drafts.write_bytes(path, message.as_bytes())
     return path
 
 
@@ -166,16 +165,6 @@ def _path(operation_id: str, suffix: str) -> Path:
     if not operation_id or not all(ch.isalnum() or ch in "-_" for ch in operation_id):
         raise ValueError(f"bad operation id {operation_id!r}")
     return outbox_dir() / f"{operation_id}{suffix}"
-
-
-def _write_bytes(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def _save(item: OutboxItem) -> None:
@@ -345,6 +334,18 @@ def _went_before(operation_id: str, database_url: str) -> bool:
             or any(w.operation_id == operation_id for w in write_queue.pending(database_url)))
 
 
+def _new_item(user: User, complaint: Complaint, kind: str, pdf: bytes, text: letters.EmailText, database_url: str,
+              op: str, s: MailSettings, state: str, adapted: bool, note: str) -> OutboxItem:
+    """The mail made and put in this PC's outbox: the .eml first, so an item is never without its mail."""
+    mid = message_id(op, _sender(s)[1])
+    message = letter_mail(user, complaint, kind, pdf, text, mid)
+    item = OutboxItem(op, identity(database_url), user.login, complaint.number, kind, text.to,
+                      str(message["Subject"]), mid, s.from_address, state=state, adapted=adapted, note=note)
+    drafts.write_bytes(_path(op, ".eml"), message.as_bytes())
+    _save(item)
+    return item
+
+
 def send_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, text: letters.EmailText,
                 database_url: str, operation_id: str | None = None, adapted: bool = False,
                 note: str = "") -> SendResult:
@@ -360,14 +361,9 @@ def send_letter(user: User, complaint: Complaint, kind: str, pdf: bytes, text: l
     op = operation_id or new_operation_id()
     item = _load(op)
     if item is None and _went_before(op, database_url):
-        return SendResult(message_id(op, s.from_address), text.to, Complaint.get_by_id(complaint.id))
+        return SendResult(message_id(op, _sender(s)[1]), text.to, Complaint.get_by_id(complaint.id))
     if item is None:
-        mid = message_id(op, s.from_address)
-        message = letter_mail(user, complaint, kind, pdf, text, mid)
-        item = OutboxItem(op, identity(database_url), user.login, complaint.number, kind, text.to,
-                          str(message["Subject"]), mid, s.from_address, adapted=adapted, note=note)
-        _write_bytes(_path(op, ".eml"), message.as_bytes())  # the .eml first: an item is never without its mail
-        _save(item)
+        item = _new_item(user, complaint, kind, pdf, text, database_url, op, s, WAITING, adapted, note)
     if item.state == UNCERTAIN:
         raise MailUncertainError(f"{item.problem} {_DECIDE}")
     if item.state != SENT:
@@ -434,14 +430,8 @@ def record_own_send(user: User, complaint: Complaint, kind: str, pdf: bytes, tex
     queue, so a database that is away gets it later.
     """
     letters.require_record(user, complaint, kind)
-    s = mail_settings.load()
-    op = new_operation_id()
-    mid = message_id(op, s.from_address or letters.organisation().email)
-    message = letter_mail(user, complaint, kind, pdf, text, mid)
-    item = OutboxItem(op, identity(database_url), user.login, complaint.number, kind, text.to,
-                      str(message["Subject"]), mid, s.from_address, state=SENT, adapted=adapted, note=note)
-    _write_bytes(_path(op, ".eml"), message.as_bytes())
-    _save(item)
+    item = _new_item(user, complaint, kind, pdf, text, database_url, new_operation_id(), mail_settings.load(),
+                     SENT, adapted, note)
     return _record(item, user)
 
 

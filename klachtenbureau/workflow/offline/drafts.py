@@ -83,15 +83,20 @@ def _path(draft_id: str, folder: Path | None = None) -> Path:
     return (folder or config.drafts_dir()) / f"{draft_id}{SUFFIX}"
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` to ``path`` so that a crash or power cut leaves the old file or the new, never half of one."""
+def write_bytes(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` so that a crash or power cut leaves the old file or the new, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
+    with open(tmp, "wb") as handle:
+        handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """``data`` as JSON, written as ``write_bytes`` does."""
+    write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def save(draft: Draft, folder: Path | None = None) -> Path:
