@@ -362,6 +362,14 @@ def test_unreadable_queue_files_are_skipped_not_deleted(share):
     assert (folder / "kapot.json").exists()
 
 
+def test_a_queue_file_that_left_while_the_queue_was_read_is_passed_over_without_a_warning(share):
+    url, _folder = share
+    folder = write_queue.queue_dir()
+    folder.mkdir(parents=True)
+    (folder / "verstuurd.json").symlink_to(folder / "weg.json")  # listed, gone when read: sent meanwhile
+    assert write_queue.pending(url) == []  # and no warning (the test fails on an unannounced one)
+
+
 # --- reconnect checks the file; a writer killed mid-transaction loses only its own write -----------
 
 @pytest.mark.expect_log("^Database beschadigd: ")

@@ -190,6 +190,8 @@ def pending(database_url: str | None = None) -> list[PendingWrite]:
     for path in sorted(folder.glob("*.json")) if folder.exists() else []:
         try:
             item = PendingWrite(**json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            continue  # sent meanwhile, by another thread of this desk: it left the queue
         except (OSError, ValueError, TypeError) as exc:
             log.warning("Wachtende wijziging %s is niet te lezen en wordt overgeslagen: %s", path, exc)
             continue
