@@ -13,8 +13,11 @@ from klachtenbureau.models.database import db
 from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User
+from klachtenbureau.models.reviews import Recommendation, ReportReview
+from klachtenbureau.models.work import WorkMark
 
 __all__ = [
     "AuditEntry", "Category", "Complaint", "Document", "IncomingMail", "Measure", "MeasureComplaint",
-    "NumberCounter", "Relation", "Setting", "TimelineEntry", "User", "db", "now",
+    "NumberCounter", "Recommendation", "Relation", "ReportReview", "Setting", "TimelineEntry", "User", "WorkMark",
+    "db", "now",
 ]

@@ -79,6 +79,10 @@ ESCALATION_LEVELS = {
     "disputes_body": N_("Geschilleninstantie / rechter"),
 }
 
+WAITING_COMPLAINANT = "complainant"
+WAITING_THIRD_PARTY = "third_party"
+WAITING = {WAITING_COMPLAINANT: N_("Wachten op klager"), WAITING_THIRD_PARTY: N_("Wachten op derde")}
+
 SATISFACTION = {"yes": N_("Tevreden"), "partly": N_("Deels tevreden"), "no": N_("Niet tevreden")}
 
 # Timeline entry kinds and contact methods.
@@ -140,6 +144,15 @@ class Complaint(VersionedModel):
     acknowledgement_method = peewee.CharField(max_length=10, default="")
     answer_by = peewee.DateField(index=True)
     extension_count = peewee.IntegerField(default=0)
+    # Waiting (seed 004 1.3 and 3.2): for the complainant the answer clock stops and ``answer_days_left`` working
+    # days remain; for a third party it runs on and the complaint comes back to the handler on ``waiting_until``.
+    waiting_for = peewee.CharField(max_length=12, default="")  # "", WAITING_COMPLAINANT, WAITING_THIRD_PARTY
+    waiting_reason = peewee.TextField(default="")
+    waiting_since = peewee.DateField(null=True)
+    waiting_until = peewee.DateField(null=True)
+    answer_days_left = peewee.IntegerField(null=True)
+    assigned_at = peewee.DateTimeField(null=True)  # when the present handler got it: "newly assigned to me"
+    proposed_answer = peewee.TextField(default="")  # a handler's draft for the coordinator to send
 
     findings_facts = peewee.TextField(default="")
     findings_circumstances = peewee.TextField(default="")
@@ -160,6 +173,7 @@ class Complaint(VersionedModel):
     escalated_at = peewee.DateTimeField(null=True)
 
     satisfaction = peewee.CharField(max_length=8, default="")
+    aftercare_by = peewee.DateField(null=True)  # set when the answer is sent (setting: N working days later)
     aftercare_at = peewee.DateTimeField(null=True)
 
     closed_at = peewee.DateTimeField(null=True, index=True)

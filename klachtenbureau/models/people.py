@@ -14,6 +14,7 @@ from klachtenbureau.models.folding import fold
 # Roles (rol). Admins may do everything; the confidential counsellor sees confidential complaints.
 INTAKE = "intake"
 COORDINATOR = "coordinator"
+HANDLER = "handler"
 QUALITY = "quality"
 DIRECTOR = "director"
 COUNSELLOR = "counsellor"
@@ -21,6 +22,7 @@ ADMIN = "admin"
 ROLES = {
     INTAKE: N_("Telefonist / medewerker eerste lijn"),
     COORDINATOR: N_("Klachtencoördinator"),
+    HANDLER: N_("Klachtbehandelaar"),
     QUALITY: N_("Kwaliteitsmedewerker"),
     DIRECTOR: N_("Directeur / bestuur"),
     COUNSELLOR: N_("Vertrouwenspersoon"),

@@ -26,14 +26,16 @@ from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
 from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User, split_attention
+from klachtenbureau.models.reviews import Recommendation, ReportReview
+from klachtenbureau.models.work import WorkMark
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
-    Measure, MeasureComplaint, AuditEntry, Setting, IncomingMail,
+    Measure, MeasureComplaint, AuditEntry, Setting, IncomingMail, WorkMark, ReportReview, Recommendation,
 ]
 
 
@@ -53,12 +55,21 @@ INBOX_SORT_KEY = (
     "ELSE answer_by END, '9999-12-31')")
 _INBOX_COLUMNS = ("confidential, received_by_id, assigned_to_id, acknowledged_at, acknowledge_by, answer_by, "
                   "answered_at, category_id, channel")
+
+
+def _inbox_indexes(columns: str) -> list[str]:
+    return [
+        f"CREATE INDEX IF NOT EXISTS complaint_inbox ON complaint (status, {INBOX_SORT_KEY}, id, {columns})",
+        f"CREATE INDEX IF NOT EXISTS complaint_deadline ON complaint ({INBOX_SORT_KEY}, id, status, {columns})",
+        # "mine" and "unassigned": by handler, in deadline order
+        f"CREATE INDEX IF NOT EXISTS complaint_handler ON complaint (assigned_to_id, {INBOX_SORT_KEY}, id, status, "
+        f"{columns})",
+    ]
+
+
+# Since version 7 the inbox leaves out a clock that stopped while the office waits for the complainant.
 INBOX_INDEXES: list[str] = [
-    f"CREATE INDEX IF NOT EXISTS complaint_inbox ON complaint (status, {INBOX_SORT_KEY}, id, {_INBOX_COLUMNS})",
-    f"CREATE INDEX IF NOT EXISTS complaint_deadline ON complaint ({INBOX_SORT_KEY}, id, status, {_INBOX_COLUMNS})",
-    # "mine" and "unassigned": by handler, in deadline order
-    f"CREATE INDEX IF NOT EXISTS complaint_handler ON complaint (assigned_to_id, {INBOX_SORT_KEY}, id, status, "
-    f"{_INBOX_COLUMNS})",
+    *_inbox_indexes(_INBOX_COLUMNS + ", waiting_for"),
     # The dashboard and the reports count per period of receipt (workflow/statistics.py): every column
     # they group or filter on, so a year of 100,000 complaints is read from the index alone.
     "CREATE INDEX IF NOT EXISTS complaint_dashboard ON complaint (received_at, kind, confidential, "
@@ -71,15 +82,11 @@ INBOX_INDEXES: list[str] = [
 RELATION_INDEXES = ["CREATE INDEX IF NOT EXISTS relation_email_lower ON relation (lower(email))"]
 
 
-def _search_and_inbox() -> None:
-    """Version 2: full-text search (models/fulltext.py) and the inbox indexes."""
-    create_fulltext()
-    for statement in INBOX_INDEXES:
-        db.execute_sql(statement)
-
-
 def _migrate_2() -> None:
-    _search_and_inbox()
+    """Version 2: full-text search (models/fulltext.py) and the inbox indexes as they were until version 7."""
+    create_fulltext()
+    for statement in [*_inbox_indexes(_INBOX_COLUMNS), INBOX_INDEXES[-1]]:
+        db.execute_sql(statement)
     rebuild_fulltext()
 
 
@@ -122,9 +129,26 @@ def _migrate_6() -> None:
     db.create_tables([IncomingMail])
 
 
+def _migrate_7() -> None:
+    """Version 7, nothing forgotten: waiting for the complainant or a third party, when a handler got the complaint,
+    a handler's proposed answer, the aftercare date; reminders sent and lists seen per user; the people's part of
+    the board reports. The inbox indexes take the waiting column, so "te laat" leaves out a stopped clock."""
+    table = Complaint._meta.table_name
+    for column, kind in (("waiting_for", "VARCHAR(12) NOT NULL DEFAULT ''"), ("waiting_reason", "TEXT NOT NULL DEFAULT ''"),
+                         ("waiting_since", "DATE"), ("waiting_until", "DATE"), ("answer_days_left", "INTEGER"),
+                         ("assigned_at", "TIMESTAMP"), ("proposed_answer", "TEXT NOT NULL DEFAULT ''"),
+                         ("aftercare_by", "DATE")):
+        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    for name in ("complaint_inbox", "complaint_deadline", "complaint_handler"):
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+    for statement in INBOX_INDEXES[:3]:
+        db.execute_sql(statement)
+    db.create_tables([WorkMark, ReportReview, Recommendation])
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5,
-                                             6: _migrate_6}
+                                             6: _migrate_6, 7: _migrate_7}
 
 
 def current_version() -> int | None:
@@ -168,7 +192,9 @@ def create_schema() -> None:
             "CREATE INDEX IF NOT EXISTS complaint_open_due ON complaint (status, answer_by)")
         for statement in RELATION_INDEXES:
             db.execute_sql(statement)
-        _search_and_inbox()
+        create_fulltext()
+        for statement in INBOX_INDEXES:
+            db.execute_sql(statement)
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())
 
 

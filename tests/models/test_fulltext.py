@@ -13,6 +13,7 @@ from klachtenbureau.models.database import is_sqlite
 from klachtenbureau.models.fulltext import rebuild_fulltext
 from klachtenbureau.workflow import intake, procedure, relations
 from klachtenbureau.workflow.upkeep import store
+from tests.models.older import drop_version_7
 
 
 def _register(user, description, name):
@@ -40,7 +41,7 @@ def _make_version_1():
         database.db.execute_sql("DROP TABLE complaint_search CASCADE")
         for table in ("complaint", "relation", "timeline_entry"):
             database.db.execute_sql(f"DROP TRIGGER complaint_search_{table.split('_')[0]} ON {table}")
-    database.db.execute_sql("DROP INDEX complaint_inbox")
+    drop_version_7()
     database.db.execute_sql("DROP INDEX relation_email_lower")  # and what versions 3 and 4 brought
     database.db.execute_sql("ALTER TABLE relation DROP COLUMN search_name")
     for column in ("country", "attention", "salutation"):  # version 5's
@@ -125,7 +126,8 @@ def test_kb_fold_in_postgresql_is_fold_in_python_for_every_latin_letter(db):
 def _make_version_3():
     """Put back the search structures of version 3, which left ł, ø, æ, ı as they were (and, on PostgreSQL,
     ř, ő, ţ, and upper-case accented letters on a server in the C locale), and had no relation.search_name
-    (nor version 5's country, contact person and salutation)."""
+    (nor version 5's country, contact person and salutation, nor version 7's columns)."""
+    drop_version_7()
     database.db.execute_sql("DROP INDEX relation_email_lower")
     for column in ("search_name", "country", "attention", "salutation"):
         database.db.execute_sql(f"ALTER TABLE relation DROP COLUMN {column}")

@@ -10,6 +10,7 @@ import pytest
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, SchemaTooNewError
 from klachtenbureau.models import database, schema
 from klachtenbureau.workflow.upkeep import store
+from tests.models.older import drop_version_7
 
 
 def test_new_database_has_current_version_and_default_categories(db):
@@ -131,6 +132,7 @@ def test_version_2_database_gets_the_verdict_motivation_and_the_escalation_reaso
     database.db.execute_sql("DROP INDEX relation_email_lower")  # nor what version 4 brought
     database.db.execute_sql("ALTER TABLE relation DROP COLUMN search_name")
     _drop_version_5()
+    drop_version_7()
     schema.SchemaInfo.update(version=2).execute()
     database.close()
     assert store.open_database(db_url) == schema.SCHEMA_VERSION
@@ -157,6 +159,7 @@ def test_version_4_database_gets_country_contact_person_and_salutation_and_unglu
     _drop_version_5()
     database.db.execute_sql("UPDATE relation SET name = 'Stichting De Brug, t.a.v. mevrouw P. de Boer', "
                             "search_name = '' WHERE name = 'Stichting De Brug'")  # as typed before version 5
+    drop_version_7()
     schema.SchemaInfo.update(version=4).execute()
     database.close()
 
@@ -175,6 +178,7 @@ def test_version_5_database_gets_the_table_of_incoming_mails(db_url):
     store.open_database(db_url, create=True)
     complaint = intake.register(store.system_user(), intake.NewReport(description="Geen antwoord.", anonymous=True))
     database.db.execute_sql("DROP TABLE incoming_mail")  # as a database of version 5 was
+    drop_version_7()
     schema.SchemaInfo.update(version=5).execute()
     database.close()
 
@@ -184,3 +188,25 @@ def test_version_5_database_gets_the_table_of_incoming_mails(db_url):
         IncomingMail.create(message_id="abc@example.org", status="not_complaint")
     Complaint.delete().where(Complaint.id == complaint.id).execute()
     assert IncomingMail.get_by_id(mail.id).complaint_id is None  # the mail stays handled when the complaint goes
+
+
+def test_version_6_database_can_wait_remind_and_keep_the_boards_decisions(db_url):
+    from klachtenbureau.models import Complaint, ReportReview, WorkMark
+    from klachtenbureau.workflow import intake
+
+    store.open_database(db_url, create=True)
+    actor = store.system_user()
+    complaint = intake.register(actor, intake.NewReport(description="Geen antwoord.", anonymous=True))
+    drop_version_7()
+    schema.SchemaInfo.update(version=6).execute()
+    database.close()
+
+    assert store.open_database(db_url) == schema.SCHEMA_VERSION
+    stored = Complaint.get_by_id(complaint.id)
+    assert (stored.waiting_for, stored.waiting_until, stored.proposed_answer, stored.aftercare_by) == ("", None, "", None)
+    WorkMark.create(user=actor.id, key="seen:direct")
+    with pytest.raises(peewee.IntegrityError), database.db.atomic():
+        WorkMark.create(user=actor.id, key="seen:direct")
+    assert ReportReview.create(period="2026-H2").version == 1
+    indexed = database.db.get_indexes("complaint")
+    assert any(index.name == "complaint_inbox" and "waiting_for" in index.sql for index in indexed)

@@ -1,0 +1,18 @@
+"""Take a new database back to what an older release made, so the upgrade path can be tested for real."""
+
+from __future__ import annotations
+
+from klachtenbureau.models import database
+
+VERSION_7_COLUMNS = ("waiting_for", "waiting_reason", "waiting_since", "waiting_until", "answer_days_left",
+                     "assigned_at", "proposed_answer", "aftercare_by")
+
+
+def drop_version_7() -> None:
+    """What version 7 brought: waiting, assigned_at, the proposed answer, aftercare_by; marks and report reviews."""
+    for name in ("complaint_inbox", "complaint_deadline", "complaint_handler"):  # they hold waiting_for
+        database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+    for column in VERSION_7_COLUMNS:
+        database.db.execute_sql(f"ALTER TABLE complaint DROP COLUMN {column}")
+    for table in ("recommendation", "report_review", "work_mark"):
+        database.db.execute_sql(f"DROP TABLE {table}")
