@@ -468,12 +468,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         print(_("{n} klacht(en) geëxporteerd.").format(n=count), file=sys.stderr)
         return EXIT_OK
-    try:
-        with args.output.open("w", encoding="utf-8", newline="") as out:
-            count = export.write(user, out, args.format, args.anonymize, period)
-    except OSError as exc:
-        raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
-            path=args.output, reason=exc.strerror or exc)}) from exc
+    count = export.write_file(user, args.output, args.format, args.anonymize, period)
     print(_("{n} klacht(en) geëxporteerd naar {path}.").format(n=count, path=args.output))
     return EXIT_OK
 

@@ -24,6 +24,7 @@ from klachtenbureau.ui import management, operations
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.dashboard_view import DashboardView
 from klachtenbureau.ui.first_run import DatabaseDialog
+from klachtenbureau.ui.export_dialog import ExportDialog
 from klachtenbureau.ui.import_dialog import ImportDialog
 from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.intake import IntakeWizard
@@ -185,6 +186,9 @@ class MainWindow(QMainWindow):
             file_menu, _("&Importeren van websiteformulier…"), lambda: ImportDialog(self.session, self).exec(),
             importing, _("Meldingen uit een export van het klachtformulier op de website (JSON of CSV)") if importing
             else _("Alleen een telefonist, coördinator of beheerder importeert meldingen."))
+        self._action(file_menu, _("&Klachten exporteren…"), lambda: ExportDialog(self.session, self).exec(), manager,
+                     _("De klachten als CSV of JSON, geanonimiseerd of met persoonsgegevens") if manager
+                     else _("Alleen een coördinator, kwaliteitsmedewerker, directeur of beheerder exporteert."))
         self._action(file_menu, _("&Wachtende wijzigingen…"), self.show_pending_writes, tooltip=_(
             "Wat op deze computer bewaard is omdat de database niet bereikbaar was"))
         self._action(file_menu, _("&Uitgaande e-mail…"), self.show_outbox, tooltip=_(

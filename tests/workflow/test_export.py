@@ -166,3 +166,41 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_line_breaks_
     assert [rows[c.number]["description"] for c in made] == [
         "'" + texts[0], "'" + texts[1], "'-2+3", "'@SUM(A1:A9)", texts[4], texts[5], texts[6]]
     assert content.count("\r\n") == len(made) + 1 + 1  # the rows, the header and the one CRLF inside a cell
+
+
+def test_an_export_file_is_whole_readable_by_its_owner_only_and_leaves_a_trace(db, staff, tmp_path):
+    from klachtenbureau.models import AuditEntry
+
+    complainants(staff)
+    done: list[int] = []
+    target = tmp_path / "uit" / "klachten.json"
+    target.parent.mkdir()
+    assert export.write_file(staff["petra"], target, "json", False, progress=done.append) == 2
+    assert [row["number"] for row in json.loads(target.read_text(encoding="utf-8"))] == [
+        c.number for c in Complaint.select().order_by(Complaint.id)]
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert list(target.parent.iterdir()) == [target]  # no .part left behind
+    entry = AuditEntry.select().where(AuditEntry.action == "export").get()
+    assert (entry.user_login, json.loads(entry.changes)) == (
+        "petra", {"format": "json", "anonymized": False, "complaints": 2, "period": ""})
+    assert done == []  # two rows: below the first progress report
+
+
+def test_export_progress_is_reported_while_rows_are_written(db, staff, monkeypatch):
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 1)
+    complainants(staff)
+    done: list[int] = []
+    export.write(staff["petra"], io.StringIO(), "csv", True, progress=done.append)
+    assert done == [1, 2] and export.count(staff["petra"]) == 2
+
+
+def test_an_export_that_cannot_be_written_says_so_and_leaves_no_file(db, staff, tmp_path):
+    from klachtenbureau.errors import ValidationError
+    from klachtenbureau.models import AuditEntry
+
+    complainants(staff)
+    with pytest.raises(ValidationError) as refused:
+        export.write_file(staff["petra"], tmp_path / "weg" / "klachten.csv", "csv", True)
+    assert "Kan " in refused.value.message and "niet schrijven" in refused.value.message
+    assert not (tmp_path / "weg").exists()
+    assert not AuditEntry.select().where(AuditEntry.action == "export").exists()

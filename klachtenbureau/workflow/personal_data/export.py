@@ -10,11 +10,14 @@ cleaned by ``personal_data.scrub``. Rows stream from the database, so an export 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 import peewee
@@ -23,12 +26,14 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.workflow import permissions
+from klachtenbureau.workflow.operations import Outcome, perform
 from klachtenbureau.workflow.queries import visible_to
 from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import received_in
 
 FORMATS = ("csv", "json")
+PROGRESS_EVERY = 500  # rows between two progress reports
 Handler = User.alias("handler")
 
 BASE_COLUMNS = [
@@ -76,6 +81,13 @@ def _query(user: User, period: Period | None) -> peewee.ModelSelect:
     return visible_to(query, user)
 
 
+def count(user: User, period: Period | None = None) -> int:
+    """How many complaints an export by ``user`` holds: the whole a progress bar counts towards."""
+    permissions.require_manager(user)
+    select = Complaint.select(Complaint.id)
+    return visible_to(select.where(received_in(period)) if period is not None else select, user).count()
+
+
 def all_complainant_names() -> list[str]:
     """Every complainant's name and contact person, for the scrubber: a complaint may name someone who complained
     before."""
@@ -105,24 +117,60 @@ def records(user: User, anonymize: bool, period: Period | None = None) -> Iterat
         yield {name: row[name] for name in columns(anonymize)}
 
 
-def write(user: User, out: TextIO, fmt: str = "csv", anonymize: bool = False, period: Period | None = None) -> int:
-    """Write the export to ``out``; returns the number of complaints."""
+def write(user: User, out: TextIO, fmt: str = "csv", anonymize: bool = False, period: Period | None = None,
+          progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to ``out`` and log it; returns the number of complaints. ``progress`` hears the rows done."""
     if fmt not in FORMATS:
         raise ValidationError({"format": _("Kies csv of json.")})
     count = 0
+    rows = records(user, anonymize, period)
     if fmt == "csv":
         # CRLF between rows, as spreadsheets expect; a field holding a line break or a lone CR is then quoted
         # and stays one cell.
         writer = csv.DictWriter(out, fieldnames=columns(anonymize), lineterminator="\r\n")
         writer.writeheader()
-        for row in records(user, anonymize, period):
+    else:
+        out.write("[")
+    for row in rows:
+        if fmt == "csv":
             writer.writerow({k: "" if v is None else spreadsheet_safe(v) for k, v in row.items()})
-            count += 1
-        return count
-    out.write("[")
-    for row in records(user, anonymize, period):
-        out.write(",\n" if count else "\n")
-        out.write(json.dumps(row, ensure_ascii=False))
+        else:
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(row, ensure_ascii=False))
         count += 1
-    out.write("\n]\n" if count else "]\n")
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if fmt == "json":
+        out.write("\n]\n" if count else "]\n")
+    _log(user, fmt, anonymize, period, count)
     return count
+
+
+def _log(user: User, fmt: str, anonymize: bool, period: Period | None, count: int) -> None:
+    """An export leaves a trace in the audit log: who took how many complaints, with or without personal data."""
+    perform(user, "export", lambda: Outcome(user, {"format": fmt, "anonymized": anonymize, "complaints": count,
+                                                   "period": period.code if period else ""}))
+
+
+def write_file(user: User, path: Path, fmt: str = "csv", anonymize: bool = False, period: Period | None = None,
+               progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to ``path``: readable by its owner only (it may hold personal data), and whole or not at all,
+    so an interrupted export never leaves a half file that looks complete. Returns the number of complaints."""
+    part = path.with_name(path.name + ".part")
+    try:
+        handle = os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8",
+                           newline="")
+    except OSError as exc:
+        raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
+            path=path, reason=exc.strerror or exc)}) from exc
+    try:
+        with handle:
+            number = write(user, handle, fmt, anonymize, period, progress)
+        os.replace(part, path)
+    except OSError as exc:
+        raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
+            path=path, reason=exc.strerror or exc)}) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+    return number
