@@ -1,10 +1,19 @@
-"""The append-only audit log and the settings table."""
+"""The append-only, tamper-evident audit log and the settings table."""
 
 from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
 
 import peewee
 
 from klachtenbureau.models.base import BaseModel, VersionedModel, now
+from klachtenbureau.models.database import db, is_sqlite
+
+# PostgreSQL: the transaction lock that puts audit entries in one line, so two writers never hang on the same link.
+_CHAIN_LOCK = 0x6B6C6163  # "klac"
 
 
 class AuditEntry(BaseModel):
@@ -14,6 +23,11 @@ class AuditEntry(BaseModel):
     a write whose outcome is unknown (the share dropped mid-commit) can be
     sent again and is recognised instead of done twice. The database refuses
     updates and deletes of this table (triggers made by the schema).
+
+    ``chain`` makes changes evident where the triggers can be got round (whoever can write a SQLite file can drop
+    them): it is the SHA-256 of the entry's content and the previous entry's ``chain``, so a changed, removed or
+    inserted entry breaks every link after it (``first_broken``). Entries written before version 7 have none; the
+    chain starts at the first entry that has one.
     """
 
     operation_id = peewee.CharField(max_length=64, unique=True)
@@ -24,8 +38,41 @@ class AuditEntry(BaseModel):
     entity_id = peewee.IntegerField(null=True)
     complaint_id = peewee.IntegerField(null=True, index=True)
     changes = peewee.TextField(default="{}")  # JSON
+    chain = peewee.CharField(max_length=64, default="")
 
 
 class Setting(VersionedModel):
     key = peewee.CharField(max_length=60, unique=True)
     value = peewee.TextField()  # JSON
+
+
+def link(previous: str, entry: dict[str, Any]) -> str:
+    """The ``chain`` value of an entry with these fields after an entry whose chain is ``previous``."""
+    at = entry["at"]
+    content = [previous, entry["operation_id"], at.isoformat(sep=" ") if isinstance(at, dt.datetime) else str(at),
+               entry["user_login"], entry["action"], entry["entity"], entry.get("entity_id"),
+               entry.get("complaint_id"), entry.get("changes", "{}")]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def append(**fields: Any) -> AuditEntry:
+    """Add an entry at the end of the chain; inside the caller's write transaction."""
+    if not is_sqlite():  # SQLite writes one transaction at a time; PostgreSQL needs telling
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CHAIN_LOCK,))
+    fields.setdefault("at", now())
+    previous = AuditEntry.select(AuditEntry.chain).order_by(AuditEntry.id.desc()).limit(1).scalar() or ""
+    return AuditEntry.create(**fields, chain=link(previous, fields))
+
+
+def first_broken() -> AuditEntry | None:
+    """The first entry that does not fit the chain (changed, or after one removed or slipped in); None when whole."""
+    previous: str | None = None  # None: before the first chained entry
+    fields = [AuditEntry.id, AuditEntry.operation_id, AuditEntry.at, AuditEntry.user_login, AuditEntry.action,
+              AuditEntry.entity, AuditEntry.entity_id, AuditEntry.complaint_id, AuditEntry.changes, AuditEntry.chain]
+    for row in AuditEntry.select(*fields).order_by(AuditEntry.id).dicts().iterator():
+        if previous is None and not row["chain"]:
+            continue
+        if row["chain"] != link(previous or "", row):
+            return AuditEntry.get_by_id(row["id"])
+        previous = row["chain"]
+    return None

@@ -130,7 +130,7 @@ def _migrate_6() -> None:
 
 
 def _migrate_7() -> None:
-    """Version 7, nothing forgotten: waiting for the complainant or a third party, when a handler got the complaint,
+    """Version 7, nothing forgotten: a tamper-evident audit log (models/audit.py), waiting for the complainant or a third party, when a handler got the complaint,
     a handler's proposed answer, the aftercare date; reminders sent and lists seen per user; the people's part of
     the board reports. The inbox indexes take the waiting column, so "te laat" leaves out a stopped clock."""
     table = Complaint._meta.table_name
@@ -144,6 +144,9 @@ def _migrate_7() -> None:
     for statement in INBOX_INDEXES[:3]:
         db.execute_sql(statement)
     db.create_tables([WorkMark, ReportReview, Recommendation])
+    db.execute_sql(f"ALTER TABLE {AuditEntry._meta.table_name} ADD COLUMN chain VARCHAR(64) NOT NULL DEFAULT ''")
+    for statement in _audit_triggers():  # the audit log refuses INSERT OR REPLACE too
+        db.execute_sql(statement)
 
 
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
@@ -171,6 +174,10 @@ def _audit_triggers() -> list[str]:
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+            # INSERT OR REPLACE deletes the old row without firing the delete trigger: refuse it before it does.
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id OR operation_id = NEW.operation_id) "
             f"BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
         ]
     return [

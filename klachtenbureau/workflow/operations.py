@@ -20,7 +20,7 @@ from typing import Any
 import peewee
 
 from klachtenbureau.errors import ConflictError
-from klachtenbureau.models import AuditEntry, User
+from klachtenbureau.models import AuditEntry, User, audit
 from klachtenbureau.models.base import BaseModel, VersionedModel, now
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.workflow import db_errors
@@ -31,7 +31,9 @@ from klachtenbureau.workflow.offline import resilience
 PRIVATE_FIELDS = frozenset({
     "name", "attention", "salutation", "street", "postcode", "city", "phone", "email", "description",
     "desired_outcome", "people_involved", "findings_facts", "findings_circumstances", "findings_causes",
-    "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note",
+    "findings_damage", "verdict_motivation", "remedy_note", "answer", "proposed_answer", "escalation_reason",
+    "closure_note",
+    "waiting_reason",
     "summary", "content",
     "password_hash", "value", "check_method", "check_conclusion",
 })
@@ -79,7 +81,7 @@ def perform(user: User, action: str, body: Callable[[], Outcome], operation_id: 
                 return _replay(done)
             outcome = body()
             instance = outcome.instance
-            AuditEntry.create(
+            audit.append(
                 operation_id=op_id,
                 user_login=user.login,
                 action=action,

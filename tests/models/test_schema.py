@@ -210,3 +210,51 @@ def test_version_6_database_can_wait_remind_and_keep_the_boards_decisions(db_url
     assert ReportReview.create(period="2026-H2").version == 1
     indexed = database.db.get_indexes("complaint")
     assert any(index.name == "complaint_inbox" and "waiting_for" in index.sql for index in indexed)
+
+
+def test_the_audit_chain_finds_a_changed_removed_or_slipped_in_entry(db_url):
+    from klachtenbureau.errors import DatabaseCorruptError
+    from klachtenbureau.models import AuditEntry, audit
+    from klachtenbureau.workflow import intake
+
+    store.open_database(db_url, create=True)
+    actor = store.system_user()
+    for text in ("Eén.", "Twee.", "Drie."):
+        intake.register(actor, intake.NewReport(description=text, anonymous=True))
+    entries = list(AuditEntry.select().order_by(AuditEntry.id))
+    assert len(entries) == 3 and all(len(entry.chain) == 64 for entry in entries)
+    assert audit.first_broken() is None
+    store.full_check()
+
+    def tamper(statement: str) -> None:  # as someone with the file or the owner's role would, triggers off
+        if database.is_sqlite():
+            database.db.execute_sql("DROP TRIGGER audit_entry_no_update")
+            database.db.execute_sql("DROP TRIGGER audit_entry_no_delete")
+        else:
+            database.db.execute_sql("ALTER TABLE audit_entry DISABLE TRIGGER USER")
+        database.db.execute_sql(statement)
+
+    tamper(f"UPDATE audit_entry SET user_login = 'niemand' WHERE id = {entries[1].id}")
+    assert audit.first_broken().id == entries[1].id
+    with pytest.raises(DatabaseCorruptError) as found:
+        store.full_check()
+    assert f"regel {entries[1].id} " in found.value.message and "niemand" in found.value.message
+    database.db.execute_sql(f"UPDATE audit_entry SET user_login = '{entries[1].user_login}' WHERE id = {entries[1].id}")
+    assert audit.first_broken() is None  # put back as it was, the chain fits again
+    database.db.execute_sql(f"DELETE FROM audit_entry WHERE id = {entries[1].id}")
+    assert audit.first_broken().id == entries[2].id  # the entry after the hole no longer fits
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sqlite_refuses_to_replace_an_audit_entry(db_url):
+    from klachtenbureau.models import AuditEntry
+    from klachtenbureau.workflow import intake
+
+    store.open_database(db_url, create=True)
+    intake.register(store.system_user(), intake.NewReport(description="Eén.", anonymous=True))
+    first = AuditEntry.select().get()
+    with pytest.raises(peewee.IntegrityError, match="append-only"):
+        database.db.execute_sql("INSERT OR REPLACE INTO audit_entry (id, operation_id, at, user_login, action, "
+                                "entity, changes, chain) VALUES (?, 'x', '2026-01-01', 'niemand', 'register', "
+                                "'complaint', '{}', '')", (first.id,))
+    assert AuditEntry.get_by_id(first.id).user_login == first.user_login

@@ -27,7 +27,7 @@ import peewee
 
 from klachtenbureau.i18n import _
 from klachtenbureau.models import (
-    AuditEntry, Category, Complaint, Document, IncomingMail, Relation, TimelineEntry, User, db, now,
+    Category, Complaint, Document, IncomingMail, Relation, TimelineEntry, User, audit, db, now,
 )
 from klachtenbureau.models.complaints import CLOSED
 from klachtenbureau.models.database import is_sqlite, retry_on_busy, write_transaction
@@ -37,7 +37,7 @@ from klachtenbureau.workflow.operations import Outcome, new_operation_id, perfor
 # Free text of a complaint that may hold personal data; non-empty text becomes ANONYMISED.
 COMPLAINT_TEXT = ("description", "desired_outcome", "people_involved", "findings_facts", "findings_circumstances",
                   "findings_causes", "findings_damage", "verdict_motivation", "remedy_note", "answer",
-                  "escalation_reason", "closure_note")
+                  "proposed_answer", "escalation_reason", "closure_note")
 RELATION_DATA = ("attention", "salutation", "street", "postcode", "city", "country", "phone", "email")
 BATCH = 100  # complaints per write transaction: short enough not to hold the shared file for long
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -146,11 +146,9 @@ def scrub_complaint(complaint_id: int, moment: dt.datetime) -> tuple[int, int]:
 
 def log_per_complaint(user: User, operation_id: str, action: str, complaint_ids: Sequence[int]) -> None:
     """One audit entry per complaint next to the run's own, so each complaint's history shows it."""
-    AuditEntry.insert_many([{
-        "operation_id": f"{operation_id}-{cid}", "user_login": user.login, "action": action,
-        "entity": Complaint._meta.table_name, "entity_id": cid, "complaint_id": cid, "changes": "{}",
-        "at": now(),
-    } for cid in complaint_ids]).execute()
+    for cid in complaint_ids:
+        audit.append(operation_id=f"{operation_id}-{cid}", user_login=user.login, action=action,
+                     entity=Complaint._meta.table_name, entity_id=cid, complaint_id=cid)
 
 
 @retry_on_busy

@@ -14,7 +14,7 @@ import peewee
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseMovedError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Setting, User, db
-from klachtenbureau.models import database, schema
+from klachtenbureau.models import audit, database, schema
 from klachtenbureau.models.people import ADMIN, ROLES
 from klachtenbureau.workflow import db_errors
 from klachtenbureau.workflow.offline import write_queue
@@ -165,13 +165,19 @@ def _prepare(url: str, create: bool, upgrade: bool) -> int:
 
 
 def full_check() -> None:
-    """The slow, thorough check: every page of the file and every foreign key."""
+    """The slow, thorough check: every page of the file, every foreign key, the audit log's chain."""
     schema.check_integrity(quick=False)
     if database.is_sqlite():
         broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise DatabaseCorruptError(_("{n} verwijzing(en) in de database kloppen niet (eerste: tabel {table}).").format(
                 n=len(broken), table=broken[0][0]))
+    broken_entry = audit.first_broken()
+    if broken_entry is not None:
+        raise DatabaseCorruptError(_(
+            "Het logboek is veranderd: regel {id} ({at}, {action} door {login}) past niet in de keten van controle-"
+            "getallen. Een regel is gewijzigd, weggehaald of tussengevoegd buiten Klachtenbureau om.").format(
+            id=broken_entry.id, at=broken_entry.at, action=broken_entry.action, login=broken_entry.user_login))
 
 
 def seed_defaults() -> None:
