@@ -291,6 +291,7 @@ def sqlite_backup(source: peewee.SqliteDatabase, destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(destination.name + ".tmp")
     tmp.unlink(missing_ok=True)
+    tmp.touch(mode=0o600)  # a copy of every complaint: for its owner's eyes, not the whole machine's
     target = sqlite3.connect(str(tmp))
     try:
         source.connection().backup(target)

@@ -96,6 +96,7 @@ def dump(url: str, share: Path, now: dt.datetime | None = None) -> Path:
             raise DatabaseUnavailableError(_("pg_dump is mislukt: {reason}").format(
                 reason=result.stderr.strip() or result.returncode))
         check_dump(tmp)
+        tmp.chmod(0o600)  # a copy of every complaint: for its owner's eyes, not the whole machine's
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -192,6 +192,7 @@ def test_backup_rotation_and_restore_round_trip(server, tmp_path):
     made = backups.dump(url, tmp_path, dt.datetime(2026, 3, 10, 2, 0, 5))
     assert made == tmp_path / "reservekopieen-server" / "klachtenbureau-20260310-020005.dump"
     assert backups.check_dump(made) > 20
+    assert made.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in made.parent.iterdir()] == [made.name]  # no temp file left
     _register(url, "Na de kopie.")
     backups.restore(made, url)

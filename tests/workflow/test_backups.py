@@ -41,6 +41,7 @@ def test_first_start_of_the_day_makes_one_checked_copy(sqlite_db, staff):
     assert made == db_file(sqlite_db).parent / "backups" / "klachten-20261120-dagelijks.db"
     assert count_in(made) == 1
     assert backups.check_backup(made) >= 1
+    assert made.stat().st_mode & 0o777 == 0o600  # every complaint in it: its owner's eyes only
     register(staff)
     assert backups.daily_backup(TODAY) is None  # a second start that day (or another PC) leaves it
     assert count_in(made) == 1

@@ -64,6 +64,7 @@ def copy_checked(source: sqlite3.Connection, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
     try:
+        tmp.touch(mode=0o600)  # a copy of every complaint: for its owner's eyes, not the whole machine's
         copy = sqlite3.connect(str(tmp))
         try:
             source.backup(copy)
