@@ -23,7 +23,7 @@ from klachtenbureau import __version__, config, logs
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date, ngettext
 from klachtenbureau.models import User, database
-from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES
+from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES, WAITING_COMPLAINANT
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.server import cli as server_cli
 from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck
@@ -218,7 +218,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{data['number']}  {_(KINDS[data['kind']])} · {_(CHANNELS[data['channel']])} · {_(STATUSES[data['status']])}")
     print(_("Klager: {who}").format(who=shown(who)))
     print(_("Categorie: {category}").format(category=shown(data["category"])))
-    print(_("Antwoord uiterlijk: {date}").format(date=format_date(complaint.answer_by)))
+    if complaint.waiting_for == WAITING_COMPLAINANT and complaint.answered_at is None:
+        print(_("Termijn staat stil sinds {since}: nog {n} werkdagen na de reactie, verwacht uiterlijk {until}.").format(
+            since=format_date(complaint.waiting_since), n=complaint.answer_days_left or 0,
+            until=format_date(complaint.waiting_until)))
+    else:
+        print(_("Antwoord uiterlijk: {date}").format(date=format_date(complaint.answer_by)))
     print(shown(data["description"]))
     for entry in data["timeline"]:
         print(f"  {entry['at']}  {shown(entry['summary'])}")

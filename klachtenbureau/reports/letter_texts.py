@@ -10,8 +10,10 @@ office named in its settings — a disputes body, the ombudsman — with its
 address and the term to turn to it. Whether that body's ruling binds is said
 only where the deadline profile makes it true (Wkkgz: binding; Awb: an
 opinion). The request for more information (seed 004 step 1.3) asks the
-handler's question, names the date to reply by, and says that without a reply
-the complaint is judged on what is known.
+handler's question, names the date to reply by, says (when the office waits
+for the reply) that the answer term stands still until then and when the
+answer comes after it, and that without a reply the complaint is judged on
+what is known.
 
 The office can override every text in the settings ('letter_texts'). Rules
 of a text: paragraphs are separated by an empty line; a line starting with
@@ -64,6 +66,8 @@ PLACEHOLDERS: dict[str, str] = {
     "antwoord_eerder": N_("datum waarop de klager antwoord zou krijgen vóór het uitstel"),
     "vraag": N_("wat wij de klager vragen, zoals de behandelaar het typte (verzoek om informatie)"),
     "reactie_uiterlijk": N_("datum waarop de klager uiterlijk reageert (verzoek om informatie)"),
+    "antwoord_na_reactie": N_("wanneer het antwoord komt na de reactie, als de termijn tot dan stilstaat, "
+                              "bijvoorbeeld binnen 3 werkdagen (verzoek om informatie)"),
 }
 
 _ROUTE_ONWARD = N_(
@@ -123,6 +127,8 @@ DEFAULT_TEXTS: dict[str, dict[str, Any]] = {
             N_("Wij vragen u het volgende:\n{vraag}"),
             N_("Wilt u ons uiterlijk {reactie_uiterlijk} antwoorden? Dat kan via {contact}. Noem daarbij uw "
                "klachtnummer {klachtnummer}."),
+            N_("Tot wij uw reactie hebben, staat de termijn voor ons antwoord stil. Na uw reactie krijgt u ons "
+               "antwoord {antwoord_na_reactie}."),
             N_("Hebben wij dan nog niets van u gehoord? Dan beoordelen wij uw klacht met de informatie die wij nu "
                "hebben."),
             N_("Heeft u vragen over deze brief? Neem dan contact op met {behandelaar}. Alvast hartelijk dank voor "

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.errors import KlachtenbureauError, NotFoundError, PermissionDeniedError
 from klachtenbureau.i18n import _, ngettext
-from klachtenbureau.models.complaints import STATUSES
+from klachtenbureau.models.complaints import ESCALATED, ESCALATION_LEVELS, STATUSES
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.dossier import panels
 from klachtenbureau.ui.dossier.actions import BY_EMAIL, BY_LETTER, contact_dialog, relation_dialog, step_dialog
@@ -47,7 +47,7 @@ from klachtenbureau.ui.dossier.registration import RegistrationForm
 from klachtenbureau.ui.dossier.watch import ChangeWatch
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
-from klachtenbureau.workflow import dossier_data, inbox, procedure
+from klachtenbureau.workflow import dossier_data, inbox, permissions, procedure
 from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.personal_data import privacy
 from klachtenbureau.workflow.dossier_data import Dossier
@@ -242,6 +242,8 @@ class DossierWindow(QWidget):
 
     def _why_not(self, d: Dossier, action: str) -> str:
         if d.complaint.status in procedure.ACTIONS[action][0]:  # the state allows it, the role does not
+            if permissions.works_on(self.user, d.complaint):  # a handler: the coordinator decides this one
+                return _("Deze stap zet de coördinator.")
             return _("Alleen de coördinator of de behandelaar zet deze stap.")
         return _("Kan niet bij de status “{status}”.").format(status=_(STATUSES[d.complaint.status]))
 
@@ -278,12 +280,23 @@ class DossierWindow(QWidget):
         ``replaces`` is a refused write from the queue this dialog fills in again: it leaves the queue
         once the new one is saved (or waits in its place).
         """
-        if self.dossier is None:
+        if self.dossier is None or (action == "close" and not self._close_despite_escalation()):
             return
         dialog = step_dialog(self, self.session, self.dossier, action)
-        label = _(procedure.ACTIONS[action][1])
+        label = _(procedure.ACTIONS[action][1]).rstrip("…")
         self._run_dialog(dialog, values, _("{step}: vastgelegd.").format(step=label),
                          lambda kept: self._step_again(action, kept), replaces)
+
+    def _close_despite_escalation(self) -> bool:
+        """Closing while an escalation runs ends it unanswered: only when the user says so (procedure.close)."""
+        c = self.dossier.complaint
+        if c.status != ESCALATED:
+            return True
+        level = _(ESCALATION_LEVELS[c.escalation_level]).lower() if c.escalation_level in ESCALATION_LEVELS else ""
+        answer = QMessageBox.question(
+            self, _("Toch afsluiten?"), _("De escalatie naar {level} loopt nog. Toch afsluiten?").format(level=level),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _step_again(self, action: str, values: dict[str, Any]) -> bool:
         if self.dossier is None or action not in self.dossier.actions:

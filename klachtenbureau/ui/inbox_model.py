@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_date, ngettext
 from klachtenbureau.models import User
-from klachtenbureau.models.complaints import CHANNELS, INQUIRY, SEVERITIES, STATUSES
+from klachtenbureau.models.complaints import CHANNELS, INQUIRY, SEVERITIES, STATUSES, WAITING
 from klachtenbureau.workflow import inbox
 from klachtenbureau.workflow.inbox import InboxQuery, InboxRow
 
@@ -50,9 +50,15 @@ def short_date(day: dt.date) -> str:
 
 
 def deadline_text(row: InboxRow) -> str:
-    """``24 nov. 2026 · nog 2 werkdagen`` / ``· 3 werkdagen te laat`` / ``· vandaag``."""
+    """``24 nov. 2026 · nog 2 werkdagen`` / ``· 3 werkdagen te laat`` / ``· vandaag``; a clock that stands still
+    while the office waits for the complainant shows what is left, not a date that runs."""
     if row.deadline is None:
         return ""
+    if row.stopped:
+        left = row.days_left or 0
+        # what is left counts from the reply (the tooltip says so): the column has no room for more
+        return _("staat stil") + " · " + (ngettext("nog {n} werkdag", "nog {n} werkdagen", left).format(n=left)
+                                          if left else _("af bij reactie"))
     date = short_date(row.deadline)
     days = row.days_left or 0
     if row.overdue:
@@ -227,8 +233,8 @@ class InboxModel(QAbstractTableModel):
             return row.category
         if key == "channel":
             return _(CHANNELS.get(row.channel, row.channel))
-        if key == "status":
-            return _(STATUSES.get(row.status, row.status))
+        if key == "status":  # waiting overlays the status; the tooltip still names it
+            return _(WAITING[row.waiting_for]) if row.waiting_for in WAITING else _(STATUSES.get(row.status, row.status))
         if key == "handler":
             return row.handler or "—"
         if key == "deadline":
@@ -236,6 +242,15 @@ class InboxModel(QAbstractTableModel):
         return _(SEVERITIES.get(row.severity, str(row.severity)))
 
     def _tooltip(self, row: InboxRow, key: str) -> str | None:
+        if key == "deadline" and row.stopped:
+            return _("Termijn staat stil sinds {since}: nog {n} werkdagen na de reactie, verwacht uiterlijk {until} "
+                     "(dan antwoord uiterlijk {date}).").format(
+                since=format_date(row.waiting_since), n=row.days_left or 0, until=format_date(row.waiting_until),
+                date=format_date(row.deadline))
+        if key == "status" and row.waiting_for in WAITING:
+            return _("{status}; {waiting} sinds {since}, verwacht uiterlijk {until}").format(
+                status=_(STATUSES.get(row.status, row.status)), waiting=_(WAITING[row.waiting_for]).lower(),
+                since=format_date(row.waiting_since), until=format_date(row.waiting_until))
         if key == "deadline" and row.deadline is not None:
             what = _("Ontvangst bevestigen uiterlijk {date}") if row.acknowledging else _("Antwoord uiterlijk {date}")
             return what.format(date=format_date(row.deadline))

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QTableWidgetItem,
+    QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSpinBox, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -326,6 +326,12 @@ class DeadlineProfileDialog(FormDialog):
         self.liberation = QCheckBox(_("&Bevrijdingsdag (5 mei) elk jaar vrij, niet alleen eens in de vijf jaar"))
         self.liberation.setChecked(bool(settings.get("liberation_day_every_year")))
         self.add("liberation_day_every_year", "", self.liberation, _("Bevrijdingsdag elk jaar vrij"))
+        self.aftercare = QSpinBox()
+        self.aftercare.setRange(1, 60)
+        self.aftercare.setSuffix(" " + _("werkdagen"))
+        self.aftercare.setValue(int(settings.get("aftercare_working_days")))
+        self.add("aftercare_working_days", _("&Nazorg na:"), self.aftercare, _("Nazorg na"),
+                 _("Zoveel werkdagen na het antwoord vraagt u de klager of de klacht naar tevredenheid is opgelost."))
         note = QLabel(_("Geldt voor meldingen die vanaf nu binnenkomen; lopende klachten houden hun termijnen."))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
@@ -336,6 +342,7 @@ class DeadlineProfileDialog(FormDialog):
         def work() -> None:
             settings.put(self.session.user, "deadline_profile", self.profile.value())
             settings.put(self.session.user, "liberation_day_every_year", self.liberation.isChecked())
+            settings.put(self.session.user, "aftercare_working_days", self.aftercare.value())
 
         if self.attempt(work):
             self.accept()

@@ -16,7 +16,7 @@ from typing import Any
 from klachtenbureau.i18n import N_, _, format_amount, format_number
 from klachtenbureau.models.complaints import (
     ACK_METHODS, CHANNELS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, INVOLVED_PARTIES, KINDS,
-    REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+    REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS, WAITING,
 )
 from klachtenbureau.models.measures import MEASURE_STATUSES
 from klachtenbureau.models.people import RELATION_TYPES, ROLES
@@ -57,17 +57,21 @@ FIELD_LABELS = {
     "relation_removed": N_("opgeheven klager (nummer)"), "relation_kept": N_("samengevoegd in klager (nummer)"),
     "complaints_moved": N_("klachten overgezet"), "mime_type": N_("bestandstype"), "sha256": N_("SHA-256"),
     "password": N_("wachtwoord"),
+    "waiting_for": N_("wacht op"), "waiting_reason": N_("reden wachten"), "waiting_since": N_("wacht sinds"),
+    "waiting_until": N_("reactie verwacht"), "answer_days_left": N_("werkdagen over"),
+    "assigned_at": N_("toegewezen op"), "aftercare_by": N_("nazorg uiterlijk"),
+    "proposed_answer": N_("voorgesteld antwoord"),
 }
 # Codes whose Dutch label is shown instead of the code.
 VALUE_LABELS: dict[str, dict[Any, str]] = {
     "status": {**STATUSES, **MEASURE_STATUSES}, "verdict": VERDICTS, "satisfaction": SATISFACTION,
     "channel": CHANNELS, "acknowledgement_method": ACK_METHODS, "escalation_level": ESCALATION_LEVELS,
     "role": ROLES, "method": CONTACT_METHODS, "direction": DIRECTIONS, "involved_party": INVOLVED_PARTIES,
-    "severity": SEVERITIES, "relation_type": RELATION_TYPES,
+    "severity": SEVERITIES, "relation_type": RELATION_TYPES, "waiting_for": WAITING,
 }
 _PEOPLE = frozenset({"assigned_to", "received_by", "owner", "checked_by"})
 _MOMENTS = frozenset({"received_at", "answered_at", "acknowledged_at", "escalated_at", "aftercare_at", "closed_at",
-                      "checked_at"})
+                      "checked_at", "assigned_at"})
 # Actions that make something new: their filled-in private fields read "ingevuld", not "gewijzigd".
 _CREATING = frozenset({"register", "letter", "attach", "contact", "measure_create"})
 _INTERNAL = frozenset({"relation"})  # a row id that tells a reader nothing; the dossier names the complainant

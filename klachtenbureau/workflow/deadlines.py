@@ -21,9 +21,10 @@ from klachtenbureau.i18n import N_, _, format_date, ngettext
 from klachtenbureau.workflow.workdays import WorkCalendar
 
 __all__ = [
-    "AWB", "KLACHTENREGELING", "PROFILES", "WKKGZ", "DeadlineProfile",
-    "acknowledge_by", "answer_by", "check_extension", "get_profile", "latest_extension",
-    "proposed_extension", "working_days_left",
+    "AWB", "ESCALATION_MAX_WEEKS", "KLACHTENREGELING", "PROFILES", "WKKGZ", "DeadlineProfile",
+    "acknowledge_by", "aftercare_by", "answer_by", "answer_by_after_pause", "check_extension", "check_new_term",
+    "days_left_at_pause", "get_profile", "latest_extension", "latest_new_term", "proposed_extension",
+    "working_days_left",
 ]
 
 KLACHTENREGELING = "klachtenregeling"
@@ -213,3 +214,50 @@ def working_days_left(due: dt.date, today: dt.date, cal: WorkCalendar) -> int:
     day has passed yet); use ``due < today`` to decide "overdue".
     """
     return cal.working_days_between(today, due)
+
+
+# -- the clock that stops while the office waits for the complainant (seed 004, 1.3) -----------------------------
+
+def days_left_at_pause(due: dt.date, paused_on: dt.date, cal: WorkCalendar) -> int:
+    """Working days of the answer term left on the day the clock stops; never negative (a late one has 0 left)."""
+    return max(0, cal.working_days_between(paused_on, due))
+
+
+def answer_by_after_pause(resumed_on: dt.date, days_left: int, cal: WorkCalendar) -> dt.date:
+    """The answer date once the clock runs again on ``resumed_on``: the days that were left, in working days.
+
+    With none left it is due that very day (the next working day when the clock restarts on a day off). While the
+    clock stands still the same sum from the expected reply date gives a provisional date that keeps the inbox's
+    order by deadline meaningful.
+    """
+    return cal.add_working_days(resumed_on, days_left)
+
+
+# -- deadlines after the answer and after escalating --------------------------------------------------------------
+
+ESCALATION_MAX_WEEKS = 10  # no regime gives more than ten weeks (the Awb with an advisory committee)
+
+
+def aftercare_by(answered_on: dt.date, working_days: int, cal: WorkCalendar) -> dt.date:
+    """The day by which to ask the complainant whether the answer solved it."""
+    return cal.add_working_days(answered_on, working_days)
+
+
+def latest_new_term(start: dt.date, cal: WorkCalendar) -> dt.date:
+    """The furthest answer date a new level may be given on ``start``: a later date is no longer a term."""
+    return cal.next_working_day(start + dt.timedelta(weeks=ESCALATION_MAX_WEEKS))
+
+
+def check_new_term(chosen: dt.date, earliest: dt.date, latest: dt.date, cal: WorkCalendar) -> None:
+    """Raise ``ValidationError`` (field ``answer_by``) unless ``chosen`` is a working day from the profile's
+    term ``earliest`` up to ``latest``."""
+    if chosen < earliest:
+        problem = _("Kies {date} of later: dat is de termijn van het profiel.").format(date=format_date(earliest))
+    elif chosen > latest:
+        problem = _("Kies een datum tot uiterlijk {date}.").format(date=format_date(latest))
+    elif not cal.is_working_day(chosen):
+        problem = _("Op {date} wordt niet gewerkt ({why}); kies een werkdag.").format(
+            date=format_date(chosen, "EEEE d MMMM yyyy"), why=cal.holiday_name(chosen) or _("weekend"))
+    else:
+        return
+    raise ValidationError({"answer_by": problem})

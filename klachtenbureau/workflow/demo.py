@@ -17,8 +17,8 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.database import retry_on_busy, write_transaction
-from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY
-from klachtenbureau.workflow import deadlines, intake, measures, procedure, settings
+from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, HANDLER, INTAKE, QUALITY
+from klachtenbureau.workflow import deadlines, intake, measures, permissions, procedure, settings
 from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.db_errors import DuplicateError
 
@@ -28,6 +28,7 @@ USERS = [
     ("mohamed", "Mohamed El Amrani", INTAKE),
     ("petra", "Petra Jansen", COORDINATOR),
     ("ruud", "Ruud Bakker", COORDINATOR),
+    ("kees", "Kees Mulder", HANDLER),
     ("anouk", "Anouk Visser", QUALITY),
     ("henk", "Henk Smit", DIRECTOR),
     ("fatima", "Fatima Yilmaz", COUNSELLOR),
@@ -110,7 +111,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.today = today
         self.users = ensure_users()
-        self.handlers = [self.users[k] for k in ("petra", "ruud", "anouk")]
+        self.handlers = [self.users[k] for k in ("petra", "ruud", "anouk", "kees")]
         self.categories = {c.name: c.id for c in Category.select()}
 
     def relation(self) -> tuple[int | None, dict[str, str] | None]:
@@ -173,6 +174,8 @@ class _Generator:
         coordinator = self.users["petra"]
         if report.confidential:  # seen only by the director and the confidential counsellor
             handler, coordinator = self.users["fatima"], self.users["henk"]
+        # A handler without managing rights proposes the answer; the coordinator sets the term and sends it.
+        decider = coordinator if permissions.is_handler(handler) else handler
         # Most complaints are answered within a week or two; a few get stuck and show up as overdue.
         progress = 1.0 if age >= 14 else min(1.0, age / 7) * rng.random() ** 0.3
         if age >= 5 and rng.random() < 0.04:
@@ -201,15 +204,19 @@ class _Generator:
                 plan.append((3, lambda: procedure.record_remedy(handler, c(), ["apology"] + (
                     ["compensation"] if rng.random() < 0.2 else []), amount="25.00")))
         if rng.random() < 0.05 and progress > 0.3:
-            plan.append((3, lambda: procedure.extend(handler, c(), deadlines.proposed_extension(
+            plan.append((3, lambda: procedure.extend(decider, c(), deadlines.proposed_extension(
                 deadlines.get_profile(c().deadline_profile), c().answer_by, settings.calendar()),
                 "Wij wachten nog op de reactie van de vervoerder.", True)))
         if progress > 0.7:
-            plan.append((4, lambda: procedure.answer(handler, c(), ANSWERS[verdict])))
+            if decider is not handler:
+                plan.append((4, lambda: procedure.propose_answer(handler, c(), ANSWERS[verdict])))
+            plan.append((4, lambda: procedure.answer(decider, c(), ANSWERS[verdict])))
             if showcase == "escalated" or (rng.random() < 0.06 and not showcase):
                 plan.append((6, lambda: procedure.escalate(coordinator, c(), "director",
                                                            "Klager is het niet eens met het antwoord.")))
-                if not showcase:
+                if not showcase:  # the new level answers before the complaint is closed
+                    plan.append((20, lambda: procedure.answer(self.users["henk"], c(),
+                                                              "In een gesprek met de directeur is het opgelost.")))
                     plan.append((25, lambda: procedure.close(self.users["henk"], c(),
                                                              "Afgehandeld na een gesprek met de directeur.")))
             elif progress > 0.85 and showcase != "answered":

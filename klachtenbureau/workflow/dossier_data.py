@@ -22,7 +22,7 @@ from klachtenbureau.models import (
 )
 from klachtenbureau.models.complaints import (
     ACK_METHODS, CHANNELS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, INVOLVED_PARTIES, KINDS,
-    REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+    REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS, WAITING, WAITING_COMPLAINANT,
 )
 from klachtenbureau.models.measures import MEASURE_STATUSES
 from klachtenbureau.models.people import RELATION_TYPES
@@ -48,7 +48,7 @@ class Dossier:
     can_change_confidential: bool
     can_attach: bool
     can_add_contact: bool
-    handlers: list[User]  # who the complaint can be assigned to
+    handlers: list[User]  # who the complaint can be assigned (or escalated) to
 
     @property
     def documents(self) -> list[DocumentInfo]:
@@ -75,7 +75,7 @@ def load(user: User, complaint_id: int) -> Dossier:
     earlier = relations.earlier_complaints(complaint.relation_id, user, exclude=complaint.id) \
         if complaint.relation_id else []
     actions = procedure.allowed_actions(complaint, user)
-    handlers = assignable_users() if "assign" in actions else []
+    handlers = assignable_users() if {"assign", "escalate"} & set(actions) else []
     return Dossier(
         complaint=complaint, facts=gather(complaint), earlier=earlier,
         similar=relations.similar_complaints(complaint, user, limit=5), actions=actions,
@@ -187,11 +187,25 @@ def _registration(c: Complaint) -> Pairs:
         (_("Termijnprofiel"), _(profile.label) if profile else c.deadline_profile),
         (_("Ontvangst bevestigen uiterlijk"), day(c.acknowledge_by)),
         (_("Ontvangst bevestigd"), acknowledged),
-        (_("Antwoord uiterlijk"), day(c.answer_by)),
+        (_("Antwoord uiterlijk"), day(c.answer_by) + (" " + _("(voorlopig: de termijn staat stil)")
+                                                      if c.waiting_for == WAITING_COMPLAINANT else "")),
+        (_("Wacht op"), _waiting(c)),
+        (_("Nazorg uiterlijk"), day(c.aftercare_by)),
         (_("Aantal verlengingen"), str(c.extension_count)),
         (_("Behandelaar"), c.assigned_to.full_name if c.assigned_to_id else ""),
         (_("Direct afgehandeld bij de melding"), _yes_no(c.resolved_at_intake)),
     ])
+
+
+def _waiting(c: Complaint) -> str:
+    if c.waiting_for not in WAITING:
+        return ""
+    who = _("de klager") if c.waiting_for == WAITING_COMPLAINANT else _("een derde")
+    text = _("{who} sinds {since}, verwacht uiterlijk {until}: {reason}").format(
+        who=who, since=day(c.waiting_since), until=day(c.waiting_until), reason=c.waiting_reason)
+    if c.waiting_for == WAITING_COMPLAINANT:
+        text += " " + _("(nog {n} werkdagen na de reactie)").format(n=c.answer_days_left or 0)
+    return text
 
 
 def _outcome(c: Complaint) -> Pairs:

@@ -10,6 +10,13 @@ The *next deadline* of a complaint is the acknowledgement date while it is not
 acknowledged, then the answer date until it is answered; answered and closed
 complaints have none. Overdue means that date has passed (the same rule as
 ``queries.is_overdue``).
+
+While the office waits for the complainant the answer clock stands still: the
+complaint is never overdue or due this week, and ``answer_by`` holds the
+provisional date (expected reply + the working days left), which keeps the
+order by deadline meaningful and the sort key the indexed expression. The
+status cell then reads "Wachten op klager" (or "Wachten op derde", whose clock
+runs on): the status column itself stays as it was.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import N_, _
 from klachtenbureau.models import Category, Complaint, Relation, User, db
 from klachtenbureau.models.complaints import (
-    ACKNOWLEDGED, ANSWERED, CHANNELS, CLOSED, ESCALATED, IN_PROGRESS, NEW, OPEN_STATUSES,
+    ACKNOWLEDGED, ANSWERED, CHANNELS, CLOSED, ESCALATED, IN_PROGRESS, NEW, OPEN_STATUSES, WAITING_COMPLAINANT,
 )
 from klachtenbureau.models.fulltext import matching_ids
 from klachtenbureau.workflow import permissions, settings, statistics
@@ -87,6 +94,15 @@ class InboxRow:
     due_soon: bool
     severity: int
     confidential: bool
+    waiting_for: str = ""  # "", WAITING_COMPLAINANT (the clock stands still) or WAITING_THIRD_PARTY
+    waiting_since: dt.date | None = None
+    waiting_until: dt.date | None = None  # the expected reply; ``days_left`` then counts from it
+
+    @property
+    def stopped(self) -> bool:
+        """The answer clock stands still: ``deadline`` is provisional and ``days_left`` is what remains after the
+        reply."""
+        return self.waiting_for == WAITING_COMPLAINANT
 
 
 def sort_key() -> peewee.Node:
@@ -112,6 +128,7 @@ def end_of_week(today: dt.date) -> dt.date:
 def filter_condition(name: str, user: User, today: dt.date) -> peewee.Node | None:
     """The WHERE condition of one filter; None for "all"."""
     deadline = sort_key()  # compared with today, FAR_FUTURE is never due: the same rows as the deadline itself
+    running = Complaint.waiting_for != WAITING_COMPLAINANT  # in the indexes too: still served from them alone
     if name == "mine":
         if permissions.is_telephonist(user):
             return Complaint.received_by == user.id
@@ -119,9 +136,9 @@ def filter_condition(name: str, user: User, today: dt.date) -> peewee.Node | Non
     if name == "unassigned":
         return Complaint.assigned_to.is_null() & (Complaint.status != CLOSED)
     if name == "overdue":
-        return deadline < today
+        return (deadline < today) & running
     if name == "due_this_week":
-        return deadline.between(today, end_of_week(today))
+        return deadline.between(today, end_of_week(today)) & running
     if name == "open":
         return Complaint.status.in_(OPEN_STATUSES)
     if name == "closed":
@@ -248,7 +265,8 @@ def rows(user: User, ids: list[int], today: dt.date | None = None) -> dict[int, 
     select = (Complaint.select(
                 Complaint.id, Complaint.number, Complaint.kind, Complaint.received_at, Complaint.channel,
                 Complaint.status, Complaint.severity, Complaint.confidential, Complaint.acknowledged_at,
-                Complaint.acknowledge_by, Complaint.answer_by, Complaint.answered_at,
+                Complaint.acknowledge_by, Complaint.answer_by, Complaint.answered_at, Complaint.waiting_for,
+                Complaint.waiting_since, Complaint.waiting_until, Complaint.answer_days_left,
                 Relation.name, Category.name, Handler.full_name)
               .join(Category, on=(Complaint.category == Category.id)).switch(Complaint)
               .join(Relation, peewee.JOIN.LEFT_OUTER, on=(Complaint.relation == Relation.id)).switch(Complaint)
@@ -257,16 +275,22 @@ def rows(user: User, ids: list[int], today: dt.date | None = None) -> dict[int, 
     found = {}
     # plain tuples: peewee's named tuples build a new class for every query, a page at a time that shows
     for (complaint_id, number, kind, received_at, channel, status, severity, confidential, acknowledged_at,
-         acknowledge_by, answer_by, answered_at, name, category, handler) in visible_to(select, user).tuples():
+         acknowledge_by, answer_by, answered_at, waiting_for, waiting_since, waiting_until, days_left_waiting,
+         name, category, handler) in visible_to(select, user).tuples():
         deadline, acknowledging = deadline_of(status, acknowledged_at, acknowledge_by, answer_by, answered_at)
-        days = working_days_left(deadline, today, calendar) if deadline else None
-        overdue = deadline is not None and deadline < today
+        stopped = deadline is not None and waiting_for == WAITING_COMPLAINANT
+        if stopped:
+            days = days_left_waiting or 0
+        else:
+            days = working_days_left(deadline, today, calendar) if deadline else None
+        overdue = deadline is not None and deadline < today and not stopped
         found[complaint_id] = InboxRow(
             id=complaint_id, number=number, kind=kind, received_at=received_at, complainant=name or "",
             category=category, channel=channel, status=status, handler=handler or "", deadline=deadline,
             acknowledging=acknowledging, days_left=days, overdue=overdue,
-            due_soon=not overdue and days is not None and days <= DUE_SOON_WORKING_DAYS,
-            severity=severity, confidential=bool(confidential))
+            due_soon=not overdue and not stopped and days is not None and days <= DUE_SOON_WORKING_DAYS,
+            severity=severity, confidential=bool(confidential), waiting_for=waiting_for or "",
+            waiting_since=waiting_since, waiting_until=waiting_until)
     return found
 
 

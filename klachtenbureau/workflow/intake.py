@@ -192,7 +192,7 @@ def register(user: User, report: NewReport, operation_id: str | None = None, num
         elif report.acknowledgement_to_send:  # the method only: acknowledged once the letter or e-mail went out
             fields["acknowledgement_method"] = report.acknowledgement_to_send
         if report.assign_to is not None:
-            fields["assigned_to"] = report.assign_to
+            fields.update(assigned_to=report.assign_to, assigned_at=moment)  # newly assigned: in their Mijn werk
             if status == ACKNOWLEDGED:
                 status = IN_PROGRESS
             name = User.get_by_id(report.assign_to).full_name

@@ -17,12 +17,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from klachtenbureau.errors import ValidationError
+import peewee
+
+from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import N_, _, format_date
-from klachtenbureau.models import Category, Complaint, Relation, User
-from klachtenbureau.models.complaints import COMPLAINT, INQUIRY, STATUSES
+from klachtenbureau.models import Complaint, Relation, TimelineEntry, User
+from klachtenbureau.models.complaints import COMPLAINT, INQUIRY, STATUSES, WAITING
 from klachtenbureau.models.people import RELATION_TYPES
-from klachtenbureau.workflow import admin, deadlines, permissions, queries, relations, settings
+from klachtenbureau.workflow import admin, deadlines, inbox, permissions, procedure, queries, relations, settings
 from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.intake import NewReport
 from klachtenbureau.workflow.report_fields import RELATION_FIELDS, RULES, check
@@ -377,10 +379,15 @@ def handover_choices() -> list[tuple[int, str]]:
 
 @dataclasses.dataclass
 class EarlierComplaint:
+    """Where one complaint of a caller stands, never what it says: enough to answer "where is my complaint?"."""
+
+    id: int
     number: str
     received: dt.date
-    category: str
-    status: str  # Dutch label
+    status: str  # Dutch label, with what it waits for
+    handler: str  # who handles it; empty while nobody does
+    next_date: dt.date | None  # the next deadline: the acknowledgement's, then the answer's
+    may_add_contact: bool  # a contact moment can be noted from the intake (permissions.can_add_caller_contact)
 
 
 @dataclasses.dataclass
@@ -417,17 +424,63 @@ def possible_duplicates(relation: dict[str, Any], user: User) -> list[RelationMa
                     {relation.id: [_(_SAME[code]) for code in same] for relation, same in found})
 
 
+def _status(complaint: Complaint) -> str:
+    status = _(STATUSES[complaint.status])
+    if not complaint.waiting_for:
+        return status
+    waiting = _(WAITING[complaint.waiting_for]).lower()
+    if complaint.waiting_until:
+        waiting = _("{waiting} tot {date}").format(waiting=waiting, date=format_date(complaint.waiting_until))
+    return f"{status}, {waiting}"
+
+
+def _earlier(user: User, relation_ids: list[int]) -> dict[int, list[EarlierComplaint]]:
+    """The complaints of each relation ``user`` may see, and with the caller overview every one not confidential
+    (permissions.can_see_caller_overview); newest first. What they say is not even read."""
+    overview = permissions.can_see_caller_overview(user)
+    handler = User.alias("handler")
+    query = (Complaint.select(Complaint.id, Complaint.number, Complaint.received_at, Complaint.status,
+                              Complaint.relation, Complaint.confidential, Complaint.received_by,
+                              Complaint.assigned_to, Complaint.acknowledged_at, Complaint.acknowledge_by,
+                              Complaint.answer_by, Complaint.answered_at, Complaint.waiting_for,
+                              Complaint.waiting_until, handler.id, handler.full_name)
+             .join(handler, peewee.JOIN.LEFT_OUTER, on=(Complaint.assigned_to == handler.id))
+             .where(Complaint.relation.in_(relation_ids))
+             .order_by(Complaint.received_at.desc(), Complaint.id.desc()))
+    earlier: dict[int, list[EarlierComplaint]] = {}
+    for c in query:
+        if not (permissions.can_see(user, c) or (overview and not c.confidential)):
+            continue
+        next_date, _acknowledging = inbox.deadline_of(c.status, c.acknowledged_at, c.acknowledge_by, c.answer_by,
+                                                      c.answered_at)
+        earlier.setdefault(c.relation_id, []).append(EarlierComplaint(
+            id=c.id, number=c.number, received=c.received_at.date(), status=_status(c),
+            handler=c.assigned_to.full_name if c.assigned_to_id else "", next_date=next_date,
+            may_add_contact=permissions.can_add_caller_contact(user, c, c.relation_id)))
+    return earlier
+
+
+@typed_errors
+def earlier_complaints(user: User, relation_id: int) -> list[EarlierComplaint]:
+    """The caller overview of one known complainant, newest first (see ``_earlier``)."""
+    return _earlier(user, [relation_id]).get(relation_id, [])
+
+
+@typed_errors
+def add_caller_contact(user: User, relation_id: int, complaint_id: int, summary: str, method: str = "phone",
+                       direction: str = "in", operation_id: str | None = None) -> TimelineEntry:
+    """A contact moment from the intake on a complaint of the caller ``relation_id`` on the line."""
+    complaint = Complaint.get_or_none(Complaint.id == complaint_id)
+    if complaint is None:
+        raise NotFoundError(_("Deze klacht bestaat niet (meer)."))
+    return procedure.add_contact(user, complaint, summary, method, direction, operation_id=operation_id,
+                                 caller=relation_id)
+
+
 def _matches(found: list[Relation], user: User, same: dict[int, list[str]] | None = None) -> list[RelationMatch]:
     if not found:
         return []
-    query = (Complaint.select(Complaint, Category).join(Category)
-             .where(Complaint.relation.in_([r.id for r in found]))
-             .order_by(Complaint.received_at.desc()))
-    earlier: dict[int, list[EarlierComplaint]] = {}
-    for complaint in queries.visible_to(query, user):
-        earlier.setdefault(complaint.relation_id, []).append(EarlierComplaint(
-            complaint.number, complaint.received_at.date(), complaint.category.name,
-            _(STATUSES[complaint.status])))
+    earlier = _earlier(user, [r.id for r in found])
     return [RelationMatch(
         id=r.id, name=r.name,
         address=", ".join(p for p in (r.street, " ".join(x for x in (r.postcode, r.city) if x)) if p),

@@ -154,6 +154,7 @@ def sample_values() -> dict[str, str]:
         "antwoord_eerder": format_date(today + dt.timedelta(days=1)),
         "vraag": _("Op welke dag en hoe laat had de taxi u moeten ophalen?"),
         "reactie_uiterlijk": format_date(today + dt.timedelta(days=14)),
+        "antwoord_na_reactie": _("binnen {n} werkdagen").format(n=3),
         **onward_values(profile, {name: str(own.get(name) or "").strip() or shown[name] for name in ONWARD_FIELDS}),
     }
 

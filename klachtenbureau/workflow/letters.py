@@ -28,7 +28,7 @@ from klachtenbureau.i18n import N_, _, format_amount, format_date, ngettext
 from klachtenbureau.models import (
     AuditEntry, Complaint, Document, Measure, MeasureComplaint, Relation, TimelineEntry, User, now,
 )
-from klachtenbureau.models.complaints import ANSWERED, CLOSED, COMPLAINT, NEW, REMEDIES, VERDICTS
+from klachtenbureau.models.complaints import ANSWERED, CLOSED, COMPLAINT, NEW, REMEDIES, VERDICTS, WAITING_COMPLAINANT
 from klachtenbureau.models.people import COORDINATOR, COUNSELLOR, DIRECTOR, QUALITY
 from klachtenbureau.reports import dossier, letter_texts, letters
 from klachtenbureau.reports.layout import Envelope, Organisation, postal_address, window_lines
@@ -74,6 +74,7 @@ class InformationRequest:
 
     question: str
     reply_by: dt.date
+    pause: bool = False  # the answer term stands still until the reply (procedure.wait), and the letter says so
 
 
 # --- what goes into a letter ------------------------------------------------
@@ -193,7 +194,8 @@ def default_reply_by(today: dt.date | None = None) -> dt.date:
     return settings.calendar().add_working_days(today or dt.date.today(), REPLY_WORKING_DAYS)
 
 
-def information_request(question: str, reply_by: dt.date | None, today: dt.date | None = None) -> InformationRequest:
+def information_request(question: str, reply_by: dt.date | None, today: dt.date | None = None,
+                        pause: bool = False) -> InformationRequest:
     """The question and the reply-by date as the handler typed them, checked: every problem at its field."""
     question = "\n".join(line.rstrip() for line in question.replace("\r\n", "\n").strip().split("\n"))
     errors = {}
@@ -205,7 +207,7 @@ def information_request(question: str, reply_by: dt.date | None, today: dt.date 
         errors["reply_by"] = _("Kies een datum na vandaag: de klager heeft tijd nodig om te reageren.")
     if errors:
         raise ValidationError(errors)
-    return InformationRequest(question, reply_by)
+    return InformationRequest(question, reply_by, pause)
 
 
 def _checked_request(kind: str, request: InformationRequest | None, subject: str | None, body: str | None,
@@ -213,7 +215,8 @@ def _checked_request(kind: str, request: InformationRequest | None, subject: str
     """The request checked again (the date may have passed meanwhile); required where the office's text is used."""
     if kind != "information_request" or (request is None and subject is not None and body is not None):
         return request
-    return information_request(request.question if request else "", request.reply_by if request else None, today)
+    return information_request(request.question if request else "", request.reply_by if request else None, today,
+                               request.pause if request else False)
 
 
 def require_information_request(user: User, complaint: Complaint, by_email: bool = False) -> None:
@@ -343,7 +346,7 @@ def letter_values(complaint: Complaint, reason: str | None = None,
         "klachtnummer": complaint.number,
         "datum_ontvangst": format_date(complaint.received_at.date()),
         "categorie": complaint.category.name,
-        "antwoord_uiterlijk": format_date(complaint.answer_by),
+        "antwoord_uiterlijk": _answer_date(complaint),
         "behandelaar": complaint.assigned_to.full_name if complaint.assigned_to_id else _("onze klachtencoördinator"),
         "organisatie": org.name,
         "contact": _contact(org),
@@ -359,8 +362,39 @@ def letter_values(complaint: Complaint, reason: str | None = None,
         "antwoord_eerder": format_date(previous_answer_by(complaint)) if complaint.extension_count else "",
         "vraag": request.question if request else "",
         "reactie_uiterlijk": format_date(request.reply_by) if request else "",
+        "antwoord_na_reactie": _answer_after_reply(complaint, request),
         **onward_values(complaint.deadline_profile),
     }
+
+
+def _answer_date(complaint: Complaint) -> str:
+    """When the answer comes, as a letter says it: while the clock stands still for the complainant's reply the
+    date is not known yet, only how many working days after the reply ("uiterlijk 3 werkdagen na uw reactie")."""
+    if complaint.waiting_for != WAITING_COMPLAINANT or complaint.answered_at is not None:
+        return format_date(complaint.answer_by)
+    left = complaint.answer_days_left or 0
+    if not left:
+        return _("op de dag van uw reactie")
+    return ngettext("{n} werkdag na uw reactie", "{n} werkdagen na uw reactie", left).format(n=left)
+
+
+def _answer_after_reply(complaint: Complaint, request: InformationRequest | None) -> str:
+    """When the answer comes once the complainant replied, for a request that stops the clock (or one sent while it
+    already stands still); empty otherwise, which leaves the letter's paragraph about it out."""
+    if request is None or not (request.pause or complaint.waiting_for == WAITING_COMPLAINANT):
+        return ""
+    left = (complaint.answer_days_left if complaint.waiting_for == WAITING_COMPLAINANT else
+            deadlines.days_left_at_pause(complaint.answer_by, dt.date.today(), settings.calendar())) or 0
+    if not left:
+        return _("zo snel mogelijk")
+    return ngettext("binnen {n} werkdag", "binnen {n} werkdagen", left).format(n=left)
+
+
+def reply_wait(request: InformationRequest) -> dict[str, Any]:
+    """The arguments of ``procedure.wait`` once the request went out: the term stands still until its reply date."""
+    return {"waiting_for": WAITING_COMPLAINANT, "until": request.reply_by,
+            "reason": _("Verzoek om aanvullende informatie verstuurd: {question}").format(
+                question=" ".join(request.question.split()))}
 
 
 _LEFTOVER = re.compile(r"\{[^{}\n]*\}")  # an {invulplek}, or what is left of one, in an edited letter
@@ -434,7 +468,7 @@ def require_record(user: User, complaint: Complaint, kind: str) -> None:
 
     Checked before the letter is made and printed, and again when it is stored.
     """
-    permissions.require_add_to(user, complaint)
+    permissions.require_send_letter(user, complaint, kind)
     if kind == "acknowledgement" and complaint.status == NEW:
         permissions.require_acknowledge(user, complaint)
     if kind == "information_request":

@@ -10,7 +10,7 @@ import peewee
 from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Relation, TimelineEntry, User
-from klachtenbureau.models.complaints import CLOSED, OPEN_STATUSES, STATUSES
+from klachtenbureau.models.complaints import CLOSED, OPEN_STATUSES, STATUSES, WAITING_COMPLAINANT
 from klachtenbureau.workflow import permissions
 
 Handler = User.alias("handler")
@@ -66,9 +66,13 @@ def list_complaints(user: User | None = None, status: str | None = None, overdue
 
 
 def is_overdue(today: dt.date) -> peewee.Expression:
-    """Not yet answered after the answer date, or not acknowledged after the acknowledgement date."""
+    """Not yet answered after the answer date, or not acknowledged after the acknowledgement date.
+
+    While the office waits for the complainant the answer clock stands still: never late for its answer.
+    """
     unanswered = Complaint.answered_at.is_null() & (Complaint.status != CLOSED)
-    return unanswered & ((Complaint.answer_by < today)
+    running = Complaint.waiting_for != WAITING_COMPLAINANT
+    return unanswered & ((running & (Complaint.answer_by < today))
                          | (Complaint.acknowledged_at.is_null() & (Complaint.acknowledge_by < today)))
 
 
@@ -87,8 +91,12 @@ def complaint_dict(complaint: Complaint, timeline: bool = True) -> dict[str, Any
         "received_at": _iso(complaint.received_at),
         "acknowledge_by": _iso(complaint.acknowledge_by),
         "acknowledged_at": _iso(complaint.acknowledged_at),
-        "answer_by": _iso(complaint.answer_by),
+        "answer_by": _iso(complaint.answer_by),  # provisional while the clock stands still ("waiting_for")
+        "waiting_for": complaint.waiting_for or None,
+        "waiting_until": _iso(complaint.waiting_until),
+        "answer_days_left": complaint.answer_days_left,
         "answered_at": _iso(complaint.answered_at),
+        "aftercare_by": _iso(complaint.aftercare_by),
         "closed_at": _iso(complaint.closed_at),
         "assigned_to": complaint.assigned_to.login if complaint.assigned_to_id else None,
         "severity": complaint.severity,

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "liberation_day_every_year": False,
     "closing_days": [],  # ISO dates
     "retention_years": 3,
+    "aftercare_working_days": 10,  # aftercare is due this many working days after the answer went out
     "backup_keep_days": 14,
     "envelope": {"left_mm": 20.0, "top_mm": 47.0, "width_mm": 85.0, "height_mm": 45.0},
     "letter_texts": {},  # overrides of the default letter texts, by letter kind
@@ -71,6 +72,9 @@ def _check(key: str, value: Any) -> None:
         get_profile(value)
     elif key == "retention_years" and (not isinstance(value, int) or value < 3):
         raise ValidationError({key: _("De bewaartermijn is minimaal 3 jaar.")})
+    elif key == "aftercare_working_days" and (not isinstance(value, int) or isinstance(value, bool)
+                                              or not 1 <= value <= 60):
+        raise ValidationError({key: _("De nazorg volgt 1 tot 60 werkdagen na het antwoord.")})
     elif key == "closing_days":
         try:
             [dt.date.fromisoformat(d) for d in value]

@@ -252,7 +252,8 @@ def test_extension_notice_never_promises_a_date_that_has_passed_or_follows_the_a
     with pytest.raises(TransitionNotAllowedError, match="al beantwoord"):
         letters.letter_pdf(staff["petra"], closed, "extension", today=TODAY)
     reopened = procedure.reopen(staff["petra"], closed, "De klager belde terug.")  # awaits a new answer
-    later = settings.calendar().add_working_days(new_date, 5)
+    promised = reopened.answer_by  # reopening gave a new term from the reopening day
+    later = settings.calendar().add_working_days(max(new_date, promised), 5)
     reopened = procedure.extend(staff["petra"], reopened, later, "Wij spreken eerst de chauffeur.", True)
-    content = normalised(text(letters.letter_pdf(staff["petra"], reopened, "extension", today=new_date)))
-    assert f"Wij hadden u uiterlijk {format_date(new_date)} antwoord beloofd" in content
+    content = normalised(text(letters.letter_pdf(staff["petra"], reopened, "extension", today=promised)))
+    assert f"Wij hadden u uiterlijk {format_date(promised)} antwoord beloofd" in content

@@ -205,7 +205,7 @@ def test_existing_relation_is_found_by_part_of_its_postcode(qtbot, wizard, keybo
     assert results.topLevelItem(0).text(0) == "Maria Bakker"
     keyboard.press(Qt.Key.Key_Down)
     assert focused_name() == "Gevonden klagers"
-    assert earlier.number in wizard.pages[1].earlier.text()  # the earlier complaint is shown
+    assert wizard.pages[1].earlier_list.topLevelItem(0).text(0) == earlier.number  # the earlier complaint is shown
     keyboard.enter()
     assert page_key(wizard) == "kind"
     keyboard.enter()

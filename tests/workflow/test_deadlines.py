@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import set_language
 from klachtenbureau.workflow.deadlines import (
-    AWB, KLACHTENREGELING, PROFILES, WKKGZ, acknowledge_by, answer_by, check_extension,
-    get_profile, latest_extension, proposed_extension, working_days_left,
+    AWB, KLACHTENREGELING, PROFILES, WKKGZ, acknowledge_by, aftercare_by, answer_by, answer_by_after_pause,
+    check_extension, check_new_term, days_left_at_pause, get_profile, latest_extension, latest_new_term,
+    proposed_extension, working_days_left,
 )
 from klachtenbureau.workflow.workdays import WorkCalendar
 
@@ -241,3 +242,60 @@ def test_working_days_left_is_zero_on_due_date_and_negative_when_overdue() -> No
     assert working_days_left(due, D(2026, 12, 23), CAL) == 5   # 24, 28, 29, 30, 31
     assert working_days_left(due, D(2027, 1, 4), CAL) == -1    # 1 Jan and weekend skipped
     assert working_days_left(due, D(2027, 1, 6), CAL) == -3
+
+
+# -- the clock that stops while waiting for the complainant -------------------------------------------------------
+
+@given(st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31)),
+       st.integers(min_value=0, max_value=40), st.booleans())
+def test_resuming_gives_exactly_the_working_days_that_were_left_and_never_a_date_before_the_resume(
+        resumed: dt.date, left: int, may5: bool) -> None:
+    cal = WorkCalendar(liberation_day_every_year=may5)
+    due = answer_by_after_pause(resumed, left, cal)
+    assert due >= resumed and cal.is_working_day(due)
+    if left:
+        assert cal.working_days_between(resumed, due) == left
+    else:  # nothing left: due the day the reply comes, or the first working day after a day off
+        assert due == cal.next_working_day(resumed)
+
+
+@given(st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31)),
+       st.integers(min_value=-30, max_value=60), st.integers(min_value=0, max_value=90))
+def test_pausing_and_resuming_keeps_the_days_left_and_a_late_one_keeps_none(
+        paused: dt.date, offset: int, waited: int) -> None:
+    due = CAL.next_working_day(paused + dt.timedelta(days=offset))
+    left = days_left_at_pause(due, paused, CAL)
+    assert left == max(0, working_days_left(due, paused, CAL))
+    assert (left == 0) == (due <= paused or CAL.working_days_between(paused, due) <= 0)
+    resumed = paused + dt.timedelta(days=waited)
+    new_due = answer_by_after_pause(resumed, left, CAL)
+    assert new_due >= resumed
+    if left:
+        assert new_due >= due  # waiting never shortens a term that still ran
+        assert CAL.working_days_between(resumed, new_due) == left
+
+
+def test_paused_on_a_wednesday_with_three_days_left_resumes_over_christmas() -> None:
+    assert days_left_at_pause(D(2026, 12, 14), D(2026, 12, 9), CAL) == 3  # Thu 10, Fri 11, Mon 14
+    # resumed Wed 23 Dec: Thu 24, [25, 26, 27 off], Mon 28, Tue 29
+    assert answer_by_after_pause(D(2026, 12, 23), 3, CAL) == D(2026, 12, 29)
+    assert answer_by_after_pause(D(2026, 12, 26), 0, CAL) == D(2026, 12, 28)  # on a day off: the next working day
+
+
+# -- aftercare and the term of a new level --------------------------------------------------------------------------
+
+def test_aftercare_is_due_working_days_after_the_answer() -> None:
+    # Fri 18 Dec: 21, 22, 23, 24, [Christmas, weekend] 28, 29, 30, 31, [New Year, weekend] 4, 5 January
+    assert aftercare_by(D(2026, 12, 18), 10, CAL) == D(2027, 1, 5)
+
+
+@given(st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31)), st.sampled_from(list(PROFILES.values())))
+def test_the_profiles_term_from_the_escalation_day_is_always_allowed_and_a_day_earlier_never(
+        start: dt.date, profile) -> None:
+    earliest, latest = answer_by(start, profile, CAL, True), latest_new_term(start, CAL)
+    check_new_term(earliest, earliest, latest, CAL)
+    check_new_term(latest, earliest, latest, CAL)
+    with pytest.raises(ValidationError):
+        check_new_term(earliest - dt.timedelta(days=1), earliest, latest, CAL)
+    with pytest.raises(ValidationError):
+        check_new_term(latest + dt.timedelta(days=1), earliest, latest, CAL)

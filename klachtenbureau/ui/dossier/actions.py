@@ -11,6 +11,7 @@ reach and are sent later with the same operation id — neither lost nor doubled
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -20,13 +21,13 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import User
 from klachtenbureau.models.complaints import (
-    ACK_METHODS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATION_LEVELS, REMEDIES, SATISFACTION,
-    SEVERITIES, VERDICTS,
+    ACK_METHODS, CONTACT_METHODS, DIRECTIONS, ENTRY_KINDS, ESCALATED, ESCALATION_LEVELS, REMEDIES, SATISFACTION,
+    SEVERITIES, VERDICTS, WAITING, WAITING_COMPLAINANT, WAITING_THIRD_PARTY,
 )
 from klachtenbureau.models.people import RELATION_TYPES, ROLES
 from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input, describe
 from klachtenbureau.ui.session import Session
-from klachtenbureau.workflow import deadlines, editing, intake_support, permissions, procedure, settings
+from klachtenbureau.workflow import deadlines, editing, intake_support, letters, permissions, procedure, settings
 from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.dossier_data import Dossier
 from klachtenbureau.workflow.operations import new_operation_id
@@ -104,10 +105,21 @@ def _remedy(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
                               "note": v["remedy_note"]}
 
 
+def _propose_answer(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
+    c = d.complaint
+    inputs = [Input("proposed_answer", _("&Voorgesteld antwoord aan de klager:"), "text",
+                    value=c.proposed_answer or c.answer, lines=8,
+                    hint=_("De coördinator leest het, past het zo nodig aan en verstuurt het."))]
+    return inputs, lambda v: {"text": v["proposed_answer"]}
+
+
 def _answer(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
     c = d.complaint
-    inputs = [Input("answer", _("&Antwoord aan de klager:"), "text", value=c.answer, lines=8,
-                    hint=_("Ook bij een ongegronde klacht: leg uit waarom, met de feiten."))]
+    hint = _("Ook bij een ongegronde klacht: leg uit waarom, met de feiten.")
+    if c.proposed_answer:  # the handler's proposal is where the coordinator starts
+        hint = _("Dit is het voorgestelde antwoord; pas het zo nodig aan.") + " " + hint
+    inputs = [Input("answer", _("&Antwoord aan de klager:"), "text", value=c.proposed_answer or c.answer, lines=8,
+                    hint=hint)]
     return inputs, lambda v: {"text": v["answer"]}
 
 
@@ -130,10 +142,62 @@ def _extend(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 
 def _escalate(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
+    c = d.complaint
+    people = {u.id: u for u in d.handlers}
+    default = procedure.escalation_handler(user, c)
+    earliest, latest = procedure.new_term(c, dt.date.today())
     inputs = [Input("escalation_level", _("&Naar:"), "combo", choices=_choices(ESCALATION_LEVELS),
                     value="director"),
-              Input("reason", _("&Waarom:"), "text", lines=3)]
-    return inputs, lambda v: {"level": v["escalation_level"], "reason": v["reason"]}
+              Input("assigned_to", _("&Behandelaar:"), "combo",
+                    choices=[(uid, f"{u.full_name} ({_(ROLES[u.role]).lower()})") for uid, u in people.items()],
+                    value=default.id if default else None,
+                    hint=_("Wie de klacht op het nieuwe niveau behandelt.")),
+              Input("answer_by", _("&Antwoord uiterlijk:"), "date", value=earliest,
+                    hint=_("De termijn van het profiel vanaf vandaag; een latere werkdag tot uiterlijk {date} mag.")
+                    .format(date=format_date(latest))),
+              Input("reason", _("&Waarom:"), "text", lines=3,
+                    hint=_("De klacht is al beantwoord: het nieuwe niveau beantwoordt haar opnieuw.")
+                    if c.answered_at else "")]
+
+    def arguments(v: dict) -> dict[str, Any]:
+        if v["assigned_to"] not in people:
+            raise ValidationError({"assigned_to": _("Kies wie de klacht op het nieuwe niveau behandelt.")})
+        return {"level": v["escalation_level"], "reason": v["reason"], "handler": people[v["assigned_to"]],
+                "answer_by": v["answer_by"]}
+
+    return inputs, arguments
+
+
+def _wait(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
+    """For whom, why and until when. After the answer only a third party can be awaited (seed 004 3.2)."""
+    c = d.complaint
+    calendar, today = settings.calendar(), dt.date.today()
+    kinds = [WAITING_THIRD_PARTY] if c.answered_at else [WAITING_COMPLAINANT, WAITING_THIRD_PARTY]
+    left = deadlines.days_left_at_pause(c.answer_by, today, calendar)
+    hint = _("Wachten op derde: de termijn loopt door (antwoord uiterlijk {date}).").format(
+        date=format_date(c.answer_by))
+    if not c.answered_at:
+        hint = _("Wachten op klager: de termijn staat stil tot de reactie; daarna nog {n} werkdagen.").format(
+            n=left) + " " + hint
+    inputs = [Input("waiting_for", _("Wachten &op:"), "radio", choices=[(k, _(WAITING[k])) for k in kinds],
+                    value=kinds[0], hint=hint),
+              Input("reason", _("&Waarop wacht u:"), "text", lines=3,
+                    hint=_("Bijvoorbeeld: de klager stuurt de ritgegevens; de vervoerder herstelt de lift.")),
+              Input("until", _("&Verwacht uiterlijk:"), "date",
+                    value=calendar.add_working_days(today, letters.REPLY_WORKING_DAYS))]
+    return inputs, lambda v: {name: v[name] for name in ("waiting_for", "reason", "until")}
+
+
+def _resume(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
+    c = d.complaint
+    if c.waiting_for == WAITING_COMPLAINANT and c.answered_at is None:
+        left = c.answer_days_left or 0
+        hint = _("De termijn loopt weer: antwoord uiterlijk {date} (nog {n} werkdagen).").format(
+            date=format_date(deadlines.answer_by_after_pause(dt.date.today(), left, settings.calendar())), n=left)
+    else:
+        hint = _("Verwacht was {date}.").format(date=format_date(c.waiting_until))
+    inputs = [Input("note", _("&Wat is er binnengekomen of gebeurd:"), "text", lines=3, hint=hint)]
+    return inputs, lambda v: {"note": v["note"]}
 
 
 def _aftercare(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
@@ -145,8 +209,10 @@ def _aftercare(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 
 def _close(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
+    """An escalated complaint reaches this dialog only after the window asked "Toch afsluiten?"."""
+    despite = d.complaint.status == ESCALATED
     inputs = [Input("note", _("&Afsluitende notitie:"), "text", lines=3)]
-    return inputs, lambda v: {"note": v["note"]}
+    return inputs, lambda v: {"note": v["note"], "despite_escalation": despite}
 
 
 def _reopen(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
@@ -156,8 +222,9 @@ def _reopen(user: User, d: Dossier) -> tuple[list[Input], Arguments]:
 
 STEPS: dict[str, Callable[[User, Dossier], tuple[list[Input], Arguments]]] = {
     "acknowledge": _acknowledge, "assign": _assign, "investigate": _investigate, "verdict": _verdict,
-    "remedy": _remedy, "answer": _answer, "extend": _extend, "escalate": _escalate, "aftercare": _aftercare,
-    "close": _close, "reopen": _reopen,
+    "remedy": _remedy, "propose_answer": _propose_answer, "answer": _answer, "extend": _extend,
+    "escalate": _escalate, "wait": _wait, "resume": _resume, "aftercare": _aftercare, "close": _close,
+    "reopen": _reopen,
 }
 
 
@@ -181,7 +248,7 @@ def _queued_dialog(parent: QWidget, session: Session, dossier: Dossier, action: 
 def step_dialog(parent: QWidget, session: Session, dossier: Dossier, action: str) -> FormDialog:
     """The dialog for one step of the procedure (``procedure.ACTIONS``)."""
     inputs, arguments = STEPS[action](session.user, dossier)
-    title = f"{_(procedure.ACTIONS[action][1])} – {dossier.complaint.number}"
+    title = f"{_(procedure.ACTIONS[action][1]).rstrip('…')} – {dossier.complaint.number}"
     dialog = _queued_dialog(parent, session, dossier, action, title, _("Vastleggen"), inputs, arguments)
     if action == "acknowledge":
         _letter_first(dialog)

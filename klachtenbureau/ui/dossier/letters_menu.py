@@ -14,9 +14,12 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMenu, QPushButton
 
 from klachtenbureau.errors import KlachtenbureauError
-from klachtenbureau.i18n import _
+from klachtenbureau.i18n import _, format_date
+from klachtenbureau.models import Complaint
 from klachtenbureau.ui import files, operations
-from klachtenbureau.workflow import letters
+from klachtenbureau.workflow import letters, permissions, procedure
+from klachtenbureau.workflow.offline import write_queue
+from klachtenbureau.workflow.offline.write_queue import WriteQueuedError
 
 if TYPE_CHECKING:
     from klachtenbureau.ui.dossier_window import DossierWindow
@@ -31,12 +34,21 @@ class LettersMenu(QObject):
         self.letters_button = QPushButton(_("B&rief…"))
         self.letters_button.setToolTip(_("Een brief aan de klager bekijken, afdrukken of als PDF bewaren"))
         menu = QMenu(self.letters_button)
-        for kind, label in letters.KINDS.items():
-            menu.addAction(_(label) + "…", lambda k=kind: self.open_letter(k))
+        self.letter_actions = {kind: menu.addAction(_(label) + "…", lambda k=kind: self.open_letter(k))
+                               for kind, label in letters.KINDS.items()}
+        menu.aboutToShow.connect(self.offer_letters)
         self.letters_button.setMenu(menu)
         self.dossier_pdf_button = QPushButton(_("Dossier als PD&F…"))
         self.dossier_pdf_button.setToolTip(_("Het volledige klachtdossier als PDF/A om te archiveren"))
         self.dossier_pdf_button.clicked.connect(self.save_dossier_pdf)
+
+    def offer_letters(self) -> None:
+        """A handler is not offered the letters that go out with the coordinator's step (the answer, the extension
+        notice: permissions.can_send_letter); who may only read the complaint still previews every letter."""
+        d, user = self.window.dossier, self.window.user
+        for kind, action in self.letter_actions.items():
+            action.setEnabled(d is not None and (permissions.can_send_letter(user, d.complaint, kind)
+                                                 or not permissions.can_add_to(user, d.complaint)))
 
     def open_letter(self, kind: str) -> QDialog:
         """The letter's preview, by post or by e-mail as the complainant contacted the office; a request for
@@ -60,13 +72,34 @@ class LettersMenu(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def preview() -> None:
-            letter = open_letter_preview(window, window.session, window.complaint_id, "information_request",
-                                         dialog.result_value)
+            request = dialog.result_value
+            letter = open_letter_preview(window, window.session, window.complaint_id, "information_request", request)
             letter.finished.connect(lambda _result: window.reload())
+            if request.pause:
+                letter.recorded.connect(lambda saved: self.wait_for_reply(saved, request))
 
         dialog.accepted.connect(preview)
         dialog.open()
         return dialog
+
+    def wait_for_reply(self, complaint: Complaint, request: letters.InformationRequest) -> None:
+        """The request went out: the answer term stands still until its reply date, through this PC's write queue
+        like every step (it waits there when the database is away)."""
+        window = self.window
+        label = _(procedure.ACTIONS["wait"][1]).rstrip("…")
+        payload = write_queue.step_payload(complaint, letters.reply_wait(request), label=label)
+        try:
+            write_queue.submit(window.user, "wait", payload, window.session.database_url)
+        except WriteQueuedError as exc:  # it waits on this PC and is sent when the database is back
+            window.connection.lost(exc.cause)
+            window.pending.show_pending()
+            return
+        except KlachtenbureauError as exc:
+            window.message.show_message(_("De termijn staat niet stil: {reason}").format(reason=exc.message),
+                                        "warning")
+            return
+        window.after_save(_("De termijn staat stil tot de reactie van de klager, uiterlijk {date}.").format(
+            date=format_date(request.reply_by)))
 
     def acknowledge_with_letter(self, by_email: bool) -> None:
         """Acknowledging by letter or e-mail: the letter's preview; printing, saving or sending it records the

@@ -14,6 +14,7 @@ from html import escape
 from klachtenbureau.i18n import _, format_amount, format_date, format_datetime, ngettext
 from klachtenbureau.models.complaints import (
     ACK_METHODS, CHANNELS, CLOSED, ESCALATION_LEVELS, KINDS, REMEDIES, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
+    WAITING, WAITING_COMPLAINANT, WAITING_THIRD_PARTY,
 )
 from klachtenbureau.models.people import RELATION_TYPES
 from klachtenbureau.workflow import deadlines, inbox, settings
@@ -60,8 +61,31 @@ def subtitle_text(d: Dossier) -> str:
 
 
 def deadline_html(d: Dossier) -> str:
-    """The header line about the deadline: which one, when, and how many working days are left."""
+    """The header lines about the deadline: which one, when, how many working days are left; what the office waits
+    for (a clock that stands still shows what is left instead of a date that runs); when aftercare is due."""
     c = d.complaint
+    stopped = c.waiting_for == WAITING_COMPLAINANT and c.answered_at is None and c.status != CLOSED
+    lines = [_waiting_line(c) if stopped else _deadline_line(c)]
+    if c.waiting_for == WAITING_THIRD_PARTY:
+        lines.append(escape(_("Wacht op derde: {reason} — verwacht {date}.").format(
+            reason=c.waiting_reason.rstrip("."), date=format_date(c.waiting_until))))
+    if c.aftercare_by is not None and c.aftercare_at is None and c.answered_at is not None:
+        lines.append(escape(_("Nazorg vóór {date}.").format(date=format_date(c.aftercare_by))))
+    return "<br>".join(line for line in lines if line)
+
+
+def _waiting_line(c) -> str:
+    left = c.answer_days_left or 0
+    rest = (ngettext("nog {n} werkdag na reactie", "nog {n} werkdagen na reactie", left).format(n=left) if left
+            else _("af op de dag van de reactie"))
+    return "<b style='color:#1d4e89'>" + escape(_("Termijn staat stil sinds {since} — {rest}; verwacht uiterlijk "
+                                                  "{until}.").format(since=format_date(c.waiting_since), rest=rest,
+                                                                     until=format_date(c.waiting_until))) \
+        + "</b><br>" + escape(_("{waiting}: {reason}").format(waiting=_(WAITING[c.waiting_for]),
+                                                               reason=c.waiting_reason))
+
+
+def _deadline_line(c) -> str:
     if c.status == CLOSED:
         return _("Afgesloten op {date}.").format(date=format_date(c.closed_at.date())) if c.closed_at else ""
     if c.answered_at is not None:
@@ -121,6 +145,7 @@ def handling_html(d: Dossier) -> str:
         f"<h3>{escape(_('Afhandeling'))}</h3>",
         _rows([
             (_("Ontvangst bevestigd"), _e(_acknowledged(c))),
+            (_("Voorgesteld antwoord"), _e(c.proposed_answer)),
             (_("Antwoord"), _e(c.answer)), (_("Beantwoord op"), _e(format_datetime(c.answered_at))),
             (_("Geëscaleerd naar"), _e(_(ESCALATION_LEVELS[c.escalation_level])) if c.escalation_level else ""),
             (_("Reden escalatie"), _e(c.escalation_reason)),

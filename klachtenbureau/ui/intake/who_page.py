@@ -8,21 +8,24 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, format_date
+from klachtenbureau.models.complaints import CONTACT_METHODS, DIRECTIONS
 from klachtenbureau.ui import operations
+from klachtenbureau.ui.dossier.form_dialog import FormDialog, Input
 from klachtenbureau.ui.intake.duplicates_dialog import DuplicatesDialog
 from klachtenbureau.ui.intake.page import IntakePage, set_combo_data
 from klachtenbureau.ui.widgets import Field, RadioGroup
 from klachtenbureau.workflow import intake_support
-from klachtenbureau.workflow.intake_support import ANONYMOUS, EXISTING, NEW_RELATION, RelationMatch
+from klachtenbureau.workflow.intake_support import ANONYMOUS, EXISTING, NEW_RELATION, EarlierComplaint, RelationMatch
+from klachtenbureau.workflow.operations import new_operation_id
 from klachtenbureau.workflow.report_fields import RELATION_FIELDS, RULES
 
 SEARCH_DELAY_MS = 250
-EARLIER_SHOWN = 4
 _PHONE_LIKE = re.compile(r"[+0-9][0-9 ()-]{5,}")
 _POSTCODE_LIKE = re.compile(r"[0-9]{4}\s?[A-Za-z]{0,2}")
 _CONTACT = ("phone", "email", "postcode", "street")  # what a possible duplicate is found by
@@ -65,11 +68,7 @@ class WhoPage(IntakePage):
         self.results.currentItemChanged.connect(self._current_changed)
         self.results.installEventFilter(self)
         self.outer.addWidget(self.results, 2)
-        self.earlier = QLabel()
-        self.earlier.setWordWrap(True)
-        self.earlier.setAccessibleName(_("Eerdere klachten"))
-        self.earlier.setTextFormat(Qt.TextFormat.PlainText)
-        self.outer.addWidget(self.earlier)
+        self.outer.addWidget(self._earlier_box(), 2)
 
         self.who = RadioGroup([(EXISTING, _("&Gekozen uit de lijst")), (NEW_RELATION, _("&Nieuwe klager")),
                                (ANONYMOUS, _("&Anoniem"))], _("Wie meldt het"), columns=3)
@@ -108,6 +107,35 @@ class WhoPage(IntakePage):
         self.new_form.setLayout(new)
         self.outer.addWidget(self.new_form, 3)
         self._show_mode("")
+
+    def _earlier_box(self) -> QWidget:
+        """The chosen caller's complaints: where each stands, not what it says (intake_support.earlier_complaints),
+        and a contact moment for one of them ("where is my complaint?", "I have something to add")."""
+        self.earlier_box = QWidget()
+        self.earlier = QLabel()
+        self.earlier.setWordWrap(True)
+        self.earlier.setTextFormat(Qt.TextFormat.PlainText)
+        self.earlier_list = QTreeWidget()
+        self.earlier_list.setAccessibleName(_("Eerdere klachten"))
+        self.earlier_list.setHeaderLabels([_("Nummer"), _("Ontvangen"), _("Status"), _("Behandelaar"),
+                                           _("Volgende datum")])
+        self.earlier_list.setRootIsDecorated(False)
+        self.earlier_list.setUniformRowHeights(True)
+        self.earlier_list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.earlier_list.setMinimumHeight(90)
+        self.earlier_list.currentItemChanged.connect(lambda *_args: self._earlier_changed())
+        self.contact_button = QPushButton(_("Contactmoment &bij deze klacht…"))
+        self.contact_button.setToolTip(_("Leg vast wat de beller over deze klacht zegt of vraagt"))
+        self.contact_button.setAccessibleName(_("Contactmoment bij deze klacht"))
+        self.contact_button.clicked.connect(self.add_contact)
+        row = QHBoxLayout()
+        row.addWidget(self.earlier, 1)
+        row.addWidget(self.contact_button)
+        layout = QVBoxLayout(self.earlier_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.earlier_list, 1)
+        return self.earlier_box
 
     def _line(self, form, name: str, label: str, accessible: str) -> QLineEdit:
         edit = QLineEdit()
@@ -182,15 +210,53 @@ class WhoPage(IntakePage):
         self.on_change()
 
     def _show_earlier(self, match: RelationMatch) -> None:
+        self.earlier_list.clear()
+        self.earlier_list.setVisible(bool(match.earlier))
         if not match.earlier:
             self.earlier.setText(_("Van {name} zijn geen eerdere klachten die u kunt inzien.").format(name=match.name))
-            return
-        lines = [_("Eerdere klachten van {name} ({n}):").format(name=match.name, n=len(match.earlier))]
-        for c in match.earlier[:EARLIER_SHOWN]:
-            lines.append(f"  {c.number} · {format_date(c.received, 'd MMM yyyy')} · {c.category} · {c.status}")
-        if len(match.earlier) > EARLIER_SHOWN:
-            lines.append("  " + _("en nog {n} eerder").format(n=len(match.earlier) - EARLIER_SHOWN))
-        self.earlier.setText("\n".join(lines))
+        else:
+            self.earlier.setText(_("Eerdere klachten van {name} ({n}):").format(name=match.name, n=len(match.earlier)))
+        for c in match.earlier:
+            item = QTreeWidgetItem([c.number, format_date(c.received, "d MMM yyyy"), c.status, c.handler or "–",
+                                    format_date(c.next_date, "d MMM yyyy") if c.next_date else "–"])
+            item.setData(0, Qt.ItemDataRole.UserRole, c)
+            self.earlier_list.addTopLevelItem(item)
+        if match.earlier:
+            self.earlier_list.setCurrentItem(self.earlier_list.topLevelItem(0))
+        self._earlier_changed()
+
+    def chosen_earlier(self) -> EarlierComplaint | None:
+        item = self.earlier_list.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _earlier_changed(self) -> None:
+        chosen = self.chosen_earlier()
+        self.contact_button.setEnabled(chosen is not None and chosen.may_add_contact)
+
+    def add_contact(self) -> FormDialog | None:
+        """A contact moment on the chosen earlier complaint, with the caller on the line: phone, incoming."""
+        chosen, relation_id = self.chosen_earlier(), self.values.get("relation_id")
+        if chosen is None or not chosen.may_add_contact or not relation_id:
+            return None
+        user, operation_id = self.context.session.user, new_operation_id()
+        inputs = [
+            Input("summary", _("S&amenvatting:"), "text", lines=5,
+                  hint=_("Wat vraagt of meldt de beller over deze klacht?")),
+            Input("method", _("&Hoe:"), "combo", choices=[(code, _(label)) for code, label in CONTACT_METHODS.items()],
+                  value="phone"),
+            Input("direction", _("&Richting:"), "combo", choices=[(code, _(label)) for code, label in DIRECTIONS.items()],
+                  value="in"),
+        ]
+        dialog = FormDialog(self, _("Contactmoment toevoegen – {number}").format(number=chosen.number), inputs,
+                            _("Toevoegen"), lambda v: intake_support.add_caller_contact(
+                                user, relation_id, chosen.id, v["summary"], v["method"], v["direction"], operation_id))
+        dialog.accepted.connect(lambda: self._contact_added(chosen))
+        dialog.open()
+        return dialog
+
+    def _contact_added(self, chosen: EarlierComplaint) -> None:
+        self.status.setText(_("Het contactmoment staat bij klacht {number}.").format(number=chosen.number))
+        self.context.session.changes.announce()
 
     def _existing_label(self) -> None:
         label = self.values.get("relation_label") or ""
@@ -206,7 +272,7 @@ class WhoPage(IntakePage):
             self.name.setFocus()
 
     def _show_mode(self, code: str) -> None:
-        self.earlier.setVisible(code == EXISTING)
+        self.earlier_box.setVisible(code == EXISTING)
         self.new_form.setVisible(code == NEW_RELATION)
         self.anonymous_note.setVisible(code == ANONYMOUS)
 

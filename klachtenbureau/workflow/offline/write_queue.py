@@ -56,15 +56,18 @@ STEPS: dict[str, Callable[..., Any]] = {
     "investigate": procedure.investigate,
     "verdict": procedure.record_verdict,
     "remedy": procedure.record_remedy,
+    "propose_answer": procedure.propose_answer,
     "answer": procedure.answer,
     "extend": procedure.extend,
+    "wait": procedure.wait,
+    "resume": procedure.resume,
     "escalate": procedure.escalate,
     "aftercare": procedure.aftercare,
     "close": procedure.close,
     "reopen": procedure.reopen,
     "contact": procedure.add_contact,
 }
-_DATES = ("new_answer_by",)
+_DATES = ("new_answer_by", "answer_by", "until")
 _MOMENTS = ("at",)
 
 

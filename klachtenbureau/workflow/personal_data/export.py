@@ -38,13 +38,15 @@ Handler = User.alias("handler")
 
 BASE_COLUMNS = [
     "number", "kind", "channel", "category", "status", "received_at", "acknowledge_by", "acknowledged_at",
-    "acknowledgement_method", "answer_by", "answered_at", "extension_count", "closed_at", "handler",
+    "acknowledgement_method", "answer_by", "answered_at", "extension_count", "waiting_for", "waiting_until",
+    "aftercare_by", "closed_at", "handler",
     "severity", "complex_sensitive", "confidential", "anonymous", "involved_party", "police_report_advised",
     "resolved_at_intake", "verdict", "remedies", "compensation_amount", "escalation_level", "satisfaction",
     "relation_type",
 ]
 FREE_TEXT = ["description", "desired_outcome", "findings_facts", "findings_circumstances", "findings_causes",
-             "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note"]
+             "findings_damage", "verdict_motivation", "remedy_note", "answer", "escalation_reason", "closure_note",
+             "waiting_reason"]
 _COMPLAINANT = ("name", "attention", "street", "postcode", "city", "country", "phone", "email")
 PERSONAL = [f"complainant_{name}" for name in _COMPLAINANT] + ["people_involved"]
 

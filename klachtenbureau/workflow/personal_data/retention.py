@@ -37,7 +37,7 @@ from klachtenbureau.workflow.operations import Outcome, new_operation_id, perfor
 # Free text of a complaint that may hold personal data; non-empty text becomes ANONYMISED.
 COMPLAINT_TEXT = ("description", "desired_outcome", "people_involved", "findings_facts", "findings_circumstances",
                   "findings_causes", "findings_damage", "verdict_motivation", "remedy_note", "answer",
-                  "proposed_answer", "escalation_reason", "closure_note")
+                  "proposed_answer", "escalation_reason", "closure_note", "waiting_reason")
 RELATION_DATA = ("attention", "salutation", "street", "postcode", "city", "country", "phone", "email")
 BATCH = 100  # complaints per write transaction: short enough not to hold the shared file for long
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
