@@ -289,6 +289,11 @@ class MeasuresView(QWidget):
     def current_view(self) -> str:
         return self.view_buttons.checkedButton().property("view")
 
+    def show_measure(self, measure_id: int) -> None:
+        """The whole register, with ``measure_id`` chosen (a line of Mijn werk was opened)."""
+        self.view_buttons.button(0).setChecked(True)
+        self.reload(select_id=measure_id)
+
     def reload(self, select_id: int | None = None) -> None:
         """Read the register again (off the UI thread), keeping the chosen measure chosen."""
         keep = select_id if select_id is not None else (self.measure.id if self.measure else None)
