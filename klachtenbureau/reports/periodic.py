@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -32,6 +33,7 @@ MARGIN = 20 * mm
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 HALF_YEAR = "half_year"
 ANNUAL = "annual"
+PROVISIONAL_COLOUR = "#B3261E"
 MIN_BASE = 20  # a percentage is shown only of at least this many; below it the counts alone say it better
 
 
@@ -98,6 +100,18 @@ class Assessment:
 
 
 @dataclasses.dataclass(frozen=True)
+class Recommended:
+    """A recommendation: from the figures or the office's own, with the directors' decision once taken."""
+
+    text: str
+    own: bool = False
+    decision: str = ""  # "Overgenomen", …: translated; empty while undecided
+    decided_on: dt.date | None = None
+    note: str = ""
+    measure: str = ""  # the title of the improvement measure it became
+
+
+@dataclasses.dataclass(frozen=True)
 class PeriodicReport:
     kind: str  # HALF_YEAR or ANNUAL
     organisation: str
@@ -121,11 +135,19 @@ class PeriodicReport:
     exceptional_notes: list[str]  # which ones are listed, and one sentence per reason for the others
     measures: list[MeasureLine]
     measure_summary: str  # counts the measures of the table, so that both say the same
-    recommendations: list[str]
+    recommendations: list[Recommended]
     years: list[YearFigures] = dataclasses.field(default_factory=list)  # annual: oldest first
     category_years: list[tuple[str, list[int]]] = dataclasses.field(default_factory=list)
     evaluation: list[Assessment] = dataclasses.field(default_factory=list)
     anonymisation_note: str = ""
+    conclusions: str = ""  # the office's own, about the period
+    review_conclusions: str = ""  # of the management review (seed 001 step 7)
+    reviewed_on: dt.date | None = None
+    provisional: bool = False  # the period still runs: the figures are up to ``made_on``
+
+    @property
+    def provisional_mark(self) -> str:
+        return _("Voorlopig: t/m {date}").format(date=format_date(self.made_on)) if self.provisional else ""
 
     @property
     def title(self) -> str:
@@ -204,6 +226,9 @@ class _ReportTemplate(BaseDocTemplate):
         canvas.line(MARGIN, 14 * mm, PAGE_WIDTH - MARGIN, 14 * mm)
         canvas.drawString(MARGIN, 10 * mm, _("Geanonimiseerd · opgesteld op {date}").format(
             date=format_date(self.report.made_on)))
+        if self.report.provisional:  # on every page: a page passed on alone still says so
+            canvas.setFillColor(colors.HexColor(PROVISIONAL_COLOUR))
+            canvas.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 9.5 * mm, self.report.provisional_mark)
         canvas.restoreState()
 
     def _page_number(self, canvas, number: int, total: int) -> None:
@@ -299,9 +324,44 @@ def _key_figures(report: PeriodicReport) -> list[Flowable]:
             Spacer(1, 4), Paragraph(escape(note), style["small"])]
 
 
+def _recommended(item: Recommended, style: dict[str, ParagraphStyle]) -> Paragraph:
+    """The recommendation, and under it what the directors decided (seed 003) and the measure it became."""
+    text = escape(item.text)
+    if item.decision:
+        said = (_("Besluit van de directie op {date}: {decision}.").format(
+            date=format_date(item.decided_on), decision=item.decision.lower()) if item.decided_on else
+            _("Besluit van de directie: {decision}.").format(decision=item.decision.lower()))
+        text += f"<br/><font color='{ACCENT.hexval().replace('0x', '#')}'><b>{escape(said)}</b></font>"
+        text += "".join(" " + escape(part) for part in (
+            item.note, _("Verbetermaatregel: “{title}”.").format(title=item.measure) if item.measure else "") if part)
+    return Paragraph(text, style["bullet"], bulletText="•")
+
+
 def _recommendations(report: PeriodicReport) -> list[Flowable]:
+    """The figures' recommendations, then the office's own under a heading of their own."""
     style = _styles()
-    return _kept([Paragraph(escape(text), style["bullet"], bulletText="•") for text in report.recommendations])
+    generated = [_recommended(r, style) for r in report.recommendations if not r.own]
+    own = [_recommended(r, style) for r in report.recommendations if r.own]
+    flow = _kept(generated) if generated else [
+        Paragraph(escape(_("De cijfers geven geen aanleiding tot nieuwe aanbevelingen.")), style["body"])]
+    if not own:
+        return flow
+    return [Paragraph(escape(_("Uit de cijfers")), style["h3"]), *flow, Spacer(1, 4),
+            Paragraph(escape(_("Van het klachtenbureau")), style["h3"]), *_kept(own)]
+
+
+def _paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
+    """Typed text as paragraphs: a blank line starts a new one, a single line break stays."""
+    return [Paragraph(escape(part.strip()).replace("\n", "<br/>"), style)
+            for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+
+
+def _management_review(report: PeriodicReport) -> list[Flowable]:
+    style = _styles()
+    when = (_("De directiebeoordeling (systeembeoordeling) vond plaats op {date}.").format(
+        date=format_date(report.reviewed_on)) if report.reviewed_on else "")
+    return ([Paragraph(escape(when), style["body"])] if when else []) + _paragraphs(report.review_conclusions,
+                                                                                   style["body"])
 
 
 def _kept(items: list[Flowable]) -> list[Flowable]:
@@ -476,6 +536,13 @@ def _story(report: PeriodicReport) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph(escape(report.title), style["h1"]),
         Paragraph(escape(report.organisation), style["label"]),
+    ]
+    if report.provisional:
+        story += [Spacer(1, 4), Paragraph(f"<font color='{PROVISIONAL_COLOUR}'><b>{escape(report.provisional_mark)}"
+                                          f"</b></font>", style["body"]),
+                  Paragraph(escape(_("De periode loopt nog: de cijfers kunnen tot het einde ervan veranderen.")),
+                            style["small"])]
+    story += [
         Spacer(1, 8),
         Paragraph(escape(intro.format(period=report.period_label)), style["body"]),
         Paragraph(escape(_("Vergelijking: elke tabel en grafiek zet {period} naast dezelfde periode een jaar eerder "
@@ -499,7 +566,11 @@ def _story(report: PeriodicReport) -> list[Flowable]:
     ]
     if report.kind == ANNUAL:
         sections.append((_("Beoordeling van de klachtenprocedure"), _evaluation(report)))
+    if report.conclusions.strip():
+        sections.append((_("Conclusies van het klachtenbureau"), _paragraphs(report.conclusions, style["body"])))
     sections.append((_("Aanbevelingen"), _recommendations(report)))
+    if report.review_conclusions.strip() or report.reviewed_on:
+        sections.append((_("Conclusies van de directiebeoordeling"), _management_review(report)))
     for number, (title, flowables) in enumerate(sections, start=1):
         story += _section(number, title) + flowables
     return story

@@ -9,6 +9,7 @@ dialog stays open, so nothing typed is lost.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -46,9 +47,10 @@ class NewMeasureDialog(QDialog):
     """Asks for a new measure and creates it; ``created`` holds it after acceptance."""
 
     def __init__(self, user: User, complaint_numbers: list[str] | None = None, source: str = "complaint",
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, create: Callable[..., Measure] = measures.create):
         super().__init__(parent)
         self.user = user
+        self.create = create  # measures.create's arguments; another operation may set up more with the measure
         self.created: Measure | None = None
         self.setWindowTitle(_("Nieuwe verbetermaatregel"))
         self.title = QLineEdit()
@@ -112,8 +114,8 @@ class NewMeasureDialog(QDialog):
             ids = (measures.complaint_ids_for_numbers(self.complaints.text(), self.user)
                    if source == "complaint" else [])
             owner = self.owners[self.owner.currentData()]
-            self.created = measures.create(self.user, self.title.text(), owner, self.due.date().toPython(),
-                                           self.description.toPlainText(), source, ids)
+            self.created = self.create(self.user, self.title.text(), owner, self.due.date().toPython(),
+                                       self.description.toPlainText(), source, ids)
         except ValidationError as exc:
             self._show_errors(exc.errors)
             return

@@ -127,7 +127,11 @@ class PagePreview(QScrollArea):
         self.setWidget(holder)
 
     def show_pdf(self, pdf: bytes) -> None:
-        self.images = page_images(pdf, PREVIEW_DPI)
+        self.show_images(page_images(pdf, PREVIEW_DPI))
+
+    def show_images(self, images: list[QImage]) -> None:
+        """Pages rasterised already (``page_images`` at PREVIEW_DPI), for example off the UI thread."""
+        self.images = images
         for label in self.pages:
             label.deleteLater()
         self.pages = []

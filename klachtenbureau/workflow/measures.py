@@ -27,8 +27,15 @@ from klachtenbureau.workflow.operations import Outcome, copy_into, fresh, perfor
 def create(user: User, title: str, owner: User, due_date: dt.date, description: str = "",
            source: str = "complaint", complaint_ids: list[int] | None = None,
            operation_id: str | None = None) -> Measure:
-    permissions.require_manager(user)
     complaint_ids = complaint_ids or []
+    check_new(user, title, owner, source, complaint_ids)
+    return perform(user, "measure_create", lambda: insert(user, title, owner, due_date, description, source,
+                                                          complaint_ids), operation_id)
+
+
+def check_new(user: User, title: str, owner: User, source: str, complaint_ids: list[int]) -> None:
+    """Refuses a new measure ``user`` may not set up or that lacks what it needs (before any write)."""
+    permissions.require_manager(user)
     errors = {}
     if not title.strip():
         errors["title"] = _("Geef de maatregel een korte titel.")
@@ -43,15 +50,16 @@ def create(user: User, title: str, owner: User, due_date: dt.date, description: 
     if errors:
         raise ValidationError(errors)
 
-    def body() -> Outcome:
-        measure = Measure.create(title=title.strip(), description=description.strip(), source=source,
-                                 owner=owner.id, due_date=due_date, created_by=user.id)
-        for complaint_id in sorted(set(complaint_ids)):
-            MeasureComplaint.create(measure=measure, complaint=complaint_id)
-        return Outcome(measure, {"title": measure.title, "owner": owner.id, "due_date": due_date,
-                                 "source": source, "complaints": sorted(set(complaint_ids))})
 
-    return perform(user, "measure_create", body, operation_id)
+def insert(user: User, title: str, owner: User, due_date: dt.date, description: str, source: str,
+           complaint_ids: list[int]) -> Outcome:
+    """The writing part of ``create``, for an operation that sets up a measure with more (report_reviews)."""
+    measure = Measure.create(title=title.strip(), description=description.strip(), source=source,
+                             owner=owner.id, due_date=due_date, created_by=user.id)
+    for complaint_id in sorted(set(complaint_ids)):
+        MeasureComplaint.create(measure=measure, complaint=complaint_id)
+    return Outcome(measure, {"title": measure.title, "owner": owner.id, "due_date": due_date,
+                             "source": source, "complaints": sorted(set(complaint_ids))})
 
 
 def implement(user: User, measure: Measure, team_informed: bool, operation_id: str | None = None) -> Measure:

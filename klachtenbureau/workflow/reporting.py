@@ -11,6 +11,7 @@ management.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import peewee
@@ -22,11 +23,12 @@ from klachtenbureau.models.complaints import (
     CHANNELS, COMPLAINT, ESCALATION_LEVELS, INQUIRY, KINDS, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
 from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
+from klachtenbureau.models.reviews import DECISIONS
 from klachtenbureau.reports import periodic
 from klachtenbureau.reports.periodic import (
-    MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, YearFigures, share,
+    MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, Recommended, YearFigures, share,
 )
-from klachtenbureau.workflow import periods, permissions, settings
+from klachtenbureau.workflow import periods, permissions, report_reviews, settings
 from klachtenbureau.workflow import statistics as stats
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.personal_data.export import all_complainant_names
@@ -53,6 +55,16 @@ def report_period(code: str) -> Period:
     if not (period.is_year or period.is_half_year):
         raise ValidationError({"period": _("Een rapport gaat over een halfjaar (2026H1, 2026H2) of een jaar (2026).")})
     return period
+
+
+def report_periods(today: dt.date, years: int = TREND_YEARS) -> list[tuple[Period, bool]]:
+    """The half-years and years to choose from, newest first (a half-year before its year), and whether each
+    still runs."""
+    found = [p for year in range(today.year - years + 1, today.year + 1)
+             for p in (periods.half_year(year, 1), periods.half_year(year, 2), periods.year_period(year))
+             if p.start <= today]
+    found.sort(key=lambda p: (p.end, not p.is_year), reverse=True)
+    return [(p, today <= p.end) for p in found]
 
 
 def _norm(value: float) -> str:
@@ -338,7 +350,7 @@ def _recommendations(f: stats.Figures, categories: list[Counted], numbers: dict[
         found.append(ngettext("{n} maatregel bleek niet effectief en ligt weer bij de eigenaar.",
                               "{n} maatregelen bleken niet effectief en liggen weer bij de eigenaar.",
                               numbers["not_effective"]).format(n=numbers["not_effective"]))
-    return found or [_("De cijfers geven geen aanleiding tot nieuwe aanbevelingen.")]
+    return found
 
 
 def _meets(part: int, whole: int, norm: float, at_most: bool = False) -> bool | None:
@@ -403,8 +415,14 @@ def _evaluation(f: stats.Figures, extra: dict[str, int], numbers: dict[str, int]
 
 
 def gather(user: User, period: Period, today: dt.date | None = None) -> periodic.PeriodicReport:
-    """Everything the report on ``period`` shows, anonymised."""
-    permissions.require_manager(user)
+    """Everything the report on ``period`` shows, anonymised, with what the office stored for it."""
+    return gather_with_review(user, period, today)[0]
+
+
+def gather_with_review(user: User, period: Period,
+                       today: dt.date | None = None) -> tuple[periodic.PeriodicReport, report_reviews.Review]:
+    """The report, and the people's part it holds as the desk edits it (workflow/report_reviews.py)."""
+    permissions.require_make_reports(user)
     today = today or dt.date.today()
     g = _Gatherer(today)
     compared = period.year_earlier()  # tables and charts alike: the seasons do not distort the comparison
@@ -434,8 +452,8 @@ def gather(user: User, period: Period, today: dt.date | None = None) -> periodic
         handling=_handling(now.handling_days),
         exceptional=exceptional, exceptional_notes=exceptional_notes,
         measures=_measures(running, today, scrubber), measure_summary=summary,
-        recommendations=_recommendations(now, categories, numbers, extra, compared.label()),
-        anonymisation_note=legend(),
+        recommendations=[], anonymisation_note=legend(),
+        provisional=today <= period.end,  # the period still runs: its figures are up to today
     )
     if annual:
         first = Complaint.select(peewee.fn.MIN(Complaint.received_at)).scalar()
@@ -445,7 +463,25 @@ def gather(user: User, period: Period, today: dt.date | None = None) -> periodic
         report["years"] = [g.year_figures(y, str(y.start.year)) for y in years]
         report["category_years"] = _category_years([g.figures(y) for y in years])
         report["evaluation"] = _evaluation(now, extra, numbers)
-    return periodic.PeriodicReport(**report)
+    review = report_reviews.load(user, period.code, _recommendations(now, categories, numbers, extra,
+                                                                     compared.label()))
+    return with_review(periodic.PeriodicReport(**report), review, scrubber), review
+
+
+def with_review(report: periodic.PeriodicReport, review: report_reviews.Review,
+                scrubber: Scrubber | None = None) -> periodic.PeriodicReport:
+    """``report`` with the people's part of ``review`` (saved or still being edited), anonymised as the rest:
+    whoever writes a conclusion may name a complainant."""
+    scrubber = scrubber or Scrubber(all_complainant_names())
+    measures = dict(Measure.select(Measure.id, Measure.title).where(
+        Measure.id.in_([r.measure_id for r in review.recommendations if r.measure_id] or [0])).tuples())
+    lines = [Recommended(scrubber.text(r.text), own=not r.generated,
+                         decision=_(DECISIONS[r.decision]) if r.decision else "", decided_on=r.decided_on,
+                         note=scrubber.text(r.note), measure=scrubber.text(measures.get(r.measure_id, "")))
+             for r in review.recommendations if r.text.strip()]
+    return dataclasses.replace(report, recommendations=lines, conclusions=scrubber.text(review.conclusions),
+                               review_conclusions=scrubber.text(review.review_conclusions),
+                               reviewed_on=review.reviewed_on)
 
 
 def _category_years(per_year: list[stats.Figures]) -> list[tuple[str, list[int]]]:

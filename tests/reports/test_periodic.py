@@ -15,7 +15,7 @@ from klachtenbureau.errors import PermissionDeniedError, ValidationError
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.reports import charts, pdfa, periodic
-from klachtenbureau.reports.periodic import Assessment, Counted, MeasureLine, YearFigures
+from klachtenbureau.reports.periodic import Assessment, Counted, MeasureLine, Recommended, YearFigures
 from klachtenbureau.workflow import demo, intake, measures, procedure, reporting
 from tests.reports.pdftools import normalised, verapdf
 
@@ -242,7 +242,8 @@ def sample(**changes) -> periodic.PeriodicReport:
         by_channel=[Counted("Telefoon", 55, 50)], by_severity=[Counted("Laag", 55, 50)], verdicts=[],
         satisfaction=[], months=[(m, 9, 8) for m in ("jan", "feb", "mrt", "apr", "mei", "jun")],
         handling=[("0–2", 20), ("3–5", 30)], exceptional=[], exceptional_notes=[], measures=[],
-        measure_summary="In 1e halfjaar 2026 liep geen verbetermaatregel.", recommendations=["Ga zo door."])
+        measure_summary="In 1e halfjaar 2026 liep geen verbetermaatregel.",
+        recommendations=[Recommended("Ga zo door.")])
     return dataclasses.replace(report, **changes)
 
 
@@ -327,8 +328,8 @@ def test_deadlines_chart_starts_its_axis_near_the_values_and_says_so():
 
 def test_no_page_holds_a_lone_bullet_or_table_row():
     """However the sections fall over the pages, a break leaves at least two items on either side."""
-    recommendations = [f"Aanbeveling nummer {i}: " + "bespreek in het team wat beter kan in de afhandeling. " * 4
-                       for i in range(1, 7)]
+    recommendations = [Recommended(f"Aanbeveling nummer {i}: " + "bespreek in het team wat beter kan in de "
+                                   "afhandeling. " * 4) for i in range(1, 7)]
     for n in range(14, 28):  # the list, then the table, crosses the foot of a page
         lines = [MeasureLine(title=f"Maatregel nummer {i}", source="Trendanalyse", owner="Ruud Bakker",
                              due=dt.date(2026, 9, 1), status="Open", overdue=False, team_informed=False,
