@@ -19,7 +19,7 @@ from klachtenbureau import __version__, config
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, KlachtenbureauError, MailError
 from klachtenbureau.i18n import N_, _, format_datetime, format_number, ngettext
 from klachtenbureau.models.database import sqlite_path
-from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, INTAKE, QUALITY, ROLES
+from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, HANDLER, INTAKE, QUALITY, ROLES
 from klachtenbureau.ui import management, operations
 from klachtenbureau.ui.audit_viewer import AuditViewer
 from klachtenbureau.ui.dashboard_view import DashboardView
@@ -32,9 +32,12 @@ from klachtenbureau.ui.letter_texts_dialog import open_letter_texts_dialog
 from klachtenbureau.ui.mail_settings_dialog import MailSettingsDialog
 from klachtenbureau.ui.measures_view import MeasuresView
 from klachtenbureau.ui.merge_relations_dialog import MergeRelationsDialog
+from klachtenbureau.ui.my_work_view import MyWorkView
 from klachtenbureau.ui.outbox_dialog import OutboxDialog
 from klachtenbureau.ui.printing import open_acknowledgement_batch, open_letter_preview
 from klachtenbureau.ui.privacy_dialogs import PersonRightsDialog, RetentionDialog
+from klachtenbureau.ui.reminders import Notifier, TrayNotifier
+from klachtenbureau.ui.report_view import ReportView
 from klachtenbureau.ui.server_dialog import ServerDialog
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.shared_file_status import SharedFileStatus
@@ -42,7 +45,9 @@ from klachtenbureau.ui.standard_paragraphs_dialog import StandardParagraphsDialo
 from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
-from klachtenbureau.workflow import intake_support, permissions, recheck
+from klachtenbureau.workflow import inbox, intake_support, permissions, recheck
+from klachtenbureau.workflow.my_work import WorkItem
+from klachtenbureau.workflow.reminders import Reminder
 from klachtenbureau.workflow.mail import outgoing
 from klachtenbureau.workflow.offline import write_queue
 from klachtenbureau.workflow.upkeep import store
@@ -51,19 +56,21 @@ from klachtenbureau.workflow.statistics import ComplaintFilter
 TABS = {
     "intake": N_("Nieuwe melding"),
     "inbox": N_("Postvak"),
+    "my_work": N_("Mijn werk"),  # the first tab for who works the complaints (permissions.starts_with_my_work)
     "dashboard": N_("Dashboard"),
     "measures": N_("Verbetermaatregelen"),
+    "reports": N_("Rapportage"),  # only for who makes the board reports (permissions.can_make_reports)
 }
 # The tab each role starts in, until the person has used the desk on this PC.
-ROLE_TABS = {INTAKE: "intake", COORDINATOR: "inbox", COUNSELLOR: "inbox", ADMIN: "inbox", QUALITY: "measures",
-             DIRECTOR: "dashboard"}
+ROLE_TABS = {INTAKE: "intake", COORDINATOR: "my_work", HANDLER: "my_work", COUNSELLOR: "inbox", ADMIN: "inbox",
+             QUALITY: "measures", DIRECTOR: "dashboard"}
 STATUS_INTERVAL_MS = 60_000
 OFFLINE_INTERVAL_MS = 5_000  # while the database is away: try again soon, without hammering the share
 DEFAULT_SIZE = (1360, 820)  # the inbox needs the width; office screens are 1920 wide
 
 SHORTCUTS = N_(
     "<table cellpadding='3'>"
-    "<tr><td><b>Ctrl+1 … Ctrl+4</b></td><td>Nieuwe melding, Postvak, Dashboard, Verbetermaatregelen</td></tr>"
+    "<tr><td><b>Ctrl+1 … Ctrl+{last}</b></td><td>{tabs}</td></tr>"
     "<tr><td><b>Enter</b></td><td>verder naar de volgende stap van de melding, ook vanuit een tekstvak</td></tr>"
     "<tr><td><b>Shift+Enter</b></td><td>nieuwe regel in een tekstvak</td></tr>"
     "<tr><td><b>Esc</b></td><td>melding weggooien (u wordt eerst gevraagd)</td></tr>"
@@ -90,7 +97,7 @@ class MainWindow(QMainWindow):
 
     switch_database_requested = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None, notifier: Notifier | None = None):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Klachtenbureau")
@@ -114,10 +121,27 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardView(session)
         self.dashboard.filter_requested.connect(self.show_in_inbox)
         self.measures = MeasuresView(session)
-        views = {"intake": self.intake, "inbox": self.inbox, "dashboard": self.dashboard, "measures": self.measures}
-        for name, title in TABS.items():
-            self.tabs.addTab(views[name], _(title))
-        for index in range(len(TABS)):
+        self.reports = ReportView(session) if permissions.can_make_reports(session.user) else None
+        self.my_work = MyWorkView(session)
+        self.my_work.open_requested.connect(self.open_work_item)
+        self.my_work.counted.connect(self._show_work_count)
+        self.my_work.summary.connect(self._show_work_summary)
+        self.my_work.reminders_due.connect(self._remind)
+        if self.inbox.incoming is not None:
+            self.inbox.incoming.counted.connect(self.my_work.set_mail_count)
+        self.notifier = notifier if notifier is not None else TrayNotifier(self) if TrayNotifier.available() else None
+        if self.notifier is not None:
+            self.notifier.clicked.connect(self._reminder_clicked)
+        views = {"intake": self.intake, "inbox": self.inbox, "my_work": self.my_work, "dashboard": self.dashboard,
+                 "measures": self.measures, "reports": self.reports}
+        # The tabs of this person, in order: Mijn werk first for who works the complaints, else after the inbox.
+        self.tab_names = [name for name in TABS if views[name] is not None]
+        if permissions.starts_with_my_work(session.user):
+            self.tab_names.remove("my_work")
+            self.tab_names.insert(0, "my_work")
+        for name in self.tab_names:
+            self.tabs.addTab(views[name], _(TABS[name]))
+        for index in range(len(self.tab_names)):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
@@ -151,7 +175,51 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.inbox)
 
     def tab_widget(self, name: str) -> QWidget:
-        return self.tabs.widget(list(TABS).index(name))
+        return self.tabs.widget(self.tab_names.index(name))
+
+    # --- Mijn werk and reminders ---------------------------------------------------------
+
+    def open_work_item(self, item: WorkItem) -> None:
+        """Open what a line of Mijn werk (or a reminder) is about, where the desk shows it elsewhere."""
+        if item.complaint_id is not None:
+            from klachtenbureau.ui.dossier_window import open_dossier
+
+            open_dossier(self, self.session, item.complaint_id)
+        elif item.measure_id is not None or item.place == "measures":
+            self.tabs.setCurrentWidget(self.measures)
+            if item.measure_id is not None:
+                self.measures.show_measure(item.measure_id)
+        elif item.place == "queue":
+            self.show_pending_writes()
+        elif item.place == "mail":
+            self.tabs.setCurrentWidget(self.inbox)
+            self.inbox.show_mailbox(True)
+        elif item.place.startswith("inbox:"):
+            self.inbox.filters.setCurrentRow(list(inbox.FILTERS).index(item.place.removeprefix("inbox:")))
+            self.tabs.setCurrentWidget(self.inbox)
+
+    def _show_work_count(self, count: int) -> None:
+        index = self.tab_names.index("my_work")
+        self.tabs.setTabText(index, _("Mijn werk ({n})").format(n=count) if count else _(TABS["my_work"]))
+
+    def _show_work_summary(self, text: str) -> None:
+        """Once, at sign-in: in the status bar and, where there is one, from the tray."""
+        self.statusBar().showMessage(text, 30_000)
+        if self.notifier is not None:
+            self.notifier.show_summary(text)
+
+    def _remind(self, due: list[Reminder]) -> None:
+        if self.notifier is not None:
+            self.notifier.notify(due)
+
+    def _reminder_clicked(self, item: WorkItem | None) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if item is None:
+            self.tabs.setCurrentWidget(self.my_work)
+        else:
+            self.open_work_item(item)
 
     # --- menus -----------------------------------------------------------------------
 
@@ -271,7 +339,8 @@ class MainWindow(QMainWindow):
             lambda problem: QMessageBox.warning(self, _("Reservekopie"), problem.message))
 
     def _show_shortcuts(self) -> None:
-        QMessageBox.information(self, _("Sneltoetsen"), _(SHORTCUTS))
+        QMessageBox.information(self, _("Sneltoetsen"), _(SHORTCUTS).format(  # this person's tabs, in their order
+            last=len(self.tab_names), tabs=", ".join(_(TABS[name]) for name in self.tab_names)))
 
     def _show_about(self) -> None:
         QMessageBox.about(self, _("Over Klachtenbureau"), _(
@@ -344,6 +413,7 @@ class MainWindow(QMainWindow):
             return report, intake_support.overdue_count(user), recheck.verify(url)
 
         operations.query(self, check, self._status_ok, self._status_failed, session=self.session)
+        self.my_work.refresh(remind=True)  # and what to remind of now
         self.send_mail()
 
     def send_mail(self) -> None:
@@ -492,13 +562,13 @@ class MainWindow(QMainWindow):
         # The tab this person used last on this PC, else the one their role works in: a telephonist who signs
         # in after the quality officer does not land on the measures register.
         last = values.last_tabs.get(user.login) or ROLE_TABS.get(user.role, "intake")
-        if last in TABS:
-            self.tabs.setCurrentIndex(list(TABS).index(last))
+        if last in self.tab_names:
+            self.tabs.setCurrentIndex(self.tab_names.index(last))
 
     def save_layout(self) -> None:
         values = config.load()
         config.update(window_geometry=self.saveGeometry().toBase64().data().decode("ascii"),
-                      last_tabs={**values.last_tabs, self.session.user.login: list(TABS)[self.tabs.currentIndex()]},
+                      last_tabs={**values.last_tabs, self.session.user.login: self.tab_names[self.tabs.currentIndex()]},
                       database_url=self.session.remembered_as or self.session.database_url)
 
     def _ask_leave(self, leave: Callable[[], None]) -> None:
@@ -526,6 +596,11 @@ class MainWindow(QMainWindow):
         if not self._leaving and self.intake.has_unregistered_report():
             event.ignore()
             self._ask_leave(self.close)
+            return
+        if self.reports is not None and self.reports.dirty():  # the board report's text, typed and not yet saved
+            event.ignore()
+            self.tabs.setCurrentWidget(self.reports)
+            self.reports.ask_leave(self.close)
             return
         self.save_layout()
         self._status_timer.stop()  # a closed window checks nothing more, and nothing watches for changes

@@ -30,7 +30,7 @@ def window(qtbot, sqlite_db, staff) -> MainWindow:
 def test_title_tabs_and_menus(window):
     assert window.windowTitle() == "Klachtenbureau"
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Nieuwe melding", "Postvak", "Dashboard", "Verbetermaatregelen"]
+        "Mijn werk", "Nieuwe melding", "Postvak", "Dashboard", "Verbetermaatregelen", "Rapportage"]  # a coordinator
     assert isinstance(window.tab_widget("intake"), IntakeWizard)
     assert [a.text() for a in window.menuBar().actions()] == ["&Bestand", "B&eheer", "&Help"]
     manage = [a.text().replace("&", "") for a in window.manage_menu.actions()]
@@ -112,7 +112,7 @@ def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staf
     first = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     first.resize(760, 590)  # Qt's offscreen screen is 800 × 800, and restoreGeometry() fits the window to it
     size = (first.width(), first.height())  # the width is held at the window's minimum
-    first.tabs.setCurrentIndex(2)
+    first.tabs.setCurrentWidget(first.dashboard)
     first.close()
     saved = config.load()
     assert saved.window_geometry and saved.last_tabs == {"petra": "dashboard"}
@@ -120,7 +120,7 @@ def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staf
 
     again = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
     assert (again.width(), again.height()) == size != DEFAULT_SIZE
-    assert again.tabs.currentIndex() == 2
+    assert again.tabs.currentWidget() is again.dashboard
     again.resize(1900, 1000)
     again.close()
 
@@ -131,14 +131,16 @@ def test_window_size_last_tab_and_database_are_remembered(qtbot, sqlite_db, staf
 
 def test_each_person_starts_in_their_own_tab_not_the_last_one_used_on_this_pc(qtbot, sqlite_db, staff):
     coordinator = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
-    assert coordinator.tabs.currentIndex() == 1  # a coordinator starts in the inbox
-    coordinator.tabs.setCurrentIndex(3)  # and ends the day in the measures register
+    assert coordinator.tabs.currentWidget() is coordinator.my_work  # a coordinator starts in Mijn werk
+    coordinator.tabs.setCurrentWidget(coordinator.measures)  # and ends the day in the measures register
     coordinator.close()
     telephonist = show(qtbot, MainWindow(Session(staff["sanne"], sqlite_db)))
     assert telephonist.tabs.currentIndex() == 0  # the intake, not the coordinator's measures
     telephonist.close()
-    assert show(qtbot, MainWindow(Session(staff["anouk"], sqlite_db))).tabs.currentIndex() == 3  # quality officer
-    assert show(qtbot, MainWindow(Session(staff["petra"], sqlite_db))).tabs.currentIndex() == 3  # her own last tab
+    quality = show(qtbot, MainWindow(Session(staff["anouk"], sqlite_db)))
+    assert quality.tabs.currentWidget() is quality.measures  # the quality officer
+    again = show(qtbot, MainWindow(Session(staff["petra"], sqlite_db)))
+    assert again.tabs.currentWidget() is again.measures  # her own last tab
 
 
 def test_a_closed_desk_stops_checking_the_database(window):
@@ -150,8 +152,8 @@ def test_a_closed_desk_stops_checking_the_database(window):
 
 
 def test_the_desk_opens_with_the_cursor_in_the_intake(qtbot, window):
-    window.tabs.setCurrentIndex(1)
-    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.inbox)
+    window.tabs.setCurrentWidget(window.intake)
     target = window.intake.current_page().first_input()
     qtbot.waitUntil(lambda: target.hasFocus())
 
@@ -174,3 +176,11 @@ def test_closing_with_a_report_being_filled_in_asks_first_and_keeps_its_draft(qt
     keyboard.alt("a")  # Afsluiten
     qtbot.waitUntil(lambda: not window.isVisible())
     assert [d.fields["search"] for d in drafts.list_drafts(sqlite_db)] == ["Kees"]  # offered at the next start
+
+
+def test_the_shortcuts_name_this_persons_tabs_in_their_order(window, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
+    window._show_shortcuts()
+    assert ("<b>Ctrl+1 … Ctrl+6</b></td><td>Mijn werk, Nieuwe melding, Postvak, Dashboard, Verbetermaatregelen, "
+            "Rapportage</td>") in shown[0]

@@ -23,6 +23,7 @@ from klachtenbureau.ui.dossier import actions
 from klachtenbureau.ui.dossier.conflict import ConflictDialog
 from klachtenbureau.ui.dossier_window import DossierWindow
 from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
+from klachtenbureau.ui.export_dialog import ExportDialog
 from klachtenbureau.ui.import_dialog import ImportDialog
 from klachtenbureau.ui.intake.duplicates_dialog import DuplicatesDialog
 from klachtenbureau.ui.letter_texts_dialog import LetterTextsDialog
@@ -107,6 +108,7 @@ WINDOWS: dict[str, Callable[[Desk], QWidget]] = {
     "bekende klager?": lambda d: DuplicatesDialog([d.match()] * 6, "Els Bos"),
     "klagers samenvoegen": lambda d: MergeRelationsDialog(d.session()),
     "importeren websiteformulier": lambda d: ImportDialog(d.session()),
+    "klachten exporteren": lambda d: ExportDialog(d.session()),
     "contactmoment": lambda d: actions.contact_dialog(None, d.session(), d.dossier()),
     "gegevens klager": lambda d: actions.relation_dialog(None, d.staff["petra"], d.dossier()),
     **{f"stap {step}": (lambda d, step=step: actions.step_dialog(None, d.session(), d.dossier(), step))
