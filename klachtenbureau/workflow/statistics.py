@@ -25,7 +25,7 @@ from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import N_, _, format_date
 from klachtenbureau.models import Category, Complaint, User
 from klachtenbureau.models.complaints import (
-    CHANNELS, CLOSED, COMPLAINT, INQUIRY, KINDS, OPEN_STATUSES, SATISFACTION, SEVERITIES, VERDICTS,
+    CHANNELS, CLOSED, COMPLAINT, INQUIRY, KINDS, OPEN_STATUSES, SATISFACTION, SEVERITIES, VERDICTS, WAITING_COMPLAINANT,
 )
 from klachtenbureau.models.database import is_sqlite
 from klachtenbureau.workflow import settings
@@ -66,6 +66,11 @@ def _day(field: peewee.Field) -> peewee.Node:
     return peewee.fn.substr(field, 1, 10) if is_sqlite() else peewee.fn.DATE(field)
 
 
+def _answer_term_passed(today: dt.date) -> peewee.Node:
+    """The answer date has passed and the clock runs: a stopped clock (waiting for the complainant) is never late."""
+    return (Complaint.answer_by < today) & (Complaint.waiting_for != WAITING_COMPLAINANT)
+
+
 def status_condition(group: str, today: dt.date) -> peewee.Node:
     """The WHERE condition of one of STATUS_GROUPS."""
     acknowledged = Complaint.acknowledged_at.is_null(False)
@@ -80,7 +85,7 @@ def status_condition(group: str, today: dt.date) -> peewee.Node:
         "answered": answered,
         "answered_on_time": answered & (_day(Complaint.answered_at) <= Complaint.answer_by),
         "answered_late": ((answered & (_day(Complaint.answered_at) > Complaint.answer_by))
-                          | (~answered & (Complaint.status != CLOSED) & (Complaint.answer_by < today))),
+                          | (~answered & (Complaint.status != CLOSED) & _answer_term_passed(today))),
     }
     if group not in conditions:
         raise ValidationError({"status_group": _("Onbekende selectie {name}.").format(name=group)})
@@ -271,7 +276,7 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
         _sum(kind_node).alias("received"),
         *[_sum(kind_node & status_condition(g, today)).alias(g) for g in groups],
         _sum(kind_node & (acknowledged | (Complaint.acknowledge_by < today))).alias("ack_due"),
-        _sum(kind_node & (answered | ((Complaint.status != CLOSED) & (Complaint.answer_by < today)))).alias(
+        _sum(kind_node & (answered | ((Complaint.status != CLOSED) & _answer_term_passed(today)))).alias(
             "answer_due"),
     ]
     totals = {k: int(v or 0) for k, v in base.select(*columns).dicts().get().items()}

@@ -11,7 +11,7 @@ VERSION_7_COLUMNS = ("waiting_for", "waiting_reason", "waiting_since", "waiting_
 def drop_version_7() -> None:
     """What version 7 brought: waiting, assigned_at, the proposed answer, aftercare_by; marks and report reviews;
     the audit log's chain and its refusal of INSERT OR REPLACE."""
-    for name in ("complaint_inbox", "complaint_deadline", "complaint_handler"):  # they hold waiting_for
+    for name in ("complaint_inbox", "complaint_deadline", "complaint_handler", "complaint_dashboard"):  # waiting_for
         database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")
     for column in VERSION_7_COLUMNS:
         database.db.execute_sql(f"ALTER TABLE complaint DROP COLUMN {column}")

@@ -7,7 +7,7 @@ import pytest
 from klachtenbureau.errors import TransitionNotAllowedError, ValidationError
 from klachtenbureau.models import AuditEntry, Complaint, TimelineEntry
 from klachtenbureau.models.base import acting_at
-from klachtenbureau.workflow import inbox, intake, procedure, queries, settings
+from klachtenbureau.workflow import inbox, intake, periods, procedure, queries, settings, statistics
 from klachtenbureau.workflow.inbox import InboxQuery
 
 RECEIVED = dt.datetime(2026, 11, 2, 10, 0)  # Monday 2 November 2026: answer due Monday 9 November (5 working days)
@@ -102,6 +102,8 @@ def test_a_waiting_complaint_is_never_late_nor_due_this_week_and_returns_exactly
         assert c.id not in filtered(petra, name, today), (name, today)
         assert inbox.counts(petra, InboxQuery(), today)[name] == 0
     assert not [x.id for x in queries.list_complaints(petra, overdue=True, today=dt.date(2026, 12, 31))]
+    figures = statistics.figures(petra, periods.half_year(2026, 2), today=dt.date(2026, 12, 31))
+    assert (figures.overdue, figures.answer_due) == (0, 0)  # the dashboard agrees: not late, not yet to count
     assert c.id in filtered(petra, "mine", friday) or c.id in filtered(ruud, "mine", friday)
     row = inbox.rows(petra, [c.id], dt.date(2026, 12, 31))[c.id]
     assert row.stopped and not row.overdue and not row.due_soon and row.days_left == 2
@@ -111,6 +113,7 @@ def test_a_waiting_complaint_is_never_late_nor_due_this_week_and_returns_exactly
     assert c.id in filtered(petra, "due_this_week", dt.date(2026, 11, 16))
     assert c.id in filtered(petra, "overdue", dt.date(2026, 11, 17))
     assert c.id in [x.id for x in queries.list_complaints(petra, overdue=True, today=dt.date(2026, 11, 17))]
+    assert statistics.figures(petra, periods.half_year(2026, 2), today=dt.date(2026, 11, 17)).overdue == 1
 
 
 def test_an_answer_ends_the_wait_for_the_complainant_and_sets_the_aftercare_date(db, staff):
