@@ -169,6 +169,8 @@ class MainWindow(QMainWindow):
     def _focus_tab(self) -> None:
         if self.tabs.currentWidget() is self.intake:
             self.intake.focus_first_input()
+        elif self.tabs.currentWidget() is self.my_work:  # Enter opens the first line at once
+            self.my_work.list.setFocus()
 
     def show_in_inbox(self, selection: ComplaintFilter) -> None:
         self.inbox.show_selection(selection)
