@@ -4,7 +4,8 @@ Meant for the installed bundle (``klachtenbureau-admin --self-test``), where a
 missing library, font, catalogue or calendar file only shows when it is used:
 so it uses each of them once. In a temporary folder it creates a database,
 registers a postal complaint (deadlines over the Dutch holidays), renders the
-acknowledgement letter and the dossier as PDF/A and reads them back, checks
+acknowledgement letter and the dossier as PDF/A and reads them back, has
+deduce's worker take a name out of a text (its lookup cache must be there), checks
 the English catalogue and babel's locale data, and finally builds the main
 window on Qt's offscreen platform with Qt's Dutch translations. One line per
 check; exit status 0 only when every check passed. The user's own settings,
@@ -113,6 +114,19 @@ def _mail(state: _State) -> str:
     return _("{size} kB, met de brief als PDF").format(size=len(raw) // 1024)
 
 
+def _deidentify(state: _State) -> str:
+    """deduce in its worker, from this installation's lookup cache: a third party's name leaves a text."""
+    from klachtenbureau.workflow.personal_data import deidentify
+
+    if os.environ.get(deidentify.SWITCH_ENV) == "off":
+        return _("uitgeschakeld ({name}=off)").format(name=deidentify.SWITCH_ENV)
+    with deidentify.Deidentifier() as cleaner:
+        cleaned = cleaner.text("Vrijwilliger Jan Pietersen belde op 06-12345678.")
+        if not cleaner.complete or "Pietersen" in cleaned:
+            raise RuntimeError(_("de namen van derden blijven staan"))
+        return _("{text} (na {seconds} s)").format(text=cleaned, seconds=round(cleaner.load_seconds or 0))
+
+
 def _translations(state: _State) -> str:
     from klachtenbureau.models.complaints import COMPLAINT, KINDS
     from klachtenbureau.workflow import workdays
@@ -172,6 +186,7 @@ CHECKS: list[tuple[str, Callable[[_State], str]]] = [
     (i18n.N_("Brief maken"), _letter),
     (i18n.N_("Dossier maken"), _dossier),
     (i18n.N_("E-mail maken en lezen"), _mail),
+    (i18n.N_("Namen uit vrije tekst halen"), _deidentify),
     (i18n.N_("Vertalingen en kalender"), _translations),
     (i18n.N_("Hoofdvenster"), _window),
 ]

@@ -62,6 +62,8 @@ def _private_home(tmp_path_factory, monkeypatch):
     """Keep every test's settings, logs and drafts away from the developer's own."""
     monkeypatch.setenv("KLACHTENBUREAU_HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.delenv("KLACHTENBUREAU_DB", raising=False)
+    # deduce's worker takes ~15 s and ~1.1 GB to start: only tests/workflow/test_deidentify.py starts it.
+    monkeypatch.setenv("KLACHTENBUREAU_DEIDENTIFY", "off")
 
 
 @pytest.fixture(scope="session")
@@ -134,3 +136,27 @@ def staff(request) -> dict[str, User]:
               ("henk", "Henk Smit", DIRECTOR), ("fatima", "Fatima Yilmaz", COUNSELLOR),
               ("admin", "Beheerder", ADMIN)]
     return {login: store.create_user(actor, login, name, role) for login, name, role in people}
+
+
+@pytest.fixture
+def cli_signed_in(monkeypatch):
+    """The command line signs in as ``admin`` with the demo's password, as a script would (KLACHTENBUREAU_USER and
+    KLACHTENBUREAU_PASSWORD: cli.py); the demo makes that admin. For another database call the returned function
+    (with the URL, or without while the database is open) to give it that admin."""
+    from klachtenbureau.workflow import admin, demo
+
+    monkeypatch.setenv("KLACHTENBUREAU_USER", "admin")
+    monkeypatch.setenv("KLACHTENBUREAU_PASSWORD", demo.DEMO_PASSWORD)
+
+    def prepare(url: str | None = None) -> None:
+        if url is not None:
+            store.open_database(url)
+        user = admin.get_user("admin")
+        if user is None:
+            admin.create_first_admin("admin", "Beheerder", demo.DEMO_PASSWORD)
+        elif not admin.check_password(user, demo.DEMO_PASSWORD):
+            admin.set_password(store.system_user(), user, demo.DEMO_PASSWORD)
+        if url is not None:
+            database.close()
+
+    return prepare
