@@ -1,9 +1,11 @@
 """Bestand → Importeren van websiteformulier: the form's JSON or CSV export, from the desk as from the command line.
 
 The file is read and every row checked off the UI thread (``workflow.importer``, the same code as
-``klachtenbureau import``); the dialog lists the rows with problems before anything is written. Importing runs
-off the UI thread too, in one transaction: with a bad row nothing is imported unless the user asks for the good
-rows only. The workflow checks the right; the dialog says beforehand when the user lacks it.
+``klachtenbureau import``); the dialog lists the rows with problems, and says how many were imported before,
+before anything is written. Importing runs off the UI thread too, in batches that colleagues can save between,
+with the progress per batch: with a bad row nothing is imported unless the user asks for the good rows only,
+rows imported before are skipped, and a run that stopped half-way is finished by importing again. The workflow
+checks the right; the dialog says beforehand when the user lacks it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import KlachtenbureauError, PermissionDeniedError
+from klachtenbureau.errors import DatabaseUnavailableError, KlachtenbureauError, PermissionDeniedError
 from klachtenbureau.i18n import _, ngettext
 from klachtenbureau.ui import files, operations
 from klachtenbureau.ui.session import Session
@@ -44,7 +46,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.message)
         intro = QLabel(_("Kies het bestand met de meldingen die via het klachtenformulier op de website zijn "
                          "binnengekomen (JSON of CSV). Elke rij wordt eerst gecontroleerd. Heeft één rij een fout, "
-                         "dan wordt niets geïmporteerd, tenzij u kiest voor alleen de goede rijen."))
+                         "dan wordt niets geïmporteerd, tenzij u kiest voor alleen de goede rijen. Rijen die al eerder "
+                         "zijn geïmporteerd, worden overgeslagen."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -134,15 +137,16 @@ class ImportDialog(QDialog):
         self.message.show_message(_("Het bestand wordt gelezen…"))
         self._set_busy(True)
 
-        def work() -> tuple[list[dict[str, Any]], list[RowProblem]]:
+        def work() -> tuple[list[dict[str, Any]], list[RowProblem], list[int]]:
             rows = importer.read_rows(path)
-            return rows, importer.check_rows(rows)[1]
+            checked, problems = importer.check_rows(rows)
+            return rows, problems, importer.split_imported(checked)[1]
 
         operations.query(self, work, self._read, self._failed, session=self.session,
                          always=lambda: self._set_busy(False))
 
-    def _read(self, found: tuple[list[dict[str, Any]], list[RowProblem]]) -> None:
-        rows, problems = found
+    def _read(self, found: tuple[list[dict[str, Any]], list[RowProblem], list[int]]) -> None:
+        rows, problems, duplicates = found
         self.message.clear()
         self.rows = rows
         self._show_problems(problems)
@@ -155,6 +159,10 @@ class ImportDialog(QDialog):
             self.summary.setText(ngettext("{n} rij gelezen.", "{n} rijen gelezen.", len(rows)).format(n=len(rows))
                                  + " " + ngettext("{k} rij heeft een fout.", "{k} rijen hebben fouten.",
                                                   len(problems)).format(k=len(problems)))
+        if duplicates:
+            self.summary.setText(self.summary.text() + " " + ngettext(
+                "{n} rij was al geïmporteerd en wordt overgeslagen.",
+                "{n} rijen waren al geïmporteerd en worden overgeslagen.", len(duplicates)).format(n=len(duplicates)))
         self._update_buttons()
 
     def _show_problems(self, problems: list[RowProblem]) -> None:
@@ -190,9 +198,15 @@ class ImportDialog(QDialog):
         shown = ", ".join(numbers[:SHOWN_NUMBERS])
         if len(numbers) > SHOWN_NUMBERS:
             shown += " " + _("… en nog {m}").format(m=len(numbers) - SHOWN_NUMBERS)
-        text = ngettext("{n} klacht geïmporteerd: {numbers}.", "{n} klachten geïmporteerd: {numbers}.",
-                        len(numbers)).format(n=len(numbers), numbers=shown) if numbers else _(
-            "Geen klachten geïmporteerd: geen enkele rij was in orde.")
+        if numbers:
+            text = ngettext("{n} klacht geïmporteerd: {numbers}.", "{n} klachten geïmporteerd: {numbers}.",
+                            len(numbers)).format(n=len(numbers), numbers=shown)
+        elif result.duplicates:
+            text = _("Geen klachten geïmporteerd.")
+        else:
+            text = _("Geen klachten geïmporteerd: geen enkele rij was in orde.")
+        if result.duplicates:
+            text += " " + importer.already_imported_text(result.duplicates)
         if result.problems:
             text += " " + ngettext("{k} rij met een fout is overgeslagen.", "{k} rijen met fouten zijn overgeslagen.",
                                    len(result.problems)).format(k=len(result.problems))
@@ -201,7 +215,14 @@ class ImportDialog(QDialog):
         self.imported.emit(numbers)
 
     def _failed(self, problem: KlachtenbureauError) -> None:
-        if isinstance(problem, importer.ImportRejected):
+        if isinstance(problem, importer.ImportInterrupted):  # the rows stay: Importeren again adds the rest
+            self.message.show_message(problem.message, "error")
+            if isinstance(problem.cause, DatabaseUnavailableError):
+                self.session.connection.lost(problem.cause)
+            else:
+                self.session.changes.announce()  # the batches that were saved are in the inbox
+            self.imported.emit([complaint.number for complaint in problem.imported])
+        elif isinstance(problem, importer.ImportRejected):
             self._show_problems(problem.problems)
             self.message.show_message(problem.message + " " + _(
                 "Verbeter de rijen in het bestand, of kies ‘Alleen de goede rijen importeren’."), "error")

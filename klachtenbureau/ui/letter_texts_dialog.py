@@ -4,7 +4,10 @@ Each kind of letter has a subject and a text with {invulplekken}. The
 preview on the right shows the letter as it will be printed, filled in for a
 made-up complaint, a moment after typing stops. Nothing typed is lost:
 switching between letters keeps the edits, and closing with unsaved changes
-asks first (in the message bar, not in a pop-up).
+asks first (in the message bar, not in a pop-up). The texts are saved against
+the version they were loaded at: when a colleague saved in between, nothing
+is overwritten, the colleague's texts are loaded with the user's own changes
+kept in them, and the user looks and saves again.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from klachtenbureau.errors import KlachtenbureauError, ValidationError
+from klachtenbureau.errors import ConflictError, KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.reports import letter_texts
 from klachtenbureau.ui import operations
@@ -40,6 +43,7 @@ class LetterTextsDialog(QDialog):
         self.session = session
         self.texts: dict[str, dict[str, str]] = {}
         self.stored: dict[str, dict[str, str]] = {}
+        self.version = 0  # of the texts as loaded: a save against an older one is refused
         self.kind = ""
         self._previewing = False
         self._preview_again = False
@@ -126,11 +130,12 @@ class LetterTextsDialog(QDialog):
         self.body.textChanged.connect(self._edited)
         self.subject.installEventFilter(self)
         self.body.installEventFilter(self)
-        operations.query(self, letter_settings.current_texts, self._loaded, self.message)
+        operations.query(self, letter_settings.load_texts, self._loaded, self.message)
 
     # --- loading and switching ------------------------------------------------------
 
-    def _loaded(self, texts: dict[str, dict[str, str]]) -> None:
+    def _loaded(self, found: tuple[dict[str, dict[str, str]], int]) -> None:
+        texts, self.version = found
         self.texts = {kind: dict(text) for kind, text in texts.items()}
         self.stored = {kind: dict(text) for kind, text in texts.items()}
         self.save_button.setEnabled(True)
@@ -215,16 +220,18 @@ class LetterTextsDialog(QDialog):
     # --- saving and closing ------------------------------------------------------------
 
     def save(self) -> None:
-        texts = {kind: dict(text) for kind, text in self.texts.items()}
+        texts, version = {kind: dict(text) for kind, text in self.texts.items()}, self.version
         self.save_button.setEnabled(False)
 
-        def done(_setting: object) -> None:
-            self.stored = texts
+        def done(new_version: int) -> None:
+            self.stored, self.version = texts, new_version
             self.message.show_message(_("De brieventeksten zijn opgeslagen."), "success")
             self.saved.emit()
 
         def failed(problem: KlachtenbureauError) -> None:
-            if isinstance(problem, ValidationError):
+            if isinstance(problem, ConflictError):
+                operations.query(self, letter_settings.load_texts, self._colleague_saved, self.message)
+            elif isinstance(problem, ValidationError):
                 first = next(iter(problem.errors)).split(".")[0]
                 if first in letter_texts.LETTER_KINDS:
                     self.kinds.setCurrentRow(list(letter_texts.LETTER_KINDS).index(first))
@@ -232,8 +239,31 @@ class LetterTextsDialog(QDialog):
             else:
                 self.message.show_message(problem.message, "error")
 
-        operations.write(self, self.session, lambda: letter_settings.save_texts(self.session.user, texts), done, failed,
-                         always=lambda: self.save_button.setEnabled(True))
+        operations.write(self, self.session, lambda: letter_settings.save_texts(self.session.user, texts, version),
+                         done, failed, always=lambda: self.save_button.setEnabled(True))
+
+    def _colleague_saved(self, found: tuple[dict[str, dict[str, str]], int]) -> None:
+        """A colleague saved the texts after this dialog loaded them: theirs come in, with this user's own changes
+        kept in the letters they changed; letters both changed are named, so nobody's text goes unseen."""
+        theirs, self.version = found
+        mine = {kind: text for kind, text in self.texts.items() if text != self.stored.get(kind)}
+        both = [kind for kind, text in mine.items() if theirs[kind] not in (self.stored.get(kind), text)]
+        self.stored = {kind: dict(text) for kind, text in theirs.items()}
+        self.texts = {kind: dict(mine.get(kind, text)) for kind, text in theirs.items()}
+        self._kind_changed(self.kinds.currentItem())
+        message = _("Een collega heeft de brieventeksten intussen opgeslagen. Uw wijzigingen zijn daarom niet "
+                    "opgeslagen: zo gaat het werk van uw collega niet verloren. De teksten van uw collega zijn nu "
+                    "geladen, met uw eigen wijzigingen erin; kijk ze na en sla opnieuw op.")
+        if both:
+            message += " " + _("U wijzigde allebei: {letters}. Daar staat nu uw tekst.").format(
+                letters=", ".join(f"“{_(letter_texts.LETTER_KINDS[kind])}”" for kind in both))
+        self.message.show_message(message, "warning", [(_("Alleen de teksten van mijn &collega"), self._take_theirs)])
+
+    def _take_theirs(self) -> None:
+        """Drop this user's unsaved changes: the texts as the colleague saved them."""
+        self.texts = {kind: dict(text) for kind, text in self.stored.items()}
+        self._kind_changed(self.kinds.currentItem())
+        self.message.show_message(_("De teksten zijn zoals uw collega ze opsloeg; uw wijzigingen zijn weggelaten."))
 
     def reject(self) -> None:
         if not self.is_dirty():

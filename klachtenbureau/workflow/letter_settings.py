@@ -1,4 +1,8 @@
-"""The office's own letter texts: reading, checking, saving, and a preview on a made-up complaint."""
+"""The office's own letter texts: reading, checking, saving, and a preview on a made-up complaint.
+
+The texts are one office setting ('letter_texts'), saved as a whole and version-checked like every other record
+two people may edit: a manager's save over a colleague's newer one is refused, so neither loses work.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import N_, _, format_amount, format_date
-from klachtenbureau.models import Setting, User
+from klachtenbureau.models import User
 from klachtenbureau.reports import letter_texts, letters
 from klachtenbureau.reports.layout import Envelope, postal_address
 from klachtenbureau.workflow import permissions, settings
@@ -85,10 +89,10 @@ def settings_warning(text_kind: str) -> str:
              "vraag het een beheerder).").format(missing=", ".join(missing))
 
 
-def current_texts() -> dict[str, dict[str, str]]:
-    """Subject and body of every letter kind as the office uses them now."""
-    overrides = settings.get("letter_texts")
-    return {kind: letter_texts.text_for(kind, overrides) for kind in letter_texts.LETTER_KINDS}
+def load_texts() -> tuple[dict[str, dict[str, str]], int]:
+    """Subject and body of every letter kind as the office uses them now, and the version to save against."""
+    overrides, version = settings.get_with_version("letter_texts")
+    return {kind: letter_texts.text_for(kind, overrides) for kind in letter_texts.LETTER_KINDS}, version
 
 
 def check_texts(texts: dict[str, dict[str, str]]) -> None:
@@ -114,8 +118,13 @@ def check_texts(texts: dict[str, dict[str, str]]) -> None:
         raise ValidationError(errors)
 
 
-def save_texts(user: User, texts: dict[str, dict[str, str]], operation_id: str | None = None) -> Setting:
-    """Store the texts; only what differs from the built-in text is kept, so improved defaults still arrive."""
+def save_texts(user: User, texts: dict[str, dict[str, str]], expected_version: int,
+               operation_id: str | None = None) -> int:
+    """Store the texts; only what differs from the built-in text is kept, so improved defaults still arrive.
+
+    Refused with a ConflictError when a colleague saved them since ``expected_version`` (from ``load_texts``);
+    returns the new version.
+    """
     permissions.require_manager(user)
     check_texts(texts)
     overrides: dict[str, Any] = {}
@@ -125,7 +134,7 @@ def save_texts(user: User, texts: dict[str, dict[str, str]], operation_id: str |
                if text[field].strip() != default[field]}
         if own:
             overrides[kind] = own
-    return settings.put(user, "letter_texts", overrides, operation_id)
+    return settings.put(user, "letter_texts", overrides, operation_id, expected_version=expected_version).version
 
 
 def sample_values() -> dict[str, str]:

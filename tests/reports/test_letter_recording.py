@@ -122,9 +122,9 @@ def test_anonymous_complaint_has_no_email_address(register, staff):
 
 
 def test_saved_letter_texts_are_used_and_only_differences_are_stored(register, staff):
-    texts = letter_settings.current_texts()
+    texts, version = letter_settings.load_texts()
     texts["acknowledgement"]["subject"] = "Wij hebben uw klacht {klachtnummer} ontvangen"
-    letter_settings.save_texts(staff["petra"], texts)
+    letter_settings.save_texts(staff["petra"], texts, version)
     assert settings.get("letter_texts") == {"acknowledgement": {"subject": texts["acknowledgement"]["subject"]}}
     complaint = register()
     built = letters.build_letter(staff["petra"], complaint, "acknowledgement")
@@ -132,17 +132,17 @@ def test_saved_letter_texts_are_used_and_only_differences_are_stored(register, s
 
 
 def test_letter_text_with_an_unknown_placeholder_is_refused(office, staff):
-    texts = letter_settings.current_texts()
+    texts, version = letter_settings.load_texts()
     texts["extension"]["body"] += "\n\nTot {datum}."
     with pytest.raises(ValidationError) as error:
-        letter_settings.save_texts(staff["petra"], texts)
+        letter_settings.save_texts(staff["petra"], texts, version)
     assert error.value.errors == {
         "extension.body": "Onbekende invulplek {datum} in “Uitstelbericht”; kies er een uit de lijst."}
 
 
 def test_only_managers_change_letter_texts(office, staff):
     with pytest.raises(PermissionDeniedError):
-        letter_settings.save_texts(staff["sanne"], letter_settings.current_texts())
+        letter_settings.save_texts(staff["sanne"], *letter_settings.load_texts())
 
 
 def test_preview_fills_the_text_for_a_made_up_complaint(office):

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from klachtenbureau.errors import ValidationError
 from klachtenbureau.models import Complaint
 from klachtenbureau.ui import files
 from klachtenbureau.ui.import_dialog import ImportDialog
 from klachtenbureau.ui.session import Session
+from klachtenbureau.workflow import importer, intake
 from tests.ui.keys import show
 
 # Yesterday: a form filled in a year ago is refused by the intake rules, whatever today is.
@@ -74,7 +76,7 @@ def test_a_good_json_file_imports_with_progress_and_names_the_numbers(qtbot, key
     with qtbot.waitSignal(dialog.imported, timeout=20_000) as imported:
         keyboard.alt("i")  # Importeren
     assert imported.args[0] == numbers() and len(numbers()) == 2
-    assert steps == [(1, 2), (2, 2)]
+    assert steps == [(2, 2)]  # per batch saved: both rows in one
     assert dialog.message.text.text() == "2 klachten geïmporteerd: " + ", ".join(numbers()) + "."
     assert {c.relation.name for c in Complaint.select()} == {"Ria Dekker", "Kees Bos"}
     assert not dialog.import_button.isEnabled() and not dialog.progress.isVisible()  # the same rows never twice
@@ -137,3 +139,64 @@ def test_who_may_not_import_is_told_before_choosing_a_file(qtbot, keyboard, sqli
     dialog.choose_button.click()  # a disabled button does nothing
     assert chosen.asked == [] and keyboard.focus() is dialog.close_button
     dialog.grab().save(str(tmp_path / "importeren-geweigerd.png"))
+
+
+def test_a_file_imported_before_is_said_so_and_only_its_new_rows_are_imported(qtbot, keyboard, sqlite_db, staff,
+                                                                              chosen, tmp_path):
+    first = tmp_path / "maandag.json"
+    first.write_text(json.dumps([GOOD]), encoding="utf-8")
+    later = tmp_path / "dinsdag.json"
+    later.write_text(json.dumps([GOOD, KEES]), encoding="utf-8")
+    dialog = open_dialog(qtbot, sqlite_db, staff["sanne"])
+    choose_file(qtbot, keyboard, dialog, chosen, first)
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        keyboard.alt("i")
+    [monday] = numbers()
+
+    choose_file(qtbot, keyboard, dialog, chosen, later)  # Tuesday's export holds Monday's row again
+    assert dialog.summary.text() == ("2 rijen gelezen; alle zijn in orde. 1 rij was al geïmporteerd en wordt "
+                                     "overgeslagen.")
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as imported:
+        keyboard.alt("i")
+    [tuesday] = imported.args[0]
+    assert numbers() == [monday, tuesday] and Complaint.get(Complaint.number == tuesday).relation.name == "Kees Bos"
+    assert dialog.message.text.text() == (f"1 klacht geïmporteerd: {tuesday}. 1 rij was al geïmporteerd (rij 1) en "
+                                          "is overgeslagen.")
+    dialog.grab().save(str(tmp_path / "importeren-al-gedaan.png"))
+
+    choose_file(qtbot, keyboard, dialog, chosen, later)  # and once more: nothing new
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as imported:
+        keyboard.alt("i")
+    assert imported.args[0] == [] and numbers() == [monday, tuesday]
+    assert dialog.message.text.text() == ("Geen klachten geïmporteerd. 2 rijen waren al geïmporteerd (rij 1, 2) en "
+                                          "zijn overgeslagen.")
+
+
+def test_an_import_that_stops_half_way_keeps_what_was_saved_and_finishes_when_run_again(
+        qtbot, keyboard, sqlite_db, staff, chosen, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    rows = [{**GOOD, "description": f"Klacht {n}."} for n in range(5)]
+    form = tmp_path / "formulier.json"
+    form.write_text(json.dumps(rows), encoding="utf-8")
+    register = intake.register
+
+    def full_disk_at_the_fourth(user, report, *args, **kwargs):
+        if report.description == "Klacht 3.":
+            raise ValidationError({"disk": "De schijf is vol."}, "De schijf is vol.")
+        return register(user, report, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "register", full_disk_at_the_fourth)
+    dialog = open_dialog(qtbot, sqlite_db, staff["sanne"])
+    choose_file(qtbot, keyboard, dialog, chosen, form)
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as imported:
+        keyboard.alt("i")
+    assert imported.args[0] == numbers() and len(numbers()) == 2  # the first batch; the second left nothing
+    assert dialog.message.text.text().startswith("Het importeren is gestopt na 2 van 5 rijen: De schijf is vol. ")
+    assert dialog.import_button.isEnabled()
+    dialog.grab().save(str(tmp_path / "importeren-gestopt.png"))
+
+    monkeypatch.setattr(intake, "register", register)
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as imported:
+        keyboard.alt("i")  # the same rows again: the saved ones are skipped
+    assert len(imported.args[0]) == 3 and len(numbers()) == 5
+    assert dialog.message.text.text().endswith("2 rijen waren al geïmporteerd (rij 1, 2) en zijn overgeslagen.")

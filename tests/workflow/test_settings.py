@@ -65,9 +65,9 @@ def test_settings_as_installed_are_named_before_a_letter_quietly_loses_them(db, 
 def test_a_setting_the_office_text_does_not_use_is_not_asked_for(db, staff):
     from klachtenbureau.workflow import letter_settings
 
-    texts = letter_settings.current_texts()
+    texts, version = letter_settings.load_texts()
     texts["acknowledgement"]["body"] = "Geachte heer/mevrouw,\n\nBel ons via {contact}."
-    letter_settings.save_texts(staff["petra"], texts)
+    letter_settings.save_texts(staff["petra"], texts, version)
     assert letter_settings.missing_settings("acknowledgement") == ["telefoonnummer of e-mailadres"]
 
 
