@@ -7,7 +7,6 @@ same workflow functions the command line uses.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +32,25 @@ WHAT_GOES = N_(
     "oordeel en tevredenheid blijven, zodat de cijfers in de rapportages niet veranderen.")
 
 
+COPIES = N_(
+    "Ook de bestanden op deze pc (concepten, wachtende wijzigingen en e-mails) en de reservekopieën in de map "
+    "backups worden geanonimiseerd; andere pc's ruimen hun bestanden op bij hun volgende start. Langer bewaard "
+    "blijven de nachtelijke kopieën van de kantoorserver (standaard 14 dagen), kopieën die elders zijn gezet en "
+    "de back-up van uw server of NAS: zie de beheerdershandleiding.")
+
+
+def copies_done(files: int, backups: int) -> str:
+    """What went outside the database too, in a sentence (empty when nothing did)."""
+    parts = []
+    if files:
+        parts.append(ngettext("{n} bestand op deze pc verwijderd.", "{n} bestanden op deze pc verwijderd.",
+                              files).format(n=files))
+    if backups:
+        parts.append(ngettext("{n} reservekopie bijgewerkt.", "{n} reservekopieën bijgewerkt.",
+                              backups).format(n=backups))
+    return " ".join(parts)
+
+
 class RetentionDialog(QDialog):
     """Shows what the retention period would anonymise (a dry run) and does it after a tick. Admins only."""
 
@@ -53,6 +71,10 @@ class RetentionDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setMinimumHeight(self.intro.fontMetrics().lineSpacing() * 4)
         layout.addWidget(self.intro)
+        self.copies = QLabel(_(COPIES))
+        self.copies.setWordWrap(True)
+        self.copies.setAccessibleName(_("Kopieën"))
+        layout.addWidget(self.copies)
         self.table = row_table([_("Klacht"), _("Afgesloten op"), _("Categorie")],
                                _("Klachten die geanonimiseerd worden"))
         self.table.setColumnWidth(0, 120)
@@ -131,8 +153,9 @@ class RetentionDialog(QDialog):
 
     def _done(self, result: retention.RetentionResult) -> None:
         self.confirm.setEnabled(True)
-        self.message.show_message(ngettext("{n} klacht geanonimiseerd.", "{n} klachten geanonimiseerd.",
-                                           len(result.numbers)).format(n=len(result.numbers)), "success")
+        self.message.show_message(" ".join([ngettext(
+            "{n} klacht geanonimiseerd.", "{n} klachten geanonimiseerd.", len(result.numbers)).format(
+                n=len(result.numbers)), copies_done(result.files, result.backups)]).strip(), "success")
         self.applied.emit(result)
         self.reload()
 
@@ -235,9 +258,10 @@ class PersonRightsDialog(QDialog):
     # --- finding the person -------------------------------------------------------------
 
     def search(self) -> None:
-        text = self.search_edit.text()
+        text, user = self.search_edit.text(), self.session.user
         self.search_field.set_problem(None)
-        operations.query(self, lambda: relations.search_relations(text, limit=50), self._show_people, self._failed)
+        operations.query(self, lambda: relations.search_relations(text, user, limit=50), self._show_people,
+                         self._failed)
 
     def _show_people(self, found: list[Relation]) -> None:
         self.people.clear()
@@ -292,7 +316,7 @@ class PersonRightsDialog(QDialog):
         def work() -> str:
             data = privacy.person_export(user, relation_id)
             try:
-                target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                privacy.save_person_export(data, target)
             except OSError as exc:  # the file, not the database: said at the field
                 raise ValidationError({"destination": _("Kan het bestand niet schrijven: {reason}").format(
                     reason=exc.strerror or exc)}) from exc
@@ -315,10 +339,10 @@ class PersonRightsDialog(QDialog):
                          self._failed)
 
     def _erased(self, result: privacy.ErasureResult) -> None:
-        self.message.show_message(ngettext(
+        self.message.show_message(" ".join([ngettext(
             "De gegevens zijn gewist; {n} klacht is geanonimiseerd.",
             "De gegevens zijn gewist; {n} klachten zijn geanonimiseerd.", len(result.numbers)).format(
-                n=len(result.numbers)), "success")
+                n=len(result.numbers)), copies_done(result.files, result.backups)]).strip(), "success")
         self.people.clear()
         self.reason.clear()
         self.confirm.setChecked(False)

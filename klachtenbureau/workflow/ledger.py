@@ -21,6 +21,7 @@ from typing import Any
 
 from klachtenbureau import config
 from klachtenbureau.models.database import identity
+from klachtenbureau.workflow.offline.drafts import private
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def record(entry: Confirmed) -> None:
     folder = ledger_dir()
     folder.mkdir(parents=True, exist_ok=True)
     line = json.dumps(dataclasses.asdict(entry), ensure_ascii=False) + "\n"
-    with open(folder / f"{dt.date.today().isoformat()}.jsonl", "a", encoding="utf-8") as handle:
+    with open(folder / f"{dt.date.today().isoformat()}.jsonl", "a", encoding="utf-8", opener=private) as handle:
         handle.write(line)
         handle.flush()
         os.fsync(handle.fileno())
@@ -94,6 +95,6 @@ def entries(database_url: str, today: dt.date | None = None) -> list[Confirmed]:
             except (ValueError, TypeError):
                 log.warning("Onleesbare regel in het grootboek %s overgeslagen", path)
                 continue
-            if entry.database_url == identity(database_url) and entry.operation_id not in handed_over:
+            if identity(entry.database_url) == identity(database_url) and entry.operation_id not in handed_over:
                 found[entry.operation_id] = entry
     return list(found.values())

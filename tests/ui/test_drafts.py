@@ -79,3 +79,14 @@ def test_input_kept_for_a_dossier_is_found_per_database_and_complaint_and_a_dama
     drafts.drop_input(kept)
     assert drafts.kept_inputs("sqlite:///a.db", "K2026-0001") == []
     assert (drafts.kept_dir() / "kapot.json").exists()  # never deleted: someone may still want what is in it
+
+
+def test_the_office_servers_password_stays_out_of_the_files_on_this_pc(tmp_path):
+    url = "postgresql://klachtenbureau_werkplek:geheim-wachtwoord@server:5432/klachtenbureau"
+    draft = Draft(database_url=url, fields={"description": "Te laat."})
+    drafts.save(draft, tmp_path)
+    kept = drafts.keep_input(url, "K2026-0001", "Nog niet opgeslagen.")
+    written = b"".join(path.read_bytes() for path in [*tmp_path.iterdir(), *drafts.kept_dir().iterdir()])
+    assert b"geheim-wachtwoord" not in written and b"server:5432/klachtenbureau" in written
+    assert [d.id for d in drafts.list_drafts(url, tmp_path)] == [draft.id]  # still found for its database
+    assert drafts.kept_inputs(url, "K2026-0001") == [kept]

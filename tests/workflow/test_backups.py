@@ -49,21 +49,24 @@ def test_first_start_of_the_day_makes_one_checked_copy(sqlite_db, staff):
     assert not list(made.parent.glob("*.tmp"))
 
 
-def test_rotation_keeps_the_configured_number_of_days_and_never_manual_copies(sqlite_db, staff):
+def test_rotation_keeps_the_configured_number_of_days_and_manual_copies_within_the_retention_period(
+        sqlite_db, staff):
     settings.put(staff["admin"], "backup_keep_days", 7)
     source = db_file(sqlite_db)
     folder = backups.backup_dir(source)
     folder.mkdir()
     for age in range(1, 21):
         (folder / f"klachten-{TODAY - dt.timedelta(days=age):%Y%m%d}-dagelijks.db").write_bytes(b"oud")
-    manual = [folder / "klachten-20200101-120000.db", folder / "klachten-20200101-120000-voor-v2.db",
+    recent = f"{TODAY - dt.timedelta(days=2 * 365):%Y%m%d}"
+    manual = [folder / f"klachten-{recent}-120000.db", folder / f"klachten-{recent}-120000-voor-v2.db",
               folder / "anders-20200101-dagelijks.db"]
-    for path in manual:
+    too_old = [folder / "klachten-20200101-120000.db", folder / "klachten-vervangen-20200101-120000.db"]
+    for path in manual + too_old:
         path.write_bytes(b"hand")
     backups.daily_backup(TODAY)
     kept = [day for day, _path in backups.daily_backups(source)]
     assert kept == [TODAY - dt.timedelta(days=age) for age in range(7)]
-    assert all(path.exists() for path in manual)
+    assert all(path.exists() for path in manual) and not any(path.exists() for path in too_old)
 
 
 def test_rotation_keeps_the_newest_copy_however_old(sqlite_db):

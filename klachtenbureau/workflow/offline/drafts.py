@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from klachtenbureau import config
+from klachtenbureau.models.database import identity
 from klachtenbureau.workflow.operations import new_operation_id
 from klachtenbureau.workflow.report_fields import RELATION_FIELDS
 
@@ -58,6 +59,7 @@ class Draft:
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        data["database_url"] = identity(self.database_url)  # the office server's password stays off this PC
         data["format"] = FORMAT
         data["started_at"] = self.started_at.isoformat()
         data["updated_at"] = self.updated_at.isoformat() if self.updated_at else None
@@ -83,11 +85,20 @@ def _path(draft_id: str, folder: Path | None = None) -> Path:
     return (folder or config.drafts_dir()) / f"{draft_id}{SUFFIX}"
 
 
+def private(path: str | os.PathLike[str], flags: int) -> int:
+    """An ``opener`` for ``open``: a new file is readable by this user only (it may hold personal data)."""
+    return os.open(path, flags, 0o600)
+
+
 def write_bytes(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` so that a crash or power cut leaves the old file or the new, never half of one."""
+    """Write ``content`` to ``path`` so that a crash or power cut leaves the old file or the new, never half of one.
+
+    The file is readable by this user only: drafts, queued writes and mails hold what was typed about people.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
+    tmp.unlink(missing_ok=True)  # a leftover keeps its old mode
+    with open(tmp, "wb", opener=private) as handle:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
@@ -132,7 +143,7 @@ def list_drafts(database_url: str | None = None, folder: Path | None = None) -> 
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("Concept %s is niet te lezen en wordt overgeslagen: %s", path, exc)
             continue
-        if database_url is None or draft.database_url == database_url:
+        if database_url is None or identity(draft.database_url) == identity(database_url):
             drafts.append(draft)
     drafts.sort(key=lambda d: d.updated_at or d.started_at, reverse=True)
     return drafts
@@ -158,7 +169,7 @@ def kept_dir() -> Path:
 
 def keep_input(database_url: str, number: str, text: str) -> KeptInput:
     """Store ``text`` for complaint ``number`` on this PC; the dossier offers it the next time it opens."""
-    kept = KeptInput(number, text, database_url)
+    kept = KeptInput(number, text, identity(database_url))  # no password in a file on this PC
     write_json(kept_dir() / f"{kept.id}{SUFFIX}", dataclasses.asdict(kept))
     return kept
 
@@ -173,7 +184,7 @@ def kept_inputs(database_url: str, number: str) -> list[KeptInput]:
         except (OSError, ValueError, TypeError) as exc:
             log.warning("Bewaarde invoer %s is niet te lezen en wordt overgeslagen: %s", path, exc)
             continue
-        if kept.database_url == database_url and kept.number == number:
+        if identity(kept.database_url) == identity(database_url) and kept.number == number:
             found.append(kept)
     return sorted(found, key=lambda k: k.saved_at)
 

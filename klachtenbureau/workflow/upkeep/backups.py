@@ -3,9 +3,11 @@
 The first start of the day (on any PC) makes a copy of the shared SQLite
 file with SQLite's online backup API, so colleagues can keep working while
 it is made, and checks the copy with ``integrity_check`` before it counts.
-Daily copies older than the office setting ``backup_keep_days`` are removed;
-the newest one always stays, and copies made by hand or before an upgrade
-are never touched. On PostgreSQL the server's own backups are the
+Daily copies older than the office setting ``backup_keep_days`` are removed
+(the newest one always stays); copies made by hand, before an upgrade or set
+aside by a restore go once they are older than the retention period, and
+every copy forgets what retention or an erasure anonymised
+(``anonymised_backups``). On PostgreSQL the server's own backups are the
 administrator's job (docs/administrator.md).
 
 ``restore`` checks the copy first, then moves the current file aside (it is
@@ -28,9 +30,11 @@ from klachtenbureau.models import database, db
 from klachtenbureau.models.schema import SCHEMA_VERSION
 from klachtenbureau.workflow import settings
 from klachtenbureau.workflow.db_errors import LockedTooLongError
+from klachtenbureau.workflow.personal_data import retention
 
 DAILY = "dagelijks"
 _DAILY_NAME = re.compile(r"^(?P<stem>.+)-(?P<day>\d{8})-" + DAILY + r"(?P<suffix>\.\w+)?$")
+_MADE = re.compile(r"-(?P<day>\d{8})-\d{6}")  # the day a copy by hand, before an upgrade or set aside was made
 LOCK_WAIT_SECONDS = 5
 
 
@@ -113,6 +117,28 @@ def rotate(database_file: Path, keep_days: int, today: dt.date) -> list[Path]:
     return removed
 
 
+def copies(database_file: Path) -> list[Path]:
+    """Every copy of ``database_file`` in its backups folder: daily, made by hand (``db backup``), before an
+    upgrade, or set aside by a restore (not those of another database in the same folder)."""
+    folder = backup_dir(database_file)
+    name = re.compile(rf"^{re.escape(database_file.stem)}-(?:vervangen-)?\d{{8}}-.*{re.escape(database_file.suffix)}$")
+    return sorted(p for p in folder.iterdir() if name.match(p.name) and p.is_file()) if folder.is_dir() else []
+
+
+def rotate_others(database_file: Path, limit: dt.datetime) -> list[Path]:
+    """Remove the copies made by hand, before an upgrade or set aside by a restore that were made before ``limit``
+    (the retention period): nothing in them may still be kept. Returns what went."""
+    daily = {path for _day, path in daily_backups(database_file)}
+    removed = []
+    for path in copies(database_file):
+        made = _MADE.search(path.name[len(database_file.stem):])
+        if path not in daily and made is not None and dt.datetime.strptime(made["day"], "%Y%m%d") < limit:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + "-journal").unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 def daily_backup(today: dt.date | None = None) -> Path | None:
     """On the first start of the day: copy the open SQLite database, then rotate. Returns the new copy.
 
@@ -127,6 +153,7 @@ def daily_backup(today: dt.date | None = None) -> Path | None:
     if not target.exists():
         made = copy_checked(db.obj.connection(), target)
     rotate(source, int(settings.get("backup_keep_days")), today)
+    rotate_others(source, retention.retention_limit(today))
     return made
 
 
