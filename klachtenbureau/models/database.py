@@ -55,15 +55,18 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def identity(url: str) -> str:
-    """``url`` without its password: what this PC's queue and ledger files name a database by.
+    """``url`` without its user and password: what this PC's queue and ledger files name a database by.
 
-    The office server's password stays out of those files, and a server
-    that was set up again with a new password is still the same database.
+    The office server's password stays out of those files, and a server that
+    was set up again with a new password, or that the PCs now reach as the
+    desks' role instead of its owner (``server/roles.py``), is still the same
+    database. Idempotent, so a name stored by an older version can be compared
+    by passing it through here again.
     """
     parsed = urlparse(url)
-    if parsed.password is None:
+    if "@" not in parsed.netloc:
         return url
-    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", "@", 1)).geturl()
+    return parsed._replace(netloc=parsed.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def is_sqlite(database: peewee.Database | None = None) -> bool:
@@ -284,6 +287,37 @@ def integrity_check(quick: bool = True) -> list[str]:
     pragma = "quick_check" if quick else "integrity_check"
     rows = [r[0] for r in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
     return [] if rows == ["ok"] else rows
+
+
+def may_change_schema(database: peewee.Database | None = None) -> bool:
+    """Whether this connection may create and upgrade the tables.
+
+    Always on SQLite. On PostgreSQL only the role that owns them (or a
+    superuser, or a member of the owner): on the office server that is the
+    server itself, not the desks (``server/roles.py``). An empty database
+    asks whether the role may create tables in it.
+    """
+    target = database if database is not None else db.obj
+    if is_sqlite(target):
+        return True
+    return bool(target.execute_sql(
+        "SELECT CASE WHEN to_regclass('schema_info') IS NULL THEN has_schema_privilege('public', 'CREATE') "
+        "ELSE pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass('schema_info')), 'USAGE') END"
+    ).fetchone()[0])
+
+
+def audit_guarded_by_server() -> bool:
+    """On PostgreSQL: this connection's role can neither empty the audit log nor change its triggers.
+
+    True for the desks' role of the office server. False on SQLite (whoever
+    can write the file can drop the triggers; the hash chain finds what they
+    did) and for a role that owns the table or may TRUNCATE it.
+    """
+    if is_sqlite():
+        return False
+    return bool(db.execute_sql(
+        "SELECT NOT pg_has_role(c.relowner, 'USAGE') AND NOT has_table_privilege(c.oid, 'TRUNCATE') "
+        "FROM pg_class c WHERE c.oid = to_regclass('audit_entry')").fetchone()[0])
 
 
 def sqlite_backup(source: peewee.SqliteDatabase, destination: Path) -> None:

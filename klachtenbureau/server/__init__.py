@@ -10,10 +10,11 @@ shared folder they already use.
 * ``postgres``        start/stop layer over the wheel's initdb/pg_ctl (``OfficeServer``)
 * ``local_disk``      the refusal of a data folder on a network drive
 * ``connection_file`` the file in the shared folder, and ``resolve(folder)`` for the clients
+* ``roles``           the owner of the tables and the desks' role that cannot rewrite the audit log
 * ``setup``           moving an office from the shared file to the server in one step
 * ``backups``         nightly ``pg_dump`` into the shared folder, rotation, restore
 * ``autostart``       systemd unit / Windows scheduled task so the server comes back after a reboot
-* ``cli``             ``klachtenbureau server setup|run|status|stop|backup|install-autostart``
+* ``cli``             ``klachtenbureau server setup|run|status|stop|backup|restore|install-autostart``
 
 No Qt in this package (the dialog is ``klachtenbureau.ui.server_dialog``).
 """

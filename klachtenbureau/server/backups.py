@@ -25,8 +25,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import peewee
+
 from klachtenbureau.errors import DatabaseUnavailableError, ValidationError
 from klachtenbureau.i18n import _
+from klachtenbureau.models import database
+from klachtenbureau.server import roles
 from klachtenbureau.server.postgres import run_tool
 
 log = logging.getLogger(__name__)
@@ -128,11 +132,30 @@ def restore(dump_file: Path, url: str) -> None:
         raise ValidationError({"dump": _("De reservekopie {path} bestaat niet.").format(path=dump_file)})
     check_dump(dump_file)
     args, env = _connection(url)
+    _check_owner(url)
     result = run_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction",
                                      "--exit-on-error", *args, str(dump_file)], env=env, timeout=3600)
     if result.returncode != 0:
         raise DatabaseUnavailableError(_("Terugzetten is mislukt; de database is onveranderd: {reason}").format(
             reason=result.stderr.strip() or result.returncode))
+    roles.grant_url(url)  # a dump from before the desks had their own role brings no rights for them
+
+
+def _check_owner(url: str) -> None:
+    """Only the owner of the tables may replace them: the desks' role of the office server is told where to go."""
+    target = database.make_database(url)
+    try:
+        target.connect()
+        allowed = database.may_change_schema(target)
+    except peewee.OperationalError as exc:
+        raise DatabaseUnavailableError(_("De server is niet bereikbaar: {reason}").format(
+            reason=str(exc).strip().splitlines()[0] if str(exc).strip() else exc)) from exc
+    finally:
+        target.close()
+    if not allowed:
+        raise ValidationError({"url": _(
+            "Een reservekopie van de kantoorserver zet u terug op de server-pc zelf, met: klachtenbureau server "
+            "restore BESTAND. De pc's verbinden met een rol die de tabellen niet mag vervangen.")})
 
 
 @dataclasses.dataclass

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
-from klachtenbureau.server import autostart, backups, service
+from klachtenbureau.server import autostart, backups, roles, service
 from klachtenbureau.server.postgres import OfficeServer
 
-ACTIONS = ("setup", "run", "status", "stop", "backup", "install-autostart")
+ACTIONS = ("setup", "run", "status", "stop", "backup", "restore", "install-autostart")
 EXIT_OK, EXIT_ERROR = 0, 1
 
 
@@ -28,6 +28,8 @@ def add_parser(subparsers: argparse._SubParsersAction, common: Callable[[argpars
                                                "reservekopie"))
     common(p)
     p.add_argument("action", choices=ACTIONS)
+    p.add_argument("backup_file", nargs="?", type=Path, metavar=_("BESTAND"),
+                   help=_("bij restore: de reservekopie die wordt teruggezet"))
     p.add_argument("--share", type=Path, metavar=_("MAP"),
                    help=_("de gedeelde map die de andere pc's gebruiken (verbindingsbestand en reservekopieën)"))
     p.add_argument("--from", dest="source", metavar="sqlite:///…",
@@ -126,6 +128,21 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a dump back as the owner: the desks' role may not replace the tables (roles.py)."""
+    if args.backup_file is None:
+        raise ValidationError({"backup": _("Noem de reservekopie: klachtenbureau server restore BESTAND")})
+    server = _server(args)
+    server.start()
+    print(_("Laat iedereen Klachtenbureau afsluiten; wat na de reservekopie is opgeslagen, gaat verloren "
+            "op de server."), flush=True)
+    backups.restore(args.backup_file, server.url())
+    roles.prepare(server)  # a dump of an older version is upgraded; the desks get their rights again
+    print(_("Reservekopie {backup} teruggezet op de server. Start Klachtenbureau op de andere pc's opnieuw: elke "
+            "pc voegt dan zelf toe wat hij sinds de reservekopie heeft opgeslagen.").format(backup=args.backup_file))
+    return EXIT_OK
+
+
 def cmd_install_autostart(args: argparse.Namespace) -> int:
     share = _need_share(args)
     server = _server(args)
@@ -135,7 +152,7 @@ def cmd_install_autostart(args: argparse.Namespace) -> int:
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "setup": cmd_setup, "run": cmd_run, "status": cmd_status, "stop": cmd_stop, "backup": cmd_backup,
-    "install-autostart": cmd_install_autostart,
+    "restore": cmd_restore, "install-autostart": cmd_install_autostart,
 }
 
 

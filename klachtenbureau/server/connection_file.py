@@ -13,7 +13,9 @@ to the database**, because the file holds the password. Those are exactly the
 people who could open the shared ``klachten.db`` before, so the server gives
 nobody new access; who may use Klachtenbureau is still decided by the folder's
 rights (and by the sign-in inside the application). Keep the shared folder
-closed to people outside the complaint desk, as before. Between the PCs the
+closed to people outside the complaint desk, as before. The file names the
+desks' role, not the owner of the tables (``roles.py``): with it one can read
+and write complaints but not empty or rewrite the audit log. Between the PCs the
 traffic is not encrypted (the wheel's PostgreSQL has no TLS); the password
 never crosses the network itself (SCRAM).
 

@@ -15,11 +15,15 @@ What ``OfficeServer(data_dir)`` makes of a folder::
 
     data_dir/pgdata/       the cluster (PGDATA), on this PC's LOCAL disk (a network drive is refused)
     data_dir/server.log    the server's log
-    data_dir/server.json   port, user, database and the generated password (readable only by us)
+    data_dir/server.json   port, database, the owner's and the desks' roles and generated passwords
+                           (readable only by us)
 
 * Authentication is ``scram-sha-256`` only, for every address and the local
-  socket; the one role ``klachtenbureau`` owns the database ``klachtenbureau``
-  and gets a random password (``secrets.token_urlsafe(24)``).
+  socket. Two roles, each with a random password (``secrets.token_urlsafe(24)``):
+  ``klachtenbureau`` (the cluster's superuser) owns the database and every
+  table, and its password stays in ``server.json`` on this PC; the other PCs
+  connect as ``klachtenbureau_werkplek``, which may read and write the
+  register but only read and add to the audit log (``roles.py``).
 * It listens on every address (``listen_addresses = '*'``) so the other PCs
   reach it; no Unix socket (``unix_socket_directories = ''``): nothing needs
   one, and a socket path has a 107-byte limit a deep data folder exceeds.
@@ -61,7 +65,8 @@ from klachtenbureau.i18n import _
 from klachtenbureau.server.local_disk import check_local_disk
 
 DATABASE = "klachtenbureau"
-ROLE = "klachtenbureau"
+ROLE = "klachtenbureau"  # the owner: the server process on this PC, never in the connection file
+DESK_ROLE = "klachtenbureau_werkplek"  # the desks: what the connection file on the share names
 DEFAULT_PORT = 5433  # not 5432: leaves room for a PostgreSQL someone else installed on the same PC
 DEFAULT_OS_USER = "postgres"
 EXE = ".exe" if os.name == "nt" else ""
@@ -201,9 +206,15 @@ class OfficeServer:
         return self.settings()["password"]
 
     def url(self, host: str = "127.0.0.1") -> str:
-        """The database URL on ``host`` with the password, for ``store.open_database``."""
+        """The owner's database URL on ``host`` with the password: for this PC's own upkeep (upgrade, dumps)."""
         values = self.settings()
         return (f"postgresql://{quote(values['user'], safe='')}:{quote(values['password'], safe='')}"
+                f"@{host}:{self.port}/{quote(values['database'], safe='')}")
+
+    def desk_url(self, host: str = "127.0.0.1") -> str:
+        """The desks' database URL on ``host``: what the connection file gives the other PCs."""
+        values = self.settings()
+        return (f"postgresql://{quote(values['desk_user'], safe='')}:{quote(values['desk_password'], safe='')}"
                 f"@{host}:{self.port}/{quote(values['database'], safe='')}")
 
     # ---------------------------------------------------------------- running the programs
@@ -302,12 +313,14 @@ class OfficeServer:
             pwfile.unlink(missing_ok=True)
         self._write_hba()
         self._write_config()
-        self._save_settings({"port": self.port, "user": ROLE, "database": DATABASE, "password": password})
+        self.save_settings({"port": self.port, "user": ROLE, "database": DATABASE, "password": password,
+                             "desk_user": DESK_ROLE, "desk_password": new_password()})
         self.start()
         self._create_database()
         return password
 
-    def _save_settings(self, values: dict) -> None:
+    def save_settings(self, values: dict) -> None:
+        """Write ``server.json`` whole (temporary file, then renamed), readable by this user only."""
         tmp = self.settings_file.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -8,6 +8,11 @@ if it crashed. The loop does that once a minute. A stop asked for with
 then ends instead of starting the server again (and systemd's
 ``Restart=on-failure`` leaves it ended, as it exits with 0).
 
+Before it first writes the connection file, the loop makes the database
+ready for the desks (``roles.prepare``): an older schema is upgraded after a
+dump, and a server from before the desks had their own role gets it. Only
+the desks' role goes into the connection file.
+
 Nothing here stops the loop except ``stop_event``: a share that is gone, a
 dump that fails, are logged and tried again at the next round.
 """
@@ -20,7 +25,7 @@ import threading
 from pathlib import Path
 
 from klachtenbureau.errors import KlachtenbureauError
-from klachtenbureau.server import connection_file
+from klachtenbureau.server import backups, connection_file, roles
 from klachtenbureau.server.backups import BackupSchedule
 from klachtenbureau.server.postgres import OfficeServer
 
@@ -42,8 +47,10 @@ def request_stop(server: OfficeServer) -> None:
 
 
 def announce(server: OfficeServer, share: Path, hosts: list[str] | None = None) -> Path:
+    """Write the connection file: the desks' role and password, never the owner's (server/roles.py)."""
     values = server.settings()
-    return connection_file.write(share, server.port, values["database"], values["user"], values["password"], hosts)
+    return connection_file.write(share, server.port, values["database"], values["desk_user"], values["desk_password"],
+                                 hosts)
 
 
 def serve(server: OfficeServer, share: Path, schedule: BackupSchedule, stop_event: threading.Event,
@@ -52,6 +59,7 @@ def serve(server: OfficeServer, share: Path, schedule: BackupSchedule, stop_even
     stop_marker(server).unlink(missing_ok=True)
     server.start()
     announced: dt.datetime | None = None
+    prepared = False
     first = True
     try:
         while True:
@@ -65,7 +73,16 @@ def serve(server: OfficeServer, share: Path, schedule: BackupSchedule, stop_even
                     server.start()
                 except KlachtenbureauError as exc:
                     log.error("Opnieuw starten mislukt: %s", exc.message)
-            if announced is None or now - announced >= ANNOUNCE_EVERY:
+            if not prepared:  # before the first announcement: a server from before the split gets the desks' role
+                try:
+                    applied = roles.prepare(server, before_upgrade=lambda: backups.dump(server.url(), share))
+                    prepared = True
+                    if applied:
+                        log.info("Database bijgewerkt naar versie %d.", applied[-1])
+                except KlachtenbureauError as exc:
+                    log.error("De database van de server is niet klaargezet (volgende poging over een minuut): %s",
+                              exc.message)
+            if prepared and (announced is None or now - announced >= ANNOUNCE_EVERY):
                 try:
                     announce(server, share, hosts)
                     announced = now

@@ -4,7 +4,7 @@
 PC, copy the shared SQLite file into it with ``move_to_server.migrate`` (which
 counts and checksums every table on both sides, and leaves the server's
 database empty if anything differs), write the connection file into the
-shared folder, and mark the old file as moved (``store.mark_moved``: it then
+shared folder (naming the desks' role, not the owner: ``roles.py``), and mark the old file as moved (``store.mark_moved``: it then
 refuses to be opened or written and names the server), so a PC that still
 has the old file's address cannot go on writing into it.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import database
-from klachtenbureau.server import connection_file
+from klachtenbureau.server import connection_file, roles, service
 from klachtenbureau.server.local_disk import check_local_disk
 from klachtenbureau.server.postgres import OfficeServer
 
@@ -41,7 +41,7 @@ Progress = Callable[[str], None]
 @dataclasses.dataclass
 class SetupResult:
     server: OfficeServer
-    url: str                      # as this PC reaches it (127.0.0.1)
+    url: str                      # as the desk on this PC reaches it (127.0.0.1, the desks' role)
     connection_file: Path
     tables: int = 0               # tables moved and checked
     rows: int = 0                 # rows moved and checked
@@ -121,9 +121,8 @@ def set_up(share: Path, data_dir: Path | None = None, source_url: str | None = N
             store.open_database(url, create=True)
         finally:
             database.close()
-
-    values = server.settings()
-    result.connection_file = connection_file.write(share, server.port, values["database"], values["user"],
-                                                   values["password"], hosts)
+    roles.prepare(server)  # the owner keeps the tables; the other PCs get a role that cannot rewrite the audit log
+    result.url = server.desk_url()
+    result.connection_file = service.announce(server, share, hosts)
     say(_("Het verbindingsbestand staat in {path}.").format(path=result.connection_file))
     return result

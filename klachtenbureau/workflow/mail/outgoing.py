@@ -198,7 +198,7 @@ def outbox_items(database_url: str | None = None) -> list[OutboxItem]:
         except (OSError, ValueError, TypeError) as exc:
             log.warning("Uitgaande e-mail %s is niet te lezen en wordt overgeslagen: %s", path, exc)
             continue
-        if item is not None and (database_url is None or item.database_url == identity(database_url)):
+        if item is not None and (database_url is None or identity(item.database_url) == identity(database_url)):
             items.append(item)
     items.sort(key=lambda i: (i.created_at, i.operation_id))
     return items

@@ -198,7 +198,8 @@ def pending(database_url: str | None = None) -> list[PendingWrite]:
         except (OSError, ValueError, TypeError) as exc:
             log.warning("Wachtende wijziging %s is niet te lezen en wordt overgeslagen: %s", path, exc)
             continue
-        if database_url is None or item.database_url == identity(database_url):
+        # identity() again on the stored name: one written by an older version still carries the user
+        if database_url is None or identity(item.database_url) == identity(database_url):
             items.append(item)
     items.sort(key=lambda i: (i.created_at, i.operation_id))
     return items

@@ -160,6 +160,10 @@ def migrate(source_url: str, target_url: str, progress: Progress | None = None) 
             raise DatabaseUnavailableError(_(
                 "De doeldatabase {url} is niet leeg; kies een lege database. Er is niets veranderd.").format(
                     url=target_url))
+        if not database.may_change_schema(target):  # the desks' role of the office server
+            raise DatabaseUnavailableError(_(
+                "Met dit adres mag Klachtenbureau in de doeldatabase geen tabellen maken. Naar de kantoorserver "
+                "verhuist u op de server-pc met: klachtenbureau server setup --share MAP --from sqlite:///…"))
         _check_source(source, source_url)
         database.bind(target)  # the models (and create_schema) now speak to the target
         with source.atomic(), target.atomic():
