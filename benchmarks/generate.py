@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import peewee
 
-from klachtenbureau.models import AuditEntry, Category, Complaint, NumberCounter, Relation, TimelineEntry, db
+from klachtenbureau.models import AuditEntry, Category, Complaint, NumberCounter, Relation, TimelineEntry, audit, db
 from klachtenbureau.models.database import is_sqlite
 from klachtenbureau.models.folding import fold
 from klachtenbureau.workflow import deadlines, demo, settings
@@ -63,11 +63,12 @@ LATER_COLUMNS = {
     "assigned_to": None, "acknowledged_at": None, "acknowledgement_method": "", "answered_at": None, "closed_at": None,
     "resolved_at_intake": False, "answer": "", "findings_facts": "", "findings_circumstances": "",
     "findings_causes": "", "verdict": "", "remedies": "", "escalation_level": "", "escalated_at": None,
-    "satisfaction": "", "aftercare_at": None,
+    "satisfaction": "", "aftercare_at": None, "assigned_at": None, "aftercare_by": None, "waiting_for": "",
+    "waiting_reason": "", "waiting_since": None, "waiting_until": None, "answer_days_left": None,
 }
 # action -> timeline text, as procedure.py writes them
 STEP_TEXTS = {
-    "acknowledge": "Ontvangst bevestigd.", "assign": "Toegewezen aan {handler}.",
+    "acknowledge": "Ontvangst bevestigd.", "wait": "Wachten op klager.", "assign": "Toegewezen aan {handler}.",
     "investigate": "Onderzoek vastgelegd.", "verdict": "Oordeel vastgelegd.", "answer": "Klacht beantwoord.",
     "escalate": "Geëscaleerd naar directeur: klager is het niet eens met het antwoord.",
     "aftercare": "Nazorg: tevreden.", "close": "Afgesloten.",
@@ -154,6 +155,9 @@ class _Bulk:
                                "complaint_id": complaint["id"],
                                "changes": json.dumps({"status": after} if after and after != before else {})})
         self._number(complaints)
+        previous = AuditEntry.select(AuditEntry.chain).order_by(AuditEntry.id.desc()).limit(1).scalar() or ""
+        for row in audits:  # linked as audit.append links them, so 'db check' finds the log whole
+            row["chain"] = previous = audit.link(previous, row)
         for table, rows in ((Relation, relations), (Complaint, complaints), (TimelineEntry, entries),
                             (AuditEntry, audits)):
             for start in range(0, len(rows), 250):
@@ -242,19 +246,25 @@ class _Bulk:
                      acknowledgement_method=demo.ACK_BY_CHANNEL.get(channel, "phone"))
         if progress > 0.2 and step(1, "in_progress" if c.get("acknowledged_at") else "new", "assign", coordinator,
                                    STEP_TEXTS["assign"].format(handler=handler.full_name)):
-            c["assigned_to"] = handler.id
+            c.update(assigned_to=handler.id, assigned_at=received + dt.timedelta(days=1))
         if progress > 0.35 and step(2, "", "contact", handler, rng.choice(CONTACT_NOTES), kind="contact"):
             if step(3, c["status"], "investigate", handler):
                 c.update(findings_facts="Navraag gedaan bij de vervoerder en de vrijwilliger.",
                          findings_circumstances="Drukke avond.", findings_causes="Planning niet doorgegeven.")
+        if 0.35 < progress <= 0.5 and c.get("findings_facts") and rng.random() < 0.3 and step(
+                3, c["status"], "wait", handler, "Wachten op klager: ritgegevens gevraagd."):
+            until = received.date() + dt.timedelta(days=14)  # asked for more information (seed 004 1.3)
+            c.update(waiting_for="complainant", waiting_reason="Ritgegevens gevraagd.", waiting_until=until,
+                     waiting_since=received.date() + dt.timedelta(days=3), answer_days_left=2,
+                     answer_by=self.calendar.add_working_days(until, 2))
         if progress > 0.5 and c.get("findings_facts") and step(3, c["status"], "verdict", handler):
             c["verdict"] = rng.choices(["founded", "partly_founded", "unfounded", "undetermined"], [40, 25, 25, 10])[0]
             if c["verdict"] in ("founded", "partly_founded"):
                 c["remedies"] = "apology"
         if progress > 0.7 and c.get("verdict") and c.get("acknowledged_at") and step(
                 4, "answered", "answer", handler):
-            c.update(answer=demo.ANSWERS[c["verdict"]],
-                     answered_at=received + dt.timedelta(days=4))
+            c.update(answer=demo.ANSWERS[c["verdict"]], answered_at=received + dt.timedelta(days=4),
+                     aftercare_by=self.calendar.add_working_days(received.date() + dt.timedelta(days=4), 10))
             if rng.random() < 0.06:
                 if step(6, "escalated", "escalate", coordinator):
                     c.update(escalation_level="director", escalated_at=received + dt.timedelta(days=6))
