@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
 import os
@@ -22,27 +23,32 @@ import peewee
 from klachtenbureau import __version__, config, logs
 from klachtenbureau.errors import KlachtenbureauError, ValidationError
 from klachtenbureau.i18n import _, format_date, ngettext
-from klachtenbureau.models import User, database
+from klachtenbureau.models import Complaint, User, database
 from klachtenbureau.models.complaints import CHANNELS, KINDS, STATUSES, WAITING_COMPLAINANT
 from klachtenbureau.models.people import ROLES
 from klachtenbureau.server import cli as server_cli
-from klachtenbureau.workflow import db_errors, demo, importer, queries, recheck
+from klachtenbureau.workflow import admin, db_errors, demo, identity, importer, permissions, queries, recheck
 from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.shared_file import SharedFileGuard
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERROR, EXIT_BUG = 0, 1, 70
+# For scripts (docs/administrator.md names the risk: whoever can read the script or its environment has the password).
+USER_ENV, PASSWORD_ENV = "KLACHTENBUREAU_USER", "KLACHTENBUREAU_PASSWORD"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", help=_(
         "database: sqlite:///pad/klachten.db, postgresql://… of de gedeelde map van het kantoor"))
-    parser.add_argument("--user", metavar="LOGIN", help=_("handel als deze gebruiker"))
+    parser.add_argument("--user", metavar="LOGIN", help=_(
+        "meld u aan als deze gebruiker (standaard: {user_env}, of uw Windows-account als het kantoor dat "
+        "gebruikt); het wachtwoord wordt gevraagd, of komt uit {password_env}").format(
+            user_env=USER_ENV, password_env=PASSWORD_ENV))
 
 
 def demo_users() -> str:
-    """The demo's sign-in names and roles, for --help (no passwords: demo users have none)."""
+    """The demo's sign-in names and roles, for --help (the password of those who need one: demo.DEMO_PASSWORD)."""
     return ", ".join(f"{login} ({_(ROLES[role]).lower()})" for login, _name, role in demo.USERS)
 
 
@@ -52,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser)
     parser.add_argument("--demo", action="store_true", help=_(
         "open de standaarddatabase en vul die eerst met voorbeeldgegevens als ze leeg is; aangemeld als petra, "
-        "of een andere demogebruiker met --user: {users}").format(users=demo_users()))
+        "of een andere demogebruiker met --user: {users}; wie vertrouwelijke klachten ziet, heeft het wachtwoord "
+        "{password}").format(users=demo_users(), password=demo.DEMO_PASSWORD))
     parser.add_argument("--self-test", action="store_true",
                         help=_("controleer deze installatie (database, brief, dossier, venster) en stop"))
     sub = parser.add_subparsers(dest="command", metavar=_("opdracht"))
@@ -153,12 +160,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _acting_user(login: str | None) -> User:
+    """Who runs this command, once proved (workflow.identity): ``--user`` (or KLACHTENBUREAU_USER) with its password,
+    or this PC's Windows account where the office signs in that way. Only db init/check/backup/upgrade (and
+    restore/recover/migrate, which take the database's files themselves) run without."""
+    login = login or os.environ.get(USER_ENV, "")
     if not login:
-        return store.system_user()
-    user = User.get_or_none(User.login == login.strip().lower())
-    if user is None or not user.active:
+        user = identity.windows_user()
+        if user is None:
+            raise identity.SignInRefused(_(
+                "Meld u aan met --user INLOGNAAM; het wachtwoord wordt dan gevraagd. Zonder aanmelden werken alleen "
+                "db init, db check, db backup en db upgrade."))
+        return identity.sign_in(user, None, identity.COMMAND_LINE)
+    user = admin.get_user(login)
+    if user is None:
         raise ValidationError({"user": _("Gebruiker {login} bestaat niet of is niet actief.").format(login=login)})
-    return user
+    password = None
+    if identity.proof_for(user) is identity.Proof.PASSWORD:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            try:
+                password = getpass.getpass(_("Wachtwoord van {login}: ").format(login=user.login))
+            except (EOFError, KeyboardInterrupt):
+                raise identity.SignInRefused(_("Aanmelden afgebroken: geen wachtwoord ingevoerd.")) from None
+    return identity.sign_in(user, password, identity.COMMAND_LINE)
 
 
 _guards: list[SharedFileGuard] = []  # this command's presence on a shared file; stopped when it ends
@@ -175,6 +199,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.complaints < 0:
         raise ValidationError({"complaints": _("Het aantal klachten kan niet negatief zijn.")})
     store.open_database(config.database_url(args.db), create=True)
+    if not demo.only_demo_users():  # demo staff with known passwords in an office's database: its administrator's call
+        permissions.require_admin(_acting_user(args.user))
     made = demo.generate(args.complaints, seed=args.seed)
     print(_("{n} voorbeeldklachten gemaakt.").format(n=made))
     return EXIT_OK
@@ -193,6 +219,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     print(_("{n} klacht(en) geïmporteerd: {numbers}").format(
         n=len(result.imported), numbers=", ".join(c.number for c in result.imported) or "-"))
+    if result.duplicates:
+        print(importer.already_imported_text(result.duplicates))
     for problem in result.problems:
         print(_("Overgeslagen: {problem}").format(problem=problem), file=sys.stderr)
     return EXIT_OK
@@ -206,10 +234,20 @@ def shown(text: str, keep: str = "\n\t") -> str:
                    for ch in text)
 
 
+def _read(number: str, user: User) -> Complaint:
+    """The complaint a command prints or writes out: reading a confidential one is logged as from the desk, and so
+    is a refused attempt (privacy.record_view)."""
+    from klachtenbureau.workflow.personal_data import privacy
+
+    complaint = queries.get_complaint(number)
+    privacy.record_view(user, complaint)
+    return complaint
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     _open(args)
-    user = _acting_user(args.user) if args.user else None
-    complaint = queries.get_complaint(args.number, user)
+    user = _acting_user(args.user)
+    complaint = _read(args.number, user)
     data = queries.complaint_dict(complaint)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -232,10 +270,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     _open(args)
-    user = _acting_user(args.user) if args.user else None
+    user = _acting_user(args.user)
     query = queries.list_complaints(user, status=args.status, overdue=args.overdue)
-    if args.json:
-        print(json.dumps([queries.complaint_dict(c, timeline=False) for c in query], ensure_ascii=False, indent=2))
+    if args.json:  # every word of each complaint, as ``show`` prints it: a confidential one is logged as read
+        print(json.dumps([queries.complaint_dict(_read(c.number, user) if c.confidential else c, timeline=False)
+                          for c in query], ensure_ascii=False, indent=2))
         return EXIT_OK
     for c in query:
         who = c.relation.name if c.relation_id else _("anoniem")
@@ -252,11 +291,13 @@ def cmd_db(args: argparse.Namespace) -> int:
         url = connection_file.resolve(url)  # the shared folder of the office names its database too
     if args.action == "init":
         store.open_database(url, create=True)
-        print(_("Database klaar: {url}").format(url=url))
+        print(_("Database klaar: {url}").format(url=database.identity(url)))  # no password on the screen
     elif args.action == "check":
         store.open_database(url, upgrade=False)
         store.full_check()
-        print(_("Database in orde: {url}").format(url=url))
+        print(_("Database in orde: {url}").format(url=database.identity(url)))  # no password on the screen
+        for note in store.check_notes():
+            print(note)
     elif args.action == "backup":
         store.open_database(url)
         print(_("Reservekopie gemaakt: {path}").format(path=store.backup(args.output)))
@@ -264,7 +305,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         from klachtenbureau.models import schema
 
         store.open_database(url, upgrade=False)
-        applied = schema.upgrade()
+        applied = store.upgrade_schema()
         print(_("Bijgewerkt naar databaseversie {v}.").format(v=schema.SCHEMA_VERSION) if applied
               else _("De database is al bij (versie {v}).").format(v=schema.SCHEMA_VERSION))
     elif args.action == "restore":
@@ -364,6 +405,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
             result.mails).format(n=result.mails))
     for number in result.numbers:
         print(f"  {number}")
+    if not args.dry_run:
+        _print_copies(result.files, result.backups)
     return EXIT_OK
 
 
@@ -378,12 +421,12 @@ def cmd_person_export(args: argparse.Namespace) -> int:
 
     _open(args)
     user = _acting_user(args.user)
-    data = json.dumps(privacy.person_export(user, _person(args.person)), ensure_ascii=False, indent=2)
+    data = privacy.person_export(user, _person(args.person))
     if args.output is None:
-        print(data)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
     try:
-        args.output.write_text(data + "\n", encoding="utf-8")
+        privacy.save_person_export(data, args.output)
     except OSError as exc:
         raise ValidationError({"output": _("Kan {path} niet schrijven: {reason}").format(
             path=args.output, reason=exc.strerror or exc)}) from exc
@@ -399,7 +442,15 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
     result = privacy.erase_person(user, _person(args.person), args.reason)
     print(_("Gegevens gewist; {n} klacht(en) geanonimiseerd: {numbers}").format(
         n=len(result.numbers), numbers=", ".join(result.numbers) or "-"))
+    _print_copies(result.files, result.backups)
     return EXIT_OK
+
+
+def _print_copies(files: int, backups: int) -> None:
+    """What went outside the database too (this PC's files, the backups of the shared file)."""
+    if files or backups:
+        print(_("Ook {files} bestand(en) op deze pc verwijderd en {backups} reservekopie(ën) bijgewerkt.").format(
+            files=files, backups=backups))
 
 
 LETTER_COMMANDS = {"ack": "acknowledgement", "information": "information_request", "answer": "answer",
@@ -419,7 +470,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
     _open(args)
     user = _acting_user(args.user)
-    complaint = queries.get_complaint(args.number, user)
+    complaint = _read(args.number, user)
     kind = LETTER_COMMANDS[args.kind]
     request = None
     if kind == "information_request":
@@ -445,7 +496,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
 
     _open(args)
     user = _acting_user(args.user)
-    complaint = queries.get_complaint(args.number, user)
+    complaint = _read(args.number, user)
     _write_pdf(args.output, letters.dossier_pdf(user, complaint))
     print(_("Klachtdossier {number} opgeslagen in {path}.").format(number=complaint.number, path=args.output))
     return EXIT_OK
@@ -511,6 +562,11 @@ def _bug(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else list(argv))[:1] == ["--deidentify-worker"]:
+        # The bundle's de-identification worker (workflow/personal_data/deidentify.py): no parser, no log file.
+        from klachtenbureau.workflow.personal_data import deidentify
+
+        return deidentify.worker_main(list(sys.argv[2:] if argv is None else argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     logs.setup()

@@ -25,10 +25,11 @@ def run(capsys, *args):
     return code, out, err
 
 
-def test_import_show_and_list(db_url, capsys, tmp_path):
+def test_import_show_and_list(db_url, capsys, tmp_path, cli_signed_in):
     form = tmp_path / "formulier.json"
     form.write_text(json.dumps(FORM), encoding="utf-8")
     assert run(capsys, "db", "init", "--db", db_url)[0] == 0
+    cli_signed_in(db_url)
     with acting_at(dt.datetime(2026, 11, 3, 9, 0)):  # a year later the import rightly refuses the form
         code, out, err = run(capsys, "import", str(form), "--db", db_url)
     assert code == 0, err
@@ -51,7 +52,7 @@ def test_import_show_and_list(db_url, capsys, tmp_path):
     assert json.loads(out) == []
 
 
-def test_demo_fills_every_state(db_url, capsys):
+def test_demo_fills_every_state(db_url, capsys, cli_signed_in):
     code, out, err = run(capsys, "demo", "--db", db_url, "--complaints", "120", "--seed", "7")
     assert code == 0, err
     code, out, _err = run(capsys, "list", "--db", db_url, "--json")
@@ -61,12 +62,13 @@ def test_demo_fills_every_state(db_url, capsys):
     assert json.loads(out), "demo data should contain overdue complaints"
 
 
-def test_import_with_bad_rows_lists_them_and_imports_nothing(sqlite_url, capsys, tmp_path):
+def test_import_with_bad_rows_lists_them_and_imports_nothing(sqlite_url, capsys, tmp_path, cli_signed_in):
     form = tmp_path / "formulier.csv"
     form.write_text("received_at,channel,kind,name,email,phone,street,postcode,city,description\n"
                     "2026-11-02T10:00,post,complaint,Els,,,Kerkstraat 1,1234 AB,Utrecht,Te laat\n"
                     "morgen,post,complaint,Els,,,Kerkstraat 1,1234 AB,Utrecht,Te laat\n", encoding="utf-8")
     run(capsys, "db", "init", "--db", sqlite_url)
+    cli_signed_in(sqlite_url)
     code, out, err = run(capsys, "import", str(form), "--db", sqlite_url)
     assert code == 1 and "Rij 2" in err and "received_at" in err
     code, out, err = run(capsys, "list", "--db", sqlite_url, "--json")
@@ -79,8 +81,9 @@ def test_import_with_bad_rows_lists_them_and_imports_nothing(sqlite_url, capsys,
     (["show", "K2026-9999"], "bestaat niet"),
     (["list", "--status", "open"], None),
 ])
-def test_errors_are_one_dutch_line_without_traceback(sqlite_url, capsys, args, message):
+def test_errors_are_one_dutch_line_without_traceback(sqlite_url, capsys, args, message, cli_signed_in):
     run(capsys, "db", "init", "--db", sqlite_url)
+    cli_signed_in(sqlite_url)
     code, out, err = run(capsys, *args, "--db", sqlite_url)
     if message:
         assert code == 1 and message in err and len(err.strip().splitlines()) == 1
@@ -94,8 +97,9 @@ def test_missing_database_file(capsys, tmp_path):
     assert code == 1 and "bestaat niet" in err and len(err.strip().splitlines()) == 1
 
 
-def test_database_locked_after_retries(sqlite_url, capsys, monkeypatch, tmp_path):
+def test_database_locked_after_retries(sqlite_url, capsys, monkeypatch, tmp_path, cli_signed_in):
     run(capsys, "db", "init", "--db", sqlite_url)
+    cli_signed_in(sqlite_url)
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(database, "WRITE_ATTEMPTS", 2)
     form = tmp_path / "f.json"
@@ -157,7 +161,7 @@ def test_help_names_the_demo_users_to_sign_in_as(capsys):
 
 
 @pytest.mark.parametrize("command", [["list"], ["export", "--format", "csv"]])
-def test_output_cut_short_by_head_is_not_an_error(sqlite_url, command):
+def test_output_cut_short_by_head_is_not_an_error(sqlite_url, command, cli_signed_in):
     assert cli.main(["demo", "--db", sqlite_url, "--complaints", "120", "--seed", "3"]) == 0
     database.close()
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
@@ -168,7 +172,8 @@ def test_output_cut_short_by_head_is_not_an_error(sqlite_url, command):
     assert "Onverwachte fout" not in pipeline.stderr and "Traceback" not in pipeline.stderr, pipeline.stderr
 
 
-def test_show_and_list_escape_what_would_steer_the_terminal(db, capsys, staff):
+def test_show_and_list_escape_what_would_steer_the_terminal(db, capsys, staff, cli_signed_in):
+    cli_signed_in()
     from klachtenbureau.workflow import intake
     complaint = intake.register(staff["sanne"], intake.NewReport(
         description="Eerst\x1b[2J gewist,\u202e omgekeerd en \x07 bel.\nTweede regel.",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 import uuid
 
 from klachtenbureau import cli
@@ -21,7 +23,8 @@ def run(capsys, *args):
     return code, out, err
 
 
-def test_retention_dry_run_then_apply(sqlite_db, staff, capsys):
+def test_retention_dry_run_then_apply(sqlite_db, staff, capsys, cli_signed_in):
+    cli_signed_in()
     old = closed_complaint(staff, years_ago(dt.date.today(), 4), "Oude klacht.", relation=PERSON)
     closed_complaint(staff, years_ago(dt.date.today(), 1), "Recente klacht.")
     database.close()
@@ -41,13 +44,15 @@ def test_retention_dry_run_then_apply(sqlite_db, staff, capsys):
     assert code == 1 and err == "Fout: Dit mag alleen een beheerder.\n"
 
 
-def test_person_export_and_erase(sqlite_db, staff, capsys, tmp_path):
+def test_person_export_and_erase(sqlite_db, staff, capsys, tmp_path, cli_signed_in):
+    cli_signed_in()
     complaint = closed_complaint(staff, dt.datetime(2025, 3, 3, 10), "Te laat.", relation=PERSON)
     database.close()
     target = tmp_path / "jozefien.json"
     code, out, err = run(capsys, "person-export", "Jozefien@example.nl", "--db", sqlite_db, "-o", str(target))
     assert code == 0, err
     data = json.loads(target.read_text(encoding="utf-8"))
+    assert os.name != "posix" or stat.S_IMODE(target.stat().st_mode) == 0o600  # readable by its owner only
     assert data["relation"]["name"] == PERSON["name"] and data["complaints"][0]["number"] == complaint.number
     code, out, err = run(capsys, "person-erase", str(complaint.relation_id), "--db", sqlite_db,
                          "--reason", "verzoek per e-mail")
@@ -74,7 +79,8 @@ def test_db_restore(sqlite_db, staff, capsys):
     assert [c.description for c in Complaint.select()] == ["In de kopie."]
 
 
-def test_db_migrate_to_postgresql(sqlite_db, staff, capsys, pg_server):
+def test_db_migrate_to_postgresql(sqlite_db, staff, capsys, pg_server, cli_signed_in):
+    cli_signed_in()
     closed_complaint(staff, dt.datetime(2025, 3, 3, 10), "Gaat mee.", relation=PERSON)
     database.close()
     name = f"m_{uuid.uuid4().hex[:12]}"

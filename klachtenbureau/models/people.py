@@ -58,6 +58,8 @@ class User(VersionedModel):
     role = peewee.CharField(max_length=20, choices=list(ROLES.items()))
     email = peewee.CharField(max_length=254, default="")
     password_hash = peewee.CharField(max_length=300, null=True)
+    # DOMEIN\naam of the Windows account that signs in as this user without a password (workflow.identity); '': none
+    windows_account = peewee.CharField(max_length=120, default="")
     confidential_access = peewee.BooleanField(default=False)
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=now)

@@ -23,6 +23,7 @@ from klachtenbureau.models.complaints import Category, Complaint, Document, Numb
 from klachtenbureau.models.database import db, integrity_check, is_sqlite, sqlite_backup
 from klachtenbureau.models.folding import fold
 from klachtenbureau.models.fulltext import create_fulltext, rebuild_fulltext
+from klachtenbureau.models.imports import ImportedRow
 from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User, split_attention
@@ -35,7 +36,7 @@ SCHEMA_VERSION = 7
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
-    Measure, MeasureComplaint, AuditEntry, Setting, IncomingMail, WorkMark, ReportReview, Recommendation,
+    Measure, MeasureComplaint, AuditEntry, Setting, IncomingMail, WorkMark, ReportReview, Recommendation, ImportedRow,
 ]
 
 
@@ -76,6 +77,15 @@ _DASHBOARD_INDEX = ("CREATE INDEX IF NOT EXISTS complaint_dashboard ON complaint
 INBOX_INDEXES: list[str] = [
     *_inbox_indexes(_INBOX_COLUMNS + ", waiting_for"),
     _DASHBOARD_INDEX + ", waiting_for)",
+]
+
+
+# Mijn werk (workflow/my_work.py): per handler (NULL: nobody yet), what became theirs, a wait that ends, aftercare
+# not yet done, each a short range of one index whatever the size of the register.
+WORK_INDEXES: list[str] = [
+    "CREATE INDEX IF NOT EXISTS complaint_assigned_at ON complaint (assigned_to_id, assigned_at)",
+    "CREATE INDEX IF NOT EXISTS complaint_waiting_until ON complaint (assigned_to_id, waiting_until)",
+    "CREATE INDEX IF NOT EXISTS complaint_aftercare ON complaint (assigned_to_id, aftercare_at, aftercare_by)",
 ]
 
 
@@ -143,10 +153,11 @@ def _migrate_7() -> None:
         db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
     for name in ("complaint_inbox", "complaint_deadline", "complaint_handler", "complaint_dashboard"):
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
-    for statement in INBOX_INDEXES:
+    for statement in INBOX_INDEXES + WORK_INDEXES:
         db.execute_sql(statement)
-    db.create_tables([WorkMark, ReportReview, Recommendation])
+    db.create_tables([WorkMark, ReportReview, Recommendation, ImportedRow])  # ImportedRow: no row imported twice
     db.execute_sql(f"ALTER TABLE {AuditEntry._meta.table_name} ADD COLUMN chain VARCHAR(64) NOT NULL DEFAULT ''")
+    db.execute_sql("ALTER TABLE \"user\" ADD COLUMN windows_account VARCHAR(120) NOT NULL DEFAULT ''")  # sign-in
     for statement in _audit_triggers():  # the audit log refuses INSERT OR REPLACE too
         db.execute_sql(statement)
 
@@ -202,7 +213,7 @@ def create_schema() -> None:
         for statement in RELATION_INDEXES:
             db.execute_sql(statement)
         create_fulltext()
-        for statement in INBOX_INDEXES:
+        for statement in INBOX_INDEXES + WORK_INDEXES:
             db.execute_sql(statement)
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())
 

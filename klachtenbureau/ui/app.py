@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from klachtenbureau import config
 from klachtenbureau.errors import DatabaseCorruptError, KlachtenbureauError
-from klachtenbureau.i18n import _
+from klachtenbureau.i18n import _, ngettext
 from klachtenbureau.models import User
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.ui import change_monitor, crash, language, operations, platform_check
@@ -28,6 +28,7 @@ from klachtenbureau.ui.main_window import MainWindow
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.signin import sign_in
 from klachtenbureau.workflow import admin, demo, recovery
+from klachtenbureau.workflow.offline import local_copies
 from klachtenbureau.workflow.upkeep import backups, store
 from klachtenbureau.workflow.shared_file import SharedFileGuard
 
@@ -121,6 +122,7 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
     """Everything up to a shown main window; None when the user stopped on the way."""
     explicit = url or args.db
     user: User | None = None
+    login = args.user
     try:
         if args.demo:
             url = config.database_url(explicit) if explicit else config.default_database_url()
@@ -130,7 +132,7 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
             store.open_database(url, create=True)
             remember = url
             _fill_demo()
-            user = admin.get_user(args.user or DEMO_LOGIN)
+            login = args.user or DEMO_LOGIN  # signs in like anyone: the demo's counsellor gives demo.DEMO_PASSWORD
         elif _first_start(explicit):
             dialog = DatabaseDialog(open_now=True)
             if not dialog.exec():
@@ -150,7 +152,7 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
             return None
         user = setup.admin
     if user is None:
-        user = sign_in(args.user)
+        user = sign_in(login)
         if user is None:
             return None
     config.update(database_url=remember)
@@ -165,7 +167,18 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
     # The first start of the day (on any PC) makes the day's checked copy of the shared file.
     operations.query(window, backups.daily_backup, lambda _copy: None, lambda problem: window.statusBar().showMessage(
         _("De dagelijkse reservekopie is niet gelukt: {reason}").format(reason=problem.message)))
+    # What was anonymised since (on any PC) leaves this PC's drafts, queue and outbox too.
+    operations.query(window, local_copies.clean, lambda cleaned: _cleaned(window, cleaned),
+                     lambda problem: window.statusBar().showMessage(problem.message))
     return window
+
+
+def _cleaned(window: MainWindow, cleaned: local_copies.Cleaned) -> None:
+    if cleaned.writes:
+        window.statusBar().showMessage(ngettext(
+            "{n} wachtende wijziging op deze computer is verwijderd: de klacht is geanonimiseerd of ouder dan de "
+            "bewaartermijn.", "{n} wachtende wijzigingen op deze computer zijn verwijderd: de klachten zijn "
+            "geanonimiseerd of ouder dan de bewaartermijn.", len(cleaned.writes)).format(n=len(cleaned.writes)))
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -179,7 +179,7 @@ class SetUpDialog(FormDialog):
                               _("Uw aanmeldnaam op deze computer; dan staat uw naam straks al klaar."))
         self.full_name = self.add("full_name", _("&Uw naam"), QLineEdit(), _("Uw naam"))
         self.password = self.add("password", _("&Wachtwoord"), QLineEdit(), _("Wachtwoord"),
-                                 _("Mag leeg blijven."))
+                                 _("Minstens 8 tekens; hiermee meldt u zich als beheerder aan."))
         self.repeat = self.add("repeat", _("&Herhaal wachtwoord"), QLineEdit(), _("Herhaal wachtwoord"))
         for edit in (self.password, self.repeat):
             edit.setEchoMode(QLineEdit.EchoMode.Password)

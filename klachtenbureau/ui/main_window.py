@@ -607,6 +607,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self._status_timer.stop()  # a closed window checks nothing more, and nothing watches for changes
         self.session.changes.stop()
+        self.my_work.stop()
         if self.session.shared_file is not None:
             self.session.shared_file.stop()  # this PC leaves the shared file: another may take over writing
         super().closeEvent(event)

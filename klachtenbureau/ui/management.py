@@ -18,7 +18,7 @@ from klachtenbureau.models import User
 from klachtenbureau.models.people import INTAKE, ROLES
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, RadioGroup, fit_to_screen, row_table
-from klachtenbureau.workflow import admin, letter_settings, settings
+from klachtenbureau.workflow import admin, identity, letter_settings, settings
 from klachtenbureau.workflow.deadlines import PROFILES
 
 
@@ -105,6 +105,10 @@ class UserDialog(FormDialog):
         self.role.setCurrentIndex(self.role.findData(user.role if user else INTAKE))
         self.add("role", _("&Rol"), self.role, _("Rol"))
         self.email = self.add("email", _("&E-mail"), QLineEdit(user.email if user else ""), _("E-mailadres"))
+        self.windows_account = self.add(
+            "windows_account", _("Win&dows-account"), QLineEdit(user.windows_account if user else ""),
+            _("Windows-account"), _("DOMEIN\\naam, bijvoorbeeld KANTOOR\\sanne: meldt zich daarmee aan zonder "
+                                    "wachtwoord als ‘Aanmelden met het Windows-account’ aanstaat. Leeg: niet."))
         self.confidential = QCheckBox(_("Mag &vertrouwelijke klachten zien"))
         self.confidential.setChecked(bool(user and user.confidential_access))
         self.add("confidential_access", "", self.confidential, _("Vertrouwelijke klachten"))
@@ -116,18 +120,20 @@ class UserDialog(FormDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         if user is None:
             self.add("password", _("&Wachtwoord"), self.password, _("Wachtwoord"),
-                     _("Mag leeg blijven: dan kiest de gebruiker alleen zijn naam."))
+                     _("Mag leeg blijven: dan kiest de gebruiker alleen zijn naam. Wie vertrouwelijke klachten ziet "
+                       "(vertrouwenspersoon, directeur, beheerder) meldt zich pas aan met een wachtwoord of het "
+                       "Windows-account."))
         self.add_buttons()
 
     def save(self) -> None:
         if self.user is None:
             work = lambda: admin.add_user(  # noqa: E731
                 self.actor, self.login.text(), self.full_name.text(), self.role.currentData(), self.email.text(),
-                self.confidential.isChecked(), self.password.text())
+                self.confidential.isChecked(), self.password.text(), self.windows_account.text())
         else:
             work = lambda: admin.update_user(  # noqa: E731
                 self.actor, self.user, self.full_name.text(), self.role.currentData(), self.email.text(),
-                self.active.isChecked(), self.confidential.isChecked())
+                self.active.isChecked(), self.confidential.isChecked(), windows_account=self.windows_account.text())
         if self.attempt(work):
             self.accept()
 
@@ -152,7 +158,7 @@ class PasswordDialog(FormDialog):
 
 
 class UsersDialog(QDialog):
-    COLUMNS = ("Naam", "Inlognaam", "Rol", "Actief", "Wachtwoord")
+    COLUMNS = (N_("Naam"), N_("Inlognaam"), N_("Rol"), N_("Actief"), N_("Wachtwoord"), N_("Windows-account"))
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -160,6 +166,10 @@ class UsersDialog(QDialog):
         self.setWindowTitle(_("Gebruikers"))
         fit_to_screen(self, 760, 420)
         layout = QVBoxLayout(self)
+        self.windows = QCheckBox(_("Aan&melden met het Windows-account (zonder wachtwoord)"))
+        self.windows.setChecked(bool(settings.get("windows_sign_in")))
+        self.windows.toggled.connect(self._windows_toggled)
+        layout.addWidget(self.windows)
         self.table = row_table([_(c) for c in self.COLUMNS], _("Gebruikers"))
         self.table.doubleClicked.connect(self._edit)
         layout.addWidget(self.table)
@@ -172,10 +182,20 @@ class UsersDialog(QDialog):
         self.table.setRowCount(len(self.users))
         for row, user in enumerate(self.users):
             cells = (user.full_name, user.login, _(ROLES[user.role]), _("ja") if user.active else _("nee"),
-                     _("ingesteld") if user.password_hash else _("geen"))
+                     _("ingesteld") if user.password_hash else _("nodig, nog niet ingesteld") if
+                     identity.proof_for(user) is identity.Proof.MISSING else _("geen"), user.windows_account)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+
+    def _windows_toggled(self, on: bool) -> None:
+        try:
+            settings.put(self.session.user, "windows_sign_in", on)
+        except KlachtenbureauError as exc:
+            QMessageBox.warning(self, _("Gebruikers"), exc.message)
+            self.windows.blockSignals(True)
+            self.windows.setChecked(not on)
+            self.windows.blockSignals(False)
 
     def _selected(self) -> User | None:
         row = self.table.currentRow()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from klachtenbureau.errors import ConflictError, KlachtenbureauError, ValidationError
-from klachtenbureau.i18n import N_, _, format_date
+from klachtenbureau.i18n import N_, _, format_date, ngettext
 from klachtenbureau.models import Measure
 from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
 from klachtenbureau.ui import operations
@@ -69,7 +69,7 @@ class MeasuresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return [m.title, _(MEASURE_SOURCES.get(m.source, m.source)), row.owner_name,
                     format_date(m.due_date, "d MMM yyyy"), _(MEASURE_STATUSES.get(m.status, m.status)),
-                    _("ja") if m.team_informed else _("nee"), ", ".join(row.complaint_numbers)][index.column()]
+                    _("ja") if m.team_informed else _("nee"), complaints_text(row)][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and row.overdue:
             return _("Over de streefdatum")
         if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
@@ -88,6 +88,12 @@ class MeasuresModel(QAbstractTableModel):
 
 
 NO_DATE = QDate(1900, 1, 1)  # the due-date box's "nothing chosen"
+
+
+def complaints_text(row: MeasureRow) -> str:
+    """The numbers of the linked complaints this user may see; the others only counted (issue 13)."""
+    unseen = ngettext("{n} vertrouwelijke klacht", "{n} vertrouwelijke klachten", row.unseen).format(n=row.unseen)
+    return ", ".join([*row.complaint_numbers, *([unseen] if row.unseen else [])])
 
 
 class MeasuresView(QWidget):
@@ -248,7 +254,7 @@ class MeasuresView(QWidget):
     def _show_measure(self, row: MeasureRow | None) -> None:
         self.measure = row.measure if row else None
         self._clear_message()
-        editable = row is not None and permissions.can_edit_measure(self.session.user, row.measure)
+        editable = row is not None and row.readable and permissions.can_edit_measure(self.session.user, row.measure)
         for widget in (self.title, self.description, self.source, self.owner, self.due, self.team_informed,
                        self.save_button):
             widget.setEnabled(editable)
@@ -272,9 +278,9 @@ class MeasuresView(QWidget):
             status += " — " + _("over de streefdatum")
         self.status_label.setText(status)
         self.status_label.setStyleSheet("color: #B3261E; font-weight: bold;" if row.overdue else "")
-        self.complaints_label.setText(", ".join(row.complaint_numbers) or "–")
+        self.complaints_label.setText(complaints_text(row) or "–")
         self.implement_button.setEnabled(editable and m.status in measures.ACTIVE_STATUSES)
-        checking = m.status == "implemented" and permissions.can_check_measure(self.session.user)
+        checking = m.status == "implemented" and row.readable and permissions.can_check_measure(self.session.user)
         self.check_box.setVisible(checking or bool(m.check_conclusion))
         for widget in (self.check_method, self.check_conclusion, self.effective_button, self.not_effective_button):
             widget.setEnabled(checking)
@@ -373,14 +379,14 @@ class MeasuresView(QWidget):
         typed = self._form_values()
         mine = {name for name, value in typed.items() if value != self._loaded_values.get(name)}
         try:
-            fresh = measures.get_measure(self.measure.id)
+            fresh = measures.get_measure(self.session.user, self.measure.id)
         except KlachtenbureauError as exc:
             self._show_message(exc.message)
             return
         row = next((r for r in self.model.rows if r.measure.id == fresh.id), None)
         owner_name = self._owners[fresh.owner_id].full_name if fresh.owner_id in self._owners else "?"
         self._show_measure(MeasureRow(fresh, owner_name, row.complaint_numbers if row else (),
-                                      measures.is_overdue(fresh, dt.date.today())))
+                                      measures.is_overdue(fresh, dt.date.today()), unseen=row.unseen if row else 0))
         if mine:
             self._fill({**self._values_of(fresh), **{name: typed[name] for name in mine}})
             self._show_message(_("De maatregel is opnieuw geladen. Uw eigen wijzigingen staan er nog; controleer "

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import N_, _, ngettext
-from klachtenbureau.models import Relation
+from klachtenbureau.models import Relation, User
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import Field, MessageBar
@@ -56,9 +56,10 @@ class RelationPicker(QGroupBox):
     chosen = Signal()
     found = Signal(int)
 
-    def __init__(self, title: str, label: str, accessible: str, on_failure: Callable[[KlachtenbureauError], None]):
+    def __init__(self, user: User, title: str, label: str, accessible: str,
+                 on_failure: Callable[[KlachtenbureauError], None]):
         super().__init__(title)
-        self.on_failure = on_failure
+        self.user, self.on_failure = user, on_failure
         layout = QVBoxLayout(self)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("naam, telefoonnummer, postcode of e-mailadres; Enter om te zoeken"))
@@ -83,9 +84,9 @@ class RelationPicker(QGroupBox):
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
     def search_now(self) -> None:
-        text = self.search.text()
+        text, user = self.search.text(), self.user
         self.search_field.set_problem(None)
-        operations.query(self, lambda: relations.search_relations(text, limit=50), self._show, self.on_failure)
+        operations.query(self, lambda: relations.search_relations(text, user, limit=50), self._show, self.on_failure)
 
     def _show(self, found: list[Relation]) -> None:
         self.list.clear()
@@ -123,9 +124,10 @@ class MergeRelationsDialog(QDialog):
                          "wordt verwijderd."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.keep = RelationPicker(_("1. De klager die blijft"), _("&Blijft"), _("Klager die blijft"), self._failed)
-        self.other = RelationPicker(_("2. De klager die daarin opgaat en verdwijnt"), _("&Gaat op in de eerste"),
-                                    _("Klager die opgaat in de eerste"), self._failed)
+        self.keep = RelationPicker(session.user, _("1. De klager die blijft"), _("&Blijft"), _("Klager die blijft"),
+                                   self._failed)
+        self.other = RelationPicker(session.user, _("2. De klager die daarin opgaat en verdwijnt"),
+                                    _("&Gaat op in de eerste"), _("Klager die opgaat in de eerste"), self._failed)
         for picker in (self.keep, self.other):
             picker.chosen.connect(self._plan_later)
             layout.addWidget(picker, 1)

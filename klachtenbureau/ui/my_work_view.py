@@ -65,6 +65,7 @@ class MyWorkView(QWidget):
         self.mails = 0  # the office mailbox's mails to sort, as Binnengekomen last counted them
         self.summary_shown = False
         self._reading = False
+        self._stopped = False  # the desk closed: read nothing more (the database may be gone next)
         self._remind_next = False  # reminders were asked for while a reading ran: the next reading asks
         self.message = MessageBar()
         self.header = QLabel()
@@ -115,6 +116,8 @@ class MyWorkView(QWidget):
         """Read Mijn werk again off the UI thread; with ``remind``, also what to notify now (and mark it sent)."""
         # One reading at a time, and none started from another's callback: a chain of readings would outlive the
         # window. What is asked meanwhile comes with the next change or status round.
+        if self._stopped:
+            return
         if self._reading:
             self._remind_next = self._remind_next or remind
             return
@@ -131,6 +134,10 @@ class MyWorkView(QWidget):
 
         operations.query(self, work, lambda result: self._show(*result), self._failed, session=self.session,
                          always=done)
+
+    def stop(self) -> None:
+        """The desk closes: no reading starts any more (one under way ends on its own)."""
+        self._stopped = True
 
     def _failed(self, problem: KlachtenbureauError) -> None:
         self.message.show_message(problem.message, "error")

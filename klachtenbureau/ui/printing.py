@@ -669,7 +669,7 @@ class AcknowledgementBatchDialog(QDialog):
         self._busy(True)
         self.message.show_message(_("{n} brief/brieven worden gemaakt…").format(n=len(chosen)))
         user = self.session.user
-        operations.query(self, lambda: [(c, letters.letter_pdf(user, c, "acknowledgement")) for c in chosen],
+        operations.query(self, lambda: letters.acknowledgement_batch(user, chosen),
                          lambda made: self._deliver(made, printed), self._failed)
 
     def _deliver(self, made: list[tuple[Complaint, bytes]], printed: bool) -> None:

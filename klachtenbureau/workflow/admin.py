@@ -31,18 +31,33 @@ def has_sign_in_users() -> bool:
 
 
 def match_login(os_login: str, users: list[User]) -> User | None:
-    """The user whose login is the operating-system login (``DOMEIN\\naam`` and case ignored)."""
+    """The user whose login is the operating-system login (``DOMEIN\\naam`` and case ignored): the name the sign-in
+    offers first. It proves nothing; workflow.identity decides what signing in takes."""
     wanted = os_login.rsplit("\\", 1)[-1].split("@", 1)[0].strip().lower()
     return next((u for u in users if u.login.lower() == wanted), None)
 
 
-def needs_password(user: User) -> bool:
-    return bool(user.password_hash)
-
-
 def check_password(user: User, password: str) -> bool:
-    """True when ``user`` has no password or ``password`` is theirs."""
-    return not user.password_hash or verify_password(password, user.password_hash)
+    """True only when ``user`` has a password and ``password`` is it."""
+    return bool(user.password_hash) and verify_password(password, user.password_hash)
+
+
+def clean_windows_account(text: str) -> str:
+    """A Windows account as stored and compared: ``DOMEIN\\naam``, trimmed, in lower case."""
+    return text.strip().lower()
+
+
+def _windows_account_problem(account: str, user: User | None) -> str | None:
+    if not account:
+        return None
+    if "\\" not in account.strip("\\"):
+        return _("Schrijf het Windows-account als DOMEIN\\naam, bijvoorbeeld KANTOOR\\sanne.")
+    clash = User.select().where(User.windows_account == account)
+    if user is not None:
+        clash = clash.where(User.id != user.id)
+    if clash.exists():
+        return _("Dit Windows-account hoort al bij een andere gebruiker.")
+    return None
 
 
 def get_user(login: str) -> User | None:
@@ -61,8 +76,8 @@ def all_users() -> list[User]:
 
 
 def add_user(actor: User, login: str, full_name: str, role: str, email: str = "",
-             confidential_access: bool = False, password: str = "") -> User:
-    """A new colleague; the password is optional."""
+             confidential_access: bool = False, password: str = "", windows_account: str = "") -> User:
+    """A new colleague; the password is optional (the sign-in asks for one where it is needed: workflow.identity)."""
     permissions.require_admin(actor)
     errors = {}
     try:
@@ -71,17 +86,24 @@ def add_user(actor: User, login: str, full_name: str, role: str, email: str = ""
         errors.update(exc.errors)
     if password and (problem := password_problem(password)):
         errors["password"] = problem
+    windows_account = clean_windows_account(windows_account)
+    if problem := _windows_account_problem(windows_account, None):
+        errors["windows_account"] = problem
     if errors:
         raise ValidationError(errors)
     user = store.create_user(actor, login, full_name, role, email, confidential_access)
+    if windows_account:
+        user = update_user(actor, user, user.full_name, user.role, user.email, True, user.confidential_access,
+                           windows_account=windows_account)
     if password:
         user = set_password(actor, user, password)
     return user
 
 
 def update_user(actor: User, user: User, full_name: str, role: str, email: str, active: bool,
-                confidential_access: bool, operation_id: str | None = None) -> User:
-    """Change a colleague's details; refuses to leave the office without an active administrator."""
+                confidential_access: bool, operation_id: str | None = None, windows_account: str | None = None) -> User:
+    """Change a colleague's details (``windows_account`` None: as it is); refuses to leave the office without an
+    active administrator."""
     permissions.require_admin(actor)
     errors = {}
     if not full_name.strip():
@@ -95,6 +117,9 @@ def update_user(actor: User, user: User, full_name: str, role: str, email: str, 
     losing_admin = permissions.is_admin(user) and (role != ADMIN or not active)
     if losing_admin and not any(permissions.is_admin(u) for u in sign_in_users() if u.id != user.id):
         errors["role"] = _("Er moet altijd één actieve beheerder zijn; maak eerst iemand anders beheerder.")
+    windows_account = user.windows_account if windows_account is None else clean_windows_account(windows_account)
+    if problem := _windows_account_problem(windows_account, user):
+        errors["windows_account"] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -102,7 +127,7 @@ def update_user(actor: User, user: User, full_name: str, role: str, email: str, 
         current = fresh(user)
         changes = update_versioned(current, current.version, {
             "full_name": full_name.strip(), "role": role, "email": email, "active": active,
-            "confidential_access": confidential_access}, touch=False)
+            "confidential_access": confidential_access, "windows_account": windows_account}, touch=False)
         return Outcome(current, changes)
 
     return perform(actor, "update_user", body, operation_id)
@@ -114,6 +139,9 @@ def set_password(actor: User, user: User, password: str | None, operation_id: st
         permissions.require_admin(actor)
     if password and (problem := password_problem(password)):
         raise ValidationError({"password": problem})
+    if not password and permissions.needs_proof_of_identity(user) and not user.windows_account:
+        raise ValidationError({"password": _("{name} ziet vertrouwelijke klachten en meldt zich met een wachtwoord "
+                                             "aan; het kan niet leeg blijven.").format(name=user.full_name)})
     value = hash_password(password) if password else None
 
     def body() -> Outcome:
@@ -124,10 +152,13 @@ def set_password(actor: User, user: User, password: str | None, operation_id: st
     return perform(actor, "set_password", body, operation_id)
 
 
-def create_first_admin(login: str, full_name: str, password: str = "") -> User:
-    """The first administrator of a new database, made by the system account at set-up."""
+def create_first_admin(login: str, full_name: str, password: str) -> User:
+    """The first administrator of a new database, made by the system account at set-up, with the password they
+    sign in with from then on (an administrator never signs in by name alone: permissions.needs_proof_of_identity)."""
     if has_sign_in_users():
         raise ValidationError({"login": _("Deze database heeft al gebruikers; meld u aan met uw naam.")})
+    if not password:
+        raise ValidationError({"password": _("Kies een wachtwoord: daarmee meldt u zich als beheerder aan.")})
     return add_user(store.system_user(), login, full_name, ADMIN, password=password)
 
 

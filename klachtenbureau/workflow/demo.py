@@ -18,7 +18,7 @@ from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.models.database import retry_on_busy, write_transaction
 from klachtenbureau.models.people import ADMIN, COORDINATOR, COUNSELLOR, DIRECTOR, HANDLER, INTAKE, QUALITY
-from klachtenbureau.workflow import deadlines, intake, measures, permissions, procedure, settings
+from klachtenbureau.workflow import admin, deadlines, intake, measures, permissions, procedure, settings
 from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.db_errors import DuplicateError
 
@@ -33,6 +33,9 @@ USERS = [
     ("henk", "Henk Smit", DIRECTOR),
     ("fatima", "Fatima Yilmaz", COUNSELLOR),
 ]
+# Who sees confidential complaints signs in with a password (permissions.needs_proof_of_identity): the demo's own is
+# this one, named in --help. A demo database is for trying, never for real complaints.
+DEMO_PASSWORD = "demo-wachtwoord"
 
 FIRST = ["Jan", "Maria", "Piet", "Anja", "Kees", "Fatma", "Wim", "Ingrid", "Ahmed", "Els", "Gerrit", "Yvonne",
          "Dirk", "Sevda", "Johan", "Marleen", "Henk", "Noor", "Theo", "Ria", "Bram", "Lotte", "Mustafa", "Joke"]
@@ -96,8 +99,17 @@ def ensure_users() -> dict[str, User]:
                                          confidential_access=role == COUNSELLOR)
             except (ValidationError, DuplicateError):  # another demo process made it first
                 user = User.get(User.login == login)
+            else:
+                if permissions.needs_proof_of_identity(user):
+                    user = admin.set_password(actor, user, DEMO_PASSWORD)
         users[login] = user
     return users
+
+
+def only_demo_users() -> bool:
+    """The database has no sign-in users but the demo's own: filling it needs nobody's permission."""
+    logins = {login for login, _name, _role in USERS}
+    return all(user.login in logins for user in admin.sign_in_users())
 
 
 def _working_moment(rng: random.Random, day: dt.date) -> dt.datetime:

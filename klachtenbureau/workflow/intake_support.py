@@ -411,15 +411,15 @@ _SAME = {relations.SAME_EMAIL: N_("zelfde e-mailadres"), relations.SAME_PHONE: N
 
 def find_relations(text: str, user: User, limit: int = 20) -> list[RelationMatch]:
     """Type-ahead over relations by name, phone, postcode or e-mail, each with its earlier complaints."""
-    return _matches(relations.search_relations(text, limit), user)
+    return _matches(relations.search_relations(text, user, limit), user)
 
 
 @typed_errors
 def possible_duplicates(relation: dict[str, Any], user: User) -> list[RelationMatch]:
     """Known complainants the new one typed on the Who page may be: the same e-mail address, phone number, or
     postcode and house number."""
-    found = relations.possible_duplicates(**{name: str(relation.get(name, ""))
-                                             for name in ("phone", "email", "postcode", "street")})
+    found = relations.possible_duplicates(user, **{name: str(relation.get(name, ""))
+                                                   for name in ("phone", "email", "postcode", "street")})
     return _matches([relation for relation, _same in found], user,
                     {relation.id: [_(_SAME[code]) for code in same] for relation, same in found})
 

@@ -547,6 +547,18 @@ def acknowledgements_to_send(user: User) -> list[Complaint]:
     return list(queries.visible_to(query, user))
 
 
+def acknowledgement_batch(user: User, complaints: list[Complaint]) -> list[tuple[Complaint, bytes]]:
+    """The acknowledgement letters of ``acknowledgements_to_send`` chosen for one print run. Nobody opens these
+    dossiers: a confidential complaint's letter is logged as a read of it (privacy.record_view), as its dossier."""
+    from klachtenbureau.workflow.personal_data import privacy
+
+    made = []
+    for c in complaints:
+        privacy.record_view(user, c)
+        made.append((c, letter_pdf(user, c, "acknowledgement")))
+    return made
+
+
 # --- e-mail ---------------------------------------------------------------------
 
 def letter_email(user: User, complaint: Complaint, kind: str, subject: str | None = None, body: str | None = None,

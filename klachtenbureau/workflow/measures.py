@@ -22,6 +22,7 @@ from klachtenbureau.models import Complaint, Measure, MeasureComplaint, User, no
 from klachtenbureau.models.measures import MEASURE_SOURCES
 from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.operations import Outcome, copy_into, fresh, perform, update_versioned
+from klachtenbureau.workflow.queries import visible_to
 
 
 def create(user: User, title: str, owner: User, due_date: dt.date, description: str = "",
@@ -67,6 +68,7 @@ def implement(user: User, measure: Measure, team_informed: bool, operation_id: s
     def body() -> Outcome:
         current = fresh(measure)
         permissions.require_edit_measure(user, current)
+        permissions.require_read_measure(user, current, linked(current.id))
         if current.status not in ("open", "not_effective"):
             raise TransitionNotAllowedError(_("Deze maatregel is al ingevoerd."))
         if not team_informed:
@@ -92,6 +94,7 @@ def record_check(user: User, measure: Measure, method: str, conclusion: str, eff
 
     def body() -> Outcome:
         current = fresh(measure)
+        permissions.require_read_measure(user, current, linked(current.id))
         if current.status != "implemented":
             raise TransitionNotAllowedError(_("Alleen een ingevoerde maatregel kan op effectiviteit worden getoetst."))
         changes = update_versioned(current, current.version, {
@@ -119,10 +122,12 @@ EDITABLE_FIELDS = ("title", "description", "source", "owner", "due_date", "team_
 class MeasureRow:
     """One line of the measures register, ready to show."""
 
-    measure: Measure
+    measure: Measure  # what ``readable`` is False for is blanked in it (``_withhold``)
     owner_name: str
-    complaint_numbers: tuple[str, ...]
+    complaint_numbers: tuple[str, ...]  # of the linked complaints the user may see
     overdue: bool
+    readable: bool = True  # permissions.can_read_measure
+    unseen: int = 0  # linked complaints the user may not see: counted, never named
 
 
 def is_overdue(measure: Measure, today: dt.date) -> bool:
@@ -155,18 +160,51 @@ def list_measures(user: User, view: str = "all", today: dt.date | None = None) -
     if not permissions.is_manager(user):
         query = query.where(Measure.owner == user.id)
     measures = list(query)
-    numbers: dict[int, list[str]] = {}
-    if measures:
-        links = (MeasureComplaint.select(MeasureComplaint.measure, Complaint.number).join(Complaint)
-                 .where(MeasureComplaint.measure.in_([m.id for m in measures])).order_by(Complaint.number))
-        for measure_id, number in links.tuples():
-            numbers.setdefault(measure_id, []).append(number)
+    complaints = _linked_to([m.id for m in measures])
+
+    def row(m: Measure) -> MeasureRow:
+        mine = complaints.get(m.id, [])
+        readable = permissions.can_read_measure(user, m, mine)
+        if not readable:
+            _withhold(m)
+        numbers = tuple(c.number for c in mine if permissions.can_see(user, c))
+        return MeasureRow(m, m.owner.full_name, numbers, is_overdue(m, today), readable, len(mine) - len(numbers))
 
     def urgency(m: Measure) -> int:
         return 0 if is_overdue(m, today) else 1 if m.status == "implemented" else 2
 
-    rows = [MeasureRow(m, m.owner.full_name, tuple(numbers.get(m.id, ())), is_overdue(m, today)) for m in measures]
-    return sorted(rows, key=lambda row: urgency(row.measure))
+    return sorted((row(m) for m in measures), key=lambda row: urgency(row.measure))
+
+
+def _linked_to(measure_ids: list[int]) -> dict[int, list[Complaint]]:
+    """The complaints each measure was set up for, with what permissions.can_see needs, by number."""
+    found: dict[int, list[Complaint]] = {}
+    if measure_ids:
+        for link in (MeasureComplaint.select(MeasureComplaint.measure, Complaint.id, Complaint.number,
+                                             Complaint.confidential, Complaint.received_by, Complaint.assigned_to)
+                     .join(Complaint).where(MeasureComplaint.measure.in_(measure_ids)).order_by(Complaint.number)):
+            found.setdefault(link.measure_id, []).append(link.complaint)
+    return found
+
+
+def linked(measure_id: int) -> list[Complaint]:
+    """The complaints one measure was set up for (permissions.can_read_measure asks about them)."""
+    return _linked_to([measure_id]).get(measure_id, [])
+
+
+def _withhold(measure: Measure) -> None:
+    """Blank what a measure says in the instance itself, so no screen can show it to who may not read it."""
+    measure.title = _("Maatregel bij een vertrouwelijke klacht")
+    measure.description = measure.check_method = measure.check_conclusion = ""
+
+
+def readable_by(user: User) -> peewee.Node:
+    """The measures ``user`` may read, in SQL (the same rule as permissions.can_read_measure): their own, and
+    those whose every linked complaint they may see."""
+    unseen = (MeasureComplaint.select(MeasureComplaint.id)
+              .where((MeasureComplaint.measure == Measure.id)
+                     & MeasureComplaint.complaint.not_in(visible_to(Complaint.select(Complaint.id), user))))
+    return (Measure.owner == user.id) | ~peewee.fn.EXISTS(unseen)
 
 
 def view_counts(user: User, today: dt.date | None = None) -> dict[str, int]:
@@ -175,10 +213,11 @@ def view_counts(user: User, today: dt.date | None = None) -> dict[str, int]:
     return {view: len(list_measures(user, view, today)) for view in VIEWS}
 
 
-def get_measure(measure_id: int) -> Measure:
+def get_measure(user: User, measure_id: int) -> Measure:
     measure = Measure.get_or_none(Measure.id == measure_id)
     if measure is None:
         raise NotFoundError(_("Deze verbetermaatregel bestaat niet (meer)."))
+    permissions.require_read_measure(user, measure, linked(measure.id))
     return measure
 
 
@@ -210,6 +249,7 @@ def update(user: User, measure: Measure, fields: dict[str, Any], operation_id: s
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     permissions.require_edit_measure(user, measure)
+    permissions.require_read_measure(user, measure, linked(measure.id))
     values = dict(fields)
     errors = {}
     if "title" in values:

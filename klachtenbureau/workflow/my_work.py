@@ -9,10 +9,10 @@ One list from many sources, each read with a bounded query on an index: the comp
   stopped clock: never due for its answer while it waits.
 * ``waiting``: waiting for a third party comes back on the expected date (``waiting_until``); waiting for the
   complainant once that date has passed, on the next working day ("is there a reply?").
-* ``assigned``: an open complaint that became mine (``assigned_at``) and that I have not worked on since (no
-  timeline entry of mine) nor opened from this list (mark ``seen:assigned:<id>``).
-* ``aftercare``: ``aftercare_by`` is near or passed and nothing recorded yet, while the complaint is answered or
-  closed less than ``AFTERCARE_AFTER_CLOSING_DAYS`` ago (what is older drops off: there is no index on the date).
+* ``assigned``: an open complaint that became mine (``assigned_at``, at most ``ASSIGNED_DAYS`` ago) and that I
+  have not worked on since (no timeline entry of mine) nor opened from this list (mark ``seen:assigned:<id>``).
+* ``aftercare``: ``aftercare_by`` is near or passed (by at most ``AFTERCARE_LATE_DAYS``) and nothing recorded yet,
+  answered or closed.
 * ``measure``: a measure I own, still to implement (open or not effective), due near or passed.
 * ``check``: for who checks effectiveness (seed 001 step 5), an implemented measure, due from its own due date
   or, implemented late, from the day it was implemented: a measure implemented early is checked from the date
@@ -38,12 +38,13 @@ from klachtenbureau.workflow import permissions, settings
 from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.deadlines import working_days_left
 from klachtenbureau.workflow.inbox import DUE_SOON_WORKING_DAYS, deadline_of, sort_key
-from klachtenbureau.workflow.measures import ACTIVE_STATUSES
+from klachtenbureau.workflow.measures import ACTIVE_STATUSES, readable_by
 from klachtenbureau.workflow.operations import Outcome, perform
 from klachtenbureau.workflow.queries import visible_to
 
 LIST_LIMIT = 50  # lines of one kind; the rest is counted
-AFTERCARE_AFTER_CLOSING_DAYS = 90
+AFTERCARE_LATE_DAYS = 90  # aftercare this long overdue is no longer asked for
+ASSIGNED_DAYS = 30  # a complaint assigned longer ago than this is no longer "new", worked on or not
 DIRECT_DAYS = 14  # how far back the colleagues' direct resolutions go without a "seen" mark
 
 KINDS: dict[str, str] = {  # in the order of the groups on screen
@@ -175,10 +176,9 @@ def _seen(user: User, keys: list[str]) -> dict[str, dt.datetime]:
 
 def _assigned(ctx: _Context) -> None:
     list_mark = _seen(ctx.user, ["seen:assigned"]).get("seen:assigned")
+    since = dt.datetime.combine(ctx.today - dt.timedelta(days=ASSIGNED_DAYS), dt.time())
     condition = ((Complaint.assigned_to == ctx.user.id) & Complaint.status.in_(OPEN_STATUSES)
-                 & Complaint.assigned_at.is_null(False))
-    if list_mark is not None:
-        condition &= Complaint.assigned_at > list_mark
+                 & (Complaint.assigned_at > max(since, list_mark or since)))  # a range of complaint_assigned_at
     select = ctx.complaints(Complaint.assigned_at).where(condition).order_by(Complaint.assigned_at.desc())
     rows = ctx.listed(select, "assigned", "inbox:mine")
     marks = _seen(ctx.user, [f"seen:assigned:{row[0]}" for row in rows])
@@ -198,11 +198,9 @@ def _assigned(ctx: _Context) -> None:
 
 
 def _aftercare(ctx: _Context) -> None:
-    recently_closed = dt.datetime.combine(ctx.today - dt.timedelta(days=AFTERCARE_AFTER_CLOSING_DAYS), dt.time())
-    pending = (Complaint.aftercare_at.is_null() & Complaint.aftercare_by.is_null(False)
-               & (Complaint.aftercare_by < ctx.limit_date)
-               & ((Complaint.status == ANSWERED) | ((Complaint.status == CLOSED)
-                                                    & (Complaint.closed_at >= recently_closed))))
+    pending = (Complaint.aftercare_at.is_null()  # a range of complaint_aftercare
+               & (Complaint.aftercare_by >= ctx.today - dt.timedelta(days=AFTERCARE_LATE_DAYS))
+               & (Complaint.aftercare_by < ctx.limit_date) & Complaint.status.in_((ANSWERED, CLOSED)))
     for condition, place in ctx.responsible():
         select = ctx.complaints(Complaint.aftercare_by).where(condition & pending).order_by(
             Complaint.aftercare_by, Complaint.id)
@@ -223,7 +221,8 @@ def _measures(ctx: _Context) -> None:
     if not permissions.can_check_measure(ctx.user):
         return
     checks = (Measure.select(Measure.id, Measure.title, Measure.due_date, Measure.implemented_at)
-              .where((Measure.status == "implemented") & (Measure.due_date < ctx.limit_date))
+              .where((Measure.status == "implemented") & (Measure.due_date < ctx.limit_date)
+                     & readable_by(ctx.user))  # a confidential complaint's measure is checked by who may read it
               .order_by(Measure.due_date, Measure.id))
     for measure_id, title, due, implemented_at in ctx.listed(checks, "check", "measures"):
         due = max(due, implemented_at.date()) if implemented_at else due

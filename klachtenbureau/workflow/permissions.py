@@ -6,6 +6,8 @@ Enforced in the workflow (the command line goes through it too), not only by hid
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from klachtenbureau.errors import PermissionDeniedError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Complaint, Measure, User
@@ -298,3 +300,22 @@ def require_decide_recommendations(user: User) -> None:
 def starts_with_my_work(user: User) -> bool:
     """Mijn werk is the first tab for who works the complaints: the coordinator and the handler (issue 15)."""
     return user.active and user.role in (COORDINATOR, HANDLER)
+
+
+def needs_proof_of_identity(user: User) -> bool:
+    """Signs in only with a password or their Windows account, never by picking a name (issue 13): who sees every
+    confidential complaint. Anyone who has a password set is asked it too (workflow.identity)."""
+    return sees_all_confidential(user)
+
+
+def can_read_measure(user: User, measure: Measure, linked: Iterable[Complaint]) -> bool:
+    """May read what a measure says (title, description, check) and change or check it: its owner, who carries it
+    out, and who may see every complaint ``linked`` to it. A measure set up from a confidential complaint can name
+    what happened there (issue 13); others see only that it exists, its owner, dates and status."""
+    return user.active and (user.id == measure.owner_id or all(can_see(user, c) for c in linked))
+
+
+def require_read_measure(user: User, measure: Measure, linked: Iterable[Complaint]) -> None:
+    if not can_read_measure(user, measure, linked):
+        raise PermissionDeniedError(_("Deze maatregel hoort bij een vertrouwelijke klacht; alleen de eigenaar en wie "
+                                      "die klacht mag zien, kunnen hem lezen, wijzigen of toetsen."))

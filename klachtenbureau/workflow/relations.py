@@ -25,8 +25,26 @@ from klachtenbureau.workflow.validation import normalize_phone, normalize_postco
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 
 
-def search_relations(text: str, limit: int = 20) -> list[Relation]:
-    """Relations whose name, phone, postcode or e-mail contain ``text``, whatever its accents and case."""
+def findable_by(user: User) -> peewee.Node:
+    """The relations ``user`` may find: not a person whose every complaint is confidential and none of them theirs
+    to see (issue 13), not even that the name is known; who sees every confidential complaint finds everyone.
+
+    Such a person calling again is registered as a new complainant; who may see their confidential complaint can
+    merge the two records later.
+    """
+    if permissions.sees_all_confidential(user):
+        return peewee.SQL("1 = 1")
+    theirs = Complaint.alias("theirs")
+    of_relation = theirs.relation == Relation.id
+    involved = (theirs.received_by == user.id) | (theirs.assigned_to == user.id)
+    any_complaint = theirs.select(theirs.id).where(of_relation)
+    shown = theirs.select(theirs.id).where(of_relation & ((theirs.confidential == False) | involved))  # noqa: E712
+    return ~peewee.fn.EXISTS(any_complaint) | peewee.fn.EXISTS(shown)
+
+
+def search_relations(text: str, user: User, limit: int = 20) -> list[Relation]:
+    """Relations ``user`` may find (``findable_by``) whose name, phone, postcode or e-mail contain ``text``,
+    whatever its accents and case."""
     text = text.strip()
     if len(text) < 2:
         return []
@@ -45,7 +63,7 @@ def search_relations(text: str, limit: int = 20) -> list[Relation]:
             pass
         conditions.append(peewee.fn.REPLACE(Relation.phone, " ", "").contains(digits))
     query = (Relation.select()
-             .where(Relation.anonymized_at.is_null() & functools.reduce(operator.or_, conditions))
+             .where(Relation.anonymized_at.is_null() & functools.reduce(operator.or_, conditions) & findable_by(user))
              .order_by(Relation.name)
              .limit(limit))
     return list(query)
@@ -94,10 +112,11 @@ def _tidy(normalize: Callable[[str], str], value: str) -> str:
         return ""
 
 
-def possible_duplicates(phone: str = "", email: str = "", postcode: str = "", street: str = "",
+def possible_duplicates(user: User, phone: str = "", email: str = "", postcode: str = "", street: str = "",
                         limit: int = 10) -> list[tuple[Relation, list[str]]]:
-    """Relations that may be the person about to be added: the same e-mail address, phone number, or postcode
-    and house number. Each with what is the same (SAME_EMAIL, SAME_PHONE, SAME_ADDRESS), by name.
+    """Relations ``user`` may find (``findable_by``) that may be the person about to be added: the same e-mail
+    address, phone number, or postcode and house number. Each with what is the same (SAME_EMAIL, SAME_PHONE,
+    SAME_ADDRESS), by name.
 
     Numbers are compared as they are stored (``validation.normalize_phone``: '+31 6 1234 5678', '0031 6
     12345678' and '06-12345678' are all '06 12345678'), e-mail addresses whatever their case; each through an
@@ -116,7 +135,8 @@ def possible_duplicates(phone: str = "", email: str = "", postcode: str = "", st
         return []
     found = []
     for relation in (Relation.select()
-                     .where(Relation.anonymized_at.is_null() & functools.reduce(operator.or_, conditions))
+                     .where(Relation.anonymized_at.is_null() & functools.reduce(operator.or_, conditions)
+                            & findable_by(user))
                      .order_by(Relation.name, Relation.id)):
         same = [reason for reason, alike in (
             (SAME_EMAIL, bool(email) and relation.email.lower() == email),

@@ -33,7 +33,8 @@ from klachtenbureau.workflow import statistics as stats
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.personal_data.export import all_complainant_names
 from klachtenbureau.workflow.measures import is_overdue as measure_overdue
-from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber, legend
+from klachtenbureau.workflow.personal_data.deidentify import Deidentifier
+from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
 
 REGISTER_NORM = 98.0  # % of the complaints with an acknowledgement
 ACK_NORM = 95.0  # % acknowledged on time
@@ -423,12 +424,18 @@ def gather_with_review(user: User, period: Period,
                        today: dt.date | None = None) -> tuple[periodic.PeriodicReport, report_reviews.Review]:
     """The report, and the people's part it holds as the desk edits it (workflow/report_reviews.py)."""
     permissions.require_make_reports(user)
+    # Third parties named in the listed texts go too; deduce's worker loads while the figures are counted.
+    with Deidentifier(all_complainant_names()) as scrubber:
+        return _gather_with_review(user, period, today, scrubber)
+
+
+def _gather_with_review(user: User, period: Period, today: dt.date | None,
+                        scrubber: Deidentifier) -> tuple[periodic.PeriodicReport, report_reviews.Review]:
     today = today or dt.date.today()
     g = _Gatherer(today)
     compared = period.year_earlier()  # tables and charts alike: the seasons do not distort the comparison
     now, before = g.figures(period), g.figures(compared)
     extra = g.extras(period)
-    scrubber = Scrubber(all_complainant_names())
     categories = _categories(now, before)
     running = _running(period)
     summary, numbers = _measure_summary(period, running, today)
@@ -452,7 +459,7 @@ def gather_with_review(user: User, period: Period,
         handling=_handling(now.handling_days),
         exceptional=exceptional, exceptional_notes=exceptional_notes,
         measures=_measures(running, today, scrubber), measure_summary=summary,
-        recommendations=[], anonymisation_note=legend(),
+        recommendations=[], anonymisation_note=scrubber.legend(),
         provisional=today <= period.end,  # the period still runs: its figures are up to today
     )
     if annual:
@@ -465,7 +472,8 @@ def gather_with_review(user: User, period: Period,
         report["evaluation"] = _evaluation(now, extra, numbers)
     review = report_reviews.load(user, period.code, _recommendations(now, categories, numbers, extra,
                                                                      compared.label()))
-    return with_review(periodic.PeriodicReport(**report), review, scrubber), review
+    # The office's own conclusions only lose known names, here as when the desk shows them again after an edit.
+    return with_review(periodic.PeriodicReport(**report), review, scrubber.known_names_only()), review
 
 
 def with_review(report: periodic.PeriodicReport, review: report_reviews.Review,

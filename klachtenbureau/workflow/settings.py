@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "retention_years": 3,
     "aftercare_working_days": 10,  # aftercare is due this many working days after the answer went out
     "backup_keep_days": 14,
+    "windows_sign_in": False,  # a user whose Windows account is set signs in with it, without a password
     "envelope": {"left_mm": 20.0, "top_mm": 47.0, "width_mm": 85.0, "height_mm": 45.0},
     "letter_texts": {},  # overrides of the default letter texts, by letter kind
     "standard_paragraphs": [],  # {title, text, category (id or None), verdict ("" = any)}: workflow.standard_paragraphs
@@ -75,6 +76,8 @@ def _check(key: str, value: Any) -> None:
     elif key == "aftercare_working_days" and (not isinstance(value, int) or isinstance(value, bool)
                                               or not 1 <= value <= 60):
         raise ValidationError({key: _("De nazorg volgt 1 tot 60 werkdagen na het antwoord.")})
+    elif key == "windows_sign_in" and not isinstance(value, bool):
+        raise ValidationError({key: _("Aanmelden met het Windows-account staat aan of uit.")})
     elif key == "closing_days":
         try:
             [dt.date.fromisoformat(d) for d in value]

@@ -10,13 +10,15 @@ VERSION_7_COLUMNS = ("waiting_for", "waiting_reason", "waiting_since", "waiting_
 
 def drop_version_7() -> None:
     """What version 7 brought: waiting, assigned_at, the proposed answer, aftercare_by; marks and report reviews;
-    the audit log's chain and its refusal of INSERT OR REPLACE."""
-    for name in ("complaint_inbox", "complaint_deadline", "complaint_handler", "complaint_dashboard"):  # waiting_for
+    the rows imported; the audit log's chain and its refusal of INSERT OR REPLACE."""
+    for name in ("complaint_inbox", "complaint_deadline", "complaint_handler", "complaint_dashboard",
+                 "complaint_assigned_at", "complaint_waiting_until", "complaint_aftercare"):  # on the new columns
         database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")
     for column in VERSION_7_COLUMNS:
         database.db.execute_sql(f"ALTER TABLE complaint DROP COLUMN {column}")
-    for table in ("recommendation", "report_review", "work_mark"):
+    for table in ("recommendation", "report_review", "work_mark", "imported_row"):
         database.db.execute_sql(f"DROP TABLE {table}")
     database.db.execute_sql("DROP TRIGGER IF EXISTS audit_entry_no_replace" + ("" if database.is_sqlite() else
                                                                                 " ON audit_entry"))
     database.db.execute_sql("ALTER TABLE audit_entry DROP COLUMN chain")
+    database.db.execute_sql('ALTER TABLE "user" DROP COLUMN windows_account')

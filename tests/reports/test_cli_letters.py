@@ -17,6 +17,12 @@ def run(capsys, *args):
     return code, out, err
 
 
+@pytest.fixture(autouse=True)
+def _signed_in(db, staff, cli_signed_in):
+    """The commands run as the administrator, who proves it with a password (issue 13)."""
+    cli_signed_in()
+
+
 def test_letter_and_dossier_commands_write_the_files(db, register, staff, capsys, tmp_path):
     number = register().number
     database.close()

@@ -139,11 +139,11 @@ def test_request_by_email_needs_only_an_email_address(register, staff):
 
 
 def test_office_can_adapt_the_request_text_and_a_wrong_placeholder_is_refused(register, staff):
-    texts = letter_settings.current_texts()
+    texts, version = letter_settings.load_texts()
     assert "{vraag}" in texts["information_request"]["body"]
     texts["information_request"]["body"] = ("{aanhef},\n\nGraag horen wij vóór {reactie_uiterlijk} van u over "
                                             "klacht {klachtnummer}:\n{vraag}\n\nMet vriendelijke groet,")
-    letter_settings.save_texts(staff["petra"], texts)
+    letter_settings.save_texts(staff["petra"], texts, version)
     assert set(settings.get("letter_texts")) == {"information_request"}
     complaint = register()
     content = normalised(text(letters.letter_pdf(staff["petra"], complaint, "information_request",
@@ -152,7 +152,7 @@ def test_office_can_adapt_the_request_text_and_a_wrong_placeholder_is_refused(re
     assert "Op welke dag en hoe laat had de taxi u moeten ophalen?" in content
     texts["information_request"]["body"] = "{aanhef},\n\n{vraagje}"
     with pytest.raises(ValidationError) as refused:
-        letter_settings.save_texts(staff["petra"], texts)
+        letter_settings.save_texts(staff["petra"], texts, version)
     assert "{vraagje}" in refused.value.errors["information_request.body"]
 
 
@@ -162,8 +162,9 @@ def test_settings_preview_fills_the_request_with_an_example_question(office, sta
     assert "Op welke dag en hoe laat had de taxi u moeten ophalen?" in content and "{" not in content
 
 
-def test_command_line_makes_and_records_the_request(db, register, capsys, tmp_path):
+def test_command_line_makes_and_records_the_request(db, register, capsys, tmp_path, cli_signed_in):
     number = register().number
+    cli_signed_in()
     database.close()
     target = tmp_path / "verzoek.pdf"
     code = cli.main(["letter", "information", number, "--db", db, "-o", str(target), "--question",

@@ -209,7 +209,8 @@ def test_only_managers_make_reports_and_only_of_half_years_and_years(year, staff
         reporting.make(staff["anouk"], "2026-01-01..2026-03-31", today=TODAY)
 
 
-def test_report_command_writes_the_pdf(year, db, capsys, tmp_path):
+def test_report_command_writes_the_pdf(year, db, capsys, tmp_path, cli_signed_in):
+    cli_signed_in()
     target = tmp_path / "halfjaar.pdf"
     assert cli.main(["report", "--period", "2026H1", "--db", db, "-o", str(target)]) == 0
     assert "1e halfjaar 2026" in capsys.readouterr().out

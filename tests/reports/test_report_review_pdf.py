@@ -86,7 +86,8 @@ def test_the_offices_texts_are_anonymised_like_the_rest(db, staff):
     assert "[naam] belde vaak ([telefoonnummer])." in text and "Bel [naam] terug." in text
 
 
-def test_the_command_line_report_holds_the_stored_part(db, staff, tmp_path, capsys):
+def test_the_command_line_report_holds_the_stored_part(db, staff, tmp_path, capsys, cli_signed_in):
+    cli_signed_in()
     open_complaint(staff, dt.datetime(2026, 5, 4, 10))
     decided_part(staff, "2026H1", dt.date(2026, 7, 8))
     target = tmp_path / "halfjaar.pdf"

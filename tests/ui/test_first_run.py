@@ -25,6 +25,13 @@ def test_first_start_asks_for_the_counsellor_and_the_body_onward(qtbot, sqlite_d
     keyboard.type("binnen twaalf maanden nadat u uw klacht bij ons indiende")
     keyboard.alt("u")
     keyboard.type("Ingrid Dekker")
+    keyboard.enter()  # the first administrator signs in with a password (issue 13): refused without
+    assert setup.result() != QDialog.DialogCode.Accepted
+    assert setup.fields["password"].problem().startswith("Kies een wachtwoord")
+    keyboard.alt("w")
+    keyboard.type("lange wandeling")
+    keyboard.alt("h")
+    keyboard.type("lange wandeling")
     keyboard.enter()
     assert setup.result() == QDialog.DialogCode.Accepted
     organisation = settings.get("organisation")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 from klachtenbureau.models import Category, User
 from klachtenbureau.ui.intake import IntakeWizard
 from klachtenbureau.ui.management import (
-    CategoriesDialog, DeadlineProfileDialog, OrganisationDialog, PasswordDialog, UserDialog,
+    CategoriesDialog, DeadlineProfileDialog, OrganisationDialog, PasswordDialog, UserDialog, UsersDialog,
 )
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import admin, settings
@@ -108,3 +108,24 @@ def test_organisation_dialog_shows_the_example_of_the_profile_and_stores_the_rou
         "mevrouw B. Bos, 06 1111 2222", "de ombudscommissie Voorbeeldstad", "Postbus 1, 1234 AB Voorbeeldstad",
         "binnen een jaar na de datum van deze brief")
     assert stored["name"] == "Stichting Voorbeeld"  # the rest is kept
+
+
+def test_the_office_signs_in_with_windows_accounts_set_per_user(qtbot, sqlite_db, staff, keyboard):
+    users = show(qtbot, UsersDialog(Session(staff["admin"], sqlite_db)))
+    users.resize(1366, 768)
+    assert not users.windows.isChecked()
+    keyboard.alt("m")  # Aanmelden met het Windows-account
+    qtbot.waitUntil(lambda: settings.get("windows_sign_in") is True)
+    dialog = show(qtbot, UserDialog(staff["admin"], staff["henk"]))
+    keyboard.alt("d")
+    keyboard.type("henk")
+    keyboard.enter()
+    assert dialog.fields["windows_account"].problem().startswith("Schrijf het Windows-account als DOMEIN\\naam")
+    dialog.windows_account.setText("")
+    keyboard.type("KANTOOR\\Henk")
+    keyboard.enter()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert User.get_by_id(staff["henk"].id).windows_account == "kantoor\\henk"
+    users._load()
+    users.grab().save("/tmp/signin/users.png")
+    assert users.table.item(users.users.index(User.get_by_id(staff["henk"].id)), 5).text() == "kantoor\\henk"

@@ -116,3 +116,12 @@ def test_a_status_round_sends_each_reminder_once_and_a_click_opens_it(qtbot, sql
     notifier.click(None)  # several at once: the click opens Mijn werk
     assert window.tabs.currentWidget() is window.my_work
     assert notifier.summaries == [window.my_work.header.text()]
+
+
+def test_a_closed_desk_reads_mijn_werk_no_more(qtbot, sqlite_db, staff, notifier):
+    """The database may be another one (or gone) once the desk has closed: a late change signal reads nothing."""
+    window = desk(qtbot, staff["petra"], sqlite_db, notifier)
+    qtbot.waitUntil(lambda: not window.my_work._reading)
+    window.close()
+    window.my_work.refresh(remind=True)
+    assert not window.my_work._reading

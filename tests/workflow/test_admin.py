@@ -22,11 +22,10 @@ def test_operating_system_login_picks_the_user(db, staff, os_login, expected):
     assert (match.login if match else None) == expected
 
 
-def test_password_is_checked_only_when_set(db, staff):
-    assert admin.check_password(staff["sanne"], "")
+def test_a_password_matches_only_when_one_is_set(db, staff):
+    assert not admin.check_password(staff["sanne"], "")  # no password is no match (issue 13)
     admin.set_password(staff["admin"], staff["sanne"], "lange zin als wachtwoord")
     sanne = User.get_by_id(staff["sanne"].id)
-    assert admin.needs_password(sanne)
     assert not admin.check_password(sanne, "")
     assert admin.check_password(sanne, "lange zin als wachtwoord")
     entry = AuditEntry.select().where(AuditEntry.action == "set_password").get()
@@ -66,7 +65,13 @@ def test_first_administrator_only_on_an_empty_database(db):
     first = admin.create_first_admin("ingrid", "Ingrid Dekker", "lange wandeling")
     assert first.role == "admin" and admin.has_sign_in_users()
     with pytest.raises(ValidationError):
-        admin.create_first_admin("tweede", "Tweede Beheerder")
+        admin.create_first_admin("tweede", "Tweede Beheerder", "nog een wachtwoord")
+
+
+def test_the_first_administrator_needs_a_password(db):
+    with pytest.raises(ValidationError) as exc:
+        admin.create_first_admin("ingrid", "Ingrid Dekker", "")
+    assert set(exc.value.errors) == {"password"} and not admin.has_sign_in_users()
 
 
 def test_categories_grow_and_are_switched_off_not_deleted(db, staff):

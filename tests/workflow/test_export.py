@@ -114,7 +114,8 @@ def test_intake_staff_may_not_export(filled, staff):
         exported(staff["sanne"], "csv", anonymize=True)
 
 
-def test_export_command_writes_to_standard_output_or_a_file(filled, db, capsys, tmp_path):
+def test_export_command_writes_to_standard_output_or_a_file(filled, db, capsys, tmp_path, cli_signed_in):
+    cli_signed_in()
     assert cli.main(["export", "--format", "json", "--anonymize", "--db", db]) == 0
     out, err = capsys.readouterr()
     assert len(json.loads(out)) == Complaint.select().count() and leaks(out) == []

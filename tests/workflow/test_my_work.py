@@ -112,6 +112,8 @@ def test_newly_assigned_until_worked_on_or_seen(db, staff, hans):
     at(day(4, 10), procedure.assign, petra, second, staff["ruud"])
     at(day(4, 11), procedure.assign, petra, second, hans)  # handed back: new again
     assert f"assigned:{second.id}" in keys(hans, 4)
+    month_later = dt.date(2026, 11, 4) + dt.timedelta(days=my_work.ASSIGNED_DAYS + 1)
+    assert f"assigned:{second.id}" not in [i.key for i in my_work.items(hans, month_later)]  # no longer new
     at(day(4, 12), procedure.assign, petra, first, petra)  # given to herself: nothing new to her
     assert f"assigned:{first.id}" not in keys(petra, 4)
 
@@ -126,6 +128,10 @@ def test_aftercare_comes_up_before_its_date_and_stays_after_closing(handled, han
     assert f"aftercare:{handled.id}" in keys(hans, 16)
     at(day(17), procedure.close, staff["petra"], handled)
     assert f"aftercare:{handled.id}" in keys(hans, 20)
+    later = [item.key for item in my_work.items(hans, due + dt.timedelta(days=my_work.AFTERCARE_LATE_DAYS))]
+    assert f"aftercare:{handled.id}" in later  # still asked for, up to three months late
+    too_late = due + dt.timedelta(days=my_work.AFTERCARE_LATE_DAYS + 1)
+    assert f"aftercare:{handled.id}" not in [item.key for item in my_work.items(hans, too_late)]
     at(day(20), procedure.aftercare, hans, handled, "yes")
     assert f"aftercare:{handled.id}" not in keys(hans, 20)
 
@@ -203,3 +209,32 @@ def test_marks_of_old_direct_resolutions_are_cleared(db, staff):
     with acting_at(day(30)):
         my_work.mark_seen(petra, "direct:2")
     assert {m.key for m in WorkMark.select().where(WorkMark.user == petra.id)} == {"seen:direct:2"}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_every_query_is_a_range_of_an_index_not_a_walk_through_the_register(db, staff, hans, handled):
+    """With a million complaints a walk through all of a handler's complaints is seconds: each kind reads a short
+    range of an index in its own order (schema.WORK_INDEXES, the inbox's handler index)."""
+    from klachtenbureau.models import database
+
+    asked: list[tuple[str, tuple]] = []
+    connection = database.db.obj
+    real = connection.execute_sql
+
+    def recording(sql, params=None, *args, **kwargs):
+        asked.append((sql, tuple(params or ())))
+        return real(sql, params, *args, **kwargs)
+
+    connection.execute_sql = recording
+    try:
+        my_work.items(staff["petra"], dt.date(2026, 11, 5))
+        my_work.items(hans, dt.date(2026, 11, 5))
+    finally:
+        del connection.execute_sql
+    walks = []
+    for sql, params in asked:
+        if sql.startswith("SELECT") and '"complaint" AS' in sql:
+            plan = " | ".join(row[3] for row in real("EXPLAIN QUERY PLAN " + sql, params))
+            if "SCAN t1" in plan or "TEMP B-TREE" in plan or "complaint_assigned_to_id" in plan:
+                walks.append((sql[:160], plan))
+    assert walks == []

@@ -4,7 +4,7 @@ The anonymised export (seed 003: "de gegevens zijn geanonimiseerd en
 opvraagbaar") has no complainant name, address, phone number or e-mail
 address anywhere: the complainant columns are left out (only the kind of
 relation stays), "people involved" is left out, and every free-text field is
-cleaned by ``personal_data.scrub``. Rows stream from the database, so an export of
+cleaned by ``personal_data.scrub`` and ``personal_data.deidentify``. Rows stream from the database, so an export of
 100,000 complaints does not hold them all in memory.
 """
 
@@ -28,7 +28,8 @@ from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.workflow import permissions
 from klachtenbureau.workflow.operations import Outcome, perform
 from klachtenbureau.workflow.queries import visible_to
-from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
+from klachtenbureau.workflow.personal_data.deidentify import Deidentifier
+from klachtenbureau.workflow.personal_data.scrub import Complainant
 from klachtenbureau.workflow.periods import Period
 from klachtenbureau.workflow.statistics import received_in
 
@@ -100,23 +101,24 @@ def all_complainant_names() -> list[str]:
 def records(user: User, anonymize: bool, period: Period | None = None) -> Iterator[dict[str, Any]]:
     """The export's rows as dicts with ``columns(anonymize)`` as keys, oldest first."""
     permissions.require_manager(user)
-    scrubber = Scrubber(all_complainant_names()) if anonymize else None
-    for c in _query(user, period).iterator():
-        relation = c.relation if c.relation_id else None
-        row: dict[str, Any] = {name: _value(getattr(c, name)) for name in BASE_COLUMNS
-                               if name not in ("category", "handler", "relation_type")}
-        row["category"] = c.category.name
-        row["handler"] = c.assigned_to.login if c.assigned_to_id else ""
-        row["relation_type"] = relation.relation_type if relation else ""
-        own = Complainant.of(relation) if relation else None
-        for name in FREE_TEXT:
-            text = getattr(c, name) or ""
-            row[name] = scrubber.text(text, own) if scrubber else text
-        if not anonymize:
-            for name in _COMPLAINANT:
-                row[f"complainant_{name}"] = getattr(relation, name) if relation else ""
-            row["people_involved"] = c.people_involved
-        yield {name: row[name] for name in columns(anonymize)}
+    # Third parties named in the texts go too (deduce's worker ends with the export).
+    with Deidentifier(all_complainant_names()) if anonymize else contextlib.nullcontext() as scrubber:
+        for c in _query(user, period).iterator():
+            relation = c.relation if c.relation_id else None
+            row: dict[str, Any] = {name: _value(getattr(c, name)) for name in BASE_COLUMNS
+                                   if name not in ("category", "handler", "relation_type")}
+            row["category"] = c.category.name
+            row["handler"] = c.assigned_to.login if c.assigned_to_id else ""
+            row["relation_type"] = relation.relation_type if relation else ""
+            own = Complainant.of(relation) if relation else None
+            for name in FREE_TEXT:
+                text = getattr(c, name) or ""
+                row[name] = scrubber.text(text, own) if scrubber else text
+            if not anonymize:
+                for name in _COMPLAINANT:
+                    row[f"complainant_{name}"] = getattr(relation, name) if relation else ""
+                row["people_involved"] = c.people_involved
+            yield {name: row[name] for name in columns(anonymize)}
 
 
 def write(user: User, out: TextIO, fmt: str = "csv", anonymize: bool = False, period: Period | None = None,

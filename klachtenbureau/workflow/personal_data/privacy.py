@@ -6,7 +6,8 @@ log (and so is a refused attempt); the log can be read by the administrator,
 the director and the quality officer. A person may ask for everything the
 office holds about them (``person_export``) and to have it erased
 (``erase_person``); both are logged. Erasure anonymises as retention does, so
-the statistics stay the same.
+the statistics stay the same, and reaches the same copies; its reason is kept
+without the person's details.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import peewee
 
 from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import N_, _
-from klachtenbureau.models import AuditEntry, Complaint, Document, IncomingMail, Relation, User, now
+from klachtenbureau.models import AuditEntry, Complaint, Document, IncomingMail, Measure, Relation, User, now
 from klachtenbureau.models.complaints import OPEN_STATUSES
-from klachtenbureau.workflow import permissions, queries
+from klachtenbureau.workflow import measures, permissions, queries
+from klachtenbureau.workflow.offline import drafts
 from klachtenbureau.workflow.personal_data import retention
+from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
 from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 from klachtenbureau.workflow.validation import normalize_email
@@ -66,6 +70,9 @@ ACTION_LABELS = {
     "create_user": N_("Gebruiker aangemaakt"),
     "update_user": N_("Gebruiker gewijzigd"),
     "set_password": N_("Wachtwoord gewijzigd"),
+    "sign_in": N_("Aangemeld"),
+    "sign_in_failed": N_("Aanmelden mislukt"),
+    "sign_in_locked": N_("Aanmelden geweigerd: te vaak een verkeerd wachtwoord"),
     "setting": N_("Instelling gewijzigd"),
     "add_category": N_("Categorie toegevoegd"),
     "change_category": N_("Categorie gewijzigd"),
@@ -161,6 +168,9 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
     if not permissions.sees_all_confidential(user):
         visible = queries.visible_to(Complaint.select(Complaint.id), user)
         query = query.where(AuditEntry.complaint_id.is_null() | AuditEntry.complaint_id.in_(visible))
+        # A measure's entries carry its title, which may tell what happened in its confidential complaint.
+        readable = Measure.select(Measure.id).where(measures.readable_by(user))
+        query = query.where((AuditEntry.entity != "measure") | AuditEntry.entity_id.in_(readable))
     if complaint_id is not None:
         query = query.where(AuditEntry.complaint_id == complaint_id)
     if login:
@@ -279,11 +289,27 @@ def person_export(user: User, relation_id: int, operation_id: str | None = None)
     }
 
 
+def save_person_export(data: dict[str, Any], path: Path) -> None:
+    """Write ``person_export``'s answer as JSON, whole or not at all and readable by this user only.
+
+    Raises OSError; the caller says it at the field for the file.
+    """
+    drafts.write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
 @dataclasses.dataclass
 class ErasureResult:
     numbers: list[str]
     timeline_entries: int
     documents: int
+    files: int = 0  # files on this PC that held their data, removed
+    backups: int = 0  # backup copies of the shared file, anonymised as well
+
+
+def reason_to_keep(reason: str, relation: Relation) -> str:
+    """The erasure's reason as the audit log keeps it (for ever): without the person's name, address, phone or
+    e-mail, and without anything shaped like a phone number or e-mail address of someone else."""
+    return Scrubber(Complainant.of(relation).names()).text(reason.strip(), Complainant.of(relation))
 
 
 def erase_person(user: User, relation_id: int, reason: str, operation_id: str | None = None) -> ErasureResult:
@@ -322,8 +348,11 @@ def erase_person(user: User, relation_id: int, reason: str, operation_id: str | 
         retention.scrub_relation(relation.id, moment)
         retention.log_per_complaint(user, op_id, "erase_person", [c.id for c in complaints])
         result = ErasureResult([c.number for c in complaints], entries, documents)
-        return Outcome(Relation.get_by_id(relation.id), {"reason": reason.strip(), "complaints": result.numbers})
+        return Outcome(Relation.get_by_id(relation.id), {"reason": reason_to_keep(reason, relation),
+                                                         "complaints": result.numbers})
 
     with retention.erasing_for_good():
         perform(user, "erase_person", body, op_id)
+    known = [] if relation.anonymized_at else [relation.name, relation.attention, relation.email, relation.phone]
+    result.files, result.backups = retention.forget_copies(known, [relation.email])
     return result

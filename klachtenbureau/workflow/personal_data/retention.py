@@ -10,7 +10,11 @@ timeline. The complainant's name, address, phone and e-mail go too, once
 they have no complaint left that is still kept (open, or closed recently).
 
 Every run is written to the audit log, one entry per complaint. The same
-scrubbing serves a person's right to erasure (personal_data.privacy).
+scrubbing serves a person's right to erasure (personal_data.privacy). After
+either, the copies outside the database forget it too (``forget_copies``):
+this PC's drafts, queue and outbox (offline.local_copies; other PCs at their
+next start) and the SQLite backups beside the shared file
+(upkeep.anonymised_backups).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ COMPLAINT_TEXT = ("description", "desired_outcome", "people_involved", "findings
                   "proposed_answer", "escalation_reason", "closure_note", "waiting_reason")
 RELATION_DATA = ("attention", "salutation", "street", "postcode", "city", "country", "phone", "email")
 BATCH = 100  # complaints per write transaction: short enough not to hold the shared file for long
-_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
@@ -60,10 +64,14 @@ def cutoff(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
+def retention_limit(today: dt.date) -> dt.datetime:
+    """The moment the retention period (office setting) reaches back to from ``today``."""
+    return dt.datetime.combine(cutoff(today, int(settings.get("retention_years"))), dt.time.min)
+
+
 def due_for_anonymisation(today: dt.date | None = None) -> list[Complaint]:
     """Closed complaints whose closing lies longer ago than the retention period, not yet anonymised."""
-    today = today or dt.date.today()
-    limit = dt.datetime.combine(cutoff(today, int(settings.get("retention_years"))), dt.time.min)
+    limit = retention_limit(today or dt.date.today())
     return list(Complaint.select(Complaint, Category).join(Category)
                 .where((Complaint.status == CLOSED) & Complaint.closed_at.is_null(False)
                        & (Complaint.closed_at < limit) & Complaint.anonymized_at.is_null())
@@ -80,10 +88,27 @@ class RetentionResult:
     timeline_entries: int = 0
     documents: int = 0
     mails: int = 0  # mails of the mailbox set aside as no complaint, handled longer ago than the period
+    files: int = 0  # files on this PC (drafts, queue, outbox, …) removed with what they held
+    backups: int = 0  # backup copies of the shared file that were anonymised as well
+
+
+def forget_copies(texts: Sequence[str] = (), senders: Sequence[str] = (),
+                  mails_before: dt.datetime | None = None) -> tuple[int, int]:
+    """After anonymising: this PC's files and the shared file's backups forget it too; (files, backups).
+
+    ``texts`` are an erased person's details (any file on this PC that mentions them goes), ``senders`` their
+    e-mail addresses and ``mails_before`` the retention's limit for mails set aside (both for the backups).
+    Other PCs clean their own files at their next start (``local_copies.clean``).
+    """
+    from klachtenbureau.workflow.offline import local_copies  # both use this module's fields and period
+    from klachtenbureau.workflow.upkeep import anonymised_backups
+
+    files = local_copies.clean(texts).files
+    return len(files), len(anonymised_backups.anonymise_copies(senders, mails_before))
 
 
 def _set_aside_mails(today: dt.date) -> peewee.Expression:
-    limit = dt.datetime.combine(cutoff(today, int(settings.get("retention_years"))), dt.time.min)
+    limit = retention_limit(today)
     return IncomingMail.complaint.is_null() & (IncomingMail.handled_at < limit) & (IncomingMail.sender_address != "")
 
 
@@ -121,7 +146,7 @@ def scrub_mail(which: peewee.Expression) -> int:
             .where(which & (IncomingMail.sender_address != "")).execute())
 
 
-def _anonymised_document_name(document: Document) -> str:
+def anonymised_document_name(document: Document) -> str:
     suffix = PurePath(document.name).suffix
     return f"{document.kind}-{document.id}{suffix if _SUFFIX.match(suffix) else ''}"
 
@@ -139,7 +164,7 @@ def scrub_complaint(complaint_id: int, moment: dt.datetime) -> tuple[int, int]:
     documents = list(Document.select(Document.id, Document.kind, Document.name)
                      .where(Document.complaint == complaint_id))
     for document in documents:
-        (Document.update(content=b"", size=0, sha256=_EMPTY_SHA256, name=_anonymised_document_name(document))
+        (Document.update(content=b"", size=0, sha256=EMPTY_SHA256, name=anonymised_document_name(document))
          .where(Document.id == document.id).execute())
     return entries, len(documents)
 
@@ -234,4 +259,5 @@ def anonymise(user: User, complaints: Sequence[Complaint], dry_run: bool) -> Ret
                 return Outcome(User.get_by_id(user.id), {"mails": result.mails})
 
             perform(user, "retention", forget, new_operation_id())
+    result.files, result.backups = forget_copies(mails_before=retention_limit(dt.date.today()))
     return result

@@ -160,8 +160,35 @@ def _prepare(url: str, create: bool, upgrade: bool) -> int:
         return schema.SCHEMA_VERSION
     schema.check_integrity(quick=True)
     if version < schema.SCHEMA_VERSION and upgrade:
-        schema.upgrade()
+        upgrade_schema()
     return schema.current_version()
+
+
+def upgrade_schema() -> list[int]:
+    """``schema.upgrade``, refused in plain words where this connection may not change the tables.
+
+    On the office server the desks connect as a role that does not own the
+    tables (server/roles.py): the server upgrades the database itself when it
+    starts with the new version.
+    """
+    version = schema.check_version()
+    if version is not None and version < schema.SCHEMA_VERSION and not database.may_change_schema():
+        raise DatabaseUnavailableError(_(
+            "De database heeft databaseversie {found}; deze Klachtenbureau werkt met versie {mine}. De server moet "
+            "eerst worden bijgewerkt: installeer deze versie ook op de server-pc en start de server daar opnieuw; "
+            "hij werkt de database dan zelf bij.").format(found=version, mine=schema.SCHEMA_VERSION))
+    return schema.upgrade()
+
+
+def check_notes() -> list[str]:
+    """What ``db check`` adds when all is in order but the database does not guard its audit log itself."""
+    if database.is_sqlite() or database.audit_guarded_by_server():
+        return []
+    role = db.execute_sql("SELECT current_user").fetchone()[0]
+    return [_("Let op: de databaserol {role} bezit de tabellen (of mag ze leegmaken). De server beschermt het "
+              "logboek dan niet tegen leegmaken of het uitzetten van zijn beveiliging; alleen de keten van "
+              "controlegetallen laat zo'n wijziging zien. Laat de pc's verbinden met een rol die in audit_entry alleen "
+              "mag lezen en toevoegen (zie de beheerdershandleiding, PostgreSQL).").format(role=role)]
 
 
 def full_check() -> None:
@@ -195,7 +222,7 @@ def has_complaints() -> bool:
 
 
 def system_user() -> User:
-    """The account under which command-line imports and set-up act when no --user is given."""
+    """The account under which set-up, the demo and database maintenance act; it never signs in (workflow.identity)."""
     user = User.get_or_none(User.login == SYSTEM_LOGIN)
     if user is None:
         seed_defaults()
