@@ -221,8 +221,14 @@ def _running(period: Period) -> list[Measure]:
 def _measures(measures: list[Measure], today: dt.date, scrubber: Scrubber) -> list[MeasureLine]:
     """The table of measures, with their status today."""
     people = _linked_complainants([m.id for m in measures])
+    confidential = set(MeasureComplaint.select(MeasureComplaint.measure)
+                       .join(Complaint, on=(MeasureComplaint.complaint == Complaint.id))
+                       .where(MeasureComplaint.measure.in_([m.id for m in measures]) & Complaint.confidential)
+                       .scalars()) if measures else set()
     lines = []
     for m in measures:
+        if m.id in confidential:  # what it says may tell about the confidential complaint: as in the register
+            m.title, m.check_method, m.check_conclusion = _("Maatregel bij een vertrouwelijke klacht"), "", ""
 
         def clean(text: str, measure_id: int = m.id) -> str:
             # The owner may have written about the complainants of the linked complaints by name.

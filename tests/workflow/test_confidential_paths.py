@@ -165,6 +165,29 @@ def test_the_board_report_counts_a_confidential_exceptional_complaint_but_does_n
         assert word not in text
 
 
+def test_the_board_reports_measures_table_says_what_the_register_says_of_a_confidential_complaints_measure(
+        measure, staff):
+    period = periods.Period(TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31))
+    [line] = reporting.gather(staff["anouk"], period).measures
+    assert (line.title, line.check) == ("Maatregel bij een vertrouwelijke klacht", "")
+    assert "Geheimhouder" not in repr(reporting.gather(staff["anouk"], period))
+
+
+def test_the_audit_log_does_not_name_a_confidential_complaint_in_a_persons_entries(secret, staff):
+    from klachtenbureau.workflow.personal_data import privacy
+
+    ordinary = register(staff["fatima"], "Weer te laat.", relation_id=secret.relation_id)  # her second, ordinary
+    privacy.person_export(staff["admin"], secret.relation_id)
+
+    def exported(login: str) -> str:
+        [row] = [r for r in privacy.audit_history(staff[login]) if r.action == "export_person"]
+        return repr(row.changes)
+
+    assert ordinary.number in exported("anouk") and secret.number not in exported("anouk")
+    assert "[vertrouwelijk]" in exported("anouk")
+    assert secret.number in exported("henk")  # the director sees every confidential complaint
+
+
 # --- reads from the command line and the acknowledgement batch -----------------------------------------------
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,11 @@ from klachtenbureau.workflow.offline import drafts
 from klachtenbureau.workflow.personal_data import retention
 from klachtenbureau.workflow.personal_data.scrub import Complainant, Scrubber
 from klachtenbureau.workflow.db_errors import typed_errors
+from klachtenbureau.workflow.numbering import PREFIX
 from klachtenbureau.workflow.operations import Outcome, new_operation_id, perform
 from klachtenbureau.workflow.validation import normalize_email
+
+_NUMBER = re.compile(rf"\b{re.escape(PREFIX)}\d{{4}}-\d{{4,}}\b")  # a complaint number (workflow/numbering.py)
 
 HISTORY_LIMIT = 1000
 
@@ -181,7 +185,9 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
         query = query.where(AuditEntry.at < until)
     rows = []
     names: dict[int, str] | None = None
-    for entry in query.objects():
+    entries = list(query.objects())
+    hidden = set() if permissions.sees_all_confidential(user) else _unseen_numbers(user, entries)
+    for entry in entries:
         try:
             changes = json.loads(entry.changes)
         except ValueError:
@@ -191,10 +197,42 @@ def audit_history(user: User, complaint_id: int | None = None, login: str | None
                 names = dict(User.select(User.id, User.full_name).tuples())
             changes = {field: names.get(value, value) if field in USER_FIELDS and isinstance(value, int) else value
                        for field, value in changes.items()}
+        if hidden:
+            changes = _without_numbers(changes, hidden)
         rows.append(AuditRow(entry.at, entry.user_login, entry.full_name or "", entry.action,
                              action_label(entry.action), entry.entity, entry.entity_id, entry.number or "",
                              changes))
     return rows
+
+
+def _numbers_in(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return set(_NUMBER.findall(value))
+    if isinstance(value, dict):
+        return set().union(*(_numbers_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_numbers_in(v) for v in value)) if value else set()
+    return set()
+
+
+def _unseen_numbers(user: User, entries: list[AuditEntry]) -> set[str]:
+    """Complaint numbers named in these entries' changes (an AVG export, an erasure, a merge lists a person's
+    complaints) that ``user`` may not see: a confidential complaint is not even named to them."""
+    named = set().union(*(_numbers_in(entry.changes) for entry in entries)) if entries else set()
+    if not named:
+        return set()
+    seen = queries.visible_to(Complaint.select(Complaint.number).where(Complaint.number.in_(sorted(named))), user)
+    return named - set(seen.scalars())
+
+
+def _without_numbers(value: Any, hidden: set[str]) -> Any:
+    if isinstance(value, str):
+        return _NUMBER.sub(lambda m: _("[vertrouwelijk]") if m.group(0) in hidden else m.group(0), value)
+    if isinstance(value, dict):
+        return {k: _without_numbers(v, hidden) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_numbers(v, hidden) for v in value]
+    return value
 
 
 # --- a person's rights (AVG) -----------------------------------------------------------
