@@ -27,7 +27,8 @@ import shiboken6
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout,
+    QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError, NotFoundError, PermissionDeniedError
@@ -100,7 +101,8 @@ class DossierWindow(QWidget):
         self.watch = ChangeWatch(self)  # reloads when the complaint changed elsewhere
         self.changed_bar = self.watch.changed_bar
 
-        self.form = RegistrationForm(self.user, inbox.categories())
+        self.form = RegistrationForm(self.user, [])  # the categories come with the dossier
+        self.form.editors["category"].setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.form.saved.connect(lambda _c: self.after_save(_("De registratie is opgeslagen.")))
         self.form.conflict.connect(self._registration_conflict)
         self.form.unreachable.connect(self.connection.lost)
@@ -154,10 +156,11 @@ class DossierWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
 
         self.connection.changed.connect(self._show_connection)
-        if self._record_view():
-            self.reload()
+        self._generation = 0  # of the reading whose result may still be shown; an older one arrives too late
+        self._loading()
         self._show_connection()
         self.watch.start()
+        self.load(first=True)
 
     # ---- building ---------------------------------------------------------------------------
     def _browser(self, name: str) -> QTextBrowser:
@@ -184,16 +187,81 @@ class DossierWindow(QWidget):
             open_dossier(self.parentWidget(), self.session, int(url.path()))
 
     # ---- loading ----------------------------------------------------------------------------
-    def _record_view(self) -> bool:
-        """Opening a confidential dossier is logged (privacy.record_view); if it cannot be, it stays shut."""
-        try:
-            privacy.record_view_of(self.user, self.complaint_id)
-        except KlachtenbureauError as exc:
-            self._lock(exc.message)
-            return False
-        return True
+    def _loading(self) -> None:
+        """The window shows at once; its parts wait for the dossier read off the UI thread."""
+        self.setWindowTitle(_("Klachtdossier"))
+        self.loading = True  # until the first reading has been shown (or has failed)
+        self.title.setText(_("Dossier laden…"))
+        policy = self.tabs.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the steps stay where they will be
+        self.tabs.setSizePolicy(policy)
+        self.tabs.hide()  # not a form of made-up values meanwhile
+        for button in [*self.step_buttons.values(), self.contact_button]:
+            button.setEnabled(False)
+
+    def _focus_first(self) -> None:
+        """The keyboard goes where it would have gone had the window opened with the dossier in it."""
+        if self.focusWidget() is not None:
+            return
+        widget = self.nextInFocusChain()
+        while widget is not self:
+            if widget.isVisibleTo(self) and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+
+    def load(self, first: bool = False) -> None:
+        """Read the dossier off the UI thread and show it. ``first``: the window opens, which is logged for a
+        confidential dossier (privacy.record_view); if it cannot be, the window stays shut."""
+        user, complaint_id = self.user, self.complaint_id
+        self._generation += 1
+        generation = self._generation
+
+        def work() -> KlachtenbureauError | tuple[list[tuple[int, str]] | None, Dossier, tuple[int, int] | None]:
+            if first:
+                try:
+                    privacy.record_view_of(user, complaint_id)
+                except KlachtenbureauError as exc:
+                    return exc
+            return (inbox.categories() if first else None, dossier_data.load(user, complaint_id),
+                    dossier_data.stamp(complaint_id))
+
+        def loaded(result: KlachtenbureauError | tuple[list[tuple[int, str]] | None, Dossier,
+                                                       tuple[int, int] | None]) -> None:
+            self.loading = False
+            self.tabs.show()
+            if isinstance(result, KlachtenbureauError):
+                self._lock(result.message)
+                return
+            categories, dossier, stamp = result
+            if categories is not None:
+                self.form.editors["category"].set_choices(categories)
+                self.form.editors["category"].updateGeometry()  # sized to the names, as if it had had them at once
+            if generation != self._generation:
+                return  # a later reading (after a save of this window) shows the complaint as it is now
+            if not first and self.form.has_unsaved_changes():
+                self.watch.changed_meanwhile(stamp)  # typed into the form while this was read: nothing is lost
+                return
+            self.watch.stamp = stamp
+            self.dossier = dossier
+            self._show(dossier)
+            if first:
+                self._focus_first()
+
+        def failed(problem: KlachtenbureauError) -> None:
+            self.loading = False
+            self.tabs.show()
+            if isinstance(problem, (NotFoundError, PermissionDeniedError)):
+                self._lock(problem.message)
+            elif generation == self._generation:
+                self.message.show_message(problem.message, "error",
+                                          [(_("Opnieuw proberen"), lambda: self.load(first))])
+
+        operations.query(self, work, loaded, failed)
 
     def reload(self) -> None:
+        """Read the dossier again here, on the UI thread: after a save of this window, which shows it at once."""
+        self._generation += 1
         try:
             dossier = dossier_data.load(self.user, self.complaint_id)
             self.watch.stamp = dossier_data.stamp(self.complaint_id)

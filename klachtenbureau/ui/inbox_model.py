@@ -2,10 +2,11 @@
 
 Filtering and sorting happen in SQL (workflow.inbox); this model holds the
 ordered ids of every matching complaint and fetches the full rows for a page
-only when a view asks for one of them. ``refresh()`` re-reads the ids after a
-change: when the order is unchanged only the cached rows are dropped (views keep
-selection and scroll by themselves); otherwise the model is reset and the view
-restores selection and position by id.
+only when a view asks for one of them. After a change the view reads the ids
+and the rows on screen off the UI thread (``workflow.inbox.snapshot``) and hands
+them to ``apply()``: when the order is unchanged only the cached rows are
+replaced (views keep selection and scroll by themselves); otherwise the model is
+reset and the view restores selection and position by id.
 """
 
 from __future__ import annotations
@@ -70,6 +71,29 @@ def deadline_text(row: InboxRow) -> str:
     else:
         rest = ngettext("nog {n} werkdag", "nog {n} werkdagen", days).format(n=days)
     return f"{date} · {rest}"
+
+
+class Placing:
+    """Where the ids of a reading off the UI thread go, worked out there (``on_screen``) for ``InboxModel.apply``.
+
+    Compares the new ids with the model's (``against``: the model replaces its list, never changes it), places them
+    (id → row) when they differ, and picks the pages that will be on screen: from where complaint ``keep`` lands
+    (else row ``fallback``), ``count`` rows.
+    """
+
+    def __init__(self, against: list[int], keep: int | None, fallback: int, count: int, page: int):
+        self.against, self.keep, self.fallback, self.count, self.page = against, keep, fallback, count, page
+        self.placed = self.unchanged = False
+        self.positions: dict[int, int] = {}
+
+    def on_screen(self, ids: list[int]) -> list[int]:
+        self.unchanged = ids == self.against
+        if not self.unchanged:
+            self.positions = {complaint_id: row for row, complaint_id in enumerate(ids)}
+        self.placed = True
+        first = self.positions.get(self.keep, self.fallback)  # unchanged: no positions, the same rows on screen
+        start = max(0, min(first, len(ids) - 1)) // self.page * self.page
+        return ids[start:(first + self.count) // self.page * self.page + self.page]
 
 
 class InboxModel(QAbstractTableModel):
@@ -143,24 +167,39 @@ class InboxModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self) -> bool:
-        """Re-read after a change; True when rows moved (the model was reset), False when only contents changed."""
-        before = self._ids
+        """Re-read the ids here, on the calling thread; see ``apply``. The inbox view reads off the UI thread."""
         today = dt.date.today()
         try:
             ids = inbox.complaint_ids(self.user, self.query, today)
         except KlachtenbureauError as exc:
             self.problem.emit(exc.message)
             return False
-        if ids == before and today == self._today:
-            self._rows = {}
+        return self.apply(ids, {}, today)
+
+    def apply(self, ids: list[int], rows: dict[int, InboxRow], today: dt.date,
+              placing: Placing | None = None) -> bool:
+        """Swap in ids read after a change, with the rows already read for some of them (those on screen).
+
+        ``placing`` (``placing()``, filled off the UI thread) has compared the ids with these and placed them, which
+        takes longer than a frame at a million rows. True when rows moved (the model was reset), False when only
+        contents changed.
+        """
+        compared = placing is not None and placing.against is self._ids and placing.placed
+        same = placing.unchanged if compared else ids == self._ids
+        if same and today == self._today:
+            self._rows = dict(rows)
             if ids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
             return False
         self.beginResetModel()
-        self._ids, self._rows, self._positions, self._today = ids, {}, None, today
+        self._ids, self._rows, self._today = ids, dict(rows), today
+        self._positions = placing.positions if compared and not same else None
         self.endResetModel()
         return True
 
+    def placing(self, keep: int | None, fallback: int, count: int) -> Placing:
+        """For a reading off the UI thread: see ``Placing``."""
+        return Placing(self._ids, keep, fallback, count, self.PAGE)
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return

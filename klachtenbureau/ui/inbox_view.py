@@ -1,8 +1,9 @@
 """Tab Postvak: the coordinator's inbox — filters with counts, search, the table of complaints.
 
-Double-click or Enter opens the dossier. Every few seconds the view asks the
-database whether anyone changed anything (workflow.offline.changes); if so it re-reads,
-keeping the selected complaints selected and the same complaint at the top.
+Double-click or Enter opens the dossier. Every few seconds the session's watch asks the
+database whether anyone changed anything (ui/change_monitor.py); if so the view re-reads off
+the UI thread and swaps the result in, keeping the selected complaints selected and the same
+complaint at the top.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError
 from klachtenbureau.i18n import _, ngettext
 from klachtenbureau.models.complaints import CHANNELS
+from klachtenbureau.ui import operations
 from klachtenbureau.ui.incoming_mail import IncomingMailView
-from klachtenbureau.ui.inbox_model import COLUMNS, DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, InboxModel
+from klachtenbureau.ui.inbox_model import COLUMNS, DUE_SOON_BACKGROUND, OVERDUE_BACKGROUND, InboxModel, Placing
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar
 from klachtenbureau.workflow import inbox, statistics
@@ -132,6 +134,7 @@ class InboxView(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
 
+        self._refreshing = self._refresh_again = False  # a reading off the UI thread runs; one more is due
         session.changes.changed.connect(self._changed_elsewhere)
         session.changes.failed.connect(self._watch_failed)
         session.changes.watch(self)
@@ -261,6 +264,9 @@ class InboxView(QWidget):
         except KlachtenbureauError as exc:
             self.message.show_message(exc.message, "error")
             return
+        self._show_counts(counts, per_category, per_channel)
+
+    def _show_counts(self, counts: dict[str, int], per_category: dict[int, int], per_channel: dict[str, int]) -> None:
         for row, code in enumerate(inbox.FILTERS):
             self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({counts[code]})")
         for combo, names, numbers in ((self.category, self._category_names, per_category),
@@ -281,11 +287,34 @@ class InboxView(QWidget):
         self.message.show_message(problem.message, "error")
 
     def refresh(self) -> None:
-        """Re-read the inbox, keeping selection, current complaint and the complaint at the top."""
+        """Re-read the inbox off the UI thread (ids, counts and the rows on screen), then swap it in keeping
+        selection, current complaint and the complaint at the top. Never two readings at once: a change meanwhile
+        reads once more after it."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing, self._refresh_again = True, False
+        top = self.table.rowAt(0)
+        placing = self.model.placing(self.model.id_at(top) if top >= 0 else None, max(top, 0),
+                                     self.table.viewport().height() // self.table.verticalHeader()
+                                     .defaultSectionSize() + 1)
+        user, query, today = self.session.user, self.model.query, dt.date.today()
+        operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen),
+                         lambda snapshot: self._refreshed(snapshot, placing), self.message,
+                         always=self._refresh_done)
+
+    def _refresh_done(self) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self.refresh()
+
+    def _refreshed(self, snapshot: inbox.Snapshot, placing: Placing) -> None:
+        if snapshot.query != self.model.query:
+            return  # a filter or search was applied meanwhile and read what it shows itself
         state = self._remember()
-        if self.model.refresh():
+        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing):
             self._restore(state)
-        self._update_counts()
+        self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
 
     def _remember(self) -> tuple[list[int], int | None, int | None, int]:
         selection = self.table.selectionModel()

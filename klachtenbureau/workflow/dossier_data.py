@@ -32,6 +32,7 @@ from klachtenbureau.reports.dossier_facts import (
 from klachtenbureau.workflow import admin, audit_text, deadlines, permissions, procedure, relations, settings
 from klachtenbureau.workflow.personal_data import privacy
 from klachtenbureau.workflow.db_errors import typed_errors
+from klachtenbureau.workflow.workdays import WorkCalendar
 
 Handler = User.alias("handler")
 Receiver = User.alias("receiver")
@@ -49,6 +50,7 @@ class Dossier:
     can_attach: bool
     can_add_contact: bool
     handlers: list[User]  # who the complaint can be assigned (or escalated) to
+    calendar: WorkCalendar  # for the working days left: read here, not while the window draws
 
     @property
     def documents(self) -> list[DocumentInfo]:
@@ -76,13 +78,15 @@ def load(user: User, complaint_id: int) -> Dossier:
         if complaint.relation_id else []
     actions = procedure.allowed_actions(complaint, user)
     handlers = assignable_users() if {"assign", "escalate"} & set(actions) else []
+    similar = relations.similar_complaints(complaint, user, limit=5)
+    for other in similar:
+        other.category = complaint.category  # the same one, already read: the window draws without asking
     return Dossier(
-        complaint=complaint, facts=gather(complaint), earlier=earlier,
-        similar=relations.similar_complaints(complaint, user, limit=5), actions=actions,
+        complaint=complaint, facts=gather(complaint), earlier=earlier, similar=similar, actions=actions,
         can_edit=permissions.can_edit_registration(user, complaint),
         can_change_confidential=permissions.can_change_confidential(user),
         can_attach=permissions.can_add_to(user, complaint), can_add_contact=permissions.can_add_to(user, complaint),
-        handlers=handlers)
+        handlers=handlers, calendar=settings.calendar())
 
 
 def archive(user: User, complaint_id: int) -> tuple[DossierFacts, list[bytes]]:

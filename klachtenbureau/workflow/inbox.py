@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 import peewee
 
@@ -239,6 +240,27 @@ def category_counts(user: User, query: InboxQuery, today: dt.date | None = None)
 def channel_counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[str, int]:
     """Per channel code, how many complaints the current filter, category and search show."""
     return _facet(user, dataclasses.replace(query, channel=None), Complaint.channel, today)
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """Everything the inbox shows for one query, read together off the UI thread after a change."""
+
+    query: InboxQuery
+    today: dt.date
+    ids: list[int]
+    rows: dict[int, InboxRow]  # only those ``on_screen`` asked for
+    counts: dict[str, int]
+    category_counts: dict[int, int]
+    channel_counts: dict[str, int]
+
+
+def snapshot(user: User, query: InboxQuery, today: dt.date,
+             on_screen: Callable[[list[int]], list[int]]) -> Snapshot:
+    """The ids, counts and the rows of the ids ``on_screen`` picks from the new ids (where the view will be)."""
+    ids = complaint_ids(user, query, today)
+    return Snapshot(query, today, ids, rows(user, on_screen(ids), today), counts(user, query, today),
+                    category_counts(user, query, today), channel_counts(user, query, today))
 
 
 def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | None) -> dict:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from klachtenbureau.ui.dossier_window import DossierWindow
@@ -72,6 +73,7 @@ def test_double_click_opens_the_dossier_of_that_row(qtbot, coordinator, staff):
     double_click(qtbot, view, wanted.id)
     [window] = open_dossiers()
     assert window.complaint_id == wanted.id
+    qtbot.waitUntil(lambda: not window.loading)  # read off the UI thread
     assert window.title.text().startswith(wanted.number)
     assert window.form.editors["description"].toPlainText() == "De taxi kwam niet."
     double_click(qtbot, view, wanted.id)
@@ -169,3 +171,39 @@ def test_overdue_and_due_soon_rows_stand_out(qtbot, coordinator, staff):
     assert "te laat" in text(view, late.id, deadline)
     assert background(late.id).color().name() == "#f9d6d5"
     assert background(soon.id).color().name() == "#fff0c2"
+
+
+def test_changes_during_a_reading_make_one_more_reading_after_it_never_two_at_once(qtbot, coordinator, staff,
+                                                                                   monkeypatch):
+    register(staff["sanne"], name="Els Bos")
+    view = show(qtbot, InboxView(coordinator))
+    gate, lock = threading.Event(), threading.Lock()
+    readings = {"started": 0, "finished": 0, "at_once": 0, "most_at_once": 0}
+    snapshot = inbox.snapshot
+
+    def counted(*args, **kwargs):
+        with lock:
+            readings["started"] += 1
+            readings["at_once"] += 1
+            readings["most_at_once"] = max(readings["most_at_once"], readings["at_once"])
+            first = readings["started"] == 1
+        if first:
+            gate.wait(10)  # the first reading is under way while the changes come in
+        try:
+            return snapshot(*args, **kwargs)
+        finally:
+            with lock:
+                readings["at_once"] -= 1
+                readings["finished"] += 1
+
+    monkeypatch.setattr(inbox, "snapshot", counted)
+    view.refresh()
+    later = register(staff["sanne"], name="Kees Smit")
+    view.refresh()
+    view.refresh()
+    gate.set()
+    qtbot.waitUntil(lambda: readings["finished"] == 2 and later.id in view.model.ids())
+    QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()
+    assert (readings["started"], readings["most_at_once"]) == (2, 1)
+    assert view.status.text().startswith("2 klachten")

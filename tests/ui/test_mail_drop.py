@@ -138,6 +138,7 @@ def test_mail_dropped_on_a_dossier_becomes_an_incoming_contact_with_the_mail(qtb
     window = open_dossier(None, Session(staff["petra"], sqlite_db), complaint.id)
     qtbot.addWidget(window)
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.loading)  # read off the UI thread
     path = mail_file(tmp_path, "Hij belde ook niet.", subject=f"Re: [{complaint.number}] Uw klacht")
     assert drop(window, path)
     qtbot.waitUntil(lambda: "E-mail ontvangen" in window.browsers["timeline"].toPlainText(), timeout=10_000)

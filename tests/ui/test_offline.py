@@ -55,6 +55,7 @@ def desk(qtbot, session: Session, complaint: Complaint) -> tuple[MainWindow, Dos
     qtbot.waitUntil(lambda: "verbonden" in main.database_label.text(), timeout=10_000)
     window = open_dossier(main, session, complaint.id)  # a child of the main window: qtbot closes both
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.loading)  # read off the UI thread
     return main, window
 
 
@@ -231,6 +232,7 @@ def test_a_crash_keeps_what_was_typed_in_the_dossier_and_it_is_offered_when_the_
     window.form.set_values({"description": Complaint.get_by_id(complaint.id).description})
     window.close()
     again = open_dossier(main, session, complaint.id)
+    qtbot.waitUntil(lambda: not again.loading)
     kept = again.kept_bar.text.text()
     assert "Ook de avonddienst kwam niet." in kept and "Half getypte bevindingen" in kept
     done = next(b for b in again.kept_bar.buttons() if "Klaar" in b.text().replace("&", ""))
@@ -257,6 +259,7 @@ def test_closing_a_dossier_with_changes_while_the_share_is_gone_keeps_them_on_th
         qtbot.waitUntil(lambda: len(answers) == 2)
         assert "op deze computer bewaard" in answers[1]
     again = open_dossier(main, session, complaint.id)
+    qtbot.waitUntil(lambda: not again.loading)
     assert "Ook 's avonds niet." in again.kept_bar.text.text()
     assert "Ook 's avonds niet." not in Complaint.get_by_id(complaint.id).description
 

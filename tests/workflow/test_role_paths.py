@@ -307,6 +307,8 @@ READS: dict[str, Callable[[User, dict], object]] = {
     "inbox.channel_counts": lambda u, x: _known(sum(inbox.channel_counts(
         u, InboxQuery(filter="all", search="Odilia")).values())),
     "inbox.rows": lambda u, x: inbox.rows(u, [x["secret"].id, x["ordinary"].id]),
+    "inbox.snapshot": lambda u, x: inbox.snapshot(u, InboxQuery(filter="all", search="Odilia"), dt.date.today(),
+                                                  lambda ids: ids).rows,  # the refresh after a change, off the UI
     "intake_support.find_relations": lambda u, x: [intake_support.find_relations(t, u) for t in (
         "Odilia", "0655512", "odilia@", "3512 ZZ")],
     "intake_support.possible_duplicates": lambda u, x: intake_support.possible_duplicates(ODILIA, u),

@@ -17,8 +17,9 @@ from klachtenbureau.models.complaints import (
     WAITING, WAITING_COMPLAINANT, WAITING_THIRD_PARTY,
 )
 from klachtenbureau.models.people import RELATION_TYPES
-from klachtenbureau.workflow import deadlines, inbox, settings
+from klachtenbureau.workflow import deadlines, inbox
 from klachtenbureau.workflow.dossier_data import Dossier
+from klachtenbureau.workflow.workdays import WorkCalendar
 
 STYLE = """<style>
  body { font-size: 10pt; }
@@ -65,7 +66,7 @@ def deadline_html(d: Dossier) -> str:
     for (a clock that stands still shows what is left instead of a date that runs); when aftercare is due."""
     c = d.complaint
     stopped = c.waiting_for == WAITING_COMPLAINANT and c.answered_at is None and c.status != CLOSED
-    lines = [_waiting_line(c) if stopped else _deadline_line(c)]
+    lines = [_waiting_line(c) if stopped else _deadline_line(c, d.calendar)]
     if c.waiting_for == WAITING_THIRD_PARTY:
         lines.append(escape(_("Wacht op derde: {reason} — verwacht {date}.").format(
             reason=c.waiting_reason.rstrip("."), date=format_date(c.waiting_until))))
@@ -85,7 +86,7 @@ def _waiting_line(c) -> str:
                                                                reason=c.waiting_reason))
 
 
-def _deadline_line(c) -> str:
+def _deadline_line(c, calendar: WorkCalendar) -> str:
     if c.status == CLOSED:
         return _("Afgesloten op {date}.").format(date=format_date(c.closed_at.date())) if c.closed_at else ""
     if c.answered_at is not None:
@@ -95,7 +96,7 @@ def _deadline_line(c) -> str:
                                            c.answered_at)
     what = _("Ontvangst bevestigen uiterlijk {date}") if acknowledging else _("Antwoord uiterlijk {date}")
     text = escape(what.format(date=format_date(due)))
-    days = deadlines.working_days_left(due, today, settings.calendar())
+    days = deadlines.working_days_left(due, today, calendar)
     if due < today:
         late = max(-days, 1)
         return "<b style='color:#a4161a'>" + text + " – " + ngettext(

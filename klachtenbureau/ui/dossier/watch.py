@@ -78,12 +78,16 @@ class ChangeWatch(QObject):
             self._check_later.start()
             return
         if self.window.form.has_unsaved_changes():
-            self.stamp = stamp
-            self.changed_bar.show_message(_("Iemand anders heeft deze klacht intussen gewijzigd. Uw wijzigingen zijn "
-                                            "nog niet opgeslagen."), "warning",
-                                          [(_("Opnieuw laden"), self._reload_keeping_input)])
+            self.changed_meanwhile(stamp)
         else:
-            self.window.reload()
+            self.window.load()  # off the UI thread
+
+    def changed_meanwhile(self, stamp: tuple[int, int] | None) -> None:
+        """The complaint changed while the registration holds unsaved changes: say so, reload only when asked."""
+        self.stamp = stamp
+        self.changed_bar.show_message(_("Iemand anders heeft deze klacht intussen gewijzigd. Uw wijzigingen zijn "
+                                        "nog niet opgeslagen."), "warning",
+                                      [(_("Opnieuw laden"), self._reload_keeping_input)])
 
     def _reload_keeping_input(self) -> None:
         form = self.window.form
