@@ -164,13 +164,27 @@ def start_desk(args: argparse.Namespace, url: str | None = None) -> MainWindow |
         QApplication.restoreOverrideCursor()
     window = MainWindow(Session(user, url, remember, shared_file=guard))
     window.show()
-    # The first start of the day (on any PC) makes the day's checked copy of the shared file.
-    operations.query(window, backups.daily_backup, lambda _copy: None, lambda problem: window.statusBar().showMessage(
-        _("De dagelijkse reservekopie is niet gelukt: {reason}").format(reason=problem.message)))
+    # Opening looked only at the top of the file (store._look_over): every page is checked here, off the UI thread.
+    # Then the first start of the day (on any PC) makes the day's checked copy of the shared file.
+    operations.query(window, _check_and_copy, lambda _copy: None, lambda problem: _check_failed(window, problem))
     # What was anonymised since (on any PC) leaves this PC's drafts, queue and outbox too.
     operations.query(window, local_copies.clean, lambda cleaned: _cleaned(window, cleaned),
                      lambda problem: window.statusBar().showMessage(problem.message))
     return window
+
+
+def _check_and_copy() -> Path | None:
+    store.check_after_start()
+    return backups.daily_backup()
+
+
+def _check_failed(window: MainWindow, problem: KlachtenbureauError) -> None:
+    """Damage stays in view at the top of the window, with what to do; a copy that failed is a line below."""
+    if isinstance(problem, DatabaseCorruptError):
+        window.connection_bar.show_message(problem.message, "error")
+    else:
+        window.statusBar().showMessage(_("De dagelijkse reservekopie is niet gelukt: {reason}").format(
+            reason=problem.message))
 
 
 def _cleaned(window: MainWindow, cleaned: local_copies.Cleaned) -> None:

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pypdfium2
+import shiboken6
 from PySide6.QtCore import QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import KlachtenbureauError, MailQueuedError, MailUncertainError
 from klachtenbureau.i18n import _, format_date
 from klachtenbureau.models import Complaint
-from klachtenbureau.reports import letters as letter_reports
 from klachtenbureau.ui import files, operations
 from klachtenbureau.ui.letter_editor import LetterEditor
 from klachtenbureau.ui.session import Session
@@ -46,6 +45,8 @@ MAX_PRINT_DPI = 300
 
 def page_images(pdf: bytes, dpi: float) -> list[QImage]:
     """Every page of ``pdf`` as an RGB image at ``dpi``."""
+    import pypdfium2  # the PDF stack loads with the first preview, not with the desk (issue 19)
+
     document = pypdfium2.PdfDocument(pdf)
     images = []
     try:
@@ -145,13 +146,16 @@ class PagePreview(QScrollArea):
 
     def _fit(self) -> None:
         width = max(200, min(self.viewport().width() - 30, self.images[0].width() if self.images else 0))
-        # While show_pdf is still adding labels, a resize may fit only the ones made so far.
+        # While show_pdf is still adding labels, a resize may fit only the ones made so far; while the window is
+        # being destroyed, Qt may resize this pane after its pages have gone.
         for label, image in zip(self.pages, self.images, strict=False):
-            label.setPixmap(QPixmap.fromImage(image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)))
+            if shiboken6.isValid(label):
+                label.setPixmap(QPixmap.fromImage(image.scaledToWidth(width,
+                                                                      Qt.TransformationMode.SmoothTransformation)))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if self.images:
+        if self.images and shiboken6.isValid(self.viewport()):
             self._fit()
 
 
@@ -685,6 +689,8 @@ class AcknowledgementBatchDialog(QDialog):
                     date=dt.date.today().isoformat()))
                 if path is None:
                     return self._cancelled()
+                from klachtenbureau.reports import letters as letter_reports  # see page_images
+
                 organisation = letters.organisation()
                 path.write_bytes(letter_reports.combine(pdfs, _("Ontvangstbevestigingen"), organisation.name))
         except (KlachtenbureauError, OSError) as exc:

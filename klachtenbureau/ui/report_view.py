@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from klachtenbureau.errors import ConflictError, KlachtenbureauError
 from klachtenbureau.i18n import _, format_datetime
 from klachtenbureau.models.reviews import ADOPTED, DECISIONS
-from klachtenbureau.reports import periodic
+from klachtenbureau.reports.periodic_facts import PeriodicReport
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.measure_dialog import NewMeasureDialog
 from klachtenbureau.ui.printing import PREVIEW_DPI, PagePreview, choose_pdf_path, choose_printer, page_images, \
@@ -37,7 +37,9 @@ PREVIEW_DELAY_MS = 1200  # laying out a report takes a moment: wait until typing
 Made = tuple[bytes, list[QImage]]
 
 
-def _made(report: periodic.PeriodicReport) -> Made:
+def _made(report: PeriodicReport) -> Made:
+    from klachtenbureau.reports import periodic  # the PDF stack loads with the first report (periodic_facts)
+
     pdf = periodic.render(report)
     return pdf, page_images(pdf, PREVIEW_DPI)
 
@@ -65,7 +67,7 @@ class ReportView(QWidget):
         self.session = session
         self.today = today or dt.date.today()
         self.can_decide = permissions.can_decide_recommendations(session.user)
-        self.report: periodic.PeriodicReport | None = None
+        self.report: PeriodicReport | None = None
         self.review: Review | None = None  # as stored
         self.lines: list[Line] = []  # the recommendations as the form holds them
         self.generated: list[str] = []  # the figures' recommendations of the loaded period
@@ -243,11 +245,11 @@ class ReportView(QWidget):
         self._enable(False)
         self.message.show_message(_("Het verslag wordt opgesteld…"))
 
-        def work() -> tuple[periodic.PeriodicReport, Review, Made]:
+        def work() -> tuple[PeriodicReport, Review, Made]:
             report, review = reporting.gather_with_review(user, periods.parse_period(code), today)
             return report, review, _made(report)
 
-        def done(result: tuple[periodic.PeriodicReport, Review, Made]) -> None:
+        def done(result: tuple[PeriodicReport, Review, Made]) -> None:
             if code != self.period.currentData():
                 return  # another period was chosen meanwhile; its own load follows
             self.report, review, made = result

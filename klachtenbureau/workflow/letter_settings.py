@@ -12,8 +12,7 @@ from typing import Any
 from klachtenbureau.errors import ValidationError
 from klachtenbureau.i18n import N_, _, format_amount, format_date
 from klachtenbureau.models import User
-from klachtenbureau.reports import letter_texts, letters
-from klachtenbureau.reports.layout import Envelope, postal_address
+from klachtenbureau.reports import letter_texts
 from klachtenbureau.workflow import permissions, settings
 from klachtenbureau.workflow.deadlines import AWB, KLACHTENREGELING, WKKGZ
 from klachtenbureau.workflow.letters import onward_values, organisation
@@ -170,6 +169,9 @@ def sample_values() -> dict[str, str]:
 
 def preview_pdf(subject: str, body: str) -> bytes:
     """A letter with the given (unsaved) text, filled in for a made-up complaint."""
+    from klachtenbureau.reports import letters  # the PDF stack loads with the first letter (workflow.letters)
+    from klachtenbureau.reports.layout import Envelope, postal_address
+
     values = sample_values()
     return letters.render(letters.Letter(
         organisation=organisation(), envelope=Envelope.from_settings(settings.get("envelope")),

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -30,13 +30,19 @@ from klachtenbureau.models import (
 )
 from klachtenbureau.models.complaints import ANSWERED, CLOSED, COMPLAINT, NEW, REMEDIES, VERDICTS, WAITING_COMPLAINANT
 from klachtenbureau.models.people import COORDINATOR, COUNSELLOR, DIRECTOR, QUALITY
-from klachtenbureau.reports import dossier, letter_texts, letters
-from klachtenbureau.reports.layout import Envelope, Organisation, postal_address, window_lines
+from klachtenbureau.reports import letter_texts
 from klachtenbureau.workflow import (
     deadlines, dossier_data, intake_support, permissions, procedure, queries, settings,
 )
 from klachtenbureau.workflow.operations import Outcome, copy_into, perform
 from klachtenbureau.workflow.upkeep.store import SYSTEM_LOGIN
+
+if TYPE_CHECKING:
+    from klachtenbureau.reports import letters
+    from klachtenbureau.reports.layout import Organisation
+
+# The paper (reports.letters, .dossier, .layout) is imported where a letter is made: ReportLab, pikepdf and the rest
+# of the PDF stack load with the first letter, not with every program that imports this module (issue 19).
 
 KINDS = {
     "acknowledgement": N_("Ontvangstbevestiging"),
@@ -80,6 +86,8 @@ class InformationRequest:
 # --- what goes into a letter ------------------------------------------------
 
 def organisation() -> Organisation:
+    from klachtenbureau.reports.layout import Organisation
+
     return Organisation.from_settings(settings.get("organisation"))
 
 
@@ -103,6 +111,8 @@ def postal_problem(complaint: Complaint, short: bool = False) -> str | None:
         return _("Adres onvolledig") if short else _(
             "Van de klager van {number} is geen volledig postadres bekend (straat en plaats). "
             "Vul het adres aan of stuur een e-mail.").format(number=complaint.number)
+    from klachtenbureau.reports.layout import Envelope, window_lines
+
     try:
         window_lines(recipient(relation), Envelope.from_settings(settings.get("envelope")))
     except ValidationError as exc:
@@ -141,6 +151,8 @@ def delivery(complaint: Complaint) -> str:
 
 def recipient(relation: Relation) -> list[str]:
     """The complainant's lines in the envelope window."""
+    from klachtenbureau.reports.layout import postal_address
+
     return postal_address(relation.name, relation.street, relation.postcode, relation.city, relation.attention,
                           relation.country)
 
@@ -435,6 +447,9 @@ def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | N
     text = letter_texts.text_for(which, settings.get("letter_texts"))
     relation = complaint.relation
     name, title = signer(complaint, user)
+    from klachtenbureau.reports import letters
+    from klachtenbureau.reports.layout import Envelope
+
     return letters.Letter(
         organisation=organisation(), envelope=Envelope.from_settings(settings.get("envelope")),
         recipient=[relation.name, relation.email.strip()] if by_email else recipient(relation),
@@ -447,6 +462,8 @@ def build_letter(user: User, complaint: Complaint, kind: str, today: dt.date | N
 def letter_pdf(user: User, complaint: Complaint, kind: str, today: dt.date | None = None,
                their_reference: str = "", reason: str | None = None, subject: str | None = None,
                body: str | None = None, by_email: bool = False, request: InformationRequest | None = None) -> bytes:
+    from klachtenbureau.reports import letters
+
     return letters.render(build_letter(user, complaint, kind, today, their_reference, reason, subject, body,
                                        by_email, request=request))
 
@@ -457,6 +474,8 @@ def letter_file_name(complaint: Complaint, kind: str, today: dt.date | None = No
 
 def dossier_pdf(user: User, complaint: Complaint) -> bytes:
     """The archive-ready dossier (PDF/A-2b) of one complaint: the facts the dossier window shows, and every document."""
+    from klachtenbureau.reports import dossier
+
     facts, contents = dossier_data.archive(user, complaint.id)
     return dossier.render(facts, contents, organisation().name, int(settings.get("retention_years")), user.full_name)
 

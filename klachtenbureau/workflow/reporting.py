@@ -24,9 +24,9 @@ from klachtenbureau.models.complaints import (
 )
 from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
 from klachtenbureau.models.reviews import DECISIONS
-from klachtenbureau.reports import periodic
-from klachtenbureau.reports.periodic import (
-    MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, Recommended, YearFigures, share,
+from klachtenbureau.reports.periodic_facts import (
+    ANNUAL, HALF_YEAR, MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, PeriodicReport, Recommended,
+    YearFigures, share,
 )
 from klachtenbureau.workflow import periods, permissions, report_reviews, settings
 from klachtenbureau.workflow import statistics as stats
@@ -421,13 +421,13 @@ def _evaluation(f: stats.Figures, extra: dict[str, int], numbers: dict[str, int]
     ]
 
 
-def gather(user: User, period: Period, today: dt.date | None = None) -> periodic.PeriodicReport:
+def gather(user: User, period: Period, today: dt.date | None = None) -> PeriodicReport:
     """Everything the report on ``period`` shows, anonymised, with what the office stored for it."""
     return gather_with_review(user, period, today)[0]
 
 
 def gather_with_review(user: User, period: Period,
-                       today: dt.date | None = None) -> tuple[periodic.PeriodicReport, report_reviews.Review]:
+                       today: dt.date | None = None) -> tuple[PeriodicReport, report_reviews.Review]:
     """The report, and the people's part it holds as the desk edits it (workflow/report_reviews.py)."""
     permissions.require_make_reports(user)
     # Third parties named in the listed texts go too; deduce's worker loads while the figures are counted.
@@ -436,7 +436,7 @@ def gather_with_review(user: User, period: Period,
 
 
 def _gather_with_review(user: User, period: Period, today: dt.date | None,
-                        scrubber: Deidentifier) -> tuple[periodic.PeriodicReport, report_reviews.Review]:
+                        scrubber: Deidentifier) -> tuple[PeriodicReport, report_reviews.Review]:
     today = today or dt.date.today()
     g = _Gatherer(today)
     compared = period.year_earlier()  # tables and charts alike: the seasons do not distort the comparison
@@ -448,7 +448,7 @@ def _gather_with_review(user: User, period: Period, today: dt.date | None,
     exceptional, exceptional_notes = _exceptional(period, scrubber)
     annual = period.is_year
     report = dict(
-        kind=periodic.ANNUAL if annual else periodic.HALF_YEAR,
+        kind=ANNUAL if annual else HALF_YEAR,
         organisation=settings.get("organisation")["name"],
         period_label=period.label(), previous_label=compared.label(), made_on=today,
         current=g.year_figures(period, period.label()), previous=g.year_figures(compared, compared.label()),
@@ -479,11 +479,11 @@ def _gather_with_review(user: User, period: Period, today: dt.date | None,
     review = report_reviews.load(user, period.code, _recommendations(now, categories, numbers, extra,
                                                                      compared.label()))
     # The office's own conclusions only lose known names, here as when the desk shows them again after an edit.
-    return with_review(periodic.PeriodicReport(**report), review, scrubber.known_names_only()), review
+    return with_review(PeriodicReport(**report), review, scrubber.known_names_only()), review
 
 
-def with_review(report: periodic.PeriodicReport, review: report_reviews.Review,
-                scrubber: Scrubber | None = None) -> periodic.PeriodicReport:
+def with_review(report: PeriodicReport, review: report_reviews.Review,
+                scrubber: Scrubber | None = None) -> PeriodicReport:
     """``report`` with the people's part of ``review`` (saved or still being edited), anonymised as the rest:
     whoever writes a conclusion may name a complainant."""
     scrubber = scrubber or Scrubber(all_complainant_names())
@@ -509,4 +509,6 @@ def _category_years(per_year: list[stats.Figures]) -> list[tuple[str, list[int]]
 
 def make(user: User, period_code: str, today: dt.date | None = None) -> bytes:
     """The PDF of the half-year (``2026H1``) or annual (``2026``) report."""
+    from klachtenbureau.reports import periodic  # ReportLab loads with the first report, not at start (periodic_facts)
+
     return periodic.render(gather(user, report_period(period_code), today))

@@ -10,6 +10,7 @@ import pytest
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError, SchemaTooNewError
 from klachtenbureau.models import database, schema
 from klachtenbureau.workflow.upkeep import store
+from tests.models.damage import scribble_over
 from tests.models.older import drop_version_7
 
 
@@ -104,6 +105,28 @@ def test_damaged_database_fails_the_check_on_open(sqlite_url):
     with pytest.raises((DatabaseCorruptError, DatabaseUnavailableError)):
         store.open_database(sqlite_url)
         store.full_check()
+
+
+@pytest.mark.expect_log("^Integriteitscontrole")
+def test_opening_reads_the_top_of_the_file_and_the_check_after_start_finds_deeper_damage(sqlite_url):
+    from klachtenbureau.workflow import demo
+
+    store.open_database(sqlite_url, create=True)
+    demo.generate(30, seed=3)
+    scribble_over(sqlite_url, "relation_postcode")  # an index: no page that opening reads
+    store.open_database(sqlite_url)
+    with pytest.raises(DatabaseCorruptError, match="klachtenbureau db recover"):
+        store.check_after_start()
+
+
+def test_damage_at_the_top_of_a_table_is_refused_on_open(sqlite_url):
+    from klachtenbureau.workflow import demo
+
+    store.open_database(sqlite_url, create=True)
+    demo.generate(30, seed=3)
+    scribble_over(sqlite_url, "timeline_entry")
+    with pytest.raises((DatabaseCorruptError, DatabaseUnavailableError)):
+        store.open_database(sqlite_url)
 
 
 def test_python_without_fts5_is_told_plainly(sqlite_url, monkeypatch):

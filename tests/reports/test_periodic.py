@@ -15,7 +15,9 @@ from klachtenbureau.errors import PermissionDeniedError, ValidationError
 from klachtenbureau.models import Complaint, Relation
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.reports import charts, pdfa, periodic
-from klachtenbureau.reports.periodic import Assessment, Counted, MeasureLine, Recommended, YearFigures
+from klachtenbureau.reports.periodic_facts import (
+    ANNUAL, HALF_YEAR, Assessment, Counted, MeasureLine, Recommended, YearFigures,
+)
 from klachtenbureau.workflow import demo, intake, measures, procedure, reporting
 from tests.reports.pdftools import normalised, verapdf
 
@@ -235,7 +237,7 @@ def figures(label: str, ack: tuple[int, int] = (50, 55), answered: tuple[int, in
 def sample(**changes) -> periodic.PeriodicReport:
     """A half-year report laid out from figures the test chooses, without a database."""
     report = periodic.PeriodicReport(
-        kind=periodic.HALF_YEAR, organisation="Stichting Voorbeeld", period_label="1e halfjaar 2026",
+        kind=HALF_YEAR, organisation="Stichting Voorbeeld", period_label="1e halfjaar 2026",
         previous_label="1e halfjaar 2025", made_on=TODAY, current=figures("1e halfjaar 2026"),
         previous=figures("1e halfjaar 2025"), open_now=3, overdue_now=1, confidential_count=0,
         by_kind=[Counted("Klacht", 55, 50), Counted("Navraag", 5, 4)],
@@ -293,7 +295,7 @@ def test_evaluation_states_the_norm_of_every_verdict(year, staff):
 
 
 def test_judgement_without_a_norm_reads_geen_oordeel():
-    report = sample(kind=periodic.ANNUAL, years=[figures("2026")], evaluation=[
+    report = sample(kind=ANNUAL, years=[figures("2026")], evaluation=[
         Assessment("Met norm", "9 van 10.", "ten minste 80%", True),
         Assessment("Zonder norm", "3 maatregelen.", "geen norm", None)])
     text = pdf_text(periodic.render(report))
@@ -319,11 +321,11 @@ def test_no_report_text_hedges_plurals_with_en(year, staff):
 def test_deadlines_chart_starts_its_axis_near_the_values_and_says_so():
     assert charts.percent_floor([94.0, 100.0]) == 90 and charts.percent_floor([90.0, 99.0]) == 80
     assert charts.percent_floor([40.0, 100.0]) == 0
-    report = sample(kind=periodic.ANNUAL, years=[figures("2025", ack=(100, 100), answered=(100, 100)),
+    report = sample(kind=ANNUAL, years=[figures("2025", ack=(100, 100), answered=(100, 100)),
                                                  figures("2026", ack=(94, 100), answered=(96, 100))])
     text = pdf_text(periodic.render(report))
     assert "Termijnen gehaald (%), de as begint bij 90%" in text
-    few = sample(kind=periodic.ANNUAL, years=[figures("2026", ack=(3, 4), answered=(2, 4))])
+    few = sample(kind=ANNUAL, years=[figures("2026", ack=(3, 4), answered=(2, 4))])
     assert "geen jaar met ten minste 20 klachten" in pdf_text(periodic.render(few))
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtWidgets import QDialog
@@ -14,6 +17,7 @@ from klachtenbureau.ui.first_run import DatabaseDialog, SetUpDialog
 from klachtenbureau.workflow import admin, settings
 from klachtenbureau.workflow.upkeep import store
 from klachtenbureau.workflow.passwords import verify_password
+from tests.models.damage import scribble_over
 from tests.ui.keys import show
 
 
@@ -39,6 +43,26 @@ def test_demo_opens_a_working_desk_signed_in_as_petra(qtbot, monkeypatch, reques
 def test_db_and_user_options_open_the_desk_without_questions(qtbot, sqlite_db, staff):
     window = start(qtbot, db=sqlite_db, user="sanne")
     assert window.session.user.login == "sanne" and window.session.database_url == sqlite_db
+
+
+@pytest.mark.expect_log("^Integriteitscontrole")
+def test_damage_found_after_the_window_is_shown_stays_in_view_with_what_to_do(qtbot, sqlite_db, staff):
+    from klachtenbureau.workflow import demo
+
+    demo.generate(10, seed=2)
+    scribble_over(sqlite_db, "relation_postcode")  # opening does not read it: the check after the start does
+    window = start(qtbot, db=sqlite_db, user="sanne")
+    qtbot.waitUntil(lambda: "klachtenbureau db recover" in window.connection_bar.text.text())
+    assert window.connection_bar.isVisible()
+
+
+def test_the_desk_starts_without_the_pdf_stack():
+    """ReportLab, pikepdf, pypdfium2 and PIL load with the first letter, PDF or preview, not with the desk."""
+    code = ("import sys, klachtenbureau.ui.app; "
+            "print(sorted(m for m in ('reportlab', 'pikepdf', 'pypdfium2', 'PIL') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                            capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_first_start_is_recognised_until_a_database_is_chosen(sqlite_db):
