@@ -95,6 +95,19 @@ def choose_printer(parent: QWidget) -> QPrinter | None:
     return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+def print_pdf(parent: QWidget, pdf: bytes, message: MessageBar) -> bool:
+    """Ask for a printer and print ``pdf``; False when the user cancelled or printing failed (said in ``message``)."""
+    printer = choose_printer(parent)
+    if printer is None:
+        return False
+    try:
+        paint_pages(printer, [pdf])
+    except KlachtenbureauError as exc:
+        message.show_message(exc.message, "error")
+        return False
+    return True
+
+
 def choose_pdf_path(parent: QWidget, suggested_name: str) -> Path | None:
     path = files.save_file_name(parent, _("Opslaan als PDF"), suggested_name, _("PDF-bestanden (*.pdf)"))
     if not path:
@@ -442,17 +455,8 @@ class LetterPreviewDialog(QDialog):
     # --- out of the door --------------------------------------------------------------------
 
     def print_letter(self) -> None:
-        if self.pdf is None or not self._current:
-            return
-        printer = choose_printer(self)
-        if printer is None:
-            return
-        try:
-            paint_pages(printer, [self.pdf])
-        except KlachtenbureauError as exc:
-            self.message.show_message(exc.message, "error")
-            return
-        self._record(printed=True)
+        if self.pdf is not None and self._current and print_pdf(self, self.pdf, self.message):
+            self._record(printed=True)
 
     def save_letter(self) -> None:
         if self.pdf is None or self.complaint is None or not self._current:

@@ -26,8 +26,7 @@ from klachtenbureau.models.reviews import ADOPTED, DECISIONS
 from klachtenbureau.reports.periodic_facts import PeriodicReport
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.measure_dialog import NewMeasureDialog
-from klachtenbureau.ui.printing import PREVIEW_DPI, PagePreview, choose_pdf_path, choose_printer, page_images, \
-    paint_pages
+from klachtenbureau.ui.printing import PREVIEW_DPI, PagePreview, choose_pdf_path, page_images, print_pdf
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar, text_box
 from klachtenbureau.workflow import permissions, periods, report_reviews, reporting
@@ -525,12 +524,5 @@ class ReportView(QWidget):
         self.message.show_message(_("Opgeslagen in {path}.").format(path=path), "success")
 
     def print_report(self) -> None:
-        if self.pdf is None or not self._current:
-            return
-        printer = choose_printer(self)
-        if printer is None:
-            return
-        try:
-            paint_pages(printer, [self.pdf])
-        except KlachtenbureauError as exc:
-            self.message.show_message(exc.message, "error")
+        if self.pdf is not None and self._current:
+            print_pdf(self, self.pdf, self.message)
