@@ -118,12 +118,15 @@ def summary(user: User, today: dt.date, work: list[WorkItem] | None = None) -> s
     today_ = sum(1 for item in work if item.due_today)
     assigned = sum(1 for item in work if item.kind == "assigned")
     soon = sum(1 for item in work if item.due is not None and item.due > today)
-    other = sum(item.count for item in work if item.due is None and item.kind != "assigned")
+    # The unassigned ones are counted apart: some of them are also among the late and the due today.
+    unassigned = sum(item.count for item in work if item.kind == "unassigned")
+    other = sum(item.count for item in work if item.due is None and item.kind not in ("assigned", "unassigned"))
     parts = [text.format(n=n) for n, text in (
         (late, ngettext("{n} te laat", "{n} te laat", late)),
         (today_, ngettext("{n} vandaag af", "{n} vandaag af", today_)),
         (assigned, ngettext("{n} nieuw toegewezen", "{n} nieuw toegewezen", assigned)),
         (soon, ngettext("{n} binnenkort af", "{n} binnenkort af", soon)),
+        (unassigned, ngettext("{n} niet toegewezen", "{n} niet toegewezen", unassigned)),
         (other, ngettext("{n} andere taak", "{n} andere taken", other)),
     ) if n]
     if not parts:

@@ -76,7 +76,7 @@ def test_summary_at_sign_in_counts_late_today_new_and_soon(db, staff, hans):
     register(staff["sanne"], received=day(2))  # acknowledge by Wednesday 4 November
     text = reminders.summary(staff["petra"], dt.date(2026, 11, 4), my_work.items(
         staff["petra"], dt.date(2026, 11, 4), pending_writes=1))
-    assert text == "Mijn werk: 1 te laat, 1 vandaag af, 3 andere taken."  # the unassigned two, the queue
+    assert text == "Mijn werk: 1 te laat, 1 vandaag af, 2 niet toegewezen, 1 andere taak."  # the queue
     with acting_at(day(4)):
         procedure.assign(staff["petra"], late, hans)
     assert reminders.summary(hans, dt.date(2026, 11, 4)) == "Mijn werk: 1 te laat, 1 nieuw toegewezen."
