@@ -361,6 +361,11 @@ def _db_recover(url: str) -> int:
         print(_("Reservekopie {backup} teruggezet in {url}.").format(backup=result.backup, url=url))
     if result.aside is not None:
         print(_("De beschadigde database is bewaard als {path}.").format(path=result.aside))
+    if result.resealed is not None:
+        print(_("De keten van controlegetallen van het logboek was gebroken bij regel {id} ({at}, {action} door "
+                "{login}); hij is vanaf daar opnieuw vastgelegd. Dat staat zelf in het logboek.").format(
+                    id=result.resealed["from_entry"], at=result.resealed["at"], action=result.resealed["action"],
+                    login=result.resealed["login"]))
     _print_reapplied(result.recheck)
     return EXIT_OK
 

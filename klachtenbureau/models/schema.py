@@ -8,6 +8,7 @@ an older one is upgraded step by step after an automatic backup.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -200,6 +201,38 @@ def _audit_triggers() -> list[str]:
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
     ]
+
+
+def reseal_audit_chain(user_login: str, operation_id: str) -> dict | None:
+    """Compute the audit log's chain again from its first broken entry, and log that; None when it was whole.
+
+    Only ``db recover`` does this: two PCs that wrote one shared file without each other's locks can both link an
+    entry to the same predecessor, which breaks the chain as an edit would. The new entry ("Logboekketen opnieuw
+    vastgelegd") keeps where the chain broke and the chain value found there, so a reseal never hides that it
+    happened. SQLite only: the triggers that refuse updates are lifted inside this one transaction.
+    """
+    from klachtenbureau.models import audit
+
+    with db.atomic():
+        broken = audit.first_broken()
+        if broken is None:
+            return None
+        table = AuditEntry._meta.table_name
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
+        previous = (AuditEntry.select(AuditEntry.chain).where(AuditEntry.id < broken.id)
+                    .order_by(AuditEntry.id.desc()).limit(1).scalar() or "")
+        rows = list(AuditEntry.select().where(AuditEntry.id >= broken.id).order_by(AuditEntry.id).dicts())
+        for row in rows:
+            previous = audit.link(previous, row)
+            AuditEntry.update(chain=previous).where(AuditEntry.id == row["id"]).execute()
+        for statement in _audit_triggers():
+            db.execute_sql(statement)
+        found = {"from_entry": broken.id, "at": str(broken.at), "action": broken.action, "login": broken.user_login,
+                 "chain_found": broken.chain, "entries": len(rows)}
+        audit.append(operation_id=operation_id, user_login=user_login, action="reseal_audit", entity="audit_entry",
+                     entity_id=broken.id, changes=json.dumps(found, ensure_ascii=False, sort_keys=True))
+    log.warning("Logboekketen opnieuw vastgelegd vanaf regel %s (%d regels)", broken.id, len(rows))
+    return found
 
 
 def create_schema() -> None:

@@ -4,7 +4,9 @@ No Qt. Damage limited to the indexes (rows the index lost track of, the
 usual result of two PCs writing without each other's locks) is repaired in
 place with ``REINDEX``: the rows themselves are all there, so nothing is
 lost. Otherwise the latest backup that passes its check is put back (the
-damaged file is kept aside, never deleted). Either way the writes this PC
+damaged file is kept aside, never deleted). An audit log whose chain broke
+because two PCs appended to it at once is chained again, and that is logged
+with where it broke (``schema.reseal_audit_chain``). Either way the writes this PC
 confirmed are then checked and applied again from its ledger (``recheck``),
 each with its own operation id, so nothing is doubled. The other PCs do the
 same with their own ledgers by themselves: the desk checks its ledger at
@@ -21,8 +23,8 @@ from pathlib import Path
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import database
-from klachtenbureau.workflow import recheck
+from klachtenbureau.models import database, schema
+from klachtenbureau.workflow import operations, recheck
 from klachtenbureau.workflow.upkeep import backups, store
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class RecoveryReport:
     backup: Path | None  # None: the indexes were rebuilt in place, no backup was needed
     aside: Path | None
     recheck: recheck.VerifyReport
+    resealed: dict | None = None  # where the audit log's chain broke, when it had to be laid again
 
 
 def repair_indexes(path: Path) -> bool:
@@ -100,5 +103,6 @@ def recover(url: str) -> RecoveryReport:
         good = latest_good_backup(path)
         aside = backups.restore(good, url)
     store.open_database(url)
+    resealed = schema.reseal_audit_chain(store.system_user().login, operations.new_operation_id())
     report = recheck.verify(url, check_after=dt.timedelta(0))
-    return RecoveryReport(good, aside, report)
+    return RecoveryReport(good, aside, report, resealed)

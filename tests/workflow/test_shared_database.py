@@ -6,6 +6,7 @@ again, a damaged page is checked before anyone is told to restore, a moved file 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import uuid
 from pathlib import Path
@@ -418,6 +419,39 @@ def test_recover_rebuilds_indexes_that_lost_rows_in_place_without_a_backup(share
     assert Complaint.select().count() == 4
     store.full_check()
     assert not list(path.parent.glob("backups/*-vervangen-*"))  # nothing was put aside: nothing was replaced
+
+
+@pytest.mark.expect_log("^Logboekketen opnieuw vastgelegd")
+def test_recover_lays_the_audit_chain_again_after_two_pcs_appended_at_once_and_logs_where_it_broke(share, capsys):
+    """Two PCs without each other's locks (measured on a real share) both link an entry to the same predecessor:
+    the chain breaks as if edited. ``db check`` says so and points to ``db recover``, which chains the log again from
+    there and writes that, with the chain value it found, into the log itself."""
+    from klachtenbureau.models import audit
+
+    url, _path = share
+    for text in ("Eerste.", "Tweede."):
+        intake.register(user("sanne"), intake.NewReport(description=text, anonymous=True, channel="phone"))
+    before_last = AuditEntry.select().order_by(AuditEntry.id.desc()).offset(1).first()
+    other_pc = {"operation_id": "pc2-register", "at": dt.datetime(2026, 12, 7, 9, 30), "user_login": "petra",
+                "action": "register", "entity": "complaint", "entity_id": None, "complaint_id": None, "changes": "{}"}
+    forked = audit.link(before_last.chain, other_pc)  # pc2 had not seen the last entry when it appended
+    AuditEntry.insert(**other_pc, chain=forked).execute()
+    with pytest.raises(DatabaseCorruptError) as found:
+        store.full_check()
+    assert "db recover" in found.value.message and "petra" in found.value.message
+    database.close()
+
+    assert cli.main(["db", "recover", "--db", url]) == 0
+    out = capsys.readouterr().out
+    store.open_database(url)
+    store.full_check()
+    assert audit.first_broken() is None
+    [resealed] = AuditEntry.select().where(AuditEntry.action == "reseal_audit")
+    kept = json.loads(resealed.changes)
+    assert kept["chain_found"] == forked and kept["login"] == "petra" and kept["entries"] == 1
+    assert f"regel {kept['from_entry']} " in out and "opnieuw vastgelegd" in out
+    with pytest.raises(peewee.IntegrityError):  # the log is append-only again afterwards
+        AuditEntry.update(user_login="niemand").where(AuditEntry.id == resealed.id).execute()
 
 
 def test_a_bug_while_saving_keeps_the_input_in_the_queue_for_the_user(share):

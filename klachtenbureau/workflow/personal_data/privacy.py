@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "work_seen": N_("Mijn werk: als gezien gemarkeerd"),
     "work_notified": N_("Mijn werk: herinnering gestuurd"),
     "write_reapplied": N_("Wachtende wijziging alsnog opgeslagen"),
+    "reseal_audit": N_("Logboekketen opnieuw vastgelegd na herstel"),
 }
 
 

@@ -223,10 +223,15 @@ def full_check() -> None:
                 n=len(broken), table=broken[0][0]))
     broken_entry = audit.first_broken()
     if broken_entry is not None:
-        raise DatabaseCorruptError(_(
+        found = _(
             "Het logboek is veranderd: regel {id} ({at}, {action} door {login}) past niet in de keten van controle-"
             "getallen. Een regel is gewijzigd, weggehaald of tussengevoegd buiten Klachtenbureau om.").format(
-            id=broken_entry.id, at=broken_entry.at, action=broken_entry.action, login=broken_entry.user_login))
+            id=broken_entry.id, at=broken_entry.at, action=broken_entry.action, login=broken_entry.user_login)
+        if database.is_sqlite():  # two PCs without each other's locks can fork the chain too
+            found += " " + _("Dat gebeurt ook als twee computers tegelijk schreven zonder elkaars vergrendeling. Laat "
+                             "iedereen Klachtenbureau afsluiten en voer uit: klachtenbureau db recover (dat legt de "
+                             "keten opnieuw vast en zet dat zelf in het logboek).")
+        raise DatabaseCorruptError(found)
 
 
 def seed_defaults() -> None:
