@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -103,7 +104,7 @@ class InboxModel(QAbstractTableModel):
     MAX_CACHED = 3000
     problem = Signal(str)
 
-    def __init__(self, user: User, query: InboxQuery | None = None, parent=None):
+    def __init__(self, user: User, query: InboxQuery | None = None, parent=None, load: bool = True):
         super().__init__(parent)
         self.user = user
         self.query = query or InboxQuery()
@@ -111,8 +112,10 @@ class InboxModel(QAbstractTableModel):
         self._rows: dict[int, Any] = {}
         self._positions: dict[int, int] | None = None
         self._today = dt.date.today()
-        self.last_problem = ""  # kept for a view that connects to ``problem`` after the first load
-        self._load_ids()
+        # A view that reads off the UI thread (InboxView) takes over what a click on a column header asks for.
+        self.read_query: Callable[[InboxQuery], None] | None = None
+        if load:
+            self._load_ids()
 
     # ---- reading ----------------------------------------------------------------------------
     def _load_ids(self) -> bool:
@@ -120,8 +123,7 @@ class InboxModel(QAbstractTableModel):
         try:
             self._ids = inbox.complaint_ids(self.user, self.query, self._today)
         except KlachtenbureauError as exc:
-            self.last_problem = exc.message
-            self.problem.emit(self.last_problem)
+            self.problem.emit(exc.message)
             return False
         self._rows = {}
         self._positions = None
@@ -177,13 +179,16 @@ class InboxModel(QAbstractTableModel):
         return self.apply(ids, {}, today)
 
     def apply(self, ids: list[int], rows: dict[int, InboxRow], today: dt.date,
-              placing: Placing | None = None) -> bool:
-        """Swap in ids read after a change, with the rows already read for some of them (those on screen).
+              placing: Placing | None = None, query: InboxQuery | None = None) -> bool:
+        """Swap in ids read after a change (or for a new ``query``), with the rows already read for some of them
+        (those on screen).
 
         ``placing`` (``placing()``, filled off the UI thread) has compared the ids with these and placed them, which
         takes longer than a frame at a million rows. True when rows moved (the model was reset), False when only
         contents changed.
         """
+        if query is not None:
+            self.query = query
         compared = placing is not None and placing.against is self._ids and placing.placed
         same = placing.unchanged if compared else ids == self._ids
         if same and today == self._today:
@@ -206,7 +211,11 @@ class InboxModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         key = COLUMNS[column][0]
         if (key, descending) != (self.query.sort, self.query.descending):
-            self.set_query(dataclasses.replace(self.query, sort=key, descending=descending))
+            wanted = dataclasses.replace(self.query, sort=key, descending=descending)
+            if self.read_query is not None:
+                self.read_query(wanted)
+            else:
+                self.set_query(wanted)
 
     def sort_column(self) -> int:
         return [key for key, _label in COLUMNS].index(self.query.sort)

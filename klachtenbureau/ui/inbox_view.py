@@ -91,10 +91,8 @@ class InboxView(QWidget):
         self.status = QLabel()
         self.status.setAccessibleName(_("Aantal klachten"))
 
-        self.model = InboxModel(session.user, InboxQuery(), self)
+        self.model = InboxModel(session.user, InboxQuery(), self, load=False)  # read off the UI thread below
         self.model.problem.connect(lambda text: self.message.show_message(text, "error"))
-        if self.model.last_problem:
-            self.message.show_message(self.model.last_problem, "error")
         self.table = InboxTable()
         self.table.setModel(self.model)
         self.table.setAccessibleName(_("Klachten"))
@@ -134,11 +132,19 @@ class InboxView(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
 
-        self._refreshing = self._refresh_again = False  # a reading off the UI thread runs; one more is due
+        # Every reading is off the UI thread (``_read``): one at a time, and one more when a click or a change came
+        # meanwhile. What the counts beside the filters and in the lists were read for, to show them again
+        # without counting when only the filter or the sort changes.
+        self._wanted = self.model.query
+        self._reading = self._read_again = self._fresh = False
+        self._counts: tuple[InboxQuery, dt.date, dict[str, int]] | None = None
+        self._facets: tuple[InboxQuery, dt.date, tuple[dict[int, int], dict[str, int]]] | None = None
+        self.model.read_query = lambda wanted: self._read(dataclasses.replace(
+            self._wanted, sort=wanted.sort, descending=wanted.descending))
         session.changes.changed.connect(self._changed_elsewhere)
         session.changes.failed.connect(self._watch_failed)
         session.changes.watch(self)
-        self._update_counts()
+        self._read(self._wanted, fresh=True)
 
     # ---- building ---------------------------------------------------------------------------
     def _set_up_table(self) -> None:
@@ -215,10 +221,15 @@ class InboxView(QWidget):
                                     _("Binnengekomen &mail ({n})").format(n=count))
 
     # ---- the query ----------------------------------------------------------------------------
+    @property
+    def reading(self) -> bool:
+        """A reading off the UI thread runs: what the inbox shows is about to change."""
+        return self._reading
+
     def current_query(self) -> InboxQuery:
         item = self.filters.currentItem()
         return dataclasses.replace(
-            self.model.query,
+            self._wanted,
             filter=item.data(Qt.ItemDataRole.UserRole) if item else inbox.DEFAULT_FILTER,
             category_id=self.category.currentData(), channel=self.channel.currentData(),
             search=self.search.text().strip())
@@ -233,38 +244,21 @@ class InboxView(QWidget):
         self.search.clear()
         for widget in (self.filters, self.category, self.channel, self.search):
             widget.blockSignals(False)
-        self.model.set_query(dataclasses.replace(self.current_query(), selection=selection))
-        self._update_counts()
+        self._read(dataclasses.replace(self.current_query(), selection=selection))
         self.selection_bar.show_message(
             _("Gefilterd op: {what}").format(what=statistics.describe(selection)), "info",
             [(_("Selectie &wissen"), self.clear_selection)])
 
     def clear_selection(self) -> None:
         self.selection_bar.hide()
-        self.model.set_query(dataclasses.replace(self.current_query(), selection=None))
-        self._update_counts()
+        self._read(dataclasses.replace(self.current_query(), selection=None))
 
     def _apply_query(self) -> None:
         self._search_timer.stop()
         self.show_mailbox(False)  # a search or a filter asks for complaints
         query = self.current_query()
-        if query == self.model.query:
-            return
-        state = self._remember()
-        self.model.set_query(query)
-        self._restore(state)
-        self._update_counts()
-
-    def _update_counts(self) -> None:
-        query = self.model.query
-        try:
-            counts = inbox.counts(self.session.user, query)
-            per_category = inbox.category_counts(self.session.user, query)
-            per_channel = inbox.channel_counts(self.session.user, query)
-        except KlachtenbureauError as exc:
-            self.message.show_message(exc.message, "error")
-            return
-        self._show_counts(counts, per_category, per_channel)
+        if query != self._wanted:
+            self._read(query)
 
     def _show_counts(self, counts: dict[str, int], per_category: dict[int, int], per_channel: dict[str, int]) -> None:
         for row, code in enumerate(inbox.FILTERS):
@@ -287,33 +281,47 @@ class InboxView(QWidget):
         self.message.show_message(problem.message, "error")
 
     def refresh(self) -> None:
-        """Re-read the inbox off the UI thread (ids, counts and the rows on screen), then swap it in keeping
-        selection, current complaint and the complaint at the top. Never two readings at once: a change meanwhile
-        reads once more after it."""
-        if self._refreshing:
-            self._refresh_again = True
+        """Re-read the inbox after a change: ids, every count and the rows on screen."""
+        self._read(self._wanted, fresh=True)
+
+    def _read(self, query: InboxQuery, fresh: bool = False) -> None:
+        """Read what ``query`` shows off the UI thread, then swap it in keeping selection, current complaint and
+        the complaint at the top. Never two readings at once: a click or a change meanwhile reads once more after
+        it. ``fresh``: the data changed, count everything again."""
+        self._wanted, self._fresh = query, self._fresh or fresh
+        if self._reading:
+            self._read_again = True
             return
-        self._refreshing, self._refresh_again = True, False
+        self._reading, self._read_again = True, False
+        fresh, self._fresh = self._fresh, False
         top = self.table.rowAt(0)
         placing = self.model.placing(self.model.id_at(top) if top >= 0 else None, max(top, 0),
                                      self.table.viewport().height() // self.table.verticalHeader()
                                      .defaultSectionSize() + 1)
-        user, query, today = self.session.user, self.model.query, dt.date.today()
-        operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen),
-                         lambda snapshot: self._refreshed(snapshot, placing), self.message,
-                         always=self._refresh_done)
+        user, today = self.session.user, dt.date.today()
+        known_counts = known_facets = None
+        if not fresh and self._counts is not None and self._counts[:2] == (inbox.counts_key(query), today):
+            known_counts = self._counts[2]
+        if not fresh and self._facets is not None and self._facets[:2] == (inbox.facets_key(query), today):
+            known_facets = self._facets[2]
+        operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen, known_counts,
+                                                      known_facets),
+                         lambda snapshot: self._arrived(snapshot, placing), self.message, always=self._read_done)
 
-    def _refresh_done(self) -> None:
-        self._refreshing = False
-        if self._refresh_again:
-            self.refresh()
+    def _read_done(self) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read(self._wanted)
 
-    def _refreshed(self, snapshot: inbox.Snapshot, placing: Placing) -> None:
-        if snapshot.query != self.model.query:
-            return  # a filter or search was applied meanwhile and read what it shows itself
+    def _arrived(self, snapshot: inbox.Snapshot, placing: Placing) -> None:
+        if snapshot.query != self._wanted:
+            return  # another filter or search was chosen meanwhile: that is read next
         state = self._remember()
-        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing):
+        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing, snapshot.query):
             self._restore(state)
+        self._counts = (inbox.counts_key(snapshot.query), snapshot.today, snapshot.counts)
+        self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
+                        (snapshot.category_counts, snapshot.channel_counts))
         self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
 
     def _remember(self) -> tuple[list[int], int | None, int | None, int]:

@@ -33,6 +33,7 @@ from klachtenbureau.models import Category, Complaint, Relation, User, db
 from klachtenbureau.models.complaints import (
     ACKNOWLEDGED, ANSWERED, CHANNELS, CLOSED, ESCALATED, IN_PROGRESS, NEW, OPEN_STATUSES, WAITING_COMPLAINANT,
 )
+from klachtenbureau.models.database import is_sqlite as db_is_sqlite
 from klachtenbureau.models.fulltext import matching_ids
 from klachtenbureau.workflow import permissions, settings, statistics
 from klachtenbureau.workflow.db_errors import typed_errors
@@ -255,21 +256,42 @@ class Snapshot:
     channel_counts: dict[str, int]
 
 
-def snapshot(user: User, query: InboxQuery, today: dt.date,
-             on_screen: Callable[[list[int]], list[int]]) -> Snapshot:
-    """The ids, counts and the rows of the ids ``on_screen`` picks from the new ids (where the view will be)."""
+def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[[list[int]], list[int]],
+             known_counts: dict[str, int] | None = None,
+             known_facets: tuple[dict[int, int], dict[str, int]] | None = None) -> Snapshot:
+    """The ids, counts and the rows of the ids ``on_screen`` picks from the new ids (where the view will be).
+
+    ``known_counts`` / ``known_facets``: what the view read for the same data a moment ago and still holds (the
+    filter counts do not depend on the filter, nothing on the sort), so a click does not count everything again.
+    """
     ids = complaint_ids(user, query, today)
-    return Snapshot(query, today, ids, rows(user, on_screen(ids), today), counts(user, query, today),
-                    category_counts(user, query, today), channel_counts(user, query, today))
+    per_category, per_channel = known_facets or (category_counts(user, query, today),
+                                                 channel_counts(user, query, today))
+    return Snapshot(query, today, ids, rows(user, on_screen(ids), today),
+                    counts(user, query, today) if known_counts is None else known_counts, per_category, per_channel)
+
+
+def counts_key(query: InboxQuery) -> InboxQuery:
+    """The part of ``query`` the filter counts depend on: not the filter itself, nor the sort."""
+    return dataclasses.replace(query, filter="", sort="", descending=False)
+
+
+def facets_key(query: InboxQuery) -> InboxQuery:
+    """The part of ``query`` the category and channel counts depend on: everything but the sort."""
+    return dataclasses.replace(query, sort="", descending=False)
 
 
 def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | None) -> dict:
     today = today or dt.date.today()
-    select = _restrict(Complaint.select(field, peewee.fn.COUNT(Complaint.id)), user, query, today)
+    # SQLite would walk the whole table along the index on ``field`` to save a sort; ``+field`` is the same value
+    # but no index column, so it filters by the best index for the filter and groups in a small temporary b-tree
+    # (133 ms → 2 ms for "Te laat" at 100,000 complaints).
+    key = peewee.NodeList((peewee.SQL("+"), field), glue="") if db_is_sqlite() else field
+    select = _restrict(Complaint.select(key, peewee.fn.COUNT(Complaint.id)), user, query, today)
     condition = filter_condition(query.filter, user, today)
     if condition is not None:
         select = select.where(condition)
-    return dict(select.group_by(field).tuples())
+    return dict(select.group_by(key).tuples())
 
 
 def categories() -> list[tuple[int, str]]:

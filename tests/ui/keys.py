@@ -76,3 +76,9 @@ def active_modal(qtbot) -> QWidget:
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     return dialog
+
+
+def settled(qtbot, view: QWidget) -> QWidget:
+    """Wait until ``view`` (the inbox) has what it reads off the UI thread in place."""
+    qtbot.waitUntil(lambda: not view.reading, timeout=10_000)
+    return view

@@ -17,7 +17,7 @@ from klachtenbureau.ui.inbox_model import COLUMNS
 from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.workflow import deadlines, letters, procedure, settings
 from tests.reports.pdftools import normalised, text
-from tests.ui.keys import activate, show
+from tests.ui.keys import activate, settled, show
 from tests.ui.test_dossier_window import coordinator, dossier, register, when_dialog  # noqa: F401 (fixture)
 from tests.ui.test_information_request import _preview
 from tests.ui.test_printing import petra, postal  # noqa: F401 (fixture)
@@ -40,7 +40,7 @@ def test_waiting_for_the_complainant_stops_the_clock_in_the_dossier_and_the_inbo
         qtbot, keyboard, coordinator, staff):  # noqa: F811 (fixture)
     c = register(staff["sanne"], acknowledgement_method="phone", assign_to=staff["petra"].id)
     left = deadlines.days_left_at_pause(c.answer_by, dt.date.today(), settings.calendar())
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     window = dossier(qtbot, coordinator, c.id)
     activate(qtbot, window)
     assert window.step_buttons["wait"].isEnabled() and not window.step_buttons["resume"].isEnabled()

@@ -24,7 +24,7 @@ from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.session import Session
 from klachtenbureau.ui.widgets import MessageBar
 from klachtenbureau.workflow import intake, procedure, settings
-from tests.ui.keys import activate, active_modal, show
+from tests.ui.keys import activate, active_modal, settled, show
 from tests.ui.other_pc import run_on_other_pc
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -71,7 +71,7 @@ def type_into(qtbot, widget: QWidget, text: str) -> None:
 
 def test_step_by_button_updates_the_database_and_the_inbox_row(qtbot, coordinator, staff):
     c = register(staff["sanne"])
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     view.open_complaint(c.id)
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, DossierWindow))
     qtbot.waitUntil(lambda: not window.loading)
@@ -133,10 +133,11 @@ def test_registration_edit_is_saved(qtbot, coordinator, staff):
 def test_a_saved_registration_is_in_the_inbox_at_once_not_at_the_next_tick_of_the_watch(qtbot, coordinator, staff):
     coordinator.changes.interval_ms = 3_600_000  # the watch would take an hour: only the announcement can tell
     c = register(staff["sanne"])
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     view.search.setText("tweede keer")
     view.search.returnPressed.emit()
-    assert view.model.rowCount() == 0
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    settled(qtbot, view)
     window = dossier(qtbot, coordinator, c.id)
     type_into(qtbot, window.form.editors["description"], " Het was de tweede keer.")
     qtbot.mouseClick(window.form.save_button, Qt.MouseButton.LeftButton)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
@@ -15,7 +16,7 @@ from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import inbox, intake
 from klachtenbureau.workflow.inbox import InboxQuery
-from tests.ui.keys import show
+from tests.ui.keys import settled, show
 from tests.ui.other_pc import run_on_other_pc
 
 STATUS = [key for key, _label in COLUMNS].index("status")
@@ -68,7 +69,7 @@ def test_inbox_model_passes_the_model_tester(qtmodeltester, coordinator, staff):
 
 def test_double_click_opens_the_dossier_of_that_row(qtbot, coordinator, staff):
     complaints = [register(staff["sanne"], name=name) for name in ("Els Bos", "Kees Smit", "Wim Vos")]
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     wanted = complaints[1]
     double_click(qtbot, view, wanted.id)
     [window] = open_dossiers()
@@ -82,7 +83,7 @@ def test_double_click_opens_the_dossier_of_that_row(qtbot, coordinator, staff):
 
 def test_enter_opens_the_dossier_of_the_current_row(qtbot, coordinator, staff):
     complaints = [register(staff["sanne"], name=name) for name in ("Els Bos", "Kees Smit")]
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     view.table.setFocus()
     view.table.setCurrentIndex(view.model.index(view.model.position_of(complaints[0].id), 0))
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
@@ -93,20 +94,71 @@ def test_filters_show_counts_and_narrow_the_table(qtbot, coordinator, staff):
     register(staff["sanne"], name="Open klacht")
     register(staff["sanne"], name="Direct opgelost", channel="phone", resolved_now=True,
              resolution="Uitgelegd.", complainant_agrees=True)
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     labels = [view.filters.item(i).text() for i in range(view.filters.count())]
     assert "Open  (1)" in labels and "Afgesloten  (1)" in labels and "Alle  (2)" in labels
     closed = list(inbox.FILTERS).index("closed")
     rect = view.filters.visualItemRect(view.filters.item(closed))
     qtbot.mouseClick(view.filters.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: view.model.query.filter == "closed")
     assert view.model.rowCount() == 1
     assert view.model.data(view.model.index(0, COMPLAINANT)) == "Direct opgelost"
+
+
+def test_a_filter_click_counts_only_what_it_changes_and_a_change_elsewhere_counts_everything(
+        qtbot, coordinator, staff, sqlite_db, monkeypatch):
+    register(staff["sanne"], name="Open klacht", category="Tijdstip ophalen")
+    register(staff["sanne"], name="Direct opgelost", channel="phone", resolved_now=True,
+             resolution="Uitgelegd.", complainant_agrees=True)
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    counted = Counter()
+
+    def counting(name, real):
+        def count(*args, **kwargs):
+            counted.update([name])
+            return real(*args, **kwargs)
+        return count
+
+    for name in ("counts", "category_counts", "channel_counts"):
+        monkeypatch.setattr(inbox, name, counting(name, getattr(inbox, name)))
+
+    view.filters.setCurrentRow(list(inbox.FILTERS).index("all"))
+    settled(qtbot, view)
+    assert counted == {"category_counts": 1, "channel_counts": 1}  # the filter counts do not depend on the filter
+    wait_time = view.category.findText("Tijdstip ophalen (1)")
+    assert wait_time > 0 and view.channel.findText("Telefoon (1)") > 0
+    view.model.sort([k for k, _l in COLUMNS].index("complainant"), Qt.SortOrder.DescendingOrder)
+    settled(qtbot, view)
+    assert counted == {"category_counts": 1, "channel_counts": 1}  # nothing depends on the order
+    assert view.model.data(view.model.index(0, COMPLAINANT)) == "Open klacht"
+
+    run_on_other_pc(sqlite_db, """
+        intake.register(user("sanne"), intake.NewReport(description="Nog een.", channel="phone",
+                        relation={"name": "Anna Post", "phone": "06 87654321"}))
+    """)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
+    settled(qtbot, view)
+    assert counted["counts"] == 1 and "Alle  (3)" in [view.filters.item(i).text() for i in range(7)]
+    assert view.channel.findText("Telefoon (2)") > 0
+
+
+def test_quick_clicks_end_on_what_was_clicked_last(qtbot, coordinator, staff):
+    register(staff["sanne"], name="Open klacht")
+    register(staff["sanne"], name="Direct opgelost", channel="phone", resolved_now=True,
+             resolution="Uitgelegd.", complainant_agrees=True)
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    for name in ("all", "closed", "unassigned", "open"):
+        view.filters.setCurrentRow(list(inbox.FILTERS).index(name))
+    settled(qtbot, view)
+    assert view.model.query.filter == "open"
+    assert [view.model.data(view.model.index(0, COMPLAINANT))] == ["Open klacht"] and view.model.rowCount() == 1
+    assert view.status.text().startswith("1 klacht ")
 
 
 def test_typing_a_search_narrows_the_table(qtbot, coordinator, staff):
     register(staff["sanne"], name="Gül Öztürk")
     register(staff["sanne"], name="Kees Smit")
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     qtbot.keyClicks(view.search, "ozturk")
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)
     assert view.model.data(view.model.index(0, COMPLAINANT)) == "Gül Öztürk"
@@ -118,7 +170,7 @@ def test_change_by_another_pc_shows_up_keeping_selection_and_top_row(qtbot, coor
     # acknowledged on the phone: answer due in five working days, so a new unacknowledged one sorts above them
     complaints = [register(sanne, name=f"Klager {i:02d}", channel="phone", acknowledgement_method="phone")
                   for i in range(40)]
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     view.resize(1200, 500)
     chosen = complaints[25]
     row = view.model.position_of(chosen.id)
@@ -145,23 +197,23 @@ def test_change_by_another_pc_shows_up_keeping_selection_and_top_row(qtbot, coor
 def test_telephonist_sees_only_what_she_registered(qtbot, sqlite_db, staff):
     mine = register(staff["sanne"], name="Van Sanne")
     register(staff["petra"], name="Van Petra")
-    view = show(qtbot, InboxView(Session(staff["sanne"], sqlite_db)))
+    view = settled(qtbot, show(qtbot, InboxView(Session(staff["sanne"], sqlite_db))))
     assert view.model.ids() == [mine.id]
 
 
 def test_confidential_complaint_is_not_in_the_coordinators_inbox(qtbot, coordinator, staff, sqlite_db):
     secret = register(staff["henk"], name="Geheim", confidential=True)
     register(staff["sanne"], name="Gewoon")
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     assert secret.id not in view.model.ids() and view.model.rowCount() == 1
-    director = show(qtbot, InboxView(Session(staff["henk"], sqlite_db)))
+    director = settled(qtbot, show(qtbot, InboxView(Session(staff["henk"], sqlite_db))))
     assert secret.id in director.model.ids()
 
 
 def test_overdue_and_due_soon_rows_stand_out(qtbot, coordinator, staff):
     late = register(staff["sanne"], name="Te laat", received_at=dt.datetime.now() - dt.timedelta(days=30))
     soon = register(staff["sanne"], name="Bijna")
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     deadline = [k for k, _l in COLUMNS].index("deadline")
 
     def background(complaint_id):
@@ -176,7 +228,7 @@ def test_overdue_and_due_soon_rows_stand_out(qtbot, coordinator, staff):
 def test_changes_during_a_reading_make_one_more_reading_after_it_never_two_at_once(qtbot, coordinator, staff,
                                                                                    monkeypatch):
     register(staff["sanne"], name="Els Bos")
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     gate, lock = threading.Event(), threading.Lock()
     readings = {"started": 0, "finished": 0, "at_once": 0, "most_at_once": 0}
     snapshot = inbox.snapshot

@@ -90,7 +90,7 @@ def test_a_dashboard_figure_opens_the_inbox_on_exactly_its_complaints(qtbot, win
     qtbot.waitUntil(lambda: window.inbox.model.ids() == [by_post.id])
     assert "via post" in window.inbox.selection_bar.text.text()
     window.inbox.clear_selection()
-    assert len(window.inbox.model.ids()) == 2
+    qtbot.waitUntil(lambda: len(window.inbox.model.ids()) == 2)
 
 
 def test_ctrl_and_a_number_opens_a_tab(qtbot, window, keyboard):

@@ -6,10 +6,11 @@ Every statement peewee sends goes through ``Database.execute_sql``; the recorder
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from klachtenbureau.models import database
 from klachtenbureau.ui.dossier_window import open_dossier
@@ -17,7 +18,7 @@ from klachtenbureau.ui.inbox_model import COLUMNS, InboxModel
 from klachtenbureau.ui.inbox_view import InboxView
 from klachtenbureau.ui.session import Session
 from klachtenbureau.workflow import intake
-from tests.ui.keys import show
+from tests.ui.keys import settled, show
 from tests.ui.other_pc import run_on_other_pc
 
 HANDLER = [key for key, _label in COLUMNS].index("handler")
@@ -45,7 +46,7 @@ def test_a_colleagues_save_and_opening_a_dossier_send_no_sql_from_the_ui_thread(
     complaints = [intake.register(staff["sanne"], intake.NewReport(
         description="De taxi kwam niet.", channel="phone", acknowledgement_method="phone",
         relation={"name": f"Klager {i:03d}", "phone": "06 12345678"})) for i in range(InboxModel.PAGE + 30)]
-    view = show(qtbot, InboxView(coordinator))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
     view.resize(1200, 500)
     chosen = complaints[110]
     dossier = open_dossier(None, coordinator, chosen.id)
@@ -80,4 +81,41 @@ def test_a_colleagues_save_and_opening_a_dossier_send_no_sql_from_the_ui_thread(
     qtbot.waitUntil(lambda: not other.loading)
     other.grab()
     assert other.title.text().startswith(complaints[3].number)
+    assert ui_thread_sql == []
+
+
+def test_the_inbox_reads_its_first_page_filters_search_sort_and_selection_off_the_ui_thread(qtbot, sqlite_db, staff,
+                                                                                           ui_thread_sql):
+    from klachtenbureau.workflow import inbox, periods
+    from klachtenbureau.workflow.statistics import ComplaintFilter
+
+    coordinator = Session(staff["petra"], sqlite_db)
+    for i in range(InboxModel.PAGE + 30):
+        intake.register(staff["sanne"], intake.NewReport(
+            description="De taxi kwam niet." if i % 3 else "Geen koffie in de pauze.", channel="phone",
+            relation={"name": f"Klager {i:03d}", "phone": "06 12345678"}))
+    view = InboxView(coordinator)  # reads the categories and whether a mailbox is set up: a few short rows
+    ui_thread_sql.clear()
+    settled(qtbot, show(qtbot, view))
+    view.grab()  # painted: the rows on screen came with the reading
+    assert view.model.rowCount() == InboxModel.PAGE + 30
+
+    view.filters.setCurrentRow(list(inbox.FILTERS).index("all"))
+    settled(qtbot, view)
+    view.grab()
+    qtbot.keyClicks(view.search, "koffie")
+    qtbot.waitUntil(lambda: view.model.rowCount() == (InboxModel.PAGE + 30 + 2) // 3, timeout=10_000)
+    settled(qtbot, view)
+    view.grab()
+    view.model.sort([key for key, _label in COLUMNS].index("complainant"), Qt.SortOrder.DescendingOrder)
+    settled(qtbot, view)
+    view.grab()
+    assert view.model.data(view.model.index(0, 2)) == "Klager 129"
+    view.channel.setCurrentIndex(view.channel.findData("post"))
+    settled(qtbot, view)
+    assert view.model.rowCount() == 0
+    view.show_selection(ComplaintFilter(periods.preset("this_year", dt.date.today()), channel="phone"))
+    settled(qtbot, view)
+    view.grab()
+    assert view.model.rowCount() == InboxModel.PAGE + 30
     assert ui_thread_sql == []
