@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -74,25 +75,36 @@ def deadline_text(row: InboxRow) -> str:
     return f"{date} · {rest}"
 
 
+def position_in(ids: array, wanted: int, data: bytes | None = None) -> int | None:
+    """The row of complaint ``wanted`` in ``ids`` (``data``: their bytes, when the caller keeps them), or None.
+
+    A byte search: ``array.index`` makes a Python int of every element it passes (90 ms at a million rows), and a
+    dict from id to row would take 60 MB and longer to build.
+    """
+    data = ids.tobytes() if data is None else data
+    needle = array("q", [wanted]).tobytes()
+    at = data.find(needle)
+    while at >= 0 and at % ids.itemsize:  # the bytes matched across two ids
+        at = data.find(needle, at + 1)
+    return None if at < 0 else at // ids.itemsize
+
+
 class Placing:
     """Where the ids of a reading off the UI thread go, worked out there (``on_screen``) for ``InboxModel.apply``.
 
-    Compares the new ids with the model's (``against``: the model replaces its list, never changes it), places them
-    (id → row) when they differ, and picks the pages that will be on screen: from where complaint ``keep`` lands
-    (else row ``fallback``), ``count`` rows.
+    Compares the new ids with the model's (``against``: the model replaces its array, never changes it) and picks
+    the pages that will be on screen: from where complaint ``keep`` lands (else row ``fallback``), ``count`` rows.
     """
 
-    def __init__(self, against: list[int], keep: int | None, fallback: int, count: int, page: int):
+    def __init__(self, against: array, keep: int | None, fallback: int, count: int, page: int):
         self.against, self.keep, self.fallback, self.count, self.page = against, keep, fallback, count, page
         self.placed = self.unchanged = False
-        self.positions: dict[int, int] = {}
 
-    def on_screen(self, ids: list[int]) -> list[int]:
+    def on_screen(self, ids: array) -> array:
         self.unchanged = ids == self.against
-        if not self.unchanged:
-            self.positions = {complaint_id: row for row, complaint_id in enumerate(ids)}
         self.placed = True
-        first = self.positions.get(self.keep, self.fallback)  # unchanged: no positions, the same rows on screen
+        first = self.fallback if self.unchanged or self.keep is None else position_in(ids, self.keep)
+        first = self.fallback if first is None else first
         start = max(0, min(first, len(ids) - 1)) // self.page * self.page
         return ids[start:(first + self.count) // self.page * self.page + self.page]
 
@@ -108,9 +120,9 @@ class InboxModel(QAbstractTableModel):
         super().__init__(parent)
         self.user = user
         self.query = query or InboxQuery()
-        self._ids: list[int] = []
+        self._ids = array("q")
         self._rows: dict[int, Any] = {}
-        self._positions: dict[int, int] | None = None
+        self._bytes: bytes | None = None  # of ``_ids``, for ``position_of``: made when first asked
         self._today = dt.date.today()
         # A view that reads off the UI thread (InboxView) takes over what a click on a column header asks for.
         self.read_query: Callable[[InboxQuery], None] | None = None
@@ -126,7 +138,7 @@ class InboxModel(QAbstractTableModel):
             self.problem.emit(exc.message)
             return False
         self._rows = {}
-        self._positions = None
+        self._bytes = None
         return True
 
     def _row(self, position: int) -> Any:
@@ -157,9 +169,9 @@ class InboxModel(QAbstractTableModel):
         return list(self._ids)
 
     def position_of(self, complaint_id: int) -> int | None:
-        if self._positions is None:
-            self._positions = {cid: i for i, cid in enumerate(self._ids)}
-        return self._positions.get(complaint_id)
+        if self._bytes is None:
+            self._bytes = self._ids.tobytes()
+        return position_in(self._ids, complaint_id, self._bytes)
 
     # ---- changing what is shown ---------------------------------------------------------------
     def set_query(self, query: InboxQuery) -> None:
@@ -178,13 +190,13 @@ class InboxModel(QAbstractTableModel):
             return False
         return self.apply(ids, {}, today)
 
-    def apply(self, ids: list[int], rows: dict[int, InboxRow], today: dt.date,
+    def apply(self, ids: array, rows: dict[int, InboxRow], today: dt.date,
               placing: Placing | None = None, query: InboxQuery | None = None) -> bool:
         """Swap in ids read after a change (or for a new ``query``), with the rows already read for some of them
         (those on screen).
 
-        ``placing`` (``placing()``, filled off the UI thread) has compared the ids with these and placed them, which
-        takes longer than a frame at a million rows. True when rows moved (the model was reset), False when only
+        ``placing`` (``placing()``, filled off the UI thread) has compared the ids with these and found where the
+        complaint at the top lands. True when rows moved (the model was reset), False when only
         contents changed.
         """
         if query is not None:
@@ -197,8 +209,7 @@ class InboxModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
             return False
         self.beginResetModel()
-        self._ids, self._rows, self._today = ids, dict(rows), today
-        self._positions = placing.positions if compared and not same else None
+        self._ids, self._rows, self._today, self._bytes = ids, dict(rows), today, None
         self.endResetModel()
         return True
 

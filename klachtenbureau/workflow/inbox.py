@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 
 import peewee
 
@@ -210,10 +211,13 @@ def ids_query(user: User, query: InboxQuery, today: dt.date | None = None) -> pe
 
 
 @typed_errors
-def complaint_ids(user: User, query: InboxQuery, today: dt.date | None = None) -> list[int]:
-    """Ids of every complaint the inbox shows for ``query``, in display order."""
-    # Straight from the cursor: peewee's row wrapping would double the time for 100,000 ids.
-    return [row[0] for row in db.execute(ids_query(user, query, today)).fetchall()]
+def complaint_ids(user: User, query: InboxQuery, today: dt.date | None = None) -> array:
+    """Ids of every complaint the inbox shows for ``query``, in display order, as 8-byte integers.
+
+    Straight from the cursor, a row at a time: peewee's row wrapping would double the time, and a list of a million
+    Python ints (after a million fetched tuples) takes 40 MB and more where the array takes 8.
+    """
+    return array("q", (row[0] for row in db.execute(ids_query(user, query, today))))
 
 
 @typed_errors
@@ -249,14 +253,14 @@ class Snapshot:
 
     query: InboxQuery
     today: dt.date
-    ids: list[int]
+    ids: array  # of complaint ids, in display order
     rows: dict[int, InboxRow]  # only those ``on_screen`` asked for
     counts: dict[str, int]
     category_counts: dict[int, int]
     channel_counts: dict[str, int]
 
 
-def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[[list[int]], list[int]],
+def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[[array], Sequence[int]],
              known_counts: dict[str, int] | None = None,
              known_facets: tuple[dict[int, int], dict[str, int]] | None = None) -> Snapshot:
     """The ids, counts and the rows of the ids ``on_screen`` picks from the new ids (where the view will be).
@@ -300,7 +304,7 @@ def categories() -> list[tuple[int, str]]:
 
 
 @typed_errors
-def rows(user: User, ids: list[int], today: dt.date | None = None) -> dict[int, InboxRow]:
+def rows(user: User, ids: Sequence[int], today: dt.date | None = None) -> dict[int, InboxRow]:
     """The rows for ``ids`` (one page), by id; ids the user may not see (or that are gone) are left out."""
     if not ids:
         return {}
@@ -315,7 +319,7 @@ def rows(user: User, ids: list[int], today: dt.date | None = None) -> dict[int, 
               .join(Category, on=(Complaint.category == Category.id)).switch(Complaint)
               .join(Relation, peewee.JOIN.LEFT_OUTER, on=(Complaint.relation == Relation.id)).switch(Complaint)
               .join(Handler, peewee.JOIN.LEFT_OUTER, on=(Complaint.assigned_to == Handler.id))
-              .where(Complaint.id.in_(ids)))
+              .where(Complaint.id.in_(list(ids))))
     found = {}
     # plain tuples: peewee's named tuples build a new class for every query, a page at a time that shows
     for (complaint_id, number, kind, received_at, channel, status, severity, confidential, acknowledged_at,

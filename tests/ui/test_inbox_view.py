@@ -259,3 +259,14 @@ def test_changes_during_a_reading_make_one_more_reading_after_it_never_two_at_on
     QApplication.processEvents()
     assert (readings["started"], readings["most_at_once"]) == (2, 1)
     assert view.status.text().startswith("2 klachten")
+
+
+def test_a_complaint_is_found_by_its_row_never_by_bytes_that_straddle_two_ids():
+    from array import array
+
+    from klachtenbureau.ui.inbox_model import position_in
+
+    straddling = array("q", [0, 1])  # bytes 4..11 read as one 8-byte integer: 1 << 32
+    assert position_in(straddling, 1 << 32) is None
+    assert position_in(array("q", [0, 1, 1 << 32]), 1 << 32) == 2
+    assert position_in(array("q", [7, 3, 9]), 9) == 2 and position_in(array("q"), 9) is None

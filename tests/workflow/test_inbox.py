@@ -49,7 +49,7 @@ def office(db, staff):
 
 
 def ids(user, **query):
-    return inbox.complaint_ids(user, InboxQuery(**query), TODAY)
+    return list(inbox.complaint_ids(user, InboxQuery(**query), TODAY))
 
 
 def named(office, result):

@@ -45,7 +45,7 @@ def last_step(c: Complaint) -> str:
 
 
 def filtered(user, name: str, today: dt.date) -> list[int]:
-    return inbox.complaint_ids(user, InboxQuery(filter=name), today)
+    return list(inbox.complaint_ids(user, InboxQuery(filter=name), today))
 
 
 # -- waiting for the complainant ---------------------------------------------------------------------------------
