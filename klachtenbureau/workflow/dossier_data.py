@@ -43,7 +43,7 @@ class Dossier:
     complaint: Complaint  # with category, relation, assigned_to and received_by loaded
     facts: DossierFacts  # what the window shows and the archive PDF prints
     earlier: list[Complaint]  # the complainant's other complaints the user may see
-    similar: list[Complaint]  # same category, shared words, last year (seed 002)
+    similar: list[Complaint]  # same category, shared words, a year either side (relations.similar_complaints)
     actions: list[str]  # procedure steps allowed now, for this user
     can_edit: bool
     can_change_confidential: bool

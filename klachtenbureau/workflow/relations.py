@@ -7,6 +7,7 @@ duplicate, and merging two records of the same person into one.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import operator
 import re
@@ -18,7 +19,7 @@ from klachtenbureau.errors import NotFoundError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Relation, User
 from klachtenbureau.models.folding import fold
-from klachtenbureau.workflow import permissions
+from klachtenbureau.workflow import permissions, queries
 from klachtenbureau.workflow.operations import Outcome, fresh, perform, update_versioned
 from klachtenbureau.workflow.validation import normalize_phone, normalize_postcode
 
@@ -78,17 +79,38 @@ def earlier_complaints(relation_id: int, user: User, exclude: int | None = None)
     return [c for c in query if permissions.can_see(user, c)]
 
 
+def similar_words(description: str) -> list[str]:
+    """The five longest words of ``description`` (of four letters or more), lower case; of equal length the first
+    written first, so a dossier shows the same similar complaints each time it opens."""
+    return sorted(dict.fromkeys(w.lower() for w in _WORD.findall(description)), key=len, reverse=True)[:5]
+
+
+def _years_on(moment: dt.datetime, years: int) -> dt.datetime:
+    """The same moment ``years`` later (earlier when negative); from 29 February to the 28th."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
 def similar_complaints(complaint: Complaint, user: User, limit: int = 10) -> list[Complaint]:
-    """Other complaints in the same category from the last year that share words with the description."""
-    words = sorted({w.lower() for w in _WORD.findall(complaint.description)}, key=len, reverse=True)[:5]
-    since = complaint.received_at.replace(year=complaint.received_at.year - 1)
+    """The newest ``limit`` other complaints of the category that the user may see and that contain one of the
+    description's ``similar_words``, received from a year before the complaint up to a year after it (seed 002:
+    were there similar complaints, and what became of them).
+
+    The year after holds the ones that came in while this one is handled: for a complaint of the last year, every
+    one up to now. For an older one, the complaints of its own time rather than the register's newest. So the
+    query walks one category's index (schema.PERFORMANCE_INDEXES) newest first through at most two years, and
+    stops at ``limit``, whatever the size of the register: the visibility rule is in the SQL, so the limit is exact.
+    """
+    words = similar_words(complaint.description)
+    window = Complaint.received_at.between(_years_on(complaint.received_at, -1), _years_on(complaint.received_at, 1))
     query = (Complaint.select()
-             .where((Complaint.id != complaint.id) & (Complaint.category == complaint.category_id)
-                    & (Complaint.received_at >= since))
-             .order_by(Complaint.received_at.desc()))
+             .where((Complaint.category == complaint.category_id) & window & (Complaint.id != complaint.id))
+             .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit))
     if words:
         query = query.where(functools.reduce(operator.or_, [Complaint.description.contains(w) for w in words]))
-    return [c for c in query.limit(limit * 3) if permissions.can_see(user, c)][:limit]
+    return list(queries.visible_to(query, user))
 
 
 

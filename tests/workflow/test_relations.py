@@ -61,6 +61,45 @@ def test_similar_complaints_share_category_and_words(db, staff):
     assert [c.id for c in relations.similar_complaints(a, staff["petra"])] == [b.id]
 
 
+def received(user, when, description, category="Niet ophalen", **extra):
+    with acting_at(when):
+        return intake.register(user, intake.NewReport(description=description, category=category, anonymous=True,
+                                                      **extra))
+
+
+def test_similar_complaints_reach_a_year_back_and_a_year_on_newest_first(db, staff):
+    sanne, day = staff["sanne"], dt.datetime(2025, 6, 2, 10, 0)
+    this = received(sanne, day, "De rolstoelbus kwam niet opdagen")
+    received(sanne, day - dt.timedelta(days=366), "De rolstoelbus weer niet")
+    year_before = received(sanne, day - dt.timedelta(days=364), "Rolstoelbus te laat")
+    same_moment = received(sanne, day, "Weer geen rolstoelbus")
+    later = received(sanne, day + dt.timedelta(days=200), "Rolstoelbus vergeten")
+    received(sanne, day + dt.timedelta(days=367), "Rolstoelbus niet gekomen")  # not of this complaint's time
+    received(sanne, day, "De rolstoelbus", category="Overig")
+    received(sanne, day, "Koffie was koud")
+    assert [c.id for c in relations.similar_complaints(this, staff["petra"])] == [later.id, same_moment.id,
+                                                                                 year_before.id]
+
+
+def test_similar_complaints_of_a_complaint_received_on_29_february(db, staff):
+    sanne = staff["sanne"]
+    leap = received(sanne, dt.datetime(2024, 2, 29, 9, 0), "Rolstoelbus kwam niet")
+    before = received(sanne, dt.datetime(2023, 2, 28, 9, 0), "Rolstoelbus kwam niet")
+    after = received(sanne, dt.datetime(2025, 2, 28, 9, 0), "Rolstoelbus kwam niet")
+    assert [c.id for c in relations.similar_complaints(leap, staff["petra"])] == [after.id, before.id]
+
+
+def test_similar_complaints_fill_the_limit_with_what_the_user_may_see(db, staff):
+    sanne, day = staff["sanne"], dt.datetime(2025, 6, 2, 10, 0)
+    this = received(sanne, day, "Rolstoelbus kwam niet")
+    seen = [received(sanne, day - dt.timedelta(days=20 + n), "Rolstoelbus te laat") for n in range(2)]
+    hidden = [received(staff["henk"], day - dt.timedelta(days=n + 1), "Rolstoelbus te laat", confidential=True)
+              for n in range(6)]
+    assert [c.id for c in relations.similar_complaints(this, staff["petra"], limit=2)] == [s.id for s in seen]
+    assert [c.id for c in relations.similar_complaints(this, staff["fatima"], limit=2)] == [h.id for h in hidden[:2]]
+    assert relations.similar_complaints(this, staff["petra"], limit=0) == []
+
+
 @pytest.mark.parametrize(("typed", "name"), [
     ("zoe", "Zoë de Wit"), ("ZOË", "Zoë de Wit"), ("ozturk", "Gül Öztürk"), ("GÜL ÖZ", "Gül Öztürk"),
     ("lukasz", "Łukasz Nowak"), ("Renée", "Renee Smit"), ("yilmaz", "Ayşe Yılmaz"), ("öZTÜrk@EXAMPLE", "Gül Öztürk"),

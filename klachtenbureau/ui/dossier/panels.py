@@ -121,7 +121,7 @@ def complainant_html(d: Dossier) -> str:
     parts = [STYLE, f"<h3>{escape(_('Klager'))}</h3>", who, f"<h3>{escape(_('Eerdere klachten van deze klager'))}</h3>"]
     parts.append("<br>".join(_complaint_line(e) for e in d.earlier) if d.earlier
                  else f"<p class='muted'>{escape(_('Geen.'))}</p>")
-    parts.append(f"<h3>{escape(_('Vergelijkbare klachten (zelfde categorie, afgelopen jaar)'))}</h3>")
+    parts.append(f"<h3>{escape(_('Vergelijkbare klachten (zelfde categorie, binnen een jaar)'))}</h3>")
     parts.append("<br>".join(_complaint_line(s) for s in d.similar) if d.similar
                  else f"<p class='muted'>{escape(_('Geen.'))}</p>")
     return "".join(parts)
