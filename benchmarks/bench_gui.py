@@ -1,19 +1,21 @@
-"""The desk itself, offscreen: how long the UI thread is blocked when a colleague saves, and when a dossier opens.
+"""The desk itself, offscreen: what the user waits for from a click, a search, a colleague's save and opening a
+dossier until the result is painted, and how long the UI thread is blocked meanwhile.
 
 A colleague's save reaches the inbox as the session watch's ``changed`` signal; the view then re-reads what it
-shows. Two figures per reaction:
+shows. A click on a filter and the end of the typing pause make the view read too. The figures:
 
-* ``…_ui_blocked``: the longest time the UI thread could not handle an event, from the signal until the refreshed
-  rows are painted — a timer ticks every 2 ms on the UI thread and the longest gap between ticks is the figure
-  (so the worker's hold on the GIL counts too).
-* ``…_painted``: from the signal to the refreshed rows painted, timed in a reaction of its own without the ticks
-  (they compete with the worker for the GIL and would lengthen it).
+* ``gui_click_<filter>_painted``: from the click on the filter (coming from another one) to its rows and counts
+  painted; ``gui_search_painted``: the same for a search after the typing pause, on "Alle".
+* ``gui_change_<filter>_ui_blocked``: the longest time the UI thread could not handle an event, from a colleague's
+  save until the refreshed rows are painted — a timer ticks every 2 ms on the UI thread and the longest gap between
+  ticks is the figure (so the worker's hold on the GIL counts too).
+* ``gui_change_<filter>_painted``: from the signal to the refreshed rows painted, timed in a reaction of its own
+  without the ticks (they compete with the worker for the GIL and would lengthen it).
 
 For comparison, as it was before issue 19: ``gui_change_sync_*`` is the reaction with ids, counts and the rows of
-the first screen read on the UI thread (``InboxModel.refresh`` + ``_update_counts`` + paint), and
-``gui_dossier_sync_reload`` the same dossier read and drawn on the UI thread, as the window filled itself when it
-opened. The inbox shows the default filter (Open) and "Alle", at 1366×768. Nothing is written: the data need not
-change for the reading to be timed.
+the first screen read on the UI thread, and ``gui_dossier_sync_reload`` the same dossier read and drawn on the UI
+thread, as the window filled itself when it opened. The inbox shows Open, "Alle" and "Te laat", at 1366×768.
+Nothing is written: the data need not change for the reading to be timed.
 """
 
 from __future__ import annotations
@@ -61,50 +63,80 @@ def _wait(app: QApplication, done) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # sleeps until an event comes
 
 
-def _inbox(app: QApplication, view, filter_code: str, repeat: int) -> dict[str, list[float]]:
-    from klachtenbureau.ui.inbox_view import InboxView
-
-    assert isinstance(view, InboxView)
-    view.filters.setCurrentRow(list(inbox.FILTERS).index(filter_code))
-    app.processEvents()
-    beat = _Heartbeat()
-    figures: dict[str, list[float]] = {f"gui_change_{filter_code}_{kind}": [] for kind in ("ui_blocked", "painted")}
-    figures.update({f"gui_change_sync_{filter_code}_{kind}": [] for kind in ("ui_blocked", "painted")})
+def _painted_after(app: QApplication, view, beat: _Heartbeat | None, act) -> tuple[float, float]:
+    """(ms from ``act()`` until the rows it brings are painted, longest UI stall in between when ``beat``)."""
     painted: list[float] = []
-    swap = view._refreshed
+    arrived = view._arrived
 
-    def refreshed(*args) -> None:
-        swap(*args)
+    def arrive(*args) -> None:
+        arrived(*args)
         view.table.viewport().repaint()
         painted.append(time.perf_counter())
 
-    view._refreshed = refreshed  # the view's own swap, then the paint it asks for
-    for round_ in range(repeat + 1):  # the first round warms the caches
-        painted.clear()
-        beat.start()
-        view.session.changes.changed.emit()
-        _wait(app, lambda: bool(painted))
-        beat.stop()
-        painted.clear()  # once more without the ticks, which compete with the worker for the GIL
-        started = time.perf_counter()
-        view.session.changes.changed.emit()
-        _wait(app, lambda: bool(painted))
-        if round_:
-            figures[f"gui_change_{filter_code}_ui_blocked"].append(beat.longest_ms)
-            figures[f"gui_change_{filter_code}_painted"].append((painted[0] - started) * 1000)
+    view._arrived = arrive  # the view's own swap, then the paint it asks for
+    try:
+        started = beat.start() if beat else time.perf_counter()
+        act()
+        _wait(app, lambda: bool(painted) and not view.reading)
+        if beat:
+            beat.stop()
+    finally:
+        del view._arrived
+    return (painted[-1] - started) * 1000, beat.longest_ms if beat else 0.0
 
-        started = beat.start()
-        state = view._remember()  # the reaction before issue 19, all on the UI thread
+
+def _inbox(app: QApplication, view, filter_code: str, repeat: int) -> dict[str, list[float]]:
+    """A colleague's save, a click on the filter, and the same reaction read on the UI thread (before issue 19)."""
+    from klachtenbureau.ui.inbox_view import InboxView
+
+    assert isinstance(view, InboxView)
+    row = list(inbox.FILTERS).index(filter_code)
+    other = list(inbox.FILTERS).index("mine" if filter_code != "mine" else "open")
+    view.filters.setCurrentRow(row)
+    _wait(app, lambda: not view.reading)
+    beat = _Heartbeat()
+    names = [f"gui_change_{filter_code}_{kind}" for kind in ("ui_blocked", "painted")] + [
+        f"gui_click_{filter_code}_painted", f"gui_change_sync_{filter_code}_ui_blocked"]
+    figures: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(repeat + 1):  # the first round warms the caches
+        _painted, blocked = _painted_after(app, view, beat, view.session.changes.changed.emit)
+        painted, _blocked = _painted_after(app, view, None, view.session.changes.changed.emit)  # without the ticks,
+        # which compete with the worker for the GIL
+        view.filters.setCurrentRow(other)
+        _wait(app, lambda: not view.reading)
+        clicked, _blocked = _painted_after(app, view, None, lambda: view.filters.setCurrentRow(row))
+
+        beat.start()  # the reaction before issue 19, all on the UI thread
+        state = view._remember()
         if view.model.refresh():
             view._restore(state)
-        view._update_counts()
+        query, user = view.model.query, view.session.user
+        view._show_counts(inbox.counts(user, query), inbox.category_counts(user, query),
+                          inbox.channel_counts(user, query))
         view.table.viewport().repaint()
         app.processEvents()
-        end = beat.stop()
+        beat.stop()
         if round_:
+            figures[f"gui_change_{filter_code}_ui_blocked"].append(blocked)
+            figures[f"gui_change_{filter_code}_painted"].append(painted)
+            figures[f"gui_click_{filter_code}_painted"].append(clicked)
             figures[f"gui_change_sync_{filter_code}_ui_blocked"].append(beat.longest_ms)
-            figures[f"gui_change_sync_{filter_code}_painted"].append((end - started) * 1000)
-    del view._refreshed
+    return figures
+
+
+def _search(app: QApplication, view, words: list[str]) -> dict[str, list[float]]:
+    """From the end of the typing pause (the view applies the search) until the rows found are painted."""
+    figures: dict[str, list[float]] = {"gui_search_painted": []}
+    view.filters.setCurrentRow(list(inbox.FILTERS).index("all"))
+    _wait(app, lambda: not view.reading)
+    for round_, word in enumerate(words):
+        view.search.setText(word)
+        painted, _blocked = _painted_after(app, view, None, view._apply_query)
+        if round_:
+            figures["gui_search_painted"].append(painted)
+    view.search.clear()
+    view._apply_query()
+    _wait(app, lambda: not view.reading)
     return figures
 
 
@@ -149,8 +181,11 @@ def run(ctx: Context) -> dict[str, list[float]]:
     app.processEvents()
     repeat = min(ctx.repeat, 9)
     figures: dict[str, list[float]] = {}
-    for filter_code in ("open", "all"):
+    _wait(app, lambda: not view.reading)
+    for filter_code in ("open", "all", "overdue"):
         figures.update(_inbox(app, view, filter_code, repeat))
+    figures.update(_search(app, view, ["jansen", "rolstoel", "voicemail", "koffie pauze", "taxi", "theater",
+                                       "bakker", "rit", "pauze", "chauffeur"][:repeat + 1]))
     figures.update(_dossiers(app, session, repeat))
     view.close()
     return figures

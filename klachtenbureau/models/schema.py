@@ -33,7 +33,7 @@ from klachtenbureau.models.work import WorkMark
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
@@ -87,6 +87,25 @@ WORK_INDEXES: list[str] = [
     "CREATE INDEX IF NOT EXISTS complaint_assigned_at ON complaint (assigned_to_id, assigned_at)",
     "CREATE INDEX IF NOT EXISTS complaint_waiting_until ON complaint (assigned_to_id, waiting_until)",
     "CREATE INDEX IF NOT EXISTS complaint_aftercare ON complaint (assigned_to_id, aftercare_at, aftercare_by)",
+]
+
+
+# Version 8: indexes that keep the dashboard, the reports and the dossier's "similar complaints" from reading
+# more rows than they show, at any size of the register (benchmarks/, issue 19).
+PERFORMANCE_INDEXES: list[str] = [
+    # The inbox's counts per category and per channel for a filter that shows much of the register ("Alle"): one
+    # pass along the index, already grouped, every column the count needs in it (workflow/inbox.py, ``_facet``).
+    "CREATE INDEX IF NOT EXISTS complaint_by_category ON complaint (category_id, confidential, received_by_id, "
+    "assigned_to_id, status, channel)",
+    "CREATE INDEX IF NOT EXISTS complaint_by_channel ON complaint (channel, confidential, received_by_id, "
+    "assigned_to_id, status, category_id)",
+    # The dossier's similar complaints (workflow/relations.py): one category's complaints newest first, from the
+    # window's end until enough match, instead of sorting the whole category; id settles the ties on PostgreSQL.
+    "CREATE INDEX IF NOT EXISTS complaint_similar ON complaint (category_id, received_at, id)",
+    # The periodic report's counts beyond the dashboard's and its exceptional complaints (workflow/reporting.py,
+    # _extras and _exceptional): read from the index alone, not from every row of the year.
+    "CREATE INDEX IF NOT EXISTS complaint_report ON complaint (received_at, kind, confidential, escalation_level, "
+    "extension_count, complex_sensitive, severity, satisfaction, acknowledged_at, verdict, id)",
 ]
 
 
@@ -163,9 +182,15 @@ def _migrate_7() -> None:
         db.execute_sql(statement)
 
 
+def _migrate_8() -> None:
+    """Version 8: ``PERFORMANCE_INDEXES``."""
+    for statement in PERFORMANCE_INDEXES:
+        db.execute_sql(statement)
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5,
-                                             6: _migrate_6, 7: _migrate_7}
+                                             6: _migrate_6, 7: _migrate_7, 8: _migrate_8}
 
 
 def current_version() -> int | None:
@@ -246,7 +271,7 @@ def create_schema() -> None:
         for statement in RELATION_INDEXES:
             db.execute_sql(statement)
         create_fulltext()
-        for statement in INBOX_INDEXES + WORK_INDEXES:
+        for statement in INBOX_INDEXES + WORK_INDEXES + PERFORMANCE_INDEXES:
             db.execute_sql(statement)
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())
 

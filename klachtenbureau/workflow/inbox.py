@@ -236,15 +236,23 @@ def counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[
 
 
 @typed_errors
-def category_counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[int, int]:
-    """Per category id, how many complaints the current filter, channel and search show."""
-    return _facet(user, dataclasses.replace(query, category_id=None), Complaint.category, today)
+def category_counts(user: User, query: InboxQuery, today: dt.date | None = None, wide: bool = False) -> dict[int, int]:
+    """Per category id, how many complaints the current filter, channel and search show (``wide``: see
+    ``_facet``)."""
+    return _facet(user, dataclasses.replace(query, category_id=None), Complaint.category, today, wide)
 
 
 @typed_errors
-def channel_counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[str, int]:
-    """Per channel code, how many complaints the current filter, category and search show."""
-    return _facet(user, dataclasses.replace(query, channel=None), Complaint.channel, today)
+def channel_counts(user: User, query: InboxQuery, today: dt.date | None = None, wide: bool = False) -> dict[str, int]:
+    """Per channel code, how many complaints the current filter, category and search show (``wide``: see
+    ``_facet``)."""
+    return _facet(user, dataclasses.replace(query, channel=None), Complaint.channel, today, wide)
+
+
+def shows_much(query: InboxQuery, counts: dict[str, int]) -> bool:
+    """Whether the filter shows a fifth of what "Alle" shows or more: then the lists are counted along their own
+    index (``_facet``)."""
+    return counts[query.filter] * 5 > counts["all"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -269,10 +277,12 @@ def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[
     filter counts do not depend on the filter, nothing on the sort), so a click does not count everything again.
     """
     ids = complaint_ids(user, query, today)
-    per_category, per_channel = known_facets or (category_counts(user, query, today),
-                                                 channel_counts(user, query, today))
-    return Snapshot(query, today, ids, rows(user, on_screen(ids), today),
-                    counts(user, query, today) if known_counts is None else known_counts, per_category, per_channel)
+    counted = counts(user, query, today) if known_counts is None else known_counts
+    if known_facets is None:
+        wide = shows_much(query, counted)
+        known_facets = (category_counts(user, query, today, wide), channel_counts(user, query, today, wide))
+    per_category, per_channel = known_facets
+    return Snapshot(query, today, ids, rows(user, on_screen(ids), today), counted, per_category, per_channel)
 
 
 def counts_key(query: InboxQuery) -> InboxQuery:
@@ -285,12 +295,13 @@ def facets_key(query: InboxQuery) -> InboxQuery:
     return dataclasses.replace(query, sort="", descending=False)
 
 
-def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | None) -> dict:
+def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | None, wide: bool) -> dict:
+    """Counts per ``field`` value. A filter that shows much (``wide``) is counted along the covering index that
+    starts with ``field`` (schema.PERFORMANCE_INDEXES), already grouped: 115 → 13 ms for "Alle" at 100,000
+    complaints on SQLite. A narrow one is found through the filter's own index and grouped apart: SQLite would
+    otherwise walk that whole index (260 → 4 ms for "Te laat"); ``+field`` is the same value but no index column."""
     today = today or dt.date.today()
-    # SQLite would walk the whole table along the index on ``field`` to save a sort; ``+field`` is the same value
-    # but no index column, so it filters by the best index for the filter and groups in a small temporary b-tree
-    # (133 ms → 2 ms for "Te laat" at 100,000 complaints).
-    key = peewee.NodeList((peewee.SQL("+"), field), glue="") if db_is_sqlite() else field
+    key = peewee.NodeList((peewee.SQL("+"), field), glue="") if db_is_sqlite() and not wide else field
     select = _restrict(Complaint.select(key, peewee.fn.COUNT(Complaint.id)), user, query, today)
     condition = filter_condition(query.filter, user, today)
     if condition is not None:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from klachtenbureau.models import database
+import re
+
+from klachtenbureau.models import database, schema
 
 VERSION_7_COLUMNS = ("waiting_for", "waiting_reason", "waiting_since", "waiting_until", "answer_days_left",
                      "assigned_at", "proposed_answer", "aftercare_by")
 
 
+def drop_version_8() -> None:
+    """What version 8 brought: the indexes of ``schema.PERFORMANCE_INDEXES``."""
+    for statement in schema.PERFORMANCE_INDEXES:
+        name = re.search(r"INDEX IF NOT EXISTS (\w+)", statement).group(1)
+        database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+
+
 def drop_version_7() -> None:
     """What version 7 brought: waiting, assigned_at, the proposed answer, aftercare_by; marks and report reviews;
-    the rows imported; the audit log's chain and its refusal of INSERT OR REPLACE."""
+    the rows imported; the audit log's chain and its refusal of INSERT OR REPLACE. (And version 8 before it.)"""
+    drop_version_8()
     for name in ("complaint_inbox", "complaint_deadline", "complaint_handler", "complaint_dashboard",
                  "complaint_assigned_at", "complaint_waiting_until", "complaint_aftercare"):  # on the new columns
         database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")

@@ -11,7 +11,7 @@ from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.models import database, schema
 from klachtenbureau.workflow.upkeep import store
 from tests.models.damage import scribble_over
-from tests.models.older import drop_version_7
+from tests.models.older import drop_version_7, drop_version_8
 
 
 def test_new_database_has_current_version_and_default_categories(db):
@@ -233,6 +233,18 @@ def test_version_6_database_can_wait_remind_and_keep_the_boards_decisions(db_url
     assert ReportReview.create(period="2026-H2").version == 1
     indexed = database.db.get_indexes("complaint")
     assert any(index.name == "complaint_inbox" and "waiting_for" in index.sql for index in indexed)
+
+
+def test_version_7_database_gets_the_indexes_that_keep_the_dashboard_and_dossier_quick(db_url):
+    store.open_database(db_url, create=True)
+    drop_version_8()
+    made = {index.name for index in database.db.get_indexes("complaint")}
+    schema.SchemaInfo.update(version=7).execute()
+    database.close()
+
+    assert store.open_database(db_url) == schema.SCHEMA_VERSION
+    added = {index.name for index in database.db.get_indexes("complaint")} - made
+    assert schema.PERFORMANCE_INDEXES and len(added) == len(schema.PERFORMANCE_INDEXES)
 
 
 def test_the_audit_chain_finds_a_changed_removed_or_slipped_in_entry(db_url):
