@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in modules(args.only):
         figures = importlib.import_module(f"benchmarks.{name}").run(ctx)
         for figure, times in figures.items():
-            print(f"{figure}: {statistics.median(times):.1f} ms", flush=True)
+            unit = "MB" if figure.endswith("_mb") else "ms"  # peak memory, from bench_start
+            print(f"{figure}: {statistics.median(times):.1f} {unit}", flush=True)
     return 0
 
 
