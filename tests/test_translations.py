@@ -8,6 +8,7 @@ is run and the .po filled in.
 from __future__ import annotations
 
 import importlib.util
+import re
 import textwrap
 from pathlib import Path
 
@@ -54,6 +55,15 @@ def test_every_string_in_the_code_has_a_translation(language, template):
     missing = tools.untranslated(_catalogue(language), template)
     assert missing == [], (f"{len(missing)} string(s) without a {language} translation; run "
                            f"`python scripts/update_translations.py` and translate them in {tools.po_path(language)}")
+
+
+def test_no_string_to_translate_hides_inside_an_f_string():
+    """Babel's extraction reads an f-string as one token on this Python: a ``_("…")`` inside it is never extracted,
+    so it stays Dutch in every language. Translate outside, then put it in."""
+    inside = re.compile(r"""\bf(["']).*\{[^{}]*\b(?:_|ngettext)\(\s*["']""")
+    found = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "klachtenbureau").rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if inside.search(line)]
+    assert found == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -254,7 +254,7 @@ def _measures(report: PeriodicReport) -> list[Flowable]:
     rows, late = [], []
     for i, m in enumerate(report.measures):
         title = f"<b>{escape(m.title)}</b><br/>{escape(m.source)}"
-        due = escape(format_date(m.due, "d MMM yyyy")) + (f"<br/><font color='#B3261E'>{escape(_('te laat'))}</font>"
+        due = escape(format_date(m.due, "d MMM yyyy")) + ("<br/><font color='#B3261E'>" + escape(_("te laat")) + "</font>"
                                                            if m.overdue else "")
         status = escape(m.status) + ("<br/>" + escape(_("team geïnformeerd")) if m.team_informed else "")
         rows.append([Paragraph(title, style["cell"]), Paragraph(escape(m.owner), style["cell"]),

@@ -106,10 +106,19 @@ def _deadline_line(c, calendar: WorkCalendar) -> str:
     return text + " – " + ngettext("nog {n} werkdag", "nog {n} werkdagen", days).format(n=days)
 
 
+def _h3(text: str) -> str:
+    """A heading of translated ``text`` (a ``_()`` inside an f-string is not seen by the extraction of strings)."""
+    return f"<h3>{escape(text)}</h3>"
+
+
+def _muted(text: str) -> str:
+    return f"<p class='muted'>{escape(text)}</p>"
+
+
 def complainant_html(d: Dossier) -> str:
     c = d.complaint
     if c.relation_id is None:
-        who = f"<p><i>{escape(_('De klager is anoniem.'))}</i></p>"
+        who = "<p><i>" + escape(_("De klager is anoniem.")) + "</i></p>"
     else:
         r = c.relation
         address = "<br>".join(escape(part) for part in (r.street, f"{r.postcode} {r.city}".strip(), r.country) if part)
@@ -118,12 +127,12 @@ def complainant_html(d: Dossier) -> str:
             (_("Adres"), address), (_("Telefoon"), _e(r.phone)), (_("E-mail"), _e(r.email)),
             (_("Soort relatie"), _e(_(RELATION_TYPES.get(r.relation_type, r.relation_type)))),
         ])
-    parts = [STYLE, f"<h3>{escape(_('Klager'))}</h3>", who, f"<h3>{escape(_('Eerdere klachten van deze klager'))}</h3>"]
+    parts = [STYLE, _h3(_("Klager")), who, _h3(_("Eerdere klachten van deze klager"))]
     parts.append("<br>".join(_complaint_line(e) for e in d.earlier) if d.earlier
-                 else f"<p class='muted'>{escape(_('Geen.'))}</p>")
-    parts.append(f"<h3>{escape(_('Vergelijkbare klachten (zelfde categorie, binnen een jaar)'))}</h3>")
+                 else _muted(_("Geen.")))
+    parts.append(_h3(_("Vergelijkbare klachten (zelfde categorie, binnen een jaar)")))
     parts.append("<br>".join(_complaint_line(s) for s in d.similar) if d.similar
-                 else f"<p class='muted'>{escape(_('Geen.'))}</p>")
+                 else _muted(_("Geen.")))
     return "".join(parts)
 
 
@@ -133,17 +142,17 @@ def handling_html(d: Dossier) -> str:
     if c.compensation_amount is not None:
         remedies += " – " + format_amount(c.compensation_amount)
     return "".join([
-        STYLE, f"<h3>{escape(_('Onderzoek'))}</h3>",
+        STYLE, _h3(_("Onderzoek")),
         _rows([(_("Feiten"), _e(c.findings_facts)), (_("Omstandigheden"), _e(c.findings_circumstances)),
                (_("Oorzaken"), _e(c.findings_causes)), (_("Nadeel of schade"), _e(c.findings_damage)),
                (_("Ernst"), _e(_(SEVERITIES.get(c.severity, ""))))]) if c.findings_facts
-        else f"<p class='muted'>{escape(_('Nog geen onderzoek vastgelegd.'))}</p>",
-        f"<h3>{escape(_('Oordeel en herstel'))}</h3>",
+        else _muted(_("Nog geen onderzoek vastgelegd.")),
+        _h3(_("Oordeel en herstel")),
         _rows([(_("Oordeel"), _e(_(VERDICTS[c.verdict])) if c.verdict else ""),
                (_("Motivering"), _e(c.verdict_motivation)), (_("Herstel"), _e(remedies)),
                (_("Toelichting"), _e(c.remedy_note))]) if c.verdict or remedies
-        else f"<p class='muted'>{escape(_('Nog geen oordeel.'))}</p>",
-        f"<h3>{escape(_('Afhandeling'))}</h3>",
+        else _muted(_("Nog geen oordeel.")),
+        _h3(_("Afhandeling")),
         _rows([
             (_("Ontvangst bevestigd"), _e(_acknowledged(c))),
             (_("Voorgesteld antwoord"), _e(c.proposed_answer)),
@@ -152,7 +161,7 @@ def handling_html(d: Dossier) -> str:
             (_("Reden escalatie"), _e(c.escalation_reason)),
             (_("Nazorg"), _e(_(SATISFACTION[c.satisfaction])) if c.satisfaction else ""),
             (_("Afgesloten op"), _e(format_datetime(c.closed_at))), (_("Afsluitende notitie"), _e(c.closure_note)),
-        ]) or f"<p class='muted'>{escape(_('Nog niet beantwoord.'))}</p>",
+        ]) or _muted(_("Nog niet beantwoord.")),
     ])
 
 
@@ -174,7 +183,7 @@ def timeline_html(d: Dossier) -> str:
 
 def measures_html(d: Dossier) -> str:
     if not d.facts.measures:
-        return STYLE + f"<p class='muted'>{escape(_('Geen verbetermaatregelen gekoppeld aan deze klacht.'))}</p>"
+        return STYLE + _muted(_("Geen verbetermaatregelen gekoppeld aan deze klacht."))
     rows = "".join(
         f"<tr><td><b>{_e(m.title)}</b><br><span class='muted'>{_e(m.description)}</span></td>"
         f"<td>{escape(m.owner)}</td><td>{escape(m.due)}</td><td>{escape(m.status)}</td></tr>"

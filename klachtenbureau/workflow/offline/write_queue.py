@@ -284,7 +284,7 @@ def text(item: PendingWrite) -> str:
     if item.action in REGISTERING:
         payload = item.payload
         who = (payload.get("relation") or {}).get("name") or (_("anoniem") if payload.get("anonymous") else "")
-        lines = [f"{_('Klager')}: {who}" if who else "", payload.get("description", "")]
+        lines = [_("Klager") + f": {who}" if who else "", payload.get("description", "")]
         return "\n\n".join(line for line in lines if line)
     return item.payload.get("text", "")
 
