@@ -42,6 +42,8 @@ OVERDUE_BACKGROUND = QColor("#f9d6d5")
 DUE_SOON_BACKGROUND = QColor("#fff0c2")
 OVERDUE_TEXT = QColor("#8a1c1c")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_OVERDUE_BRUSH, _DUE_SOON_BRUSH, _OVERDUE_TEXT_BRUSH = (QBrush(c) for c in (OVERDUE_BACKGROUND, DUE_SOON_BACKGROUND,
+                                                                           OVERDUE_TEXT))
 _GONE = object()  # a row that vanished (or became invisible) since the ids were read
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,6 +124,7 @@ class InboxModel(QAbstractTableModel):
         self.query = query or InboxQuery()
         self._ids = array("q")
         self._rows: dict[int, Any] = {}
+        self._texts: dict[int, tuple[str, ...]] = {}  # each cell's text of a row, made once: a paint asks often
         self._bytes: bytes | None = None  # of ``_ids``, for ``position_of``: made when first asked
         self._today = dt.date.today()
         # A view that reads off the UI thread (InboxView) takes over what a click on a column header asks for.
@@ -137,7 +140,7 @@ class InboxModel(QAbstractTableModel):
         except KlachtenbureauError as exc:
             self.problem.emit(exc.message)
             return False
-        self._rows = {}
+        self._rows, self._texts = {}, {}
         self._bytes = None
         return True
 
@@ -153,7 +156,7 @@ class InboxModel(QAbstractTableModel):
         start = position - position % self.PAGE
         page = self._ids[start:start + self.PAGE]
         if len(self._rows) > self.MAX_CACHED:
-            self._rows = {}
+            self._rows, self._texts = {}, {}
         try:
             fetched = inbox.rows(self.user, page, self._today)
         except KlachtenbureauError as exc:
@@ -204,12 +207,12 @@ class InboxModel(QAbstractTableModel):
         compared = placing is not None and placing.against is self._ids and placing.placed
         same = placing.unchanged if compared else ids == self._ids
         if same and today == self._today:
-            self._rows = dict(rows)
+            self._rows, self._texts = dict(rows), {}
             if ids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
             return False
         self.beginResetModel()
-        self._ids, self._rows, self._today, self._bytes = ids, dict(rows), today, None
+        self._ids, self._rows, self._texts, self._today, self._bytes = ids, dict(rows), {}, today, None
         self.endResetModel()
         return True
 
@@ -263,20 +266,23 @@ class InboxModel(QAbstractTableModel):
         if row is _GONE:
             return _("(niet meer beschikbaar)") if role == Qt.ItemDataRole.DisplayRole and key == "number" else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, key)
+            texts = self._texts.get(row.id)
+            if texts is None:
+                texts = self._texts[row.id] = tuple(self._text(row, column) for column, _label in COLUMNS)
+            return texts[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, key)
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.overdue:
-                return QBrush(OVERDUE_BACKGROUND)
+                return _OVERDUE_BRUSH
             if row.due_soon:
-                return QBrush(DUE_SOON_BACKGROUND)
+                return _DUE_SOON_BRUSH
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(OVERDUE_TEXT) if row.overdue and key == "deadline" else None
+            return _OVERDUE_TEXT_BRUSH if row.overdue and key == "deadline" else None
         if role == Qt.ItemDataRole.FontRole:
             if (key == "complainant" and not row.complainant) or (key == "number" and row.kind == INQUIRY):
-                font = QFont()
+                font = QFont()  # made here: a QFont wants the application to exist
                 font.setItalic(True)
                 return font
         return None
