@@ -45,7 +45,7 @@ from klachtenbureau.ui.standard_paragraphs_dialog import StandardParagraphsDialo
 from klachtenbureau.workflow.shared_file import SharedFileState
 from klachtenbureau.ui.pending_writes import PendingWritesDialog
 from klachtenbureau.ui.widgets import MessageBar, fit_to_screen
-from klachtenbureau.workflow import inbox, intake_support, permissions, recheck
+from klachtenbureau.workflow import inbox, permissions, recheck, statistics
 from klachtenbureau.workflow.my_work import WorkItem
 from klachtenbureau.workflow.reminders import Reminder
 from klachtenbureau.workflow.mail import outgoing
@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
         def check() -> tuple[write_queue.RetryReport | None, int, recheck.VerifyReport]:
             report = None if online else write_queue.recover(url)
             # This PC's confirmed writes, looked up again: a shared file may have lost one since.
-            return report, intake_support.overdue_count(user), recheck.verify(url)
+            return report, statistics.overdue_count(user), recheck.verify(url)
 
         operations.query(self, check, self._status_ok, self._status_failed, session=self.session)
         self.my_work.refresh(remind=True)  # and what to remind of now

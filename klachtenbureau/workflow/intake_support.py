@@ -24,7 +24,7 @@ from klachtenbureau.i18n import N_, _, format_date
 from klachtenbureau.models import Complaint, Relation, TimelineEntry, User
 from klachtenbureau.models.complaints import COMPLAINT, INQUIRY, STATUSES, WAITING
 from klachtenbureau.models.people import RELATION_TYPES
-from klachtenbureau.workflow import admin, deadlines, inbox, permissions, procedure, queries, relations, settings
+from klachtenbureau.workflow import admin, deadlines, inbox, permissions, procedure, relations, settings
 from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.intake import NewReport
 from klachtenbureau.workflow.report_fields import RELATION_FIELDS, RULES, check
@@ -489,7 +489,3 @@ def _matches(found: list[Relation], user: User, same: dict[int, list[str]] | Non
         same=(same or {}).get(r.id, []),
     ) for r in found]
 
-
-def overdue_count(user: User, today: dt.date | None = None) -> int:
-    """Complaints ``user`` can see that are past a deadline (for the status bar)."""
-    return queries.list_complaints(user, overdue=True, today=today).count()

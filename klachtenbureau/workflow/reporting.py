@@ -73,12 +73,10 @@ def _norm(value: float) -> str:
 
 
 def _extras(period: Period) -> dict[str, int]:
-    """Counts the dashboard does not need: escalated, extended, confidential, aftercare, acknowledged."""
-    complaint = Complaint.kind == COMPLAINT
+    """Counts the dashboard does not need: escalated, extended, confidential, aftercare, acknowledged.
 
-    def count(node: peewee.Node) -> peewee.Node:
-        return stats._sum(complaint & node)
-
+    Read from the index ``complaint_report`` alone (models/schema.py, PERFORMANCE_INDEXES)."""
+    count = stats._sum
     row = (Complaint.select(
         count(Complaint.escalation_level != "").alias("escalated"),
         count(Complaint.extension_count > 0).alias("extended"),
@@ -86,7 +84,7 @@ def _extras(period: Period) -> dict[str, int]:
         count(Complaint.satisfaction != "").alias("aftercare"),
         count(Complaint.acknowledged_at.is_null(False)).alias("acknowledged"),
         count(Complaint.verdict.in_(["founded", "partly_founded"])).alias("founded"),
-    ).where(stats.received_in(period)).dicts().get())
+    ).where(stats.received_in(period) & (Complaint.kind == COMPLAINT)).dicts().get())
     return {k: int(v or 0) for k, v in row.items()}
 
 
@@ -146,22 +144,30 @@ def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalCo
     complaint on its own was already discussed with the board (seed 003) and one escalated to the director was
     settled there: those are counted. Confidential complaints are never listed.
     """
+
+    def mark(node: peewee.Node) -> peewee.Node:
+        return peewee.Case(None, [(node, 1)], 0)
+
+    is_severe, is_sensitive = Complaint.severity == 4, Complaint.complex_sensitive == True  # noqa: E712
+    is_escalated, beyond = Complaint.escalation_level != "", Complaint.escalation_level.in_(BEYOND_DIRECTOR)
+    marks = mark(is_severe) + mark(is_sensitive) + mark(is_escalated)
     condition = (stats.received_in(period) & (Complaint.kind == COMPLAINT)
-                 & (Complaint.confidential == False)  # noqa: E712
-                 & ((Complaint.complex_sensitive == True) | (Complaint.severity == 4)  # noqa: E712
-                    | (Complaint.escalation_level != "")))
-    marked = []
-    for cid, severity, complex_sensitive, level, received in (Complaint.select(
-            Complaint.id, Complaint.severity, Complaint.complex_sensitive, Complaint.escalation_level,
-            Complaint.received_at).where(condition).tuples()):
-        marks = (severity == 4, bool(complex_sensitive), bool(level))
-        matters = complex_sensitive or level in BEYOND_DIRECTOR or sum(marks) >= 2
-        marked.append((cid, marks, matters, (-sum(marks), level not in BEYOND_DIRECTOR, not complex_sensitive,
-                                              -severity, received)))
-    if not marked:
+                 & (Complaint.confidential == False) & (is_severe | is_sensitive | is_escalated))  # noqa: E712
+    # Counted and chosen by the database: a year of a large register holds thousands of marked complaints.
+    total, *marked = (Complaint.select(stats._ROWS, *[stats._sum(node) for node in (is_severe, is_sensitive,
+                                                                                   is_escalated, marks > 1)])
+                      .where(condition).tuples().get())
+    if not total:
         return [], []
-    listed = [cid for cid, _m, _matters, _key in sorted((m for m in marked if m[2]), key=lambda m: m[3])]
-    listed = listed[:MAX_EXCEPTIONAL]
+    chosen = list(Complaint.select(Complaint.id, mark(is_severe), mark(is_sensitive), mark(is_escalated))
+                  .where(condition & (is_sensitive | beyond | (marks > 1)))
+                  .order_by(marks.desc(), mark(beyond).desc(), mark(is_sensitive).desc(), Complaint.severity.desc(),
+                            Complaint.received_at, Complaint.id)
+                  .limit(MAX_EXCEPTIONAL).tuples())
+    listed = [row[0] for row in chosen]
+    # The sentences count the marked complaints outside the list: very severe, sensitive, escalated, several marks.
+    in_list = [sum(row[i] for row in chosen) for i in (1, 2, 3)] + [sum(sum(row[1:]) > 1 for row in chosen)]
+    severe, sensitive, escalated, several = (int(n or 0) - m for n, m in zip(marked, in_list, strict=True))
     query = (Complaint.select(Complaint, Category, Relation)
              .join(Category, on=(Complaint.category == Category.id)).switch(Complaint)
              .join(Relation, peewee.JOIN.LEFT_OUTER, on=(Complaint.relation == Relation.id))
@@ -187,9 +193,7 @@ def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalCo
              "hoogstens {max}. Een zeer ernstige klacht is al met het bestuur besproken en een escalatie naar de "
              "directeur is daar afgehandeld: die worden geteld. Vertrouwelijke klachten staan nooit in de lijst."
              ).format(max=MAX_EXCEPTIONAL)
-    total, shown = len(marked), len(found)
-    counted = [marks for cid, marks, _matters, _key in marked if cid not in set(listed)]
-    severe, sensitive, escalated = (sum(marks[i] for marks in counted) for i in range(3))
+    shown = len(found)
     notes = [ngettext("In deze periode was er {n} uitzonderlijke klacht;", "In deze periode waren er {n} "
                       "uitzonderlijke klachten;", total).format(n=format_number(total)),
              ngettext("{n} staat in de lijst.", "{n} staan in de lijst.", shown).format(n=format_number(shown))
@@ -203,7 +207,7 @@ def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalCo
     if escalated:
         notes.append(ngettext("{n} klacht buiten de lijst is geëscaleerd.",
                               "{n} klachten buiten de lijst zijn geëscaleerd.", escalated).format(n=escalated))
-    if any(sum(marks) > 1 for marks in counted):
+    if several:
         notes.append(_("Een klacht met meer dan één kenmerk telt in elk van deze zinnen mee."))
     return found, [rule, " ".join(notes)]
 

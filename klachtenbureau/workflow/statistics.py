@@ -28,9 +28,9 @@ from klachtenbureau.models.complaints import (
     CHANNELS, CLOSED, COMPLAINT, INQUIRY, KINDS, OPEN_STATUSES, SATISFACTION, SEVERITIES, VERDICTS, WAITING_COMPLAINANT,
 )
 from klachtenbureau.models.database import is_sqlite
-from klachtenbureau.workflow import settings
+from klachtenbureau.workflow import permissions, settings
 from klachtenbureau.workflow.periods import Period, next_month
-from klachtenbureau.workflow.queries import is_overdue, list_complaints, visible_to
+from klachtenbureau.workflow.queries import is_overdue, visible_to
 from klachtenbureau.workflow.workdays import WorkCalendar
 
 # What a figure on the dashboard selects, besides the period and the other choices.
@@ -197,11 +197,14 @@ class Figures:
         return ComplaintFilter(self.period, self.kind, **choices)
 
 
+# Every row of the group: COUNT(id) would keep PostgreSQL from answering from an index without id in it.
+_ROWS = peewee.fn.COUNT(peewee.SQL("*"))
+
+
 def _sum(node: peewee.Node) -> peewee.Node:
-    """How many rows meet ``node``: SQLite sums the 0/1 of a comparison directly, which is quicker than a CASE."""
-    if is_sqlite():
-        return peewee.fn.SUM(node)
-    return peewee.fn.SUM(peewee.Case(None, [(node, 1)], 0))
+    """How many rows meet ``node``: a filtered count (SQLite 3.30 and later) skips the others, twice as quick as a
+    sum of 0s and 1s on SQLite and quicker than a CASE on PostgreSQL."""
+    return _ROWS.filter(node)
 
 
 def _as_date(value: object) -> dt.date:
@@ -254,6 +257,17 @@ def percentile(counts: dict[int, int], fraction: float) -> int | None:
     return max(counts)
 
 
+def overdue_count(user: User, today: dt.date | None = None) -> int:
+    """What the status bar counts (``queries.list_complaints(user, overdue=True)``), from an index alone.
+
+    Only an open complaint can be overdue: saying so lets the database read the open ones from the inbox's
+    index (status first, every column of the condition in it) instead of the whole register.
+    """
+    query = Complaint.select(_ROWS).where(
+        Complaint.status.in_(OPEN_STATUSES) & is_overdue(today or dt.date.today()))
+    return int(visible_to(query, user).scalar() or 0)
+
+
 def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, today: dt.date | None = None) -> Figures:
     """Every figure and chart of the dashboard for ``period``, as ``user`` may see it.
 
@@ -269,8 +283,9 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
     groups = ("open", "overdue", "closed", "ack_on_time", "answered", "answered_on_time")
     acknowledged = Complaint.acknowledged_at.is_null(False)
     answered = Complaint.answered_at.is_null(False)
+    # SQLite sorts every row of a GROUP BY with the columns its sums read: the totals are quicker without one.
     columns = [
-        peewee.fn.COUNT(Complaint.id).alias("reports"),
+        _ROWS.alias("reports"),
         _sum(Complaint.kind == COMPLAINT).alias("complaints"),
         _sum(Complaint.kind == INQUIRY).alias("inquiries"),
         _sum(kind_node).alias("received"),
@@ -280,17 +295,16 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
             "answer_due"),
     ]
     totals = {k: int(v or 0) for k, v in base.select(*columns).dicts().get().items()}
-
-    categories = dict(Category.select(Category.id, Category.name).tuples())
-    per_category = of_kind.select(Complaint.category, peewee.fn.COUNT(Complaint.id)).group_by(Complaint.category)
-    by_category = sorted(((cid, categories.get(cid, "?"), n) for cid, n in per_category.tuples()),
-                         key=lambda row: (-row[2], row[1].lower()))
-    # The four small dimensions in one pass: at most 7 × 4 × 5 × 4 groups, added up here.
-    dimensions = (Complaint.channel, Complaint.severity, Complaint.verdict, Complaint.satisfaction)
-    sums: list[dict] = [{}, {}, {}, {}]
-    for *keys, n in of_kind.select(*dimensions, peewee.fn.COUNT(Complaint.id)).group_by(*dimensions).tuples():
+    # The category and the four small dimensions in one pass: a few thousand groups, added up here.
+    dimensions = (Complaint.category, Complaint.channel, Complaint.severity, Complaint.verdict,
+                  Complaint.satisfaction)
+    sums: list[dict] = [{}, {}, {}, {}, {}]
+    for *keys, n in of_kind.select(*dimensions, _ROWS).group_by(*dimensions).tuples():
         for found, key in zip(sums, keys, strict=True):
             found[key] = found.get(key, 0) + n
+    categories = dict(Category.select(Category.id, Category.name).tuples())
+    by_category = sorted(((cid, categories.get(cid, "?"), n) for cid, n in sums.pop(0).items()),
+                         key=lambda row: (-row[2], row[1].lower()))
     by_channel, by_severity, verdicts, satisfaction = (
         {code: int(found.get(code, 0)) for code in codes}
         for found, codes in zip(sums, (CHANNELS, SEVERITIES, VERDICTS, SATISFACTION), strict=True))
@@ -298,7 +312,7 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
     received_day, answered_day = _day(Complaint.received_at), _day(Complaint.answered_at)
     months: dict[str, int] = {}
     pairs = []
-    for received, answered, n in (of_kind.select(received_day, answered_day, peewee.fn.COUNT(Complaint.id))
+    for received, answered, n in (of_kind.select(received_day, answered_day, _ROWS)
                                   .group_by(received_day, answered_day).tuples()):
         month = str(received)[:7]
         months[month] = months.get(month, 0) + n
@@ -308,8 +322,9 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
     not_shown = overdue_anywhere = 0
     if user is not None:
         everything = Complaint.select().where(received_in(period) & kind_node)
-        not_shown = everything.count() - totals["received"]
-        overdue_anywhere = list_complaints(user, overdue=True, today=today).count()
+        if not (permissions.sees_all_confidential(user) and permissions.sees_all_ordinary(user)):
+            not_shown = everything.count() - totals["received"]
+        overdue_anywhere = overdue_count(user, today)
     return Figures(
         not_shown=not_shown, overdue_anywhere=overdue_anywhere,
         period=period, kind=kind, today=today, **totals,
