@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -117,6 +118,35 @@ def db(db_url):
     """A fresh, initialised database bound to the models."""
     store.open_database(db_url, create=True)
     yield db_url
+    database.close()
+
+
+_GENERATED: dict[str, str] = {}  # engine -> the generated register every test of ``generated_db`` starts from
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def generated_db(request, tmp_path, tmp_path_factory) -> str:
+    """A copy of one register of 300 generated complaints (benchmarks/generate.py, seed 19), bound to the models,
+    once for SQLite and once for PostgreSQL: generated once per session, copied for each test."""
+    from benchmarks import generate
+
+    kind = request.param
+    if kind not in _GENERATED:
+        template = (f"sqlite:///{(tmp_path_factory.mktemp('generated') / 'klachten.db').as_posix()}" if kind == "sqlite"
+                    else request.getfixturevalue("pg_server").create_database("generated_register"))
+        store.open_database(template, create=True)
+        generate.generate(300, seed=19)
+        database.close()
+        _GENERATED[kind] = template
+    if kind == "sqlite":
+        url = f"sqlite:///{(tmp_path / 'klachten.db').as_posix()}"
+        shutil.copyfile(database.sqlite_path(_GENERATED[kind]), database.sqlite_path(url))
+    else:
+        server, name = request.getfixturevalue("pg_server"), f"t_{uuid.uuid4().hex[:12]}"
+        url = server.create_database(name, template="generated_register")
+        request.addfinalizer(lambda: (database.close(), server.drop_database(name)))
+    store.open_database(url)
+    yield url
     database.close()
 
 

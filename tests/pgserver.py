@@ -339,16 +339,16 @@ class PostgresServer:
         conn.autocommit = True
         return conn
 
-    def create_database(self, name: str) -> str:
-        """CREATE DATABASE name; returns its URL."""
+    def create_database(self, name: str, template: str = "template0") -> str:
+        """CREATE DATABASE name (a copy of ``template``, empty by default); returns its URL."""
         from psycopg2 import sql
 
         conn = self._connect()
         try:
             with conn.cursor() as cur:
                 cur.execute(
-                    sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                        sql.Identifier(name)
+                    sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(template)
                     )
                 )
         finally:

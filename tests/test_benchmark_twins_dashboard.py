@@ -8,13 +8,12 @@ SQLite and PostgreSQL, both are asked for the same periods by people who see mor
 import dataclasses
 import datetime as dt
 
-from benchmarks import bench_dashboard, generate
+from benchmarks import bench_dashboard
 from klachtenbureau.models import Complaint, User
 from klachtenbureau.workflow import inbox, intake, periods, procedure, statistics
 
 
-def test_the_raw_dashboard_twin_counts_what_the_dashboard_shows_each_user(db):
-    generate.generate(300, seed=19)
+def test_the_raw_dashboard_twin_counts_what_the_dashboard_shows_each_user(generated_db):
     petra, henk = User.get(User.login == "petra"), User.get(User.login == "henk")
     today = dt.date.today()
     # What the generator may leave out: a complaint the coordinator may not see, and a clock that stands still.

@@ -7,7 +7,7 @@ register, on SQLite and PostgreSQL, both are asked for the same dossiers and mus
 
 import datetime as dt
 
-from benchmarks import bench_inbox, generate
+from benchmarks import bench_inbox
 from klachtenbureau.models import Complaint, User
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.workflow import dossier_data, editing, inbox, intake, measures, procedure
@@ -37,8 +37,7 @@ def _twin(raw: dict) -> dict:
     }
 
 
-def test_the_raw_dossier_twin_reads_what_the_dossier_shows(db):
-    generate.generate(300, seed=19)
+def test_the_raw_dossier_twin_reads_what_the_dossier_shows(generated_db):
     petra, henk = User.get(User.login == "petra"), User.get(User.login == "henk")
     ids = inbox.complaint_ids(petra, inbox.InboxQuery(filter="all"))
     sample = [Complaint.get_by_id(i) for i in ids[::len(ids) // 8]]

@@ -7,7 +7,7 @@ SQLite and PostgreSQL, both are asked for every filter and a few searches and mu
 
 import datetime as dt
 
-from benchmarks import Context, bench_inbox, generate
+from benchmarks import Context, bench_inbox
 from klachtenbureau.models import Complaint, User
 from klachtenbureau.workflow import inbox, intake, procedure
 
@@ -17,8 +17,7 @@ def _shown(snapshot: inbox.Snapshot) -> dict:
             "category": snapshot.category_counts, "channel": snapshot.channel_counts, "counts": snapshot.counts}
 
 
-def test_the_raw_inbox_twin_reads_what_each_filter_click_and_search_shows(db):
-    generate.generate(300, seed=19)
+def test_the_raw_inbox_twin_reads_what_each_filter_click_and_search_shows(generated_db):
     petra, henk = User.get(User.login == "petra"), User.get(User.login == "henk")
     today = dt.date.today()
     # What the generator leaves out: a complaint the coordinator may not see, and a clock that stands still.
