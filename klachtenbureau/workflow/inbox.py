@@ -302,7 +302,8 @@ def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | 
     otherwise walk that whole index (260 → 4 ms for "Te laat"); ``+field`` is the same value but no index column."""
     today = today or dt.date.today()
     key = peewee.NodeList((peewee.SQL("+"), field), glue="") if db_is_sqlite() and not wide else field
-    select = _restrict(Complaint.select(key, peewee.fn.COUNT(Complaint.id)), user, query, today)
+    # COUNT(*): the id is no column of those indexes on PostgreSQL, and counting it would read every row
+    select = _restrict(Complaint.select(key, peewee.fn.COUNT(peewee.SQL("*"))), user, query, today)
     condition = filter_condition(query.filter, user, today)
     if condition is not None:
         select = select.where(condition)
