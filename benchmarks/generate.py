@@ -3,7 +3,7 @@
 ``workflow/demo.py`` makes every complaint through the real procedure
 (numbering, timeline, audit, measures) at about 15 ms a complaint: 25 minutes
 for 100,000. So only a seed set goes that way; the rest is bulk-inserted with
-peewee ``insert_many`` in batches of 1,000, shaped like what demo.py makes —
+one prepared ``executemany`` per table in batches of 1,000, shaped like what demo.py makes —
 the same Dutch names, towns, categories and texts (with extra sentences for a
 varied vocabulary), the same channel mix and age spread, deadlines from the
 office's own calendar, a status that follows the age, the timeline steps and
@@ -98,6 +98,25 @@ def generate(count: int, seed: int = 1, today: dt.date | None = None,
     return count
 
 
+def _insert(table: type[peewee.Model], rows: list[dict]) -> None:
+    """``executemany`` of one prepared INSERT, each value through its field's ``db_value`` and the fields a row
+    leaves out at their defaults, as ``insert_many`` stores them — without building SQL text for every row
+    (peewee's SQL generation was 85 % of the bulk load)."""
+    if not rows:
+        return
+    named = set(rows[0])
+    fields = [f for f in table._meta.sorted_fields if f.name in named or f.default is not None]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    sql = f'INSERT INTO "{table._meta.table_name}" ({columns}) VALUES ({", ".join([db.param] * len(fields))})'
+
+    def value(field: peewee.Field, row: dict):
+        if field.name in row:
+            return field.db_value(row[field.name])
+        return field.db_value(field.default() if callable(field.default) else field.default)
+
+    db.cursor().executemany(sql, [tuple(value(f, row) for f in fields) for row in rows])
+
+
 class _Bulk:
     def __init__(self, rng: random.Random, today: dt.date):
         self.rng = rng
@@ -160,8 +179,7 @@ class _Bulk:
             row["chain"] = previous = audit.link(previous, row)
         for table, rows in ((Relation, relations), (Complaint, complaints), (TimelineEntry, entries),
                             (AuditEntry, audits)):
-            for start in range(0, len(rows), 250):
-                table.insert_many(rows[start:start + 250]).execute()
+            _insert(table, rows)
 
     def _number(self, complaints: list[dict]) -> None:
         """Numbers per year, continuing (and moving on) the counters the application uses."""

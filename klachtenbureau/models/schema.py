@@ -29,11 +29,12 @@ from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User, split_attention
 from klachtenbureau.models.reviews import Recommendation, ReportReview
+from klachtenbureau.models.tally import create_tally, rebuild_tally
 from klachtenbureau.models.work import WorkMark
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
@@ -188,9 +189,16 @@ def _migrate_8() -> None:
         db.execute_sql(statement)
 
 
+def _migrate_9() -> None:
+    """Version 9: the inbox's counts kept by the database (models/tally.py)."""
+    create_tally()
+    rebuild_tally()
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5,
-                                             6: _migrate_6, 7: _migrate_7, 8: _migrate_8}
+                                             6: _migrate_6, 7: _migrate_7, 8: _migrate_8,
+                                             9: _migrate_9}
 
 
 def current_version() -> int | None:
@@ -271,6 +279,7 @@ def create_schema() -> None:
         for statement in RELATION_INDEXES:
             db.execute_sql(statement)
         create_fulltext()
+        create_tally()
         for statement in INBOX_INDEXES + WORK_INDEXES + PERFORMANCE_INDEXES:
             db.execute_sql(statement)
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())

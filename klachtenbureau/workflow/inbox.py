@@ -36,6 +36,7 @@ from klachtenbureau.models.complaints import (
 )
 from klachtenbureau.models.database import is_sqlite as db_is_sqlite
 from klachtenbureau.models.fulltext import matching_ids
+from klachtenbureau.models.tally import NOBODY, ComplaintTally
 from klachtenbureau.workflow import permissions, settings, statistics
 from klachtenbureau.workflow.db_errors import typed_errors
 from klachtenbureau.workflow.deadlines import working_days_left
@@ -52,6 +53,8 @@ FILTERS: dict[str, str] = {
     "all": N_("Alle"),
 }
 DEFAULT_FILTER = "open"
+# The filters whose counts do not depend on today's date: kept by the database (models/tally.py).
+TALLIED = ("mine", "unassigned", "open", "closed", "all")
 
 SORTS = ("number", "received", "complainant", "category", "channel", "status", "handler", "deadline",
          "severity")
@@ -128,40 +131,47 @@ def end_of_week(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=days)
 
 
-def filter_condition(name: str, user: User, today: dt.date) -> peewee.Node | None:
-    """The WHERE condition of one filter; None for "all"."""
-    deadline = sort_key()  # compared with today, FAR_FUTURE is never due: the same rows as the deadline itself
-    running = Complaint.waiting_for != WAITING_COMPLAINANT  # in the indexes too: still served from them alone
+def filter_condition(name: str, user: User, today: dt.date,
+                     on: type[peewee.Model] = Complaint) -> peewee.Node | None:
+    """The WHERE condition of one filter; None for "all". ``on``: Complaint, or ComplaintTally for the filters in
+    ``TALLIED`` (it counts nobody as NOBODY)."""
     if name == "mine":
         if permissions.is_telephonist(user):
-            return Complaint.received_by == user.id
-        return Complaint.assigned_to == user.id
+            return on.received_by == user.id
+        return on.assigned_to == user.id
     if name == "unassigned":
-        return Complaint.assigned_to.is_null() & (Complaint.status != CLOSED)
+        nobody = on.assigned_to.is_null() if on is Complaint else on.assigned_to == NOBODY
+        return nobody & (on.status != CLOSED)
+    if name == "open":
+        return on.status.in_(OPEN_STATUSES)
+    if name == "closed":
+        return on.status == CLOSED
+    if name == "all":
+        return None
+    deadline = sort_key()  # compared with today, FAR_FUTURE is never due: the same rows as the deadline itself
+    running = Complaint.waiting_for != WAITING_COMPLAINANT  # in the indexes too: still served from them alone
     if name == "overdue":
         return (deadline < today) & running
     if name == "due_this_week":
         return deadline.between(today, end_of_week(today)) & running
-    if name == "open":
-        return Complaint.status.in_(OPEN_STATUSES)
-    if name == "closed":
-        return Complaint.status == CLOSED
-    if name == "all":
-        return None
     raise ValidationError({"filter": _("Onbekend filter {name}.").format(name=name)})
 
 
-def _restrict(select: peewee.ModelSelect, user: User, query: InboxQuery, today: dt.date) -> peewee.ModelSelect:
-    """Everything but the filter: visibility, dashboard selection, category, channel, search words."""
-    select = visible_to(select, user)
-    if query.selection is not None:
-        select = select.where(statistics.condition(query.selection, today))
+def _restrict(select: peewee.ModelSelect, user: User, query: InboxQuery, today: dt.date,
+              on: type[peewee.Model] = Complaint) -> peewee.ModelSelect:
+    """Everything but the filter: visibility, dashboard selection, category, channel, search words (``on``
+    ComplaintTally: only the first and the middle two, see ``tallied``)."""
+    select = visible_to(select, user, on)
     if query.category_id is not None:
-        select = select.where(Complaint.category == query.category_id)
+        select = select.where(on.category == query.category_id)
     if query.channel:
         if query.channel not in CHANNELS:
             raise ValidationError({"channel": _("Onbekend kanaal {channel}.").format(channel=query.channel)})
-        select = select.where(Complaint.channel == query.channel)
+        select = select.where(on.channel == query.channel)
+    if on is not Complaint:
+        return select
+    if query.selection is not None:
+        select = select.where(statistics.condition(query.selection, today))
     found = matching_ids(query.search) if query.search.strip() else None
     if found is not None:
         select = select.where(Complaint.id.in_(found))
@@ -220,33 +230,51 @@ def complaint_ids(user: User, query: InboxQuery, today: dt.date | None = None) -
     return array("q", (row[0] for row in db.execute(ids_query(user, query, today))))
 
 
+def tallied(query: InboxQuery, name: str | None = None) -> bool:
+    """Whether the counts for ``query`` (under filter ``name``) can be read from the kept counts (models/tally.py):
+    not those of a search or a dashboard selection, nor of a filter that depends on today's date."""
+    return not query.search.strip() and query.selection is None and (name is None or name in TALLIED)
+
+
+def _counted(user: User, query: InboxQuery, today: dt.date, names: Sequence[str],
+             on: type[peewee.Model]) -> dict[str, int]:
+    """How many complaints each filter of ``names`` shows, counted from ``on`` (Complaint: a row each)."""
+    one = 1 if on is Complaint else on.n
+    columns = []
+    for name in names:
+        condition = filter_condition(name, user, today, on)
+        total = peewee.fn.SUM(one if condition is None else peewee.Case(None, [(condition, one)], 0))
+        columns.append(total.alias(name))
+    select = _restrict(on.select(*columns), user, query, today, on)
+    if on is Complaint and tallied(query):  # only the dated filters then: due by the end of the week, one index range
+        select = select.where(sort_key() <= end_of_week(today))
+    row = select.dicts().get()
+    return {name: int(row[name] or 0) for name in names}
+
+
 @typed_errors
 def counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[str, int]:
     """How many complaints each filter would show, with the query's category, channel and search."""
     today = today or dt.date.today()
-    columns = []
-    for name in FILTERS:
-        condition = filter_condition(name, user, today)
-        if condition is None:
-            columns.append(peewee.fn.COUNT(Complaint.id).alias(name))
-        else:
-            columns.append(peewee.fn.SUM(peewee.Case(None, [(condition, 1)], 0)).alias(name))
-    row = _restrict(Complaint.select(*columns), user, query, today).dicts().get()
-    return {name: int(row[name] or 0) for name in FILTERS}
+    if not tallied(query):
+        return _counted(user, query, today, list(FILTERS), Complaint)
+    found = _counted(user, query, today, TALLIED, ComplaintTally)
+    found.update(_counted(user, query, today, [name for name in FILTERS if name not in TALLIED], Complaint))
+    return {name: found[name] for name in FILTERS}
 
 
 @typed_errors
 def category_counts(user: User, query: InboxQuery, today: dt.date | None = None, wide: bool = False) -> dict[int, int]:
     """Per category id, how many complaints the current filter, channel and search show (``wide``: see
     ``_facet``)."""
-    return _facet(user, dataclasses.replace(query, category_id=None), Complaint.category, today, wide)
+    return _facet(user, dataclasses.replace(query, category_id=None), "category", today, wide)
 
 
 @typed_errors
 def channel_counts(user: User, query: InboxQuery, today: dt.date | None = None, wide: bool = False) -> dict[str, int]:
     """Per channel code, how many complaints the current filter, category and search show (``wide``: see
     ``_facet``)."""
-    return _facet(user, dataclasses.replace(query, channel=None), Complaint.channel, today, wide)
+    return _facet(user, dataclasses.replace(query, channel=None), "channel", today, wide)
 
 
 def shows_much(query: InboxQuery, counts: dict[str, int]) -> bool:
@@ -295,12 +323,22 @@ def facets_key(query: InboxQuery) -> InboxQuery:
     return dataclasses.replace(query, sort="", descending=False)
 
 
-def _facet(user: User, query: InboxQuery, field: peewee.Field, today: dt.date | None, wide: bool) -> dict:
-    """Counts per ``field`` value. A filter that shows much (``wide``) is counted along the covering index that
-    starts with ``field`` (schema.PERFORMANCE_INDEXES), already grouped: 115 → 13 ms for "Alle" at 100,000
-    complaints on SQLite. A narrow one is found through the filter's own index and grouped apart: SQLite would
-    otherwise walk that whole index (260 → 4 ms for "Te laat"); ``+field`` is the same value but no index column."""
+def _facet(user: User, query: InboxQuery, name: str, today: dt.date | None, wide: bool) -> dict:
+    """Counts per value of the field ``name``. Without a search, selection or dated filter they are the kept counts
+    (models/tally.py). A filter that shows much (``wide``) is counted along the covering index that starts with the
+    field (schema.PERFORMANCE_INDEXES), already grouped: 115 → 13 ms for "Alle" at 100,000 complaints on SQLite. A
+    narrow one is found through the filter's own index and grouped apart: SQLite would otherwise walk that whole
+    index (260 → 4 ms for "Te laat"); ``+field`` is the same value but no index column."""
     today = today or dt.date.today()
+    if tallied(query, query.filter):
+        field = getattr(ComplaintTally, name)
+        select = _restrict(ComplaintTally.select(field, peewee.fn.SUM(ComplaintTally.n)), user, query, today,
+                           ComplaintTally)
+        condition = filter_condition(query.filter, user, today, ComplaintTally)
+        if condition is not None:
+            select = select.where(condition)
+        return {key: int(n) for key, n in select.group_by(field).tuples() if n}
+    field = getattr(Complaint, name)
     key = peewee.NodeList((peewee.SQL("+"), field), glue="") if db_is_sqlite() and not wide else field
     # COUNT(*): the id is no column of those indexes on PostgreSQL, and counting it would read every row
     select = _restrict(Complaint.select(key, peewee.fn.COUNT(peewee.SQL("*"))), user, query, today)

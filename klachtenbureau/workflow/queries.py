@@ -25,20 +25,21 @@ def get_complaint(number: str, user: User | None = None) -> Complaint:
     return complaint
 
 
-def visible_to(query: peewee.ModelSelect, user: User) -> peewee.ModelSelect:
-    """Restrict ``query`` over Complaint to what ``user`` may see (same rules as permissions.can_see)."""
-    involved = (Complaint.received_by == user.id) | (Complaint.assigned_to == user.id)
+def visible_to(query: peewee.ModelSelect, user: User, on: type[peewee.Model] = Complaint) -> peewee.ModelSelect:
+    """Restrict ``query`` over Complaint to what ``user`` may see (same rules as permissions.can_see); ``on``: a model
+    with Complaint's ``received_by``, ``assigned_to`` and ``confidential`` (models/tally.py)."""
+    involved = (on.received_by == user.id) | (on.assigned_to == user.id)
     if not user.active:
         return query.where(peewee.SQL("1 = 0"))
     sees_confidential, sees_ordinary = permissions.sees_all_confidential(user), permissions.sees_all_ordinary(user)
     if sees_confidential and sees_ordinary:
         return query
     if sees_confidential:
-        return query.where(involved | (Complaint.confidential == True))  # noqa: E712
+        return query.where(involved | (on.confidential == True))  # noqa: E712
     if sees_ordinary:
         # "involved OR not confidential", written as NOT(...): SQLite would otherwise answer the OR by
         # a union over three indexes, the confidential one matching nearly every row (5x slower on 100k).
-        return query.where(~((Complaint.confidential == True) & ~involved))  # noqa: E712
+        return query.where(~((on.confidential == True) & ~involved))  # noqa: E712
     return query.where(involved)
 
 

@@ -10,8 +10,17 @@ VERSION_7_COLUMNS = ("waiting_for", "waiting_reason", "waiting_since", "waiting_
                      "assigned_at", "proposed_answer", "aftercare_by")
 
 
+def drop_version_9() -> None:
+    """What version 9 brought: the inbox's kept counts (models/tally.py), their table and its triggers."""
+    on = " ON complaint" if not database.is_sqlite() else ""
+    for trigger in ("insert", "delete", "update") if database.is_sqlite() else ("keep", "keep_update"):
+        database.db.execute_sql(f"DROP TRIGGER IF EXISTS complaint_tally_{trigger}{on}")
+    database.db.execute_sql("DROP TABLE complaint_tally")
+
+
 def drop_version_8() -> None:
-    """What version 8 brought: the indexes of ``schema.PERFORMANCE_INDEXES``."""
+    """What version 8 brought: the indexes of ``schema.PERFORMANCE_INDEXES``. (And version 9 before it.)"""
+    drop_version_9()
     for statement in schema.PERFORMANCE_INDEXES:
         name = re.search(r"INDEX IF NOT EXISTS (\w+)", statement).group(1)
         database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")

@@ -1,5 +1,6 @@
 """The inbox's filters, counts, sorting, rows and full-text search, on SQLite and PostgreSQL."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -65,13 +66,25 @@ def test_each_filter_shows_the_coordinator_exactly_its_complaints(office, staff,
     assert set(named(office, ids(staff["petra"], filter=name))) == expected
 
 
-def test_counts_beside_the_filters_match_the_rows_they_show(office, staff):
-    petra = staff["petra"]
-    for query in (InboxQuery(), InboxQuery(search="theater"), InboxQuery(channel="phone")):
-        counts = inbox.counts(petra, query, TODAY)
+@pytest.mark.parametrize("login", ["petra", "sanne", "fatima", "henk", "anouk"])
+def test_counts_beside_the_filters_match_the_rows_they_show(office, staff, login):
+    """For every role (what it may see), whether the counts are kept by the database (models/tally.py) or counted
+    from the complaints (a search, or a filter by date)."""
+    user = staff[login]
+    niet_ophalen = Category.get(Category.name == "Niet ophalen").id
+    for query in (InboxQuery(), InboxQuery(search="theater"), InboxQuery(channel="phone"),
+                  InboxQuery(category_id=niet_ophalen)):
+        counts = inbox.counts(user, query, TODAY)
         for name in inbox.FILTERS:
-            assert counts[name] == len(inbox.complaint_ids(petra, InboxQuery(
-                filter=name, category_id=query.category_id, channel=query.channel, search=query.search), TODAY)), name
+            shown = InboxQuery(filter=name, category_id=query.category_id, channel=query.channel, search=query.search)
+            assert counts[name] == len(inbox.complaint_ids(user, shown, TODAY)), name
+            per_channel = inbox.channel_counts(user, shown, TODAY)
+            for channel in ("phone", "email", "website"):
+                assert per_channel.get(channel, 0) == len(inbox.complaint_ids(
+                    user, dataclasses.replace(shown, channel=channel), TODAY)), (name, channel)
+            per_category = inbox.category_counts(user, shown, TODAY)
+            assert per_category.get(niet_ophalen, 0) == len(inbox.complaint_ids(
+                user, dataclasses.replace(shown, category_id=niet_ophalen), TODAY)), name
 
 
 def test_category_and_channel_narrow_the_list_and_count_per_choice(office, staff):
