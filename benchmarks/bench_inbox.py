@@ -1,7 +1,7 @@
 """The inbox, its filters and search, opening a dossier and saving a change.
 
 Each figure is what the user waits for, as the view reads it off the UI thread
-(``inbox.snapshot``): the ids of every matching complaint in display order, the
+(``inbox.snapshot``): the ids of the first matching complaints in display order, the
 rows of the first screen (PAGE rows), the counts beside the filters and in the
 category and channel lists — without the filter counts on a filter click, which
 the view still holds. Next to each stands an independent hand-written SQL twin
@@ -43,6 +43,12 @@ RAW_FILTERS = {
     "closed": ("c.status = 'closed'", None),
     "all": ("1 = 1", None),
 }
+# The same filters over the counts the database keeps (models/tally.py): nobody is 0 there.
+TALLY_FILTERS = {
+    "mine": "t.assigned_to_id = ?", "unassigned": "t.assigned_to_id = 0 AND t.status <> 'closed'",
+    "open": f"t.status IN ({OPEN_LIST})", "closed": "t.status = 'closed'", "all": "1 = 1",
+}
+TALLY_VISIBLE = VISIBLE.replace("c.", "t.")
 ROWS_SQL = (
     "SELECT c.id, c.number, c.kind, c.received_at, c.channel, c.status, c.severity, c.confidential, "
     "c.acknowledged_at, c.acknowledge_by, c.answer_by, c.answered_at, r.name, cat.name, h.full_name "
@@ -82,32 +88,55 @@ def _raw_search(text: str) -> tuple[str, tuple]:
 
 def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool = True) -> dict[str, Any]:
     """What the inbox shows after a click on filter ``name`` (with search words ``search``), as hand-written SQL:
-    every id in deadline order, the first screen's rows, the count per category and per channel and, unless the
-    view still has them (``counts`` False: only the filter changed), the count beside each filter. Returned, so
-    that tests/test_benchmark_twins_inbox.py holds it to ``inbox.snapshot``."""
+    the first ``inbox.HEAD`` ids in deadline order (the view reads the rest after the paint), the first screen's
+    rows, the count per category and per channel and, unless the view still has them (``counts`` False: only the
+    filter changed), the count beside each filter. Counts without a search from the kept counts where they serve,
+    as the best query would. Returned, so that tests/test_benchmark_twins_inbox.py holds it to ``inbox.snapshot``."""
     where, kind = RAW_FILTERS[name]
     params = _filter_params(kind, me, today)
     found, found_params = _raw_search(search) if search else ("1 = 1", ())
     ids = [row[0] for row in _run(f"SELECT c.id FROM complaint c WHERE {VISIBLE} AND {found} AND {where} "
-                                  f"ORDER BY {KEY}, c.id", (me, me, *found_params, *params))]
+                                  f"ORDER BY {KEY}, c.id LIMIT {inbox.HEAD}", (me, me, *found_params, *params))]
     page = ids[:PAGE]
     rows = _run(ROWS_SQL.format(marks=", ".join("?" * len(page))), (*page, me, me)) if page else []
-    # SQLite: "Alle" and "Afgesloten" are counted along the index of the grouped column, a narrow filter through its
-    # own index and grouped apart (+column: not an index column).
-    plus = "+" if is_sqlite() and name not in ("all", "closed") else ""
-    facets = [dict(_run(f"SELECT {plus}c.{column}, COUNT(*) FROM complaint c WHERE {VISIBLE} AND {found} AND {where} "
-                        f"GROUP BY {plus}c.{column}", (me, me, *found_params, *params)))
-              for column in ("category_id", "channel")]
-    result = {"ids": ids, "numbers": {row[0]: row[1] for row in rows}, "category": facets[0], "channel": facets[1]}
+    result = {"ids": ids, "numbers": {row[0]: row[1] for row in rows}}
+    if not search and name in TALLY_FILTERS:
+        mine = (me,) if name == "mine" else ()
+        for facet, column in (("category", "category_id"), ("channel", "channel")):
+            result[facet] = {key: int(n) for key, n in _run(
+                f"SELECT t.{column}, SUM(t.n) FROM complaint_tally t WHERE {TALLY_VISIBLE} AND {TALLY_FILTERS[name]} "
+                f"GROUP BY t.{column} HAVING SUM(t.n) <> 0", (me, me, *mine))}
+    else:
+        # SQLite: "Alle" and "Afgesloten" along the index of the grouped column, a narrow filter through its own
+        # index and grouped apart (+column: not an index column).
+        plus = "+" if is_sqlite() and name not in ("all", "closed") else ""
+        for facet, column in (("category", "category_id"), ("channel", "channel")):
+            result[facet] = dict(_run(
+                f"SELECT {plus}c.{column}, COUNT(*) FROM complaint c WHERE {VISIBLE} AND {found} AND {where} "
+                f"GROUP BY {plus}c.{column}", (me, me, *found_params, *params)))
     if counts:
-        columns, counted_params = [], []
-        for filter_where, filter_kind in RAW_FILTERS.values():
-            columns.append(f"SUM(CASE WHEN {filter_where} THEN 1 ELSE 0 END)")
-            counted_params += _filter_params(filter_kind, me, today)
-        row = _run(f"SELECT {', '.join(columns)} FROM complaint c WHERE {VISIBLE} AND {found}",
-                   (*counted_params, me, me, *found_params))[0]
-        result["counts"] = {code: int(value or 0) for code, value in zip(RAW_FILTERS, row, strict=True)}
+        result["counts"] = _raw_counts(me, today, found, found_params, tallied=not search)
     return result
+
+
+def _raw_counts(me: int, today: dt.date, found: str, found_params: tuple, tallied: bool) -> dict[str, int]:
+    """The count beside each filter: from the kept counts and, for the dated filters, from the complaints due by the
+    end of the week (``tallied``); else all from the complaints."""
+    live = [code for code in RAW_FILTERS if not tallied or code not in TALLY_FILTERS]
+    columns, params = [], []
+    for code in live:
+        filter_where, filter_kind = RAW_FILTERS[code]
+        columns.append(f"SUM(CASE WHEN {filter_where} THEN 1 ELSE 0 END)")
+        params += _filter_params(filter_kind, me, today)
+    due = f" AND {KEY} <= ?" if tallied else ""
+    row = _run(f"SELECT {', '.join(columns)} FROM complaint c WHERE {VISIBLE} AND {found}{due}",
+               (*params, me, me, *found_params, *((inbox.end_of_week(today).isoformat(),) if tallied else ())))[0]
+    result = {code: int(value or 0) for code, value in zip(live, row, strict=True)}
+    if tallied:
+        columns = [f"SUM(CASE WHEN {TALLY_FILTERS[code]} THEN t.n ELSE 0 END)" for code in TALLY_FILTERS]
+        row = _run(f"SELECT {', '.join(columns)} FROM complaint_tally t WHERE {TALLY_VISIBLE}", (me, me, me))[0]
+        result.update({code: int(value or 0) for code, value in zip(TALLY_FILTERS, row, strict=True)})
+    return {code: result[code] for code in RAW_FILTERS}
 
 
 def click(ctx: Context, today: dt.date, name: str, search: str = "",
@@ -115,7 +144,7 @@ def click(ctx: Context, today: dt.date, name: str, search: str = "",
     """What the inbox view reads off the UI thread for that click (``InboxView._read``); ``held``: the filter
     counts the view still has when only the filter changed."""
     return inbox.snapshot(ctx.user, inbox.InboxQuery(filter=name, search=search), today, lambda ids: ids[:PAGE],
-                          known_counts=held)
+                          known_counts=held, head=True)
 
 
 def _year_on(moment: dt.datetime, years: int) -> dt.datetime:
@@ -197,6 +226,10 @@ def run(ctx: Context) -> dict[str, list[float]]:
     for name in inbox.FILTERS:
         figures[f"filter_click_{name}"] = timed(lambda n=name: click(ctx, today, n, held=held), repeat)
         figures[f"filter_click_{name}_raw_sql"] = timed(lambda n=name: raw_click(me, today, n, counts=False), repeat)
+    # What the view reads after the paint while the user looks at the first rows: every id, for scrolling.
+    for name in ("all", "open"):
+        figures[f"rest_of_ids_{name}"] = timed(lambda n=name: inbox.complaint_ids(
+            ctx.user, inbox.InboxQuery(filter=n), today), repeat)
     number = Complaint.select(Complaint.number).order_by(Complaint.id.desc()).offset(ctx.complaints // 3).scalar()
     for label, text in [*SEARCHES.items(), ("number", number)]:
         figures[f"search_{label}"] = timed(lambda t=text: click(ctx, today, "all", t), repeat)

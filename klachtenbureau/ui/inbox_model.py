@@ -123,6 +123,7 @@ class InboxModel(QAbstractTableModel):
         self.user = user
         self.query = query or InboxQuery()
         self._ids = array("q")
+        self._total = 0  # rows: len(_ids), or more while only the first ids are read (``apply``, ``complete``)
         self._rows: dict[int, Any] = {}
         self._texts: dict[int, tuple[str, ...]] = {}  # each cell's text of a row, made once: a paint asks often
         self._bytes: bytes | None = None  # of ``_ids``, for ``position_of``: made when first asked
@@ -140,6 +141,7 @@ class InboxModel(QAbstractTableModel):
         except KlachtenbureauError as exc:
             self.problem.emit(exc.message)
             return False
+        self._total = len(self._ids)
         self._rows, self._texts = {}, {}
         self._bytes = None
         return True
@@ -165,8 +167,9 @@ class InboxModel(QAbstractTableModel):
         for complaint_id in page:
             self._rows[complaint_id] = fetched.get(complaint_id, _GONE)
 
-    def id_at(self, position: int) -> int:
-        return self._ids[position]
+    def id_at(self, position: int) -> int | None:
+        """The complaint at row ``position``; None for a row whose id is not read yet (``complete``)."""
+        return self._ids[position] if position < len(self._ids) else None
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -194,27 +197,46 @@ class InboxModel(QAbstractTableModel):
         return self.apply(ids, {}, today)
 
     def apply(self, ids: array, rows: dict[int, InboxRow], today: dt.date,
-              placing: Placing | None = None, query: InboxQuery | None = None) -> bool:
+              placing: Placing | None = None, query: InboxQuery | None = None, total: int | None = None) -> bool:
         """Swap in ids read after a change (or for a new ``query``), with the rows already read for some of them
         (those on screen).
 
         ``placing`` (``placing()``, filled off the UI thread) has compared the ids with these and found where the
-        complaint at the top lands. True when rows moved (the model was reset), False when only
-        contents changed.
+        complaint at the top lands. ``total``: the list holds more rows than ``ids``, whose ids ``complete`` brings
+        (until then they show "…"). True when rows moved (the model was reset), False when only contents changed.
         """
         if query is not None:
             self.query = query
+        total = len(ids) if total is None else total
         compared = placing is not None and placing.against is self._ids and placing.placed
         same = placing.unchanged if compared else ids == self._ids
-        if same and today == self._today:
+        if same and today == self._today and total == self._total:
             self._rows, self._texts = dict(rows), {}
             if ids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
             return False
         self.beginResetModel()
         self._ids, self._rows, self._texts, self._today, self._bytes = ids, dict(rows), {}, today, None
+        self._total = total
         self.endResetModel()
         return True
+
+    def shows(self, ids: array) -> bool:
+        """Whether the model still shows these very ids (an array ``apply`` took)."""
+        return self._ids is ids
+
+    def complete(self, head: array, ids: array) -> bool:
+        """Every id of the list, read after ``head`` (the first ones, which the model shows): False when the list
+        changed meanwhile (read it again then) or the model shows other ids by now."""
+        if self._ids is not head or len(ids) != self._total or ids[:len(head)] != head:
+            return False
+        self._ids, self._bytes = ids, None
+        if len(ids) > len(head):
+            self.dataChanged.emit(self.index(len(head), 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+        return True
+
+    def is_complete(self) -> bool:
+        return len(self._ids) == self._total
 
     def placing(self, keep: int | None, fallback: int, count: int) -> Placing:
         """For a reading off the UI thread: see ``Placing``."""
@@ -236,7 +258,7 @@ class InboxModel(QAbstractTableModel):
 
     # ---- QAbstractTableModel ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt name)
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -254,8 +276,10 @@ class InboxModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids) or not 0 <= index.column() < len(COLUMNS):
+        if not index.isValid() or not 0 <= index.row() < self._total or not 0 <= index.column() < len(COLUMNS):
             return None
+        if index.row() >= len(self._ids):  # its id is still being read (``complete``)
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == ID_ROLE:
             return self._ids[index.row()]
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,

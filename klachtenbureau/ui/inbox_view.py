@@ -52,8 +52,9 @@ class InboxTable(QTableView):
         super().keyPressEvent(event)
 
     def _open(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model().id_at(index.row()))
+        complaint_id = self.model().id_at(index.row()) if index.isValid() else None
+        if complaint_id is not None:  # None: a row whose id is still being read
+            self.open_requested.emit(complaint_id)
 
 
 class InboxView(QWidget):
@@ -137,6 +138,7 @@ class InboxView(QWidget):
         # without counting when only the filter or the sort changes.
         self._wanted = self.model.query
         self._reading = self._read_again = self._fresh = False
+        self._rests = 0  # readings of the ids after the first ones (``_read_rest``) under way
         self._counts: tuple[InboxQuery, dt.date, dict[str, int]] | None = None
         self._facets: tuple[InboxQuery, dt.date, tuple[dict[int, int], dict[str, int]]] | None = None
         self.model.read_query = lambda wanted: self._read(dataclasses.replace(
@@ -223,8 +225,9 @@ class InboxView(QWidget):
     # ---- the query ----------------------------------------------------------------------------
     @property
     def reading(self) -> bool:
-        """A reading off the UI thread runs: what the inbox shows is about to change."""
-        return self._reading
+        """A reading off the UI thread runs: what the inbox shows is about to change (or the ids after the first
+        ones are read)."""
+        return self._reading or self._rests > 0
 
     def current_query(self) -> InboxQuery:
         item = self.filters.currentItem()
@@ -295,9 +298,9 @@ class InboxView(QWidget):
         self._reading, self._read_again = True, False
         fresh, self._fresh = self._fresh, False
         top = self.table.rowAt(0)
-        placing = self.model.placing(self.model.id_at(top) if top >= 0 else None, max(top, 0),
-                                     self.table.viewport().height() // self.table.verticalHeader()
-                                     .defaultSectionSize() + 1)
+        rows = self.table.viewport().height() // self.table.verticalHeader().defaultSectionSize() + 1
+        placing = self.model.placing(self.model.id_at(top) if top >= 0 else None, max(top, 0), rows)
+        head = max(top, 0) + rows < inbox.HEAD  # the top of the list is in view: its first ids are enough to paint
         user, today = self.session.user, dt.date.today()
         known_counts = known_facets = None
         if not fresh and self._counts is not None and self._counts[:2] == (inbox.counts_key(query), today):
@@ -305,7 +308,7 @@ class InboxView(QWidget):
         if not fresh and self._facets is not None and self._facets[:2] == (inbox.facets_key(query), today):
             known_facets = self._facets[2]
         operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen, known_counts,
-                                                      known_facets),
+                                                      known_facets, head),
                          lambda snapshot: self._arrived(snapshot, placing), self.message, always=self._read_done)
 
     def _read_done(self) -> None:
@@ -317,16 +320,34 @@ class InboxView(QWidget):
         if snapshot.query != self._wanted:
             return  # another filter or search was chosen meanwhile: that is read next
         state = self._remember()
-        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing, snapshot.query):
+        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing, snapshot.query, snapshot.total):
             self._restore(state)
+        if not snapshot.complete:
+            self._read_rest(snapshot)
         self._counts = (inbox.counts_key(snapshot.query), snapshot.today, snapshot.counts)
         self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
                         (snapshot.category_counts, snapshot.channel_counts))
         self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
 
+    def _read_rest(self, snapshot: inbox.Snapshot) -> None:
+        """The ids after the first ones, read while the user looks at those (not counted as a reading: a click
+        meanwhile is read at once, and this one then finds the model moved on and is dropped)."""
+        user, head = self.session.user, snapshot.ids
+
+        def arrived(ids) -> None:
+            if snapshot.query == self._wanted and self.model.shows(head) and not self.model.complete(head, ids):
+                self.refresh()  # the list changed between the two readings
+
+        def done() -> None:
+            self._rests -= 1
+
+        self._rests += 1
+        operations.query(self, lambda: inbox.complaint_ids(user, snapshot.query, snapshot.today), arrived,
+                         self.message, always=done)
+
     def _remember(self) -> tuple[list[int], int | None, int | None, int]:
         selection = self.table.selectionModel()
-        selected = [self.model.id_at(index.row()) for index in selection.selectedRows()]
+        selected = [i for index in selection.selectedRows() if (i := self.model.id_at(index.row())) is not None]
         current = self.table.currentIndex()
         top = self.table.rowAt(0)
         return (selected, self.model.id_at(current.row()) if current.isValid() else None,

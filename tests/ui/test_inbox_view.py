@@ -270,3 +270,36 @@ def test_a_complaint_is_found_by_its_row_never_by_bytes_that_straddle_two_ids():
     assert position_in(straddling, 1 << 32) is None
     assert position_in(array("q", [0, 1, 1 << 32]), 1 << 32) == 2
     assert position_in(array("q", [7, 3, 9]), 9) == 2 and position_in(array("q"), 9) is None
+
+
+def test_a_long_list_paints_its_first_rows_then_reads_the_rest(qtbot, coordinator, staff, monkeypatch):
+    """Only the first ids are read before the paint (a million take 0.3 s); the rest follow while the user looks."""
+    monkeypatch.setattr(inbox, "HEAD", 60)
+    for i in range(150):
+        register(staff["sanne"], name=f"Klager {i:03d}", channel="phone", acknowledgement_method="phone")
+    limits = []
+    real = inbox.complaint_ids
+
+    def recording(user, query, today=None, limit=None):
+        limits.append(limit)
+        return real(user, query, today, limit)
+
+    monkeypatch.setattr(inbox, "complaint_ids", recording)
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    assert limits == [60, None]
+    assert view.model.rowCount() == 150 and view.model.is_complete()
+    assert view.model.ids() == list(real(staff["petra"], view.model.query))
+    assert view.model.data(view.model.index(149, COMPLAINANT)).startswith("Klager ")
+
+
+def test_rows_whose_ids_are_still_read_show_an_ellipsis_and_open_nothing(qtbot, coordinator, staff):
+    for i in range(5):
+        register(staff["sanne"], name=f"Klager {i}")
+    model = InboxModel(staff["petra"], InboxQuery(filter="all"), load=False)
+    every = inbox.complaint_ids(staff["petra"], model.query)
+    head = every[:2]
+    model.apply(head, {}, dt.date.today(), total=5)
+    assert model.rowCount() == 5 and model.data(model.index(3, 0)) == "…" and model.id_at(3) is None
+    assert not model.complete(head, every[:4])  # the list changed between the readings: read it again
+    assert model.complete(head, every) and model.is_complete()
+    assert model.id_at(3) == every[3] and model.data(model.index(3, 0)) != "…"
