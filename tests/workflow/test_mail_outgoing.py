@@ -372,7 +372,7 @@ class FakeMsal:
 
 
 def test_microsoft_365_sends_with_xoauth2_and_a_token_from_msal(staff, url, tmp_path, monkeypatch):
-    monkeypatch.setattr(oauth.msal, "PublicClientApplication", FakeMsal)
+    monkeypatch.setattr("msal.PublicClientApplication", FakeMsal)  # oauth imports msal when it signs in
     with SmtpServer(tls="starttls", folder=tmp_path / "tls", login="klachten@vierhetleven.nl",
                     token=FakeMsal.token) as server:
         monkeypatch.setenv("SSL_CERT_FILE", str(server.cert_file))

@@ -12,14 +12,15 @@ import base64
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import msal
+from typing import TYPE_CHECKING, Any
 
 from klachtenbureau import config
 from klachtenbureau.errors import MailError
 from klachtenbureau.i18n import _
 from klachtenbureau.workflow.mail.mail_settings import MailSettings
+
+if TYPE_CHECKING:
+    import msal
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def cache_path() -> Path:
 
 
 def _application(settings: MailSettings) -> tuple[msal.PublicClientApplication, msal.SerializableTokenCache]:
+    import msal  # here, not at the top: msal and requests take 0.1 s of every start, and few offices sign in this way
+
     cache = msal.SerializableTokenCache()
     path = cache_path()
     if path.exists():
