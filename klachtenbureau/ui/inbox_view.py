@@ -309,7 +309,12 @@ class InboxView(QWidget):
             known_facets = self._facets[2]
         operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen, known_counts,
                                                       known_facets, head),
-                         lambda snapshot: self._arrived(snapshot, placing), self.message, always=self._read_done)
+                         lambda snapshot: self._arrived(snapshot, placing), self._read_failed, always=self._read_done)
+
+    def _read_failed(self, problem: KlachtenbureauError) -> None:
+        if not self._reading:  # nothing is read since: the same search or filter asked again (Enter) reads again
+            self._wanted = self.model.query
+        self.message.show_message(problem.message, "error")
 
     def _read_done(self) -> None:
         self._reading = False

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from klachtenbureau.errors import DatabaseUnavailableError
 from klachtenbureau.ui.dossier_window import DossierWindow
 from klachtenbureau.ui.inbox_model import COLUMNS, InboxModel
 from klachtenbureau.ui.inbox_view import InboxView
@@ -303,3 +304,25 @@ def test_rows_whose_ids_are_still_read_show_an_ellipsis_and_open_nothing(qtbot, 
     assert not model.complete(head, every[:4])  # the list changed between the readings: read it again
     assert model.complete(head, every) and model.is_complete()
     assert model.id_at(3) == every[3] and model.data(model.index(3, 0)) != "…"
+
+
+def test_a_search_that_could_not_be_read_is_read_again_on_enter(qtbot, coordinator, staff, monkeypatch):
+    """The share was away while the search was read (the reading's own failure, as on the real share: simulated
+    here); Enter on the same words reads again once it is back."""
+    register(staff["sanne"], name="Gül Öztürk")
+    register(staff["sanne"], name="Kees Smit")
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    real = inbox.snapshot
+
+    def away(*args, **kwargs):
+        raise DatabaseUnavailableError("De database is niet bereikbaar.")
+
+    monkeypatch.setattr(inbox, "snapshot", away)
+    view.search.setText("ozturk")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "niet bereikbaar" in view.message.text.text(), timeout=10_000)
+    assert view.model.rowCount() == 2
+    monkeypatch.setattr(inbox, "snapshot", real)
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.model.data(view.model.index(0, COMPLAINANT)) == "Gül Öztürk"
