@@ -320,6 +320,9 @@ def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[
     paints them and reads the rest (``complaint_ids``) afterwards.
     """
     ids = complaint_ids(user, query, today, HEAD if head else None)
+    if not tallied(query) and (known_counts is None or known_facets is None):
+        together = _counted_together(user, query, today)
+        known_counts, known_facets = known_counts or together[0], known_facets or together[1:]
     counted = counts(user, query, today) if known_counts is None else known_counts
     if known_facets is None:
         wide = shows_much(query, counted)
@@ -328,6 +331,38 @@ def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[
     complete = not head or len(ids) < HEAD
     return Snapshot(query, today, ids, rows(user, on_screen(ids), today), counted, per_category, per_channel,
                     complete)
+
+
+def _counted_together(user: User, query: InboxQuery, today: dt.date) -> tuple[dict[str, int], dict[int, int],
+                                                                             dict[str, int]]:
+    """``counts``, ``category_counts`` and ``channel_counts`` of a search or dashboard selection in one pass over
+    its complaints: per category and channel, how many each filter shows, added up here (at most a few hundred
+    groups). Three passes cost three times the search: on PostgreSQL each one reads the whole deadline index to
+    join the words' matches (a search 0.21 → 0.11 s at 100,000 complaints)."""
+    names = list(FILTERS)
+    columns = [Complaint.category, Complaint.channel]
+    for name in names:
+        condition = filter_condition(name, user, today)
+        columns.append(peewee.fn.SUM(1 if condition is None else peewee.Case(None, [(condition, 1)], 0)))
+    everywhere = dataclasses.replace(query, category_id=None, channel=None)
+    select = _restrict(Complaint.select(*columns), user, everywhere, today).group_by(Complaint.category,
+                                                                                   Complaint.channel)
+    counted = dict.fromkeys(names, 0)
+    per_category: dict[int, int] = {}
+    per_channel: dict[str, int] = {}
+    for category, channel, *numbers in select.tuples():
+        by_filter = {name: int(n or 0) for name, n in zip(names, numbers, strict=True)}
+        in_category = query.category_id is None or category == query.category_id
+        in_channel = not query.channel or channel == query.channel
+        if in_category and in_channel:
+            for name in names:
+                counted[name] += by_filter[name]
+        shown = by_filter[query.filter]
+        if in_channel and shown:
+            per_category[category] = per_category.get(category, 0) + shown
+        if in_category and shown:
+            per_channel[channel] = per_channel.get(channel, 0) + shown
+    return counted, per_category, per_channel
 
 
 def counts_key(query: InboxQuery) -> InboxQuery:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import gc
 
 import pytest
-from PySide6.QtCore import QThreadPool
 
 from klachtenbureau.ui import change_monitor
 from klachtenbureau.ui.background import collect_garbage_on_ui_thread
 from klachtenbureau.ui.session import Session
-from tests.ui.keys import Keyboard
+from tests.ui.keys import Keyboard, finish_background_work
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +28,7 @@ def _background_work_finished(qapp):
     """Let background database work end inside the test that started it."""
     yield
     change_monitor.stop_all()  # a view the test left open must not watch the next test's database
-    QThreadPool.globalInstance().waitForDone(10_000)
-    qapp.processEvents()
+    finish_background_work()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 
@@ -82,3 +82,15 @@ def settled(qtbot, view: QWidget) -> QWidget:
     """Wait until ``view`` (the inbox) has what it reads off the UI thread in place."""
     qtbot.waitUntil(lambda: not view.reading, timeout=10_000)
     return view
+
+
+def finish_background_work() -> None:
+    """Let every reading off the UI thread end, and what their results start (the inbox reads the rest of its ids
+    after the first ones, a reading asked for meanwhile follows the last): none may reach the next test's
+    database."""
+    pool = QThreadPool.globalInstance()
+    for _round in range(20):
+        pool.waitForDone(10_000)
+        QApplication.processEvents()
+        if pool.activeThreadCount() == 0:
+            return

@@ -10,6 +10,8 @@ from klachtenbureau.models import Category, Relation
 from klachtenbureau.models.base import acting_at
 from klachtenbureau.workflow import editing, inbox, intake, procedure
 from klachtenbureau.workflow.inbox import InboxQuery
+from klachtenbureau.workflow.periods import Period
+from klachtenbureau.workflow.statistics import ComplaintFilter
 
 TODAY = dt.date(2026, 3, 9)  # a Monday; the week ends on Sunday 15 March
 
@@ -212,3 +214,21 @@ def test_inbox_list_comes_in_order_from_an_index_alone(sqlite_db, staff, name, i
         sql, params = inbox.ids_query(staff["petra"], InboxQuery(filter=name, descending=descending), TODAY).sql()
         plan = " | ".join(row[3] for row in database.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
         assert f"COVERING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("login", ["petra", "sanne", "henk"])
+def test_a_search_counts_in_one_pass_what_each_count_alone_finds(office, staff, login):
+    """The snapshot of a search (or a dashboard selection) counts filters, categories and channels together; each
+    must be what ``counts``, ``category_counts`` and ``channel_counts`` find on their own."""
+    user = staff[login]
+    niet_ophalen = Category.get(Category.name == "Niet ophalen").id
+    selection = ComplaintFilter(period=Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), kind=None)
+    for query in (InboxQuery(search="theater"), InboxQuery(filter="open", search="taxi", channel="phone"),
+                  InboxQuery(filter="overdue", search="ophaaltijd", category_id=niet_ophalen),
+                  InboxQuery(filter="all", selection=selection), InboxQuery(filter="mine", search="taxi"),
+                  InboxQuery(filter="open", selection=selection, channel="email"),
+                  InboxQuery(filter="all", selection=selection, category_id=niet_ophalen)):
+        shot = inbox.snapshot(user, query, TODAY, lambda found: found)
+        assert shot.counts == inbox.counts(user, query, TODAY), query
+        assert shot.category_counts == inbox.category_counts(user, query, TODAY), query
+        assert shot.channel_counts == inbox.channel_counts(user, query, TODAY), query

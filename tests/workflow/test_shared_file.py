@@ -40,6 +40,7 @@ from klachtenbureau.workflow.shared_file import (
     SharedFileUnsafeError,
     presence_folder,
 )
+from tests.ui.keys import finish_background_work
 
 INTERVAL = 0.4  # heartbeats in tests; the desk uses 10 s
 TIMEOUT = 30.0  # seconds anything may take before a test gives up
@@ -350,8 +351,6 @@ def test_the_status_bar_label_shows_who_else_works_and_the_refusal_in_red(sqlite
 def test_the_desk_shows_the_refusal_and_sends_what_waited_once_the_first_pc_has_gone(
         sqlite_db, staff, other_pcs, guards, tmp_path, qtbot, monkeypatch):
     """The main window with this PC's guard: the red label, and the queue sent as soon as writing is safe."""
-    from PySide6.QtCore import QThreadPool
-
     from klachtenbureau.ui.main_window import MainWindow
     from klachtenbureau.ui.session import Session
 
@@ -376,7 +375,7 @@ def test_the_desk_shows_the_refusal_and_sends_what_waited_once_the_first_pc_has_
     assert (here.folder / f"pc-{here.pc_id}.json").exists()
     window.close()  # closing the desk takes this PC off the file
     assert not (here.folder / f"pc-{here.pc_id}.json").exists()
-    QThreadPool.globalInstance().waitForDone(10_000)  # the views' last readings end with this test's database
+    finish_background_work()  # the views' last readings end with this test's database
 
 
 def test_a_refused_pc_reads_through_a_read_only_connection(sqlite_db, staff, other_pcs, guards, tmp_path,
