@@ -107,9 +107,9 @@ def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool
                 f"SELECT t.{column}, SUM(t.n) FROM complaint_tally t WHERE {TALLY_VISIBLE} AND {TALLY_FILTERS[name]} "
                 f"GROUP BY t.{column} HAVING SUM(t.n) <> 0", (me, me, *mine))}
     else:
-        # SQLite: "Alle" and "Afgesloten" along the index of the grouped column, a narrow filter through its own
-        # index and grouped apart (+column: not an index column).
-        plus = "+" if is_sqlite() and name not in ("all", "closed") else ""
+        # SQLite: found through the filter's own index (or the words) and grouped apart (+column: not an index
+        # column, which SQLite would otherwise walk whole in that column's order).
+        plus = "+" if is_sqlite() else ""
         for facet, column in (("category", "category_id"), ("channel", "channel")):
             result[facet] = dict(_run(
                 f"SELECT {plus}c.{column}, COUNT(*) FROM complaint c WHERE {VISIBLE} AND {found} AND {where} "

@@ -94,12 +94,6 @@ WORK_INDEXES: list[str] = [
 # Version 8: indexes that keep the dashboard, the reports and the dossier's "similar complaints" from reading
 # more rows than they show, at any size of the register (benchmarks/, issue 19).
 PERFORMANCE_INDEXES: list[str] = [
-    # The inbox's counts per category and per channel for a filter that shows much of the register ("Alle"): one
-    # pass along the index, already grouped, every column the count needs in it (workflow/inbox.py, ``_facet``).
-    "CREATE INDEX IF NOT EXISTS complaint_by_category ON complaint (category_id, confidential, received_by_id, "
-    "assigned_to_id, status, channel)",
-    "CREATE INDEX IF NOT EXISTS complaint_by_channel ON complaint (channel, confidential, received_by_id, "
-    "assigned_to_id, status, category_id)",
     # The dossier's similar complaints (workflow/relations.py): one category's complaints newest first, from the
     # window's end until enough match, instead of sorting the whole category; id settles the ties on PostgreSQL.
     "CREATE INDEX IF NOT EXISTS complaint_similar ON complaint (category_id, received_at, id)",
@@ -189,10 +183,16 @@ def _migrate_8() -> None:
         db.execute_sql(statement)
 
 
+# Version 8 had these two for the inbox's counts per category and channel; the kept counts of version 9 answer them.
+_DROPPED_IN_9 = ("complaint_by_category", "complaint_by_channel")
+
+
 def _migrate_9() -> None:
-    """Version 9: the inbox's counts kept by the database (models/tally.py)."""
+    """Version 9: the inbox's counts kept by the database (models/tally.py), instead of two indexes of version 8."""
     create_tally()
     rebuild_tally()
+    for name in _DROPPED_IN_9:
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
 
 
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.

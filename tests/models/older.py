@@ -10,17 +10,30 @@ VERSION_7_COLUMNS = ("waiting_for", "waiting_reason", "waiting_since", "waiting_
                      "assigned_at", "proposed_answer", "aftercare_by")
 
 
+VERSION_8_FACET_INDEXES = (
+    "CREATE INDEX complaint_by_category ON complaint (category_id, confidential, received_by_id, assigned_to_id, "
+    "status, channel)",
+    "CREATE INDEX complaint_by_channel ON complaint (channel, confidential, received_by_id, assigned_to_id, status, "
+    "category_id)",
+)
+
+
 def drop_version_9() -> None:
     """What version 9 brought: the inbox's kept counts (models/tally.py), their table and its triggers."""
     on = " ON complaint" if not database.is_sqlite() else ""
     for trigger in ("insert", "delete", "update") if database.is_sqlite() else ("keep", "keep_update"):
         database.db.execute_sql(f"DROP TRIGGER IF EXISTS complaint_tally_{trigger}{on}")
     database.db.execute_sql("DROP TABLE complaint_tally")
+    for statement in VERSION_8_FACET_INDEXES:  # what the kept counts replaced
+        database.db.execute_sql(statement)
 
 
 def drop_version_8() -> None:
-    """What version 8 brought: the indexes of ``schema.PERFORMANCE_INDEXES``. (And version 9 before it.)"""
+    """What version 8 brought: the indexes of ``schema.PERFORMANCE_INDEXES`` and two for the inbox's counts. (And
+    version 9 before it.)"""
     drop_version_9()
+    for name in ("complaint_by_category", "complaint_by_channel"):
+        database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")
     for statement in schema.PERFORMANCE_INDEXES:
         name = re.search(r"INDEX IF NOT EXISTS (\w+)", statement).group(1)
         database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")

@@ -217,9 +217,10 @@ def test_inbox_list_comes_in_order_from_an_index_alone(sqlite_db, staff, name, i
 
 
 @pytest.mark.parametrize("login", ["petra", "sanne", "henk"])
-def test_a_search_counts_in_one_pass_what_each_count_alone_finds(office, staff, login):
-    """The snapshot of a search (or a dashboard selection) counts filters, categories and channels together; each
-    must be what ``counts``, ``category_counts`` and ``channel_counts`` find on their own."""
+def test_a_snapshot_counts_together_what_each_count_alone_finds(office, staff, login):
+    """The snapshot of a search (or a dashboard selection) counts filters, categories and channels together, of a
+    dated filter categories and channels together; each must be what ``counts``, ``category_counts`` and
+    ``channel_counts`` find on their own."""
     user = staff[login]
     niet_ophalen = Category.get(Category.name == "Niet ophalen").id
     selection = ComplaintFilter(period=Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), kind=None)
@@ -227,7 +228,9 @@ def test_a_search_counts_in_one_pass_what_each_count_alone_finds(office, staff, 
                   InboxQuery(filter="overdue", search="ophaaltijd", category_id=niet_ophalen),
                   InboxQuery(filter="all", selection=selection), InboxQuery(filter="mine", search="taxi"),
                   InboxQuery(filter="open", selection=selection, channel="email"),
-                  InboxQuery(filter="all", selection=selection, category_id=niet_ophalen)):
+                  InboxQuery(filter="all", selection=selection, category_id=niet_ophalen),
+                  InboxQuery(filter="overdue"), InboxQuery(filter="due_this_week", channel="email"),
+                  InboxQuery(filter="due_this_week", category_id=niet_ophalen)):
         shot = inbox.snapshot(user, query, TODAY, lambda found: found)
         assert shot.counts == inbox.counts(user, query, TODAY), query
         assert shot.category_counts == inbox.category_counts(user, query, TODAY), query
