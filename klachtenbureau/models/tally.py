@@ -81,8 +81,13 @@ def _statements() -> list[str]:
         table,
         f"""CREATE OR REPLACE FUNCTION {TABLE}_keep() RETURNS trigger AS $$
             BEGIN
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN {_add('OLD', -1)}; END IF;
-                IF TG_OP IN ('UPDATE', 'INSERT') THEN {_add('NEW', 1)}; END IF;
+                IF TG_OP = 'INSERT' THEN {_add('NEW', 1)};
+                ELSIF TG_OP = 'DELETE' THEN {_add('OLD', -1)};
+                -- a move between two groups locks their rows in key order, whichever way it goes: two PCs that
+                -- move complaints the opposite way wait for each other instead of deadlocking
+                ELSIF ROW({_values('NEW')}) < ROW({_values('OLD')}) THEN {_add('NEW', 1)}; {_add('OLD', -1)};
+                ELSE {_add('OLD', -1)}; {_add('NEW', 1)};
+                END IF;
                 RETURN NULL;
             END $$ LANGUAGE plpgsql""",
         f"DROP TRIGGER IF EXISTS {TABLE}_keep ON complaint",
