@@ -90,8 +90,8 @@ def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool
     """What the inbox shows after a click on filter ``name`` (with search words ``search``), as hand-written SQL:
     the first ``inbox.HEAD`` ids in deadline order (the view reads the rest after the paint), the first screen's
     rows, the count per category and per channel and, unless the view still has them (``counts`` False: only the
-    filter changed), the count beside each filter. Counts without a search from the kept counts where they serve,
-    as the best query would. Returned, so that tests/test_benchmark_twins_inbox.py holds it to ``inbox.snapshot``."""
+    filter changed), the count beside each filter. Without a search the counts come from the kept counts where
+    they serve, with a search all in one pass over its matches, as the best queries would. Returned, so that tests/test_benchmark_twins_inbox.py holds it to ``inbox.snapshot``."""
     where, kind = RAW_FILTERS[name]
     params = _filter_params(kind, me, today)
     found, found_params = _raw_search(search) if search else ("1 = 1", ())
@@ -106,36 +106,51 @@ def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool
             result[facet] = {key: int(n) for key, n in _run(
                 f"SELECT t.{column}, SUM(t.n) FROM complaint_tally t WHERE {TALLY_VISIBLE} AND {TALLY_FILTERS[name]} "
                 f"GROUP BY t.{column} HAVING SUM(t.n) <> 0", (me, me, *mine))}
-    else:
-        # SQLite: found through the filter's own index (or the words) and grouped apart (+column: not an index
-        # column, which SQLite would otherwise walk whole in that column's order).
+    elif search:  # every count of the words' matches in one pass, per category and channel
+        columns, counted_params = [], []
+        for filter_where, filter_kind in RAW_FILTERS.values():
+            columns.append(f"SUM(CASE WHEN {filter_where} THEN 1 ELSE 0 END)")
+            counted_params += _filter_params(filter_kind, me, today)
+        groups = _run(f"SELECT c.category_id, c.channel, {', '.join(columns)} FROM complaint c "
+                      f"WHERE {VISIBLE} AND {found} GROUP BY c.category_id, c.channel",
+                      (*counted_params, me, me, *found_params))
+        shown = list(RAW_FILTERS).index(name) + 2
+        result["category"], result["channel"] = {}, {}
+        for row in groups:
+            if row[shown]:
+                result["category"][row[0]] = result["category"].get(row[0], 0) + int(row[shown])
+                result["channel"][row[1]] = result["channel"].get(row[1], 0) + int(row[shown])
+        if counts:
+            result["counts"] = {code: sum(int(row[i + 2] or 0) for row in groups) for i, code in enumerate(RAW_FILTERS)}
+        return result
+    else:  # a dated filter: along the deadline index, grouped apart (+column: not an index column on SQLite)
         plus = "+" if is_sqlite() else ""
-        for facet, column in (("category", "category_id"), ("channel", "channel")):
-            result[facet] = dict(_run(
-                f"SELECT {plus}c.{column}, COUNT(*) FROM complaint c WHERE {VISIBLE} AND {found} AND {where} "
-                f"GROUP BY {plus}c.{column}", (me, me, *found_params, *params)))
+        groups = _run(f"SELECT {plus}c.category_id, {plus}c.channel, COUNT(*) FROM complaint c WHERE {VISIBLE} "
+                      f"AND {where} GROUP BY {plus}c.category_id, {plus}c.channel", (me, me, *params))
+        result["category"], result["channel"] = {}, {}
+        for category, channel, n in groups:
+            result["category"][category] = result["category"].get(category, 0) + n
+            result["channel"][channel] = result["channel"].get(channel, 0) + n
     if counts:
-        result["counts"] = _raw_counts(me, today, found, found_params, tallied=not search)
+        result["counts"] = _raw_counts(me, today)
     return result
 
 
-def _raw_counts(me: int, today: dt.date, found: str, found_params: tuple, tallied: bool) -> dict[str, int]:
-    """The count beside each filter: from the kept counts and, for the dated filters, from the complaints due by the
-    end of the week (``tallied``); else all from the complaints."""
-    live = [code for code in RAW_FILTERS if not tallied or code not in TALLY_FILTERS]
+def _raw_counts(me: int, today: dt.date) -> dict[str, int]:
+    """The count beside each filter without a search: from the kept counts and, for the dated filters, from the
+    complaints due by the end of the week (one range of the deadline index)."""
+    dated = [code for code in RAW_FILTERS if code not in TALLY_FILTERS]
     columns, params = [], []
-    for code in live:
+    for code in dated:
         filter_where, filter_kind = RAW_FILTERS[code]
         columns.append(f"SUM(CASE WHEN {filter_where} THEN 1 ELSE 0 END)")
         params += _filter_params(filter_kind, me, today)
-    due = f" AND {KEY} <= ?" if tallied else ""
-    row = _run(f"SELECT {', '.join(columns)} FROM complaint c WHERE {VISIBLE} AND {found}{due}",
-               (*params, me, me, *found_params, *((inbox.end_of_week(today).isoformat(),) if tallied else ())))[0]
-    result = {code: int(value or 0) for code, value in zip(live, row, strict=True)}
-    if tallied:
-        columns = [f"SUM(CASE WHEN {TALLY_FILTERS[code]} THEN t.n ELSE 0 END)" for code in TALLY_FILTERS]
-        row = _run(f"SELECT {', '.join(columns)} FROM complaint_tally t WHERE {TALLY_VISIBLE}", (me, me, me))[0]
-        result.update({code: int(value or 0) for code, value in zip(TALLY_FILTERS, row, strict=True)})
+    row = _run(f"SELECT {', '.join(columns)} FROM complaint c WHERE {VISIBLE} AND {KEY} <= ?",
+               (*params, me, me, inbox.end_of_week(today).isoformat()))[0]
+    result = {code: int(value or 0) for code, value in zip(dated, row, strict=True)}
+    columns = [f"SUM(CASE WHEN {TALLY_FILTERS[code]} THEN t.n ELSE 0 END)" for code in TALLY_FILTERS]
+    row = _run(f"SELECT {', '.join(columns)} FROM complaint_tally t WHERE {TALLY_VISIBLE}", (me, me, me))[0]
+    result.update({code: int(value or 0) for code, value in zip(TALLY_FILTERS, row, strict=True)})
     return {code: result[code] for code in RAW_FILTERS}
 
 

@@ -300,7 +300,9 @@ class InboxView(QWidget):
         top = self.table.rowAt(0)
         rows = self.table.viewport().height() // self.table.verticalHeader().defaultSectionSize() + 1
         placing = self.model.placing(self.model.id_at(top) if top >= 0 else None, max(top, 0), rows)
-        head = max(top, 0) + rows < inbox.HEAD  # the top of the list is in view: its first ids are enough to paint
+        # The top of the list is in view and nothing below it is selected: its first ids are enough to paint.
+        marked = [index.row() for index in self.table.selectionModel().selectedRows()]
+        head = max([max(top, 0) + rows, self.table.currentIndex().row(), *marked]) < inbox.HEAD
         user, today = self.session.user, dt.date.today()
         known_counts = known_facets = None
         if not fresh and self._counts is not None and self._counts[:2] == (inbox.counts_key(query), today):

@@ -292,6 +292,16 @@ def test_a_long_list_paints_its_first_rows_then_reads_the_rest(qtbot, coordinato
     assert view.model.ids() == list(real(staff["petra"], view.model.query))
     assert view.model.data(view.model.index(149, COMPLAINANT)).startswith("Klager ")
 
+    limits.clear()  # a complaint selected below the first ids: a change reads them all, and keeps the selection
+    far = view.model.id_at(100)
+    view.table.selectionModel().setCurrentIndex(view.model.index(100, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                                | QItemSelectionModel.SelectionFlag.Rows)
+    view.table.scrollToTop()
+    view.refresh()
+    settled(qtbot, view)
+    assert limits == [None]
+    assert view.model.id_at(view.table.currentIndex().row()) == far
+
 
 def test_rows_whose_ids_are_still_read_show_an_ellipsis_and_open_nothing(qtbot, coordinator, staff):
     for i in range(5):
