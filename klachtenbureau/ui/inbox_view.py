@@ -329,8 +329,9 @@ class InboxView(QWidget):
         state = self._remember()
         if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing, snapshot.query, snapshot.total):
             self._restore(state)
-        if not snapshot.complete:
-            self._read_rest(snapshot)
+        if not snapshot.complete:  # after the paint: a worker walking a million ids takes the GIL from it
+            self._rests += 1
+            QTimer.singleShot(0, self, lambda: self._read_rest(snapshot))
         self._counts = (inbox.counts_key(snapshot.query), snapshot.today, snapshot.counts)
         self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
                         (snapshot.category_counts, snapshot.channel_counts))
@@ -338,7 +339,8 @@ class InboxView(QWidget):
 
     def _read_rest(self, snapshot: inbox.Snapshot) -> None:
         """The ids after the first ones, read while the user looks at those (not counted as a reading: a click
-        meanwhile is read at once, and this one then finds the model moved on and is dropped)."""
+        meanwhile is read at once, and this one then finds the model moved on and is dropped). ``_rests`` counts it
+        from when it is asked for."""
         user, head = self.session.user, snapshot.ids
 
         def arrived(ids) -> None:
@@ -348,7 +350,6 @@ class InboxView(QWidget):
         def done() -> None:
             self._rests -= 1
 
-        self._rests += 1
         operations.query(self, lambda: inbox.complaint_ids(user, snapshot.query, snapshot.today), arrived,
                          self.message, always=done)
 
