@@ -263,17 +263,22 @@ class InboxView(QWidget):
         if query != self._wanted:
             self._read(query)
 
-    def _show_counts(self, counts: dict[str, int], per_category: dict[int, int], per_channel: dict[str, int]) -> None:
+    def _show_counts(self, counts: dict[str, int], per_category: dict[int, int] | None,
+                     per_channel: dict[str, int] | None) -> None:
         for row, code in enumerate(inbox.FILTERS):
             self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({counts[code]})")
+        self._show_facets(per_category, per_channel)
+        shown = self.model.rowCount()
+        self.status.setText(ngettext("{n} klacht", "{n} klachten", shown).format(n=shown) + " · "
+                            + _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M")))
+
+    def _show_facets(self, per_category: dict[int, int] | None, per_channel: dict[str, int] | None) -> None:
+        """The count beside each category and channel in their lists; None: only the names (being counted)."""
         for combo, names, numbers in ((self.category, self._category_names, per_category),
                                       (self.channel, self._channel_names, per_channel)):
             for i in range(1, combo.count()):
                 key = combo.itemData(i)
-                combo.setItemText(i, f"{names[key]} ({numbers.get(key, 0)})")
-        shown = self.model.rowCount()
-        self.status.setText(ngettext("{n} klacht", "{n} klachten", shown).format(n=shown) + " · "
-                            + _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M")))
+                combo.setItemText(i, names[key] if numbers is None else f"{names[key]} ({numbers.get(key, 0)})")
 
     # ---- keeping up with others ----------------------------------------------------------------
     def _changed_elsewhere(self) -> None:
@@ -310,7 +315,7 @@ class InboxView(QWidget):
         if not fresh and self._facets is not None and self._facets[:2] == (inbox.facets_key(query), today):
             known_facets = self._facets[2]
         operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen, known_counts,
-                                                      known_facets, head),
+                                                      known_facets, head, facets_later=True),
                          lambda snapshot: self._arrived(snapshot, placing), self._read_failed, always=self._read_done)
 
     def _read_failed(self, problem: KlachtenbureauError) -> None:
@@ -333,9 +338,29 @@ class InboxView(QWidget):
             self._rests += 1
             QTimer.singleShot(0, self, lambda: self._read_rest(snapshot))
         self._counts = (inbox.counts_key(snapshot.query), snapshot.today, snapshot.counts)
-        self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
-                        (snapshot.category_counts, snapshot.channel_counts))
-        self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
+        if snapshot.facets_later:
+            self._rests += 1
+            QTimer.singleShot(0, self, lambda: self._read_facets(snapshot))
+            self._show_counts(snapshot.counts, None, None)
+        else:
+            self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
+                            (snapshot.category_counts, snapshot.channel_counts))
+            self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
+
+    def _read_facets(self, snapshot: inbox.Snapshot) -> None:
+        """The counts per category and channel of "Te laat" or "Deze week af", after the paint: they show only in
+        the opened lists. Counted in ``_rests`` from when they are asked for."""
+        user, query, today = self.session.user, snapshot.query, snapshot.today
+
+        def arrived(facets: tuple[dict[int, int], dict[str, int]]) -> None:
+            if query == self._wanted:
+                self._facets = (inbox.facets_key(query), today, facets)
+                self._show_facets(*facets)
+
+        def done() -> None:
+            self._rests -= 1
+
+        operations.query(self, lambda: inbox.dated_facets(user, query, today), arrived, self.message, always=done)
 
     def _read_rest(self, snapshot: inbox.Snapshot) -> None:
         """The ids after the first ones, read while the user looks at those (not counted as a reading: a click

@@ -336,3 +336,20 @@ def test_a_search_that_could_not_be_read_is_read_again_on_enter(qtbot, coordinat
     qtbot.keyClick(view.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)
     assert view.model.data(view.model.index(0, COMPLAINANT)) == "Gül Öztürk"
+
+
+def test_a_dated_filter_shows_its_list_first_and_counts_per_category_and_channel_after(qtbot, coordinator, staff,
+                                                                                       monkeypatch):
+    """"Te laat" leaves its counts per category and channel (only seen in the opened lists) to a reading after the
+    paint; they then show as ``dated_facets`` counts them."""
+    for i in range(3):
+        register(staff["sanne"], name=f"Klager {i}", channel="email" if i else "post",
+                 received_at=dt.datetime.now() - dt.timedelta(days=20))
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    asked = []
+    real = inbox.snapshot
+    monkeypatch.setattr(inbox, "snapshot", lambda *a, **k: asked.append(k.get("facets_later")) or real(*a, **k))
+    view.filters.setCurrentRow(list(inbox.FILTERS).index("overdue"))
+    settled(qtbot, view)
+    assert asked == [True] and view.model.rowCount() == 3
+    assert view.channel.findText("E-mail (2)") > 0 and view.channel.findText("Post (1)") > 0
