@@ -12,14 +12,14 @@ import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
 from klachtenbureau.errors import KlachtenbureauError
-from klachtenbureau.i18n import _, ngettext
+from klachtenbureau.i18n import _, format_number, ngettext
 from klachtenbureau.models.complaints import CHANNELS
 from klachtenbureau.ui import operations
 from klachtenbureau.ui.incoming_mail import IncomingMailView
@@ -32,6 +32,7 @@ from klachtenbureau.workflow.mail import mail_settings
 from klachtenbureau.workflow.statistics import ComplaintFilter
 
 SEARCH_DELAY_MS = 300
+WIDEST_NUMBER = "K2026-888888"
 COLUMN_WIDTHS = {"number": 92, "received": 88, "complainant": 145, "channel": 108, "status": 132,
                  "handler": 110, "deadline": 215, "severity": 88}
 
@@ -167,7 +168,12 @@ class InboxView(QWidget):
         for column, (key, _label) in enumerate(COLUMNS):
             if key in COLUMN_WIDTHS:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                table.setColumnWidth(column, COLUMN_WIDTHS[key])
+                width = COLUMN_WIDTHS[key]
+                if key == "number":  # whole, also with a six-digit counter (a register of a million) in italics
+                    italic = QFont(table.font())
+                    italic.setItalic(True)
+                    width = max(width, QFontMetrics(italic).horizontalAdvance(WIDEST_NUMBER) + 16)
+                table.setColumnWidth(column, width)
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
@@ -266,10 +272,10 @@ class InboxView(QWidget):
     def _show_counts(self, counts: dict[str, int], per_category: dict[int, int] | None,
                      per_channel: dict[str, int] | None) -> None:
         for row, code in enumerate(inbox.FILTERS):
-            self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({counts[code]})")
+            self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({format_number(counts[code])})")
         self._show_facets(per_category, per_channel)
         shown = self.model.rowCount()
-        self.status.setText(ngettext("{n} klacht", "{n} klachten", shown).format(n=shown) + " · "
+        self.status.setText(ngettext("{n} klacht", "{n} klachten", shown).format(n=format_number(shown)) + " · "
                             + _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M")))
 
     def _show_facets(self, per_category: dict[int, int] | None, per_channel: dict[str, int] | None) -> None:
@@ -278,7 +284,8 @@ class InboxView(QWidget):
                                       (self.channel, self._channel_names, per_channel)):
             for i in range(1, combo.count()):
                 key = combo.itemData(i)
-                combo.setItemText(i, names[key] if numbers is None else f"{names[key]} ({numbers.get(key, 0)})")
+                combo.setItemText(i, names[key] if numbers is None
+                                  else f"{names[key]} ({format_number(numbers.get(key, 0))})")
 
     # ---- keeping up with others ----------------------------------------------------------------
     def _changed_elsewhere(self) -> None:

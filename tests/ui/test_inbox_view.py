@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from klachtenbureau.errors import DatabaseUnavailableError
@@ -353,3 +354,22 @@ def test_a_dated_filter_shows_its_list_first_and_counts_per_category_and_channel
     settled(qtbot, view)
     assert asked == [True] and view.model.rowCount() == 3
     assert view.channel.findText("E-mail (2)") > 0 and view.channel.findText("Post (1)") > 0
+
+
+def test_the_number_column_shows_a_six_digit_number_whole(qtbot, coordinator, staff):
+    """A register of a million complaints counts past 99999 within a year; the number must not be cut off."""
+    register(staff["sanne"])
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    view.resize(1366, 768)
+    number = [key for key, _label in COLUMNS].index("number")
+    font = view.table.font()
+    font.setItalic(True)  # an inquiry's number is in italics
+    assert view.table.columnWidth(number) > QFontMetrics(font).horizontalAdvance("K2026-123456")
+
+
+def test_large_counts_are_written_with_dutch_thousands_separators(qtbot, coordinator, staff):
+    register(staff["sanne"])
+    view = settled(qtbot, show(qtbot, InboxView(coordinator)))
+    view._show_counts(dict.fromkeys(inbox.FILTERS, 969_890), {}, {"email": 12_345})
+    assert "Alle  (969.890)" in [view.filters.item(i).text() for i in range(view.filters.count())]
+    assert view.channel.findText("E-mail (12.345)") > 0
