@@ -114,7 +114,13 @@ def _insert(table: type[peewee.Model], rows: list[dict]) -> None:
             return field.db_value(row[field.name])
         return field.db_value(field.default() if callable(field.default) else field.default)
 
-    db.cursor().executemany(sql, [tuple(value(f, row) for f in fields) for row in rows])
+    values = [tuple(value(f, row) for f in fields) for row in rows]
+    if is_sqlite():
+        db.cursor().executemany(sql, values)
+    else:  # psycopg2's executemany is one round trip a row; execute_values sends the batch as one statement
+        from psycopg2.extras import execute_values
+
+        execute_values(db.cursor(), sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", values, page_size=len(values))
 
 
 class _Bulk:

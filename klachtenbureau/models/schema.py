@@ -29,12 +29,13 @@ from klachtenbureau.models.mail import IncomingMail
 from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User, split_attention
 from klachtenbureau.models.reviews import Recommendation, ReportReview
+from klachtenbureau.models.day_tally import create_day_tally, rebuild_day_tally
 from klachtenbureau.models.tally import create_tally, rebuild_tally
 from klachtenbureau.models.work import WorkMark
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 TABLES: list[type[BaseModel]] = [
     User, Relation, Category, NumberCounter, Complaint, TimelineEntry, Document,
@@ -195,10 +196,16 @@ def _migrate_9() -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
 
 
+def _migrate_10() -> None:
+    """Version 10: the dashboard's figures per day, kept by the database (models/day_tally.py)."""
+    create_day_tally()
+    rebuild_day_tally()
+
+
 # MIGRATIONS[n] brings a database from version n-1 to n. Each runs inside one transaction.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5,
                                              6: _migrate_6, 7: _migrate_7, 8: _migrate_8,
-                                             9: _migrate_9}
+                                             9: _migrate_9, 10: _migrate_10}
 
 
 def current_version() -> int | None:
@@ -280,6 +287,7 @@ def create_schema() -> None:
             db.execute_sql(statement)
         create_fulltext()
         create_tally()
+        create_day_tally()
         for statement in INBOX_INDEXES + WORK_INDEXES + PERFORMANCE_INDEXES:
             db.execute_sql(statement)
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())

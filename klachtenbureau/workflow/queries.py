@@ -25,22 +25,29 @@ def get_complaint(number: str, user: User | None = None) -> Complaint:
     return complaint
 
 
-def visible_to(query: peewee.ModelSelect, user: User, on: type[peewee.Model] = Complaint) -> peewee.ModelSelect:
-    """Restrict ``query`` over Complaint to what ``user`` may see (same rules as permissions.can_see); ``on``: a model
-    with Complaint's ``received_by``, ``assigned_to`` and ``confidential`` (models/tally.py)."""
+def visibility(user: User, on: type[peewee.Model] = Complaint) -> peewee.Node | None:
+    """The condition on ``on`` that keeps what ``user`` may see (same rules as permissions.can_see); None when they
+    see everything. ``on``: a model with Complaint's ``received_by``, ``assigned_to`` and ``confidential``
+    (models/tally.py, models/day_tally.py)."""
     involved = (on.received_by == user.id) | (on.assigned_to == user.id)
     if not user.active:
-        return query.where(peewee.SQL("1 = 0"))
+        return peewee.SQL("1 = 0")
     sees_confidential, sees_ordinary = permissions.sees_all_confidential(user), permissions.sees_all_ordinary(user)
     if sees_confidential and sees_ordinary:
-        return query
+        return None
     if sees_confidential:
-        return query.where(involved | (on.confidential == True))  # noqa: E712
+        return involved | (on.confidential == True)  # noqa: E712
     if sees_ordinary:
         # "involved OR not confidential", written as NOT(...): SQLite would otherwise answer the OR by
         # a union over three indexes, the confidential one matching nearly every row (5x slower on 100k).
-        return query.where(~((on.confidential == True) & ~involved))  # noqa: E712
-    return query.where(involved)
+        return ~((on.confidential == True) & ~involved)  # noqa: E712
+    return involved
+
+
+def visible_to(query: peewee.ModelSelect, user: User, on: type[peewee.Model] = Complaint) -> peewee.ModelSelect:
+    """Restrict ``query`` over Complaint (or ``on``, see ``visibility``) to what ``user`` may see."""
+    condition = visibility(user, on)
+    return query if condition is None else query.where(condition)
 
 
 def list_complaints(user: User | None = None, status: str | None = None, overdue: bool = False,

@@ -28,9 +28,10 @@ from klachtenbureau.models.complaints import (
     CHANNELS, CLOSED, COMPLAINT, INQUIRY, KINDS, OPEN_STATUSES, SATISFACTION, SEVERITIES, VERDICTS, WAITING_COMPLAINANT,
 )
 from klachtenbureau.models.database import is_sqlite
-from klachtenbureau.workflow import permissions, settings
+from klachtenbureau.models.day_tally import ComplaintDayTally
+from klachtenbureau.workflow import settings
 from klachtenbureau.workflow.periods import Period, next_month
-from klachtenbureau.workflow.queries import is_overdue, visible_to
+from klachtenbureau.workflow.queries import is_overdue, visibility, visible_to
 from klachtenbureau.workflow.workdays import WorkCalendar
 
 # What a figure on the dashboard selects, besides the period and the other choices.
@@ -268,65 +269,81 @@ def overdue_count(user: User, today: dt.date | None = None) -> int:
     return int(visible_to(query, user).scalar() or 0)
 
 
+def _state_counts(value: str, n: int, today: str, found: dict[str, int]) -> None:
+    """Add ``n`` complaints of one ``state`` (models/day_tally.py) to the totals in ``found``; ``today`` ISO."""
+    status, acknowledgement, answer, unanswered, acknowledge_by, answer_by = value.split("|")
+    ack_late_now = bool(acknowledge_by) and acknowledge_by < today  # not acknowledged, and its date has passed
+    answer_late_now = bool(answer_by) and answer_by < today  # unanswered, its clock runs, and its date has passed
+    for name, counts in (
+        ("open", status in OPEN_STATUSES), ("closed", status == CLOSED),
+        ("overdue", unanswered == "u" and (answer_late_now or ack_late_now)),
+        ("ack_on_time", acknowledgement == "t"), ("ack_due", acknowledgement != "n" or ack_late_now),
+        ("answered", answer != "n"), ("answered_on_time", answer == "t"),
+        ("answer_due", answer != "n" or answer_late_now),
+    ):
+        if counts:
+            found[name] += n
+
+
+_TOTALS = ("reports", "complaints", "inquiries", "received", "open", "overdue", "closed", "ack_on_time", "answered",
+           "answered_on_time", "ack_due", "answer_due")
+
+
 def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, today: dt.date | None = None) -> Figures:
     """Every figure and chart of the dashboard for ``period``, as ``user`` may see it.
 
     ``user`` None counts every complaint, confidential ones included: for the
     reports to the board, which show numbers only.
+
+    One pass over the kept counts per day of receipt (models/day_tally.py) gives all of it: a few thousand rows
+    per month, whatever the size of the register. Each row counts what ``user`` may see and what not.
     """
     today = today or dt.date.today()
-    base = Complaint.select().where(received_in(period))
-    if user is not None:
-        base = visible_to(base, user)
-    of_kind = base.where(Complaint.kind == kind) if kind else base
-    kind_node = (Complaint.kind == kind) if kind else peewee.SQL("1 = 1")
-    groups = ("open", "overdue", "closed", "ack_on_time", "answered", "answered_on_time")
-    acknowledged = Complaint.acknowledged_at.is_null(False)
-    answered = Complaint.answered_at.is_null(False)
-    # SQLite sorts every row of a GROUP BY with the columns its sums read: the totals are quicker without one.
-    columns = [
-        _ROWS.alias("reports"),
-        _sum(Complaint.kind == COMPLAINT).alias("complaints"),
-        _sum(Complaint.kind == INQUIRY).alias("inquiries"),
-        _sum(kind_node).alias("received"),
-        *[_sum(kind_node & status_condition(g, today)).alias(g) for g in groups],
-        _sum(kind_node & (acknowledged | (Complaint.acknowledge_by < today))).alias("ack_due"),
-        _sum(kind_node & (answered | ((Complaint.status != CLOSED) & _answer_term_passed(today)))).alias(
-            "answer_due"),
-    ]
-    totals = {k: int(v or 0) for k, v in base.select(*columns).dicts().get().items()}
-    # The category and the four small dimensions in one pass: a few thousand groups, added up here.
-    dimensions = (Complaint.category, Complaint.channel, Complaint.severity, Complaint.verdict,
-                  Complaint.satisfaction)
-    sums: list[dict] = [{}, {}, {}, {}, {}]
-    for *keys, n in of_kind.select(*dimensions, _ROWS).group_by(*dimensions).tuples():
-        for found, key in zip(sums, keys, strict=True):
-            found[key] = found.get(key, 0) + n
-    categories = dict(Category.select(Category.id, Category.name).tuples())
-    by_category = sorted(((cid, categories.get(cid, "?"), n) for cid, n in sums.pop(0).items()),
-                         key=lambda row: (-row[2], row[1].lower()))
-    by_channel, by_severity, verdicts, satisfaction = (
-        {code: int(found.get(code, 0)) for code in codes}
-        for found, codes in zip(sums, (CHANNELS, SEVERITIES, VERDICTS, SATISFACTION), strict=True))
-    # Received day and answered day per complaint give both the months and the handling times.
-    received_day, answered_day = _day(Complaint.received_at), _day(Complaint.answered_at)
+    tally = ComplaintDayTally
+    seen = visibility(user, tally) if user is not None else None
+    counted = peewee.fn.SUM(tally.n)
+    rows = (tally.select(tally.day, tally.kind, tally.facet, tally.value,
+                         (counted.filter(seen) if seen is not None else counted).alias("seen"), counted.alias("all"))
+            .where((tally.day >= period.start) & (tally.day <= period.end))
+            .group_by(tally.day, tally.kind, tally.facet, tally.value).tuples())
+    totals = dict.fromkeys(_TOTALS, 0)
+    sums: dict[str, dict] = {facet: {} for facet in ("category", "channel", "severity", "verdict", "satisfaction")}
     months: dict[str, int] = {}
     pairs = []
-    for received, answered, n in (of_kind.select(received_day, answered_day, _ROWS)
-                                  .group_by(received_day, answered_day).tuples()):
-        month = str(received)[:7]
-        months[month] = months.get(month, 0) + n
-        if answered is not None:
-            pairs.append((received, answered, n))
+    not_shown = 0
+    iso_today = today.isoformat()
+    for day, of_kind, facet, value, n, everyone in rows:
+        n, ours = int(n or 0), kind is None or of_kind == kind
+        if facet == "state":
+            if ours:
+                not_shown += int(everyone) - n
+            if not n:
+                continue
+            totals["reports"] += n
+            totals["complaints" if of_kind == COMPLAINT else "inquiries"] += n
+            if ours:
+                totals["received"] += n
+                month = _as_date(day).strftime("%Y-%m")
+                months[month] = months.get(month, 0) + n
+                _state_counts(value, n, iso_today, totals)
+        elif not n or not ours:
+            continue
+        elif facet == "answered":
+            if value:
+                pairs.append((day, value, n))
+        else:
+            key = int(value) if facet in ("category", "severity") else value
+            sums[facet][key] = sums[facet].get(key, 0) + n
+    categories = dict(Category.select(Category.id, Category.name).tuples())
+    by_category = sorted(((cid, categories.get(cid, "?"), n) for cid, n in sums["category"].items()),
+                         key=lambda row: (-row[2], row[1].lower()))
+    by_channel, by_severity, verdicts, satisfaction = (
+        {code: int(sums[facet].get(code, 0)) for code in codes}
+        for facet, codes in (("channel", CHANNELS), ("severity", SEVERITIES), ("verdict", VERDICTS),
+                             ("satisfaction", SATISFACTION)))
     handling = working_day_counts(pairs, settings.calendar())
-    not_shown = overdue_anywhere = 0
-    if user is not None:
-        everything = Complaint.select().where(received_in(period) & kind_node)
-        if not (permissions.sees_all_confidential(user) and permissions.sees_all_ordinary(user)):
-            not_shown = everything.count() - totals["received"]
-        overdue_anywhere = overdue_count(user, today)
     return Figures(
-        not_shown=not_shown, overdue_anywhere=overdue_anywhere,
+        not_shown=not_shown, overdue_anywhere=overdue_count(user, today) if user is not None else 0,
         period=period, kind=kind, today=today, **totals,
         median_working_days=median(handling),
         by_category=by_category,

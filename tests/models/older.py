@@ -18,12 +18,23 @@ VERSION_8_FACET_INDEXES = (
 )
 
 
-def drop_version_9() -> None:
-    """What version 9 brought: the inbox's kept counts (models/tally.py), their table and its triggers."""
+def _drop_kept_counts(table: str) -> None:
     on = " ON complaint" if not database.is_sqlite() else ""
     for trigger in ("insert", "delete", "update") if database.is_sqlite() else ("keep", "keep_update"):
-        database.db.execute_sql(f"DROP TRIGGER IF EXISTS complaint_tally_{trigger}{on}")
-    database.db.execute_sql("DROP TABLE complaint_tally")
+        database.db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_{trigger}{on}")
+    database.db.execute_sql(f"DROP TABLE {table}")
+
+
+def drop_version_10() -> None:
+    """What version 10 brought: the dashboard's kept counts per day (models/day_tally.py)."""
+    _drop_kept_counts("complaint_day_tally")
+
+
+def drop_version_9() -> None:
+    """What version 9 brought: the inbox's kept counts (models/tally.py), their table and its triggers. (And version
+    10 before it.)"""
+    drop_version_10()
+    _drop_kept_counts("complaint_tally")
     for statement in VERSION_8_FACET_INDEXES:  # what the kept counts replaced
         database.db.execute_sql(statement)
 

@@ -383,6 +383,7 @@ NOT_READ = {
     "measures.create": "write", "measures.check_new": "a refusal or nothing", "measures.insert": "write",
     "measures.implement": "write", "measures.record_check": "write", "measures.update": "write",
     "my_work.mark_seen": "write", "statistics.overdue_count": "a number over queries.visible_to (walked)",
+    "queries.visibility": "the condition queries.visible_to applies (walked)",
     "personal_data.export.count": "a number over export.records (walked)", "offline.write_queue.submit": "write", "operations.perform": "write",
     "personal_data.privacy.erase_person": "write", "personal_data.retention.log_per_complaint": "write",
     "personal_data.retention.anonymise": "write (the administrator's)", "relations.merge_relations": "write",

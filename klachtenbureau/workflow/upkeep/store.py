@@ -14,7 +14,7 @@ import peewee
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseMovedError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Setting, User, db
-from klachtenbureau.models import audit, database, schema, tally
+from klachtenbureau.models import audit, database, day_tally, schema, tally
 from klachtenbureau.models.people import ADMIN, ROLES
 from klachtenbureau.workflow import db_errors
 from klachtenbureau.workflow.offline import write_queue
@@ -214,7 +214,7 @@ def check_notes() -> list[str]:
 
 
 def full_check() -> None:
-    """The slow, thorough check: every page of the file, every foreign key, the inbox's kept counts, the audit log's
+    """The slow, thorough check: every page of the file, every foreign key, the kept counts, the audit log's
     chain."""
     schema.check_integrity(quick=False)
     if database.is_sqlite():
@@ -222,9 +222,9 @@ def full_check() -> None:
         if broken:
             raise DatabaseCorruptError(_("{n} verwijzing(en) in de database kloppen niet (eerste: tabel {table}).").format(
                 n=len(broken), table=broken[0][0]))
-    if tally.differences():
+    if tally.differences() or day_tally.differences():
         raise DatabaseCorruptError(_(
-            "De tellingen naast het postvak kloppen niet met de klachten zelf (bijvoorbeeld na een reservekopie die "
+            "De tellingen van het postvak of het dashboard kloppen niet met de klachten zelf (bijvoorbeeld na een reservekopie die "
             "buiten Klachtenbureau om is bewerkt). Laat iedereen Klachtenbureau afsluiten en voer uit: "
             "klachtenbureau db recover (dat telt ze opnieuw)."))
     broken_entry = audit.first_broken()

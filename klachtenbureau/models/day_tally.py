@@ -1,0 +1,177 @@
+"""The dashboard's figures per day of receipt, kept by the database itself as complaints are written (issue 19).
+
+The dashboard and the periodic reports count the complaints received in a period: how many, how many per category,
+channel, severity, verdict and satisfaction, per month, how many are open, closed, late, answered on time, and how
+many working days each answer took. Counted from the complaints themselves, that read the period's rows three times:
+2.5 s for a half-year at a million complaints. This table holds, per day of receipt, kind and visibility (the
+columns ``queries.visible_to`` looks at), how many complaints have each value of each *facet*:
+
+- ``category``, ``channel``, ``severity``, ``verdict``, ``satisfaction``: the column's value;
+- ``answered``: the day of the answer ('' when there is none), for the handling times;
+- ``state``: what the totals need, as ``status|ack|answer|unanswered|ack pending by|answer pending by``:
+  the acknowledgement and the answer as ``n`` (not yet), ``t`` (on time) or ``l`` (late); ``u`` when the complaint
+  is neither answered nor closed; the acknowledgement date while it is not acknowledged, and the answer date while
+  the answer is due and its clock runs. Those dates let the reader count what is late *today* without a column
+  that changes by itself overnight.
+
+Every complaint counts once in every facet, so a half-year is some ten thousand rows whatever the register's size.
+Triggers keep the table as they keep ``complaint_tally`` (models/tally.py); one INSERT per change adds the new values
+and takes away the old ones, summed per key first, so an unchanged facet is not written and PostgreSQL locks the rows
+in key order (two PCs changing complaints the opposite way wait instead of deadlocking). ``rebuild_day_tally()``
+counts again (version 10, ``db recover``, the move to the office server); ``differences()`` is what ``db check``
+compares.
+"""
+
+from __future__ import annotations
+
+import peewee
+
+from klachtenbureau.models.base import BaseModel
+from klachtenbureau.models.database import db, is_sqlite
+from klachtenbureau.models.tally import NOBODY
+
+TABLE = "complaint_day_tally"
+_KEY = ("day", "kind", "facet", "value", "confidential", "received_by_id", "assigned_to_id")
+# The complaint's columns a facet or the key reads: only a change of one of them touches the table.
+_READS = ("received_at", "kind", "confidential", "received_by_id", "assigned_to_id", "category_id", "channel",
+          "severity", "verdict", "satisfaction", "status", "acknowledged_at", "acknowledge_by", "answered_at",
+          "answer_by", "waiting_for")
+FACETS = ("category", "channel", "severity", "verdict", "satisfaction", "answered", "state")
+
+
+class ComplaintDayTally(BaseModel):
+    """How many complaints received on ``day``, of ``kind`` and this visibility, have ``value`` for ``facet``."""
+
+    day = peewee.DateField()
+    kind = peewee.CharField(max_length=12)
+    facet = peewee.CharField(max_length=16)
+    value = peewee.CharField(max_length=80)
+    confidential = peewee.BooleanField()
+    received_by = peewee.IntegerField(column_name="received_by_id")
+    assigned_to = peewee.IntegerField(column_name="assigned_to_id")
+    n = peewee.IntegerField()
+
+    class Meta:
+        table_name = TABLE
+        primary_key = peewee.CompositeKey("day", "kind", "facet", "value", "confidential", "received_by",
+                                          "assigned_to")
+
+
+def _day(column: str) -> str:
+    """The date part of a datetime column as 'YYYY-MM-DD' text."""
+    return f"substr({column}, 1, 10)" if is_sqlite() else f"to_char({column}, 'YYYY-MM-DD')"
+
+
+def _iso(column: str) -> str:
+    """A date column as 'YYYY-MM-DD' text (PostgreSQL's own text form follows DateStyle)."""
+    return column if is_sqlite() else f"to_char({column}, 'YYYY-MM-DD')"
+
+
+def _facets(row: str) -> dict[str, str]:
+    """facet -> its value in ``row`` (NEW, OLD or complaint) as SQL text."""
+    def on_time(at: str, by: str) -> str:
+        return (f"CASE WHEN {row}.{at} IS NULL THEN 'n' WHEN {_day(f'{row}.{at}')} <= {_iso(f'{row}.{by}')} "
+                f"THEN 't' ELSE 'l' END")
+
+    unanswered = f"{row}.answered_at IS NULL AND {row}.status <> 'closed'"
+    state = " || '|' || ".join((
+        f"{row}.status", on_time("acknowledged_at", "acknowledge_by"), on_time("answered_at", "answer_by"),
+        f"CASE WHEN {unanswered} THEN 'u' ELSE '-' END",
+        f"CASE WHEN {row}.acknowledged_at IS NULL THEN {_iso(f'{row}.acknowledge_by')} ELSE '' END",
+        f"CASE WHEN {unanswered} AND {row}.waiting_for <> 'complainant' THEN {_iso(f'{row}.answer_by')} ELSE '' END",
+    ))
+    return {
+        "category": f"CAST({row}.category_id AS VARCHAR(20))",
+        "channel": f"{row}.channel",
+        "severity": f"CAST({row}.severity AS VARCHAR(20))",
+        "verdict": f"{row}.verdict",
+        "satisfaction": f"{row}.satisfaction",
+        "answered": f"CASE WHEN {row}.answered_at IS NULL THEN '' ELSE {_day(f'{row}.answered_at')} END",
+        "state": state,
+    }
+
+
+def _rows(row: str, delta: int, source: str = "") -> list[str]:
+    """One SELECT per facet: the key and ``delta`` for ``row`` (of the table ``source``, if it is one)."""
+    day = f"substr({row}.received_at, 1, 10)" if is_sqlite() else f"CAST({row}.received_at AS DATE)"
+    return [f"SELECT {day} AS day, {row}.kind AS kind, '{facet}' AS facet, {value} AS value, "
+            f"{row}.confidential AS confidential, {row}.received_by_id AS received_by_id, "
+            f"COALESCE({row}.assigned_to_id, {NOBODY}) AS assigned_to_id, {delta} AS d{source}"
+            for facet, value in _facets(row).items()]
+
+
+def _apply(*parts: tuple[str, int]) -> str:
+    """One INSERT that adds, per key and summed first, +1 for every (row, +1) and -1 for every (row, -1)."""
+    selects = " UNION ALL ".join(s for row, delta in parts for s in _rows(row, delta))
+    key = ", ".join(_KEY)
+    return (f"INSERT INTO {TABLE} ({key}, n) SELECT {key}, SUM(d) FROM ({selects}) AS changed WHERE 1 = 1 "
+            f"GROUP BY {key} HAVING SUM(d) <> 0 ORDER BY {key} "
+            f"ON CONFLICT ({key}) DO UPDATE SET n = {TABLE}.n + excluded.n")
+
+
+def _changed() -> str:
+    return " OR ".join(f"NEW.{column} IS {'DISTINCT FROM ' if not is_sqlite() else 'NOT '}OLD.{column}"
+                       for column in _READS)
+
+
+def _statements() -> list[str]:
+    types = ("TEXT", "INTEGER") if is_sqlite() else ("DATE", "BOOLEAN")
+    table = (f"CREATE TABLE IF NOT EXISTS {TABLE} (day {types[0]} NOT NULL, kind VARCHAR(12) NOT NULL, "
+             f"facet VARCHAR(16) NOT NULL, value VARCHAR(80) NOT NULL, confidential {types[1]} NOT NULL, "
+             f"received_by_id INTEGER NOT NULL, assigned_to_id INTEGER NOT NULL, n INTEGER NOT NULL, "
+             f"PRIMARY KEY ({', '.join(_KEY)}))")
+    if is_sqlite():
+        return [
+            table + " WITHOUT ROWID",
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON complaint "
+            f"BEGIN {_apply(('NEW', 1))}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON complaint "
+            f"BEGIN {_apply(('OLD', -1))}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF {', '.join(_READS)} ON complaint "
+            f"WHEN {_changed()} BEGIN {_apply(('OLD', -1), ('NEW', 1))}; END",
+        ]
+    return [
+        table,
+        f"""CREATE OR REPLACE FUNCTION {TABLE}_keep() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN {_apply(('NEW', 1))};
+                ELSIF TG_OP = 'DELETE' THEN {_apply(('OLD', -1))};
+                ELSE {_apply(('OLD', -1), ('NEW', 1))};
+                END IF;
+                RETURN NULL;
+            END $$ LANGUAGE plpgsql""",
+        f"DROP TRIGGER IF EXISTS {TABLE}_keep ON complaint",
+        f"CREATE TRIGGER {TABLE}_keep AFTER INSERT OR DELETE ON complaint FOR EACH ROW EXECUTE FUNCTION {TABLE}_keep()",
+        f"DROP TRIGGER IF EXISTS {TABLE}_keep_update ON complaint",
+        f"CREATE TRIGGER {TABLE}_keep_update AFTER UPDATE OF {', '.join(_READS)} ON complaint FOR EACH ROW "
+        f"WHEN ({_changed()}) EXECUTE FUNCTION {TABLE}_keep()",
+    ]
+
+
+def create_day_tally() -> None:
+    """Create the table and its triggers (idempotent); call inside the schema transaction."""
+    for statement in _statements():
+        db.execute_sql(statement)
+
+
+def _counted() -> str:
+    key = ", ".join(_KEY)
+    return (f"SELECT {key}, SUM(d) FROM ({' UNION ALL '.join(_rows('complaint', 1, ' FROM complaint'))}) AS counted "
+            f"GROUP BY {key}")
+
+
+def rebuild_day_tally() -> None:
+    """Count the complaints again into the table."""
+    with db.atomic():
+        db.execute_sql(f"DELETE FROM {TABLE}")
+        db.execute_sql(f"INSERT INTO {TABLE} ({', '.join(_KEY)}, n) {_counted()}")
+
+
+def differences() -> int:
+    """How many keys the table counts otherwise than the complaints themselves (0: it is right)."""
+    def normal(row: tuple) -> tuple:  # the day as text and the flag as a bool on both engines
+        return (str(row[0]), *row[1:4], bool(row[4]), *row[5:-1])
+
+    kept = {normal(row): row[-1] for row in db.execute_sql(f"SELECT {', '.join(_KEY)}, n FROM {TABLE} WHERE n <> 0")}
+    counted = {normal(row): row[-1] for row in db.execute_sql(_counted())}
+    return sum(1 for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key))
