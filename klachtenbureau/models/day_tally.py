@@ -12,7 +12,9 @@ columns ``queries.visible_to`` looks at), how many complaints have each value of
   the acknowledgement and the answer as ``n`` (not yet), ``t`` (on time) or ``l`` (late); ``u`` when the complaint
   is neither answered nor closed; the acknowledgement date while it is not acknowledged, and the answer date while
   the answer is due and its clock runs. Those dates let the reader count what is late *today* without a column
-  that changes by itself overnight.
+  that changes by itself overnight;
+- ``marks``: what the periodic report counts besides, as ``escalation level|x|c|s``: ``x`` when the answer term was
+  extended, ``c`` for a complex or sensitive complaint, ``s`` for a very severe one.
 
 Every complaint counts once in every facet, so a half-year is some ten thousand rows whatever the register's size.
 Triggers keep the table as they keep ``complaint_tally`` (models/tally.py); one INSERT per change adds the new values
@@ -35,8 +37,8 @@ _KEY = ("day", "kind", "facet", "value", "confidential", "received_by_id", "assi
 # The complaint's columns a facet or the key reads: only a change of one of them touches the table.
 _READS = ("received_at", "kind", "confidential", "received_by_id", "assigned_to_id", "category_id", "channel",
           "severity", "verdict", "satisfaction", "status", "acknowledged_at", "acknowledge_by", "answered_at",
-          "answer_by", "waiting_for")
-FACETS = ("category", "channel", "severity", "verdict", "satisfaction", "answered", "state")
+          "answer_by", "waiting_for", "escalation_level", "extension_count", "complex_sensitive")
+FACETS = ("category", "channel", "severity", "verdict", "satisfaction", "answered", "state", "marks")
 
 
 class ComplaintDayTally(BaseModel):
@@ -88,6 +90,9 @@ def _facets(row: str) -> dict[str, str]:
         "satisfaction": f"{row}.satisfaction",
         "answered": f"CASE WHEN {row}.answered_at IS NULL THEN '' ELSE {_day(f'{row}.answered_at')} END",
         "state": state,
+        "marks": (f"{row}.escalation_level || '|' || CASE WHEN {row}.extension_count > 0 THEN 'x' ELSE '' END || '|' || "
+                  f"CASE WHEN {row}.complex_sensitive THEN 'c' ELSE '' END || '|' || "
+                  f"CASE WHEN {row}.severity = 4 THEN 's' ELSE '' END"),
     }
 
 

@@ -23,6 +23,7 @@ from klachtenbureau.models.complaints import (
     CHANNELS, COMPLAINT, ESCALATION_LEVELS, INQUIRY, KINDS, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
 from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
+from klachtenbureau.models.day_tally import ComplaintDayTally
 from klachtenbureau.models.reviews import DECISIONS
 from klachtenbureau.reports.periodic_facts import (
     ANNUAL, HALF_YEAR, MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, PeriodicReport, Recommended,
@@ -73,19 +74,37 @@ def _norm(value: float) -> str:
 
 
 def _extras(period: Period) -> dict[str, int]:
-    """Counts the dashboard does not need: escalated, extended, confidential, aftercare, acknowledged.
+    """Counts the dashboard does not need: escalated, extended, confidential, aftercare, acknowledged, founded; and
+    of the complaints that are not confidential, those ``_exceptional`` counts as marked.
 
-    Read from the index ``complaint_report`` alone (models/schema.py, PERFORMANCE_INDEXES)."""
-    count = stats._sum
-    row = (Complaint.select(
-        count(Complaint.escalation_level != "").alias("escalated"),
-        count(Complaint.extension_count > 0).alias("extended"),
-        count(Complaint.confidential == True).alias("confidential"),  # noqa: E712
-        count(Complaint.satisfaction != "").alias("aftercare"),
-        count(Complaint.acknowledged_at.is_null(False)).alias("acknowledged"),
-        count(Complaint.verdict.in_(["founded", "partly_founded"])).alias("founded"),
-    ).where(stats.received_in(period) & (Complaint.kind == COMPLAINT)).dicts().get())
-    return {k: int(v or 0) for k, v in row.items()}
+    From the kept counts per day (models/day_tally.py), like the dashboard's figures."""
+    tally = ComplaintDayTally
+    found = dict.fromkeys(("escalated", "extended", "confidential", "aftercare", "acknowledged", "founded", "marked",
+                           "marked_severe", "marked_sensitive", "marked_escalated", "marked_several"), 0)
+    rows = (tally.select(tally.facet, tally.value, tally.confidential, peewee.fn.SUM(tally.n))
+            .where((tally.day >= period.start) & (tally.day <= period.end) & (tally.kind == COMPLAINT)
+                   & tally.facet.in_(("state", "marks", "satisfaction", "verdict")))
+            .group_by(tally.facet, tally.value, tally.confidential).tuples())
+    for facet, value, confidential, n in rows:
+        if facet == "state":
+            found["confidential"] += n if confidential else 0
+            found["acknowledged"] += n if value.split("|")[1] != "n" else 0
+        elif facet == "satisfaction":
+            found["aftercare"] += n if value else 0
+        elif facet == "verdict":
+            found["founded"] += n if value in ("founded", "partly_founded") else 0
+        else:
+            level, extended, sensitive, severe = value.split("|")
+            found["escalated"] += n if level else 0
+            found["extended"] += n if extended else 0
+            marks = [bool(severe), bool(sensitive), bool(level)]
+            if confidential or not any(marks):
+                continue
+            found["marked"] += n
+            for name, marked in zip(("marked_severe", "marked_sensitive", "marked_escalated"), marks, strict=True):
+                found[name] += n if marked else 0
+            found["marked_several"] += n if sum(marks) > 1 else 0
+    return {k: int(v) for k, v in found.items()}
 
 
 class _Gatherer:
@@ -135,7 +154,8 @@ def _summary(text: str) -> str:
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalComplaint], list[str]]:
+def _exceptional(period: Period, scrubber: Scrubber,
+                 extra: dict[str, int]) -> tuple[list[ExceptionalComplaint], list[str]]:
     """The exceptional complaints the board reads about, and one sentence per reason counting the others.
 
     Exceptional is very severe, complex or sensitive, or escalated. Listed are the complex or sensitive ones
@@ -153,10 +173,9 @@ def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalCo
     marks = mark(is_severe) + mark(is_sensitive) + mark(is_escalated)
     condition = (stats.received_in(period) & (Complaint.kind == COMPLAINT)
                  & (Complaint.confidential == False) & (is_severe | is_sensitive | is_escalated))  # noqa: E712
-    # Counted and chosen by the database: a year of a large register holds thousands of marked complaints.
-    total, *marked = (Complaint.select(stats._ROWS, *[stats._sum(node) for node in (is_severe, is_sensitive,
-                                                                                   is_escalated, marks > 1)])
-                      .where(condition).tuples().get())
+    # Counted (``_extras``) and chosen by the database: a year of a large register holds thousands of marked complaints.
+    total = extra["marked"]
+    marked = [extra[name] for name in ("marked_severe", "marked_sensitive", "marked_escalated", "marked_several")]
     if not total:
         return [], []
     chosen = list(Complaint.select(Complaint.id, mark(is_severe), mark(is_sensitive), mark(is_escalated))
@@ -200,13 +219,13 @@ def _exceptional(period: Period, scrubber: Scrubber) -> tuple[list[ExceptionalCo
              if shown else _("geen ervan staat in de lijst.")]
     if severe:
         notes.append(ngettext("{n} klacht buiten de lijst was zeer ernstig.",
-                              "{n} klachten buiten de lijst waren zeer ernstig.", severe).format(n=severe))
+                              "{n} klachten buiten de lijst waren zeer ernstig.", severe).format(n=format_number(severe)))
     if sensitive:
         notes.append(ngettext("{n} klacht buiten de lijst was complex of gevoelig.",
-                              "{n} klachten buiten de lijst waren complex of gevoelig.", sensitive).format(n=sensitive))
+                              "{n} klachten buiten de lijst waren complex of gevoelig.", sensitive).format(n=format_number(sensitive)))
     if escalated:
         notes.append(ngettext("{n} klacht buiten de lijst is geëscaleerd.",
-                              "{n} klachten buiten de lijst zijn geëscaleerd.", escalated).format(n=escalated))
+                              "{n} klachten buiten de lijst zijn geëscaleerd.", escalated).format(n=format_number(escalated)))
     if several:
         notes.append(_("Een klacht met meer dan één kenmerk telt in elk van deze zinnen mee."))
     return found, [rule, " ".join(notes)]
@@ -352,7 +371,7 @@ def _recommendations(f: stats.Figures, categories: list[Counted], numbers: dict[
     if f.received and extra["escalated"] > ESCALATION_NORM / 100 * f.received:
         found.append(ngettext("{n} klacht is geëscaleerd: kijk of eerder persoonlijk contact escalatie kan "
                               "voorkomen.", "{n} klachten zijn geëscaleerd: kijk of eerder persoonlijk contact "
-                              "escalatie kan voorkomen.", extra["escalated"]).format(n=extra["escalated"]))
+                              "escalatie kan voorkomen.", extra["escalated"]).format(n=format_number(extra["escalated"])))
     if numbers["overdue"]:
         found.append(ngettext("{n} verbetermaatregel is over de streefdatum: bespreek die met de eigenaar.",
                               "{n} verbetermaatregelen zijn over de streefdatum: bespreek ze met de eigenaren.",
@@ -454,7 +473,7 @@ def _gather_with_review(user: User, period: Period, today: dt.date | None,
     categories = _categories(now, before)
     running = _running(period)
     summary, numbers = _measure_summary(period, running, today)
-    exceptional, exceptional_notes = _exceptional(period, scrubber)
+    exceptional, exceptional_notes = _exceptional(period, scrubber, extra)
     annual = period.is_year
     report = dict(
         kind=ANNUAL if annual else HALF_YEAR,

@@ -331,7 +331,7 @@ def figures(user: User | None, period: Period, kind: str | None = COMPLAINT, tod
         elif facet == "answered":
             if value:
                 pairs.append((day, value, n))
-        else:
+        elif facet in sums:
             key = int(value) if facet in ("category", "severity") else value
             sums[facet][key] = sums[facet].get(key, 0) + n
     categories = dict(Category.select(Category.id, Category.name).tuples())
