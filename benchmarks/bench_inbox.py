@@ -78,11 +78,11 @@ def _filter_params(kind: str | None, me: int, today: dt.date) -> tuple:
 
 
 def _raw_search(text: str) -> tuple[str, tuple]:
+    """The SELECT of the ids of the complaints with every word of ``text``, and its parameters."""
     words = re.findall(r"\w+", text.lower())  # "KB2026-0042" is two words to both indexes
     if is_sqlite():
-        return ("c.id IN (SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH ?)",
-                (" ".join(f'"{w}"*' for w in words),))
-    return ("c.id IN (SELECT complaint_id FROM complaint_search WHERE document @@ to_tsquery('simple', ?))",
+        return "SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH ?", (" ".join(f'"{w}"*' for w in words),)
+    return ("SELECT complaint_id FROM complaint_search WHERE document @@ to_tsquery('simple', ?)",
             (" & ".join(f"{w}:*" for w in words),))
 
 
@@ -94,8 +94,12 @@ def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool
     they serve, with a search all in one pass over its matches, as the best queries would. Returned, so that tests/test_benchmark_twins_inbox.py holds it to ``inbox.snapshot``."""
     where, kind = RAW_FILTERS[name]
     params = _filter_params(kind, me, today)
-    found, found_params = _raw_search(search) if search else ("1 = 1", ())
-    ids = [row[0] for row in _run(f"SELECT c.id FROM complaint c WHERE {VISIBLE} AND {found} AND {where} "
+    matching, found_params = _raw_search(search) if search else ("", ())
+    found = listed = f"c.id IN ({matching})" if search else "1 = 1"
+    if search and is_sqlite() and name != "open" and _run(  # many matches: along the deadline index, keeping them
+            f"SELECT COUNT(*) FROM ({matching} LIMIT 2000) AS probe", found_params)[0][0] >= 2000:
+        listed = "+" + found
+    ids = [row[0] for row in _run(f"SELECT c.id FROM complaint c WHERE {VISIBLE} AND {listed} AND {where} "
                                   f"ORDER BY {KEY}, c.id LIMIT {inbox.HEAD}", (me, me, *found_params, *params))]
     page = ids[:PAGE]
     rows = _run(ROWS_SQL.format(marks=", ".join("?" * len(page))), (*page, me, me)) if page else []

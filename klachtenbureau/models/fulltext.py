@@ -186,6 +186,10 @@ def _pattern(word: str, quote: bool) -> str:
     return word + (":*" if prefix else "")
 
 
+_MATCHING_SQLITE = "SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH ?"
+_MATCHING_POSTGRES = "SELECT complaint_id FROM complaint_search WHERE document @@ to_tsquery('simple', %s)"
+
+
 def matching_ids(text: str) -> peewee.Node | None:
     """The ids of complaints containing every word of ``text``, for ``Complaint.id.in_(…)``; None for no words."""
     words = [fold(word) for word in search_words(text)]
@@ -194,10 +198,16 @@ def matching_ids(text: str) -> peewee.Node | None:
             return None
         # Words are \w+ only, so they cannot carry FTS5 syntax; quoting keeps keywords like AND literal.
         expression = " ".join(_pattern(word, quote=True) for word in words)
-        return peewee.SQL(f"(SELECT rowid FROM complaint_fts WHERE complaint_fts MATCH {db.param})", (expression,))
+        return peewee.SQL(f"({_MATCHING_SQLITE})", (expression,))
     folded = [w for w in ("".join(ch for ch in word if ch.isalnum()) for word in words) if w]
     if not folded:
         return None
     expression = " & ".join(_pattern(word, quote=False) for word in folded)
-    return peewee.SQL(f"(SELECT complaint_id FROM complaint_search WHERE document @@ to_tsquery('simple', {db.param}))",
-                      (expression,))
+    return peewee.SQL(f"({_MATCHING_POSTGRES})", (expression,))
+
+
+def matches_at_least(found: peewee.Node, count: int) -> bool:
+    """Whether the ids of ``found`` (``matching_ids``) number ``count`` or more, reading no more than that."""
+    inner = _MATCHING_SQLITE if is_sqlite() else _MATCHING_POSTGRES
+    return db.execute_sql(f"SELECT COUNT(*) FROM ({inner} LIMIT {int(count)}) AS probe",
+                          found.params).fetchone()[0] >= count

@@ -35,7 +35,7 @@ from klachtenbureau.models.complaints import (
     ACKNOWLEDGED, ANSWERED, CHANNELS, CLOSED, ESCALATED, IN_PROGRESS, NEW, OPEN_STATUSES, WAITING_COMPLAINANT,
 )
 from klachtenbureau.models.database import is_sqlite as db_is_sqlite
-from klachtenbureau.models.fulltext import matching_ids
+from klachtenbureau.models.fulltext import matches_at_least, matching_ids
 from klachtenbureau.models.tally import NOBODY, ComplaintTally
 from klachtenbureau.workflow import permissions, settings, statistics
 from klachtenbureau.workflow.db_errors import typed_errors
@@ -158,9 +158,9 @@ def filter_condition(name: str, user: User, today: dt.date,
 
 
 def _restrict(select: peewee.ModelSelect, user: User, query: InboxQuery, today: dt.date,
-              on: type[peewee.Model] = Complaint) -> peewee.ModelSelect:
+              on: type[peewee.Model] = Complaint, along_sort: bool = False) -> peewee.ModelSelect:
     """Everything but the filter: visibility, dashboard selection, category, channel, search words (``on``
-    ComplaintTally: only the first and the middle two, see ``tallied``)."""
+    ComplaintTally: only the first and the middle two, see ``tallied``). ``along_sort``: see ``ids_query``."""
     select = visible_to(select, user, on)
     if query.category_id is not None:
         select = select.where(on.category == query.category_id)
@@ -173,7 +173,9 @@ def _restrict(select: peewee.ModelSelect, user: User, query: InboxQuery, today: 
     if query.selection is not None:
         select = select.where(statistics.condition(query.selection, today))
     found = matching_ids(query.search) if query.search.strip() else None
-    if found is not None:
+    if found is not None and along_sort:
+        select = select.where(peewee.Expression(_not_the_way_in(Complaint.id), peewee.OP.IN, found))
+    elif found is not None:
         select = select.where(Complaint.id.in_(found))
     return select
 
@@ -208,10 +210,17 @@ def _sort_keys(select: peewee.ModelSelect, sort: str) -> tuple[peewee.ModelSelec
     raise ValidationError({"sort": _("Onbekende kolom {name}.").format(name=sort)})
 
 
-def ids_query(user: User, query: InboxQuery, today: dt.date | None = None) -> peewee.ModelSelect:
-    """The SELECT of matching complaint ids in display order (for ``complaint_ids`` and benchmarks)."""
+def _not_the_way_in(field: peewee.Field) -> peewee.Node:
+    """``+field``: SQLite does not look it up in an index, so it walks the sort's index and keeps what matches."""
+    return peewee.NodeList((peewee.SQL("+"), field), glue="")
+
+
+def ids_query(user: User, query: InboxQuery, today: dt.date | None = None,
+              along_sort: bool = False) -> peewee.ModelSelect:
+    """The SELECT of matching complaint ids in display order (for ``complaint_ids`` and benchmarks); ``along_sort``
+    (SQLite): the search's matches are kept along the sort's index, not looked up."""
     today = today or dt.date.today()
-    select = _restrict(Complaint.select(Complaint.id), user, query, today)
+    select = _restrict(Complaint.select(Complaint.id), user, query, today, along_sort=along_sort)
     condition = filter_condition(query.filter, user, today)
     if condition is not None:
         select = select.where(condition)
@@ -227,8 +236,16 @@ def complaint_ids(user: User, query: InboxQuery, today: dt.date | None = None, l
 
     Straight from the cursor, a row at a time: peewee's row wrapping would double the time, and a list of a million
     Python ints (after a million fetched tuples) takes 40 MB and more where the array takes 8.
+
+    The first ids of a search with many matches, in an order an index gives, are read along that index, keeping
+    the matches (on SQLite): the first 300 of 58,000 matches in a million in 20 ms instead of 200 ms that fetch and
+    sort them all. Few matches are quicker fetched and sorted, and a probe of at most ALONG_SORT_FROM tells which.
+    Not for "Open": its statuses are ranges of another index, and the open complaints few enough to sort.
     """
-    select = ids_query(user, query, today)
+    walks = limit is not None and query.sort in INDEXED_SORTS and query.filter != "open"
+    found = matching_ids(query.search) if walks else None
+    along = found is not None and db_is_sqlite() and matches_at_least(found, ALONG_SORT_FROM)
+    select = ids_query(user, query, today, along_sort=along)
     if limit is not None:
         select = select.limit(limit)
     return array("q", (row[0] for row in db.execute(select)))
@@ -299,6 +316,10 @@ class Snapshot:
         return len(self.ids) if self.complete else self.counts[self.query.filter]
 
 
+# Sorts an index gives in order (models/schema.py), and from how many matches a search is read along it: a word with
+# 2,000 matches in a million walks 150,000 index entries (30 ms), as long as fetching and sorting the 2,000.
+INDEXED_SORTS = ("deadline", "received")  # by number, the matches come in order already
+ALONG_SORT_FROM = 2000
 HEAD = 300  # ids read first when the view shows the top of the list: a screen and more, whatever the size
 
 

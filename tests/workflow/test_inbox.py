@@ -235,3 +235,42 @@ def test_a_snapshot_counts_together_what_each_count_alone_finds(office, staff, l
         assert shot.counts == inbox.counts(user, query, TODAY), query
         assert shot.category_counts == inbox.category_counts(user, query, TODAY), query
         assert shot.channel_counts == inbox.channel_counts(user, query, TODAY), query
+
+
+def test_the_first_ids_of_a_search_read_along_the_sorts_index_are_the_first_of_the_whole_list(office, staff,
+                                                                                              monkeypatch):
+    """Along the index (a search with many matches, workflow/inbox.py ``complaint_ids``) or not: the same ids."""
+    monkeypatch.setattr(inbox, "ALONG_SORT_FROM", 2)  # this register's two or more matches count as many
+    compared = 0
+    for login in ("petra", "sanne", "henk"):
+        for name in ("all", "open", "overdue", "due_this_week"):
+            for sort in ("deadline", "received", "number", "complainant"):
+                for descending in (False, True):
+                    for words in ("theater", "de", "lift"):
+                        query = InboxQuery(filter=name, search=words, sort=sort, descending=descending)
+                        whole = list(inbox.complaint_ids(staff[login], query, TODAY))
+                        assert list(inbox.complaint_ids(staff[login], query, TODAY, 2)) == whole[:2], query
+                        compared += len(whole) > 2
+    assert compared > 20  # lists longer than the first ids, so the order decides
+
+
+def test_a_search_with_many_matches_walks_the_deadline_index_instead_of_sorting(sqlite_db, staff, monkeypatch):
+    from klachtenbureau.models import database
+
+    petra = staff["petra"]
+    register(staff["sanne"], dt.datetime(2026, 3, 2, 10), "De lift in het theater deed het niet.")
+    register(staff["sanne"], dt.datetime(2026, 3, 3, 10), "Weer geen lift in het theater.")
+    for name in ("all", "due_this_week"):
+        sql, params = inbox.ids_query(petra, InboxQuery(filter=name, search="lift"), TODAY, along_sort=True).sql()
+        plan = " | ".join(row[3] for row in database.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+        assert "COVERING INDEX complaint_deadline" in plan and "TEMP B-TREE" not in plan, plan
+    asked = []
+    real = inbox.ids_query
+    monkeypatch.setattr(inbox, "ids_query", lambda *a, **k: asked.append(k["along_sort"]) or real(*a, **k))
+    for many in (2, 3):  # two matches: many from two on, not from three
+        monkeypatch.setattr(inbox, "ALONG_SORT_FROM", many)
+        inbox.complaint_ids(petra, InboxQuery(filter="all", search="lift"), TODAY, inbox.HEAD)
+    inbox.complaint_ids(petra, InboxQuery(filter="all", search="lift"), TODAY)  # every id: the matches sorted, all are needed
+    inbox.complaint_ids(petra, InboxQuery(filter="all", search="lift", sort="number"), TODAY, inbox.HEAD)  # in order already
+    inbox.complaint_ids(petra, InboxQuery(filter="open", search="lift"), TODAY, inbox.HEAD)  # few enough to sort
+    assert asked == [True, False, False, False, False]
