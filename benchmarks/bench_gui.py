@@ -63,8 +63,10 @@ def _wait(app: QApplication, done) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # sleeps until an event comes
 
 
-def _painted_after(app: QApplication, view, beat: _Heartbeat | None, act) -> tuple[float, float]:
-    """(ms from ``act()`` until the rows it brings are painted, longest UI stall in between when ``beat``)."""
+def _painted_after(app: QApplication, view, beat: _Heartbeat | None, act,
+                   settled: list[float] | None = None) -> tuple[float, float]:
+    """(ms from ``act()`` until the rows it brings are painted, longest UI stall in between when ``beat``);
+    ``settled`` gets the ms until what follows the paint is read too (the rest of the ids, a search's counts)."""
     painted: list[float] = []
     arrived = view._arrived
 
@@ -78,6 +80,8 @@ def _painted_after(app: QApplication, view, beat: _Heartbeat | None, act) -> tup
         started = beat.start() if beat else time.perf_counter()
         act()
         _wait(app, lambda: bool(painted) and not view.reading)
+        if settled is not None:
+            settled.append((time.perf_counter() - started) * 1000)
         if beat:
             beat.stop()
     finally:
@@ -125,15 +129,18 @@ def _inbox(app: QApplication, view, filter_code: str, repeat: int) -> dict[str, 
 
 
 def _search(app: QApplication, view, words: list[str]) -> dict[str, list[float]]:
-    """From the end of the typing pause (the view applies the search) until the rows found are painted."""
-    figures: dict[str, list[float]] = {"gui_search_painted": []}
+    """From the end of the typing pause (the view applies the search) until the rows found are painted, and until
+    its counts (read after the paint) are shown too."""
+    figures: dict[str, list[float]] = {"gui_search_painted": [], "gui_search_counted": []}
     view.filters.setCurrentRow(list(inbox.FILTERS).index("all"))
     _wait(app, lambda: not view.reading)
     for round_, word in enumerate(words):
         view.search.setText(word)
-        painted, _blocked = _painted_after(app, view, None, view._apply_query)
+        settled: list[float] = []
+        painted, _blocked = _painted_after(app, view, None, view._apply_query, settled)
         if round_:
             figures["gui_search_painted"].append(painted)
+            figures["gui_search_counted"].append(settled[0])
     view.search.clear()
     view._apply_query()
     _wait(app, lambda: not view.reading)

@@ -124,6 +124,7 @@ class InboxModel(QAbstractTableModel):
         self.query = query or InboxQuery()
         self._ids = array("q")
         self._total = 0  # rows: len(_ids), or more while only the first ids are read (``apply``, ``complete``)
+        self._more = False  # only the first ids are read and how many follow is not known yet (``apply``)
         self._rows: dict[int, Any] = {}
         self._texts: dict[int, tuple[str, ...]] = {}  # each cell's text of a row, made once: a paint asks often
         self._bytes: bytes | None = None  # of ``_ids``, for ``position_of``: made when first asked
@@ -197,16 +198,19 @@ class InboxModel(QAbstractTableModel):
         return self.apply(ids, {}, today)
 
     def apply(self, ids: array, rows: dict[int, InboxRow], today: dt.date,
-              placing: Placing | None = None, query: InboxQuery | None = None, total: int | None = None) -> bool:
+              placing: Placing | None = None, query: InboxQuery | None = None, total: int | None = None,
+              more: bool = False) -> bool:
         """Swap in ids read after a change (or for a new ``query``), with the rows already read for some of them
         (those on screen).
 
         ``placing`` (``placing()``, filled off the UI thread) has compared the ids with these and found where the
         complaint at the top lands. ``total``: the list holds more rows than ``ids``, whose ids ``complete`` brings
-        (until then they show "…"). True when rows moved (the model was reset), False when only contents changed.
+        (until then they show "…"); ``more`` without a ``total``: it holds more, how many ``complete`` tells (until
+        then only ``ids`` show). True when rows moved (the model was reset), False when only contents changed.
         """
         if query is not None:
             self.query = query
+        self._more = more and total is None
         total = len(ids) if total is None else total
         compared = placing is not None and placing.against is self._ids and placing.placed
         same = placing.unchanged if compared else ids == self._ids
@@ -228,15 +232,23 @@ class InboxModel(QAbstractTableModel):
     def complete(self, head: array, ids: array) -> bool:
         """Every id of the list, read after ``head`` (the first ones, which the model shows): False when the list
         changed meanwhile (read it again then) or the model shows other ids by now."""
-        if self._ids is not head or len(ids) != self._total or ids[:len(head)] != head:
+        if (self._ids is not head or (len(ids) != self._total and not self._more) or len(ids) < len(head)
+                or ids[:len(head)] != head):
             return False
+        if self._more:  # the rows after the first ones come in now
+            self._more = False
+            if len(ids) > len(head):
+                self.beginInsertRows(QModelIndex(), len(head), len(ids) - 1)
+                self._ids, self._bytes, self._total = ids, None, len(ids)
+                self.endInsertRows()
+            return True
         self._ids, self._bytes = ids, None
         if len(ids) > len(head):
             self.dataChanged.emit(self.index(len(head), 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
         return True
 
     def is_complete(self) -> bool:
-        return len(self._ids) == self._total
+        return len(self._ids) == self._total and not self._more
 
     def placing(self, keep: int | None, fallback: int, count: int) -> Placing:
         """For a reading off the UI thread: see ``Placing``."""

@@ -269,14 +269,20 @@ class InboxView(QWidget):
         if query != self._wanted:
             self._read(query)
 
-    def _show_counts(self, counts: dict[str, int], per_category: dict[int, int] | None,
+    def _show_counts(self, counts: dict[str, int] | None, per_category: dict[int, int] | None,
                      per_channel: dict[str, int] | None) -> None:
+        """The count beside each filter, category and channel, and in the status line; None: being counted."""
         for row, code in enumerate(inbox.FILTERS):
-            self.filters.item(row).setText(f"{_(inbox.FILTERS[code])}  ({format_number(counts[code])})")
+            self.filters.item(row).setText(_(inbox.FILTERS[code]) if counts is None
+                                           else f"{_(inbox.FILTERS[code])}  ({format_number(counts[code])})")
         self._show_facets(per_category, per_channel)
-        shown = self.model.rowCount()
+        updated = _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M"))
+        if counts is None:
+            self.status.setText(_("klachten worden geteld…") + " · " + updated)
+            return
+        shown = counts[self.model.query.filter]
         self.status.setText(ngettext("{n} klacht", "{n} klachten", shown).format(n=format_number(shown)) + " · "
-                            + _("bijgewerkt om {time}").format(time=dt.datetime.now().strftime("%H:%M")))
+                            + updated)
 
     def _show_facets(self, per_category: dict[int, int] | None, per_channel: dict[str, int] | None) -> None:
         """The count beside each category and channel in their lists; None: only the names (being counted)."""
@@ -339,11 +345,17 @@ class InboxView(QWidget):
         if snapshot.query != self._wanted:
             return  # another filter or search was chosen meanwhile: that is read next
         state = self._remember()
-        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing, snapshot.query, snapshot.total):
+        if self.model.apply(snapshot.ids, snapshot.rows, snapshot.today, placing, snapshot.query, snapshot.total,
+                            more=not snapshot.complete):
             self._restore(state)
         if not snapshot.complete:  # after the paint: a worker walking a million ids takes the GIL from it
             self._rests += 1
             QTimer.singleShot(0, self, lambda: self._read_rest(snapshot))
+        if snapshot.counts_later:
+            self._rests += 1
+            QTimer.singleShot(0, self, lambda: self._read_counts(snapshot))
+            self._show_counts(None, None, None)
+            return
         self._counts = (inbox.counts_key(snapshot.query), snapshot.today, snapshot.counts)
         if snapshot.facets_later:
             self._rests += 1
@@ -353,6 +365,24 @@ class InboxView(QWidget):
             self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
                             (snapshot.category_counts, snapshot.channel_counts))
             self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
+
+    def _read_counts(self, snapshot: inbox.Snapshot) -> None:
+        """Every count of a search or a dashboard selection, after the paint: a pass over all its matches. Counted
+        in ``_rests`` from when they are asked for."""
+        user, query, today = self.session.user, snapshot.query, snapshot.today
+
+        def arrived(together: tuple[dict[str, int], dict[int, int], dict[str, int]]) -> None:
+            if query == self._wanted:
+                counts, per_category, per_channel = together
+                self._counts = (inbox.counts_key(query), today, counts)
+                self._facets = (inbox.facets_key(query), today, (per_category, per_channel))
+                self._show_counts(counts, per_category, per_channel)
+
+        def done() -> None:
+            self._rests -= 1
+
+        operations.query(self, lambda: inbox.counted_together(user, query, today), arrived, self.message,
+                         always=done)
 
     def _read_facets(self, snapshot: inbox.Snapshot) -> None:
         """The counts per category and channel of "Te laat" or "Deze week af", after the paint: they show only in

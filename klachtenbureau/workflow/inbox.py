@@ -309,11 +309,15 @@ class Snapshot:
     channel_counts: dict[str, int]
     complete: bool = True  # False: ``ids`` holds the first HEAD of ``total``; the rest are read next
     facets_later: bool = False  # True: the counts per category and channel are empty; ``dated_facets`` reads them
+    counts_later: bool = False  # True: every count is empty; ``counted_together`` reads them (a search, a selection)
 
     @property
-    def total(self) -> int:
-        """How many complaints the list holds: the count of its filter, exact for the same data."""
-        return len(self.ids) if self.complete else self.counts[self.query.filter]
+    def total(self) -> int | None:
+        """How many complaints the list holds: the count of its filter, exact for the same data; None while the
+        counts are still to be read and only the first ids are."""
+        if self.complete:
+            return len(self.ids)
+        return None if self.counts_later else self.counts[self.query.filter]
 
 
 # Sorts an index gives in order (models/schema.py), and from how many matches a search is read along it: a word with
@@ -334,11 +338,15 @@ def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[
     ``head``: the view shows the top of the list; only the first HEAD ids are read (a million take 0.3 s), the view
     paints them and reads the rest (``complaint_ids``) afterwards. ``facets_later``: "Te laat" and "Deze week af"
     leave their counts per category and channel to ``dated_facets`` after the paint (they show only in the opened
-    lists, and are the most of such a click: 54 of 60 ms at a million complaints).
+    lists, and are the most of such a click: 54 of 60 ms at a million complaints); a search or a selection leaves
+    all its counts to ``counted_together`` (a pass over every match: 150-300 ms for a common word in a million).
     """
     ids = complaint_ids(user, query, today, HEAD if head else None)
+    if facets_later and not tallied(query) and (known_counts is None or known_facets is None):
+        return Snapshot(query, today, ids, rows(user, on_screen(ids), today), {}, {}, {},
+                        not head or len(ids) < HEAD, counts_later=True)
     if not tallied(query) and (known_counts is None or known_facets is None):
-        together = _counted_together(user, query, today)
+        together = counted_together(user, query, today)
         known_counts, known_facets = known_counts or together[0], known_facets or together[1:]
     counted = counts(user, query, today) if known_counts is None else known_counts
     if known_facets is None and tallied(query, query.filter):
@@ -352,8 +360,9 @@ def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[
                     complete, later)
 
 
-def _counted_together(user: User, query: InboxQuery, today: dt.date) -> tuple[dict[str, int], dict[int, int],
-                                                                             dict[str, int]]:
+@typed_errors
+def counted_together(user: User, query: InboxQuery, today: dt.date) -> tuple[dict[str, int], dict[int, int],
+                                                                           dict[str, int]]:
     """``counts``, ``category_counts`` and ``channel_counts`` of a search or dashboard selection in one pass over
     its complaints: per category and channel, how many each filter shows, added up here (at most a few hundred
     groups). Three passes cost three times the search: on PostgreSQL each one reads the whole deadline index to

@@ -308,6 +308,8 @@ READS: dict[str, Callable[[User, dict], object]] = {
         u, InboxQuery(filter="all", search="Odilia")).values())),
     "inbox.dated_facets": lambda u, x: _known(sum(inbox.dated_facets(
         u, InboxQuery(filter="all", search="Odilia"), dt.date.today())[0].values())),
+    "inbox.counted_together": lambda u, x: _known(inbox.counted_together(
+        u, InboxQuery(filter="all", search="Odilia"), dt.date.today())[0]["all"]),
     "inbox.rows": lambda u, x: inbox.rows(u, [x["secret"].id, x["ordinary"].id]),
     "inbox.snapshot": lambda u, x: inbox.snapshot(u, InboxQuery(filter="all", search="Odilia"), dt.date.today(),
                                                   lambda ids: ids).rows,  # the refresh after a change, off the UI
