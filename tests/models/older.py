@@ -26,8 +26,11 @@ def _drop_kept_counts(table: str) -> None:
 
 
 def drop_version_10() -> None:
-    """What version 10 brought: the dashboard's kept counts per day (models/day_tally.py)."""
+    """What version 10 brought: the dashboard's kept counts per day (models/day_tally.py), and the index of the
+    exceptional complaints instead of version 8's report index."""
     _drop_kept_counts("complaint_day_tally")
+    database.db.execute_sql("DROP INDEX IF EXISTS complaint_marked")
+    database.db.execute_sql(schema._REPORT_INDEX_OF_8)
 
 
 def drop_version_9() -> None:
@@ -43,7 +46,7 @@ def drop_version_8() -> None:
     """What version 8 brought: the indexes of ``schema.PERFORMANCE_INDEXES`` and two for the inbox's counts. (And
     version 9 before it.)"""
     drop_version_9()
-    for name in ("complaint_by_category", "complaint_by_channel"):
+    for name in ("complaint_by_category", "complaint_by_channel", "complaint_report"):
         database.db.execute_sql(f"DROP INDEX IF EXISTS {name}")
     for statement in schema.PERFORMANCE_INDEXES:
         name = re.search(r"INDEX IF NOT EXISTS (\w+)", statement).group(1)

@@ -50,3 +50,25 @@ def test_the_reports_extra_counts_equal_those_of_the_complaints(generated_db):
     assert all(expected.values()), expected
     assert expected["marked"] < sum(1 for c in Complaint.select() if c.severity == 4 or c.complex_sensitive
                                     or c.escalation_level)
+
+
+def test_the_exceptional_complaints_are_chosen_from_their_own_index(sqlite_db, staff, monkeypatch):
+    """The list reads only the marked complaints (some 9 % of a register: 1 s -> 25 ms for a year of a million), as
+    long as its condition stays word for word the partial index's (models/schema.py, MARKED)."""
+    from klachtenbureau.models import database
+    from klachtenbureau.workflow import intake
+    from klachtenbureau.workflow.personal_data.scrub import Scrubber
+
+    intake.register(staff["sanne"], intake.NewReport(description="De lift was kapot.", anonymous=True, severity=4))
+    plans = []
+    execute = database.db.obj.execute_sql
+
+    def explained(sql, params=None, *args, **kwargs):
+        if "LIMIT" in sql and "escalation_level" in sql:
+            plans.append(" | ".join(row[3] for row in execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()))
+        return execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database.db.obj, "execute_sql", explained)
+    period = periods.preset("this_year", dt.date.today())
+    found, _notes = reporting._exceptional(period, Scrubber([]), reporting._extras(period))
+    assert len(found) == 0 and len(plans) == 1 and "INDEX complaint_marked" in plans[0], plans
