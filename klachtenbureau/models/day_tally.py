@@ -30,7 +30,7 @@ import peewee
 
 from klachtenbureau.models.base import BaseModel
 from klachtenbureau.models.database import db, is_sqlite
-from klachtenbureau.models.tally import NOBODY
+from klachtenbureau.models.tally import NOBODY, trigger_statements
 
 TABLE = "complaint_day_tally"
 _KEY = ("day", "kind", "facet", "value", "confidential", "received_by_id", "assigned_to_id")
@@ -114,43 +114,15 @@ def _apply(*parts: tuple[str, int]) -> str:
             f"ON CONFLICT ({key}) DO UPDATE SET n = {TABLE}.n + excluded.n")
 
 
-def _changed() -> str:
-    return " OR ".join(f"NEW.{column} IS {'DISTINCT FROM ' if not is_sqlite() else 'NOT '}OLD.{column}"
-                       for column in _READS)
-
-
 def _statements() -> list[str]:
     types = ("TEXT", "INTEGER") if is_sqlite() else ("DATE", "BOOLEAN")
     table = (f"CREATE TABLE IF NOT EXISTS {TABLE} (day {types[0]} NOT NULL, kind VARCHAR(12) NOT NULL, "
              f"facet VARCHAR(16) NOT NULL, value VARCHAR(80) NOT NULL, confidential {types[1]} NOT NULL, "
              f"received_by_id INTEGER NOT NULL, assigned_to_id INTEGER NOT NULL, n INTEGER NOT NULL, "
              f"PRIMARY KEY ({', '.join(_KEY)}))")
-    if is_sqlite():
-        return [
-            table + " WITHOUT ROWID",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON complaint "
-            f"BEGIN {_apply(('NEW', 1))}; END",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON complaint "
-            f"BEGIN {_apply(('OLD', -1))}; END",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF {', '.join(_READS)} ON complaint "
-            f"WHEN {_changed()} BEGIN {_apply(('OLD', -1), ('NEW', 1))}; END",
-        ]
-    return [
-        table,
-        f"""CREATE OR REPLACE FUNCTION {TABLE}_keep() RETURNS trigger AS $$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN {_apply(('NEW', 1))};
-                ELSIF TG_OP = 'DELETE' THEN {_apply(('OLD', -1))};
-                ELSE {_apply(('OLD', -1), ('NEW', 1))};
-                END IF;
-                RETURN NULL;
-            END $$ LANGUAGE plpgsql""",
-        f"DROP TRIGGER IF EXISTS {TABLE}_keep ON complaint",
-        f"CREATE TRIGGER {TABLE}_keep AFTER INSERT OR DELETE ON complaint FOR EACH ROW EXECUTE FUNCTION {TABLE}_keep()",
-        f"DROP TRIGGER IF EXISTS {TABLE}_keep_update ON complaint",
-        f"CREATE TRIGGER {TABLE}_keep_update AFTER UPDATE OF {', '.join(_READS)} ON complaint FOR EACH ROW "
-        f"WHEN ({_changed()}) EXECUTE FUNCTION {TABLE}_keep()",
-    ]
+    return [table + (" WITHOUT ROWID" if is_sqlite() else ""),
+            *trigger_statements(TABLE, _READS, _apply(("NEW", 1)), _apply(("OLD", -1)),
+                                _apply(("OLD", -1), ("NEW", 1)))]
 
 
 def create_day_tally() -> None:

@@ -18,6 +18,8 @@ Nobody (no handler) is stored as 0, not NULL: the key must be one value for the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import peewee
 
 from klachtenbureau.models.base import BaseModel
@@ -59,9 +61,39 @@ def _add(row: str, delta: int) -> str:
             f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET n = {TABLE}.n + {delta}")
 
 
-def _changed() -> str:
+def _changed(columns: Sequence[str]) -> str:
+    """The WHEN of an update trigger: one of ``columns`` changed."""
     return " OR ".join(f"NEW.{column} IS {'DISTINCT FROM ' if not is_sqlite() else 'NOT '}OLD.{column}"
-                       for column in _KEY)
+                       for column in columns)
+
+
+def trigger_statements(table: str, reads: Sequence[str], on_insert: str, on_delete: str, on_update: str,
+                       on_update_postgres: str | None = None) -> list[str]:
+    """The triggers that keep ``table`` as complaints are written, after each row: SQLite's three, or PostgreSQL's
+    function and two triggers. The update fires only when one of the columns ``reads`` changed;
+    ``on_update_postgres``: plpgsql for it there, when it differs from ``on_update``."""
+    if is_sqlite():
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON complaint BEGIN {on_insert}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON complaint BEGIN {on_delete}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF {', '.join(reads)} ON complaint "
+            f"WHEN {_changed(reads)} BEGIN {on_update}; END",
+        ]
+    return [
+        f"""CREATE OR REPLACE FUNCTION {table}_keep() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN {on_insert};
+                ELSIF TG_OP = 'DELETE' THEN {on_delete};
+                ELSE {on_update_postgres or on_update};
+                END IF;
+                RETURN NULL;
+            END $$ LANGUAGE plpgsql""",
+        f"DROP TRIGGER IF EXISTS {table}_keep ON complaint",
+        f"CREATE TRIGGER {table}_keep AFTER INSERT OR DELETE ON complaint FOR EACH ROW EXECUTE FUNCTION {table}_keep()",
+        f"DROP TRIGGER IF EXISTS {table}_keep_update ON complaint",
+        f"CREATE TRIGGER {table}_keep_update AFTER UPDATE OF {', '.join(reads)} ON complaint FOR EACH ROW "
+        f"WHEN ({_changed(reads)}) EXECUTE FUNCTION {table}_keep()",
+    ]
 
 
 def _statements() -> list[str]:
@@ -69,33 +101,13 @@ def _statements() -> list[str]:
     table = (f"CREATE TABLE IF NOT EXISTS {TABLE} (category_id INTEGER NOT NULL, channel VARCHAR(16) NOT NULL, "
              f"status VARCHAR(16) NOT NULL, confidential {confidential} NOT NULL, assigned_to_id INTEGER NOT NULL, "
              f"received_by_id INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY ({', '.join(_KEY)}))")
-    if is_sqlite():
-        return [
-            table + " WITHOUT ROWID",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON complaint BEGIN {_add('NEW', 1)}; END",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON complaint BEGIN {_add('OLD', -1)}; END",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF {', '.join(_KEY)} ON complaint "
-            f"WHEN {_changed()} BEGIN {_add('OLD', -1)}; {_add('NEW', 1)}; END",
-        ]
-    return [
-        table,
-        f"""CREATE OR REPLACE FUNCTION {TABLE}_keep() RETURNS trigger AS $$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN {_add('NEW', 1)};
-                ELSIF TG_OP = 'DELETE' THEN {_add('OLD', -1)};
-                -- a move between two groups locks their rows in key order, whichever way it goes: two PCs that
-                -- move complaints the opposite way wait for each other instead of deadlocking
-                ELSIF ROW({_values('NEW')}) < ROW({_values('OLD')}) THEN {_add('NEW', 1)}; {_add('OLD', -1)};
-                ELSE {_add('OLD', -1)}; {_add('NEW', 1)};
-                END IF;
-                RETURN NULL;
-            END $$ LANGUAGE plpgsql""",
-        f"DROP TRIGGER IF EXISTS {TABLE}_keep ON complaint",
-        f"CREATE TRIGGER {TABLE}_keep AFTER INSERT OR DELETE ON complaint FOR EACH ROW EXECUTE FUNCTION {TABLE}_keep()",
-        f"DROP TRIGGER IF EXISTS {TABLE}_keep_update ON complaint",
-        f"CREATE TRIGGER {TABLE}_keep_update AFTER UPDATE OF {', '.join(_KEY)} ON complaint FOR EACH ROW "
-        f"WHEN ({_changed()}) EXECUTE FUNCTION {TABLE}_keep()",
-    ]
+    # On PostgreSQL a move between two groups locks their rows in key order, whichever way it goes: two PCs that move
+    # complaints the opposite way wait for each other instead of deadlocking.
+    ordered = (f"IF ROW({_values('NEW')}) < ROW({_values('OLD')}) THEN {_add('NEW', 1)}; {_add('OLD', -1)}; "
+               f"ELSE {_add('OLD', -1)}; {_add('NEW', 1)}; END IF")
+    return [table + (" WITHOUT ROWID" if is_sqlite() else ""),
+            *trigger_statements(TABLE, _KEY, _add("NEW", 1), _add("OLD", -1), f"{_add('OLD', -1)}; {_add('NEW', 1)}",
+                                ordered)]
 
 
 def create_tally() -> None:
