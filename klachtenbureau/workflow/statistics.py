@@ -1,4 +1,5 @@
-"""The figures of the dashboard and the periodic reports, computed in SQL for a period.
+"""The figures of the dashboard and the periodic reports for a period, from the counts the database keeps per day of
+receipt (models/day_tally.py).
 
 Every figure counts the reports *received* in the period, as they stand
 today: "open" is how many of them are still open now. Each figure and each
@@ -9,7 +10,7 @@ plain one). Visibility follows ``queries.visible_to``: a coordinator's
 dashboard does not count confidential complaints they may not see.
 
 Handling time is counted in working days from receipt to answer with the
-office's calendar. The database gives (received day, answered day, count)
+office's calendar. The kept counts give (received day, answered day, count)
 pairs rather than one row per complaint, so 100,000 complaints cost a few
 thousand calendar look-ups.
 """
@@ -200,12 +201,6 @@ class Figures:
 
 # Every row of the group: COUNT(id) would keep PostgreSQL from answering from an index without id in it.
 _ROWS = peewee.fn.COUNT(peewee.SQL("*"))
-
-
-def _sum(node: peewee.Node) -> peewee.Node:
-    """How many rows meet ``node``: a filtered count (SQLite 3.30 and later) skips the others, twice as quick as a
-    sum of 0s and 1s on SQLite and quicker than a CASE on PostgreSQL."""
-    return _ROWS.filter(node)
 
 
 def _as_date(value: object) -> dt.date:
