@@ -49,6 +49,8 @@ TALLY_FILTERS = {
     "open": f"t.status IN ({OPEN_LIST})", "closed": "t.status = 'closed'", "all": "1 = 1",
 }
 TALLY_VISIBLE = VISIBLE.replace("c.", "t.")
+# The dated filters over the counts per deadline (models/due_tally.py): only complaints whose deadline runs.
+DUE_FILTERS = {"overdue": "t.due < ? AND t.running", "due_this_week": "t.due BETWEEN ? AND ? AND t.running"}
 ROWS_SQL = (
     "SELECT c.id, c.number, c.kind, c.received_at, c.channel, c.status, c.severity, c.confidential, "
     "c.acknowledged_at, c.acknowledge_by, c.answer_by, c.answered_at, r.name, cat.name, h.full_name "
@@ -127,10 +129,10 @@ def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool
         if counts:
             result["counts"] = {code: sum(int(row[i + 2] or 0) for row in groups) for i, code in enumerate(RAW_FILTERS)}
         return result
-    else:  # a dated filter: along the deadline index, grouped apart (+column: not an index column on SQLite)
-        plus = "+" if is_sqlite() else ""
-        groups = _run(f"SELECT {plus}c.category_id, {plus}c.channel, COUNT(*) FROM complaint c WHERE {VISIBLE} "
-                      f"AND {where} GROUP BY {plus}c.category_id, {plus}c.channel", (me, me, *params))
+    else:  # a dated filter: from the counts per deadline
+        groups = _run(f"SELECT t.category_id, t.channel, SUM(t.n) FROM complaint_due_tally t WHERE {TALLY_VISIBLE} "
+                      f"AND {DUE_FILTERS[name]} GROUP BY t.category_id, t.channel HAVING SUM(t.n) <> 0",
+                      (me, me, *params))
         result["category"], result["channel"] = {}, {}
         for category, channel, n in groups:
             result["category"][category] = result["category"].get(category, 0) + n
@@ -141,17 +143,14 @@ def raw_click(me: int, today: dt.date, name: str, search: str = "", counts: bool
 
 
 def _raw_counts(me: int, today: dt.date) -> dict[str, int]:
-    """The count beside each filter without a search: from the kept counts and, for the dated filters, from the
-    complaints due by the end of the week (one range of the deadline index)."""
-    dated = [code for code in RAW_FILTERS if code not in TALLY_FILTERS]
+    """The count beside each filter without a search: from the kept counts, per group and per deadline."""
     columns, params = [], []
-    for code in dated:
-        filter_where, filter_kind = RAW_FILTERS[code]
-        columns.append(f"SUM(CASE WHEN {filter_where} THEN 1 ELSE 0 END)")
-        params += _filter_params(filter_kind, me, today)
-    row = _run(f"SELECT {', '.join(columns)} FROM complaint c WHERE {VISIBLE} AND {KEY} <= ?",
+    for code, where in DUE_FILTERS.items():
+        columns.append(f"SUM(CASE WHEN {where} THEN t.n ELSE 0 END)")
+        params += _filter_params(RAW_FILTERS[code][1], me, today)
+    row = _run(f"SELECT {', '.join(columns)} FROM complaint_due_tally t WHERE {TALLY_VISIBLE} AND t.due <= ?",
                (*params, me, me, inbox.end_of_week(today).isoformat()))[0]
-    result = {code: int(value or 0) for code, value in zip(dated, row, strict=True)}
+    result = {code: int(value or 0) for code, value in zip(DUE_FILTERS, row, strict=True)}
     columns = [f"SUM(CASE WHEN {TALLY_FILTERS[code]} THEN t.n ELSE 0 END)" for code in TALLY_FILTERS]
     row = _run(f"SELECT {', '.join(columns)} FROM complaint_tally t WHERE {TALLY_VISIBLE}", (me, me, me))[0]
     result.update({code: int(value or 0) for code, value in zip(TALLY_FILTERS, row, strict=True)})

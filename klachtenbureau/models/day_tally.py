@@ -30,7 +30,7 @@ import peewee
 
 from klachtenbureau.models.base import BaseModel
 from klachtenbureau.models.database import db, is_sqlite
-from klachtenbureau.models.tally import NOBODY, trigger_statements
+from klachtenbureau.models.tally import NOBODY, recount, summed_differences, summed_statements
 
 TABLE = "complaint_day_tally"
 _KEY = ("day", "kind", "facet", "value", "confidential", "received_by_id", "assigned_to_id")
@@ -96,7 +96,7 @@ def _facets(row: str) -> dict[str, str]:
     }
 
 
-def _rows(row: str, delta: int, source: str = "") -> list[str]:
+def _rows(row: str, delta: int, source: str) -> list[str]:
     """One SELECT per facet: the key and ``delta`` for ``row`` (of the table ``source``, if it is one)."""
     day = f"substr({row}.received_at, 1, 10)" if is_sqlite() else f"CAST({row}.received_at AS DATE)"
     return [f"SELECT {day} AS day, {row}.kind AS kind, '{facet}' AS facet, {value} AS value, "
@@ -105,50 +105,21 @@ def _rows(row: str, delta: int, source: str = "") -> list[str]:
             for facet, value in _facets(row).items()]
 
 
-def _apply(*parts: tuple[str, int]) -> str:
-    """One INSERT that adds, per key and summed first, +1 for every (row, +1) and -1 for every (row, -1)."""
-    selects = " UNION ALL ".join(s for row, delta in parts for s in _rows(row, delta))
-    key = ", ".join(_KEY)
-    return (f"INSERT INTO {TABLE} ({key}, n) SELECT {key}, SUM(d) FROM ({selects}) AS changed WHERE 1 = 1 "
-            f"GROUP BY {key} HAVING SUM(d) <> 0 ORDER BY {key} "
-            f"ON CONFLICT ({key}) DO UPDATE SET n = {TABLE}.n + excluded.n")
-
-
-def _statements() -> list[str]:
-    types = ("TEXT", "INTEGER") if is_sqlite() else ("DATE", "BOOLEAN")
-    table = (f"CREATE TABLE IF NOT EXISTS {TABLE} (day {types[0]} NOT NULL, kind VARCHAR(12) NOT NULL, "
-             f"facet VARCHAR(16) NOT NULL, value VARCHAR(80) NOT NULL, confidential {types[1]} NOT NULL, "
-             f"received_by_id INTEGER NOT NULL, assigned_to_id INTEGER NOT NULL, n INTEGER NOT NULL, "
-             f"PRIMARY KEY ({', '.join(_KEY)}))")
-    return [table + (" WITHOUT ROWID" if is_sqlite() else ""),
-            *trigger_statements(TABLE, _READS, _apply(("NEW", 1)), _apply(("OLD", -1)),
-                                _apply(("OLD", -1), ("NEW", 1)))]
-
-
 def create_day_tally() -> None:
     """Create the table and its triggers (idempotent); call inside the schema transaction."""
-    for statement in _statements():
+    columns = (f"day {'TEXT' if is_sqlite() else 'DATE'} NOT NULL, kind VARCHAR(12) NOT NULL, "
+               f"facet VARCHAR(16) NOT NULL, value VARCHAR(80) NOT NULL, "
+               f"confidential {'INTEGER' if is_sqlite() else 'BOOLEAN'} NOT NULL, received_by_id INTEGER NOT NULL, "
+               f"assigned_to_id INTEGER NOT NULL")
+    for statement in summed_statements(TABLE, columns, _KEY, _READS, _rows):
         db.execute_sql(statement)
-
-
-def _counted() -> str:
-    key = ", ".join(_KEY)
-    return (f"SELECT {key}, SUM(d) FROM ({' UNION ALL '.join(_rows('complaint', 1, ' FROM complaint'))}) AS counted "
-            f"GROUP BY {key}")
 
 
 def rebuild_day_tally() -> None:
     """Count the complaints again into the table."""
-    with db.atomic():
-        db.execute_sql(f"DELETE FROM {TABLE}")
-        db.execute_sql(f"INSERT INTO {TABLE} ({', '.join(_KEY)}, n) {_counted()}")
+    recount(TABLE, _KEY, _rows)
 
 
 def differences() -> int:
     """How many keys the table counts otherwise than the complaints themselves (0: it is right)."""
-    def normal(row: tuple) -> tuple:  # the day as text and the flag as a bool on both engines
-        return (str(row[0]), *row[1:4], bool(row[4]), *row[5:-1])
-
-    kept = {normal(row): row[-1] for row in db.execute_sql(f"SELECT {', '.join(_KEY)}, n FROM {TABLE} WHERE n <> 0")}
-    counted = {normal(row): row[-1] for row in db.execute_sql(_counted())}
-    return sum(1 for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key))
+    return summed_differences(TABLE, _KEY, _rows, lambda key: (str(key[0]), *key[1:4], bool(key[4]), *key[5:]))

@@ -30,6 +30,7 @@ from klachtenbureau.models.measures import Measure, MeasureComplaint
 from klachtenbureau.models.people import Relation, User, split_attention
 from klachtenbureau.models.reviews import Recommendation, ReportReview
 from klachtenbureau.models.day_tally import create_day_tally, rebuild_day_tally
+from klachtenbureau.models.due_tally import create_due_tally, rebuild_due_tally
 from klachtenbureau.models.tally import create_tally, rebuild_tally
 from klachtenbureau.models.work import WorkMark
 
@@ -206,10 +207,13 @@ def _migrate_9() -> None:
 
 
 def _migrate_10() -> None:
-    """Version 10: the dashboard's figures per day, kept by the database (models/day_tally.py), and the exceptional
-    complaints in an index of their own instead of version 8's report index."""
+    """Version 10: the dashboard's figures per day and the inbox's counts per deadline, kept by the database
+    (models/day_tally.py, models/due_tally.py), and the exceptional complaints in an index of their own instead of
+    version 8's report index."""
     create_day_tally()
     rebuild_day_tally()
+    create_due_tally()
+    rebuild_due_tally()
     db.execute_sql("DROP INDEX IF EXISTS complaint_report")
     for statement in REPORT_INDEXES:
         db.execute_sql(statement)
@@ -301,6 +305,7 @@ def create_schema() -> None:
         create_fulltext()
         create_tally()
         create_day_tally()
+        create_due_tally()
         for statement in INBOX_INDEXES + WORK_INDEXES + PERFORMANCE_INDEXES + REPORT_INDEXES:
             db.execute_sql(statement)
         SchemaInfo.create(version=SCHEMA_VERSION, app_version=__version__, updated_at=dt.datetime.now())

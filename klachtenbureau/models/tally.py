@@ -18,7 +18,7 @@ Nobody (no handler) is stored as 0, not NULL: the key must be one value for the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import peewee
 
@@ -132,3 +132,51 @@ def differences() -> int:
     kept = {row[:-1]: row[-1] for row in db.execute_sql(f"SELECT {', '.join(_KEY)}, n FROM {TABLE} WHERE n <> 0")}
     counted = {row[:-1]: row[-1] for row in db.execute_sql(_COUNTED)}
     return sum(1 for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key))
+
+
+# Kept counts made of SELECTs over one complaint row (models/day_tally.py, models/due_tally.py): ``rows(row, delta,
+# source)`` gives the SELECTs of the key columns and ``delta`` AS d for ``row`` (NEW, OLD, or complaint with
+# ``source`` " FROM complaint").
+Rows = Callable[[str, int, str], list[str]]
+
+
+def _summed_upsert(table: str, key: Sequence[str], rows: Rows, *parts: tuple[str, int]) -> str:
+    """One INSERT that adds, per key and summed first, +1 for every (row, +1) and -1 for every (row, -1): a key whose
+    count does not change is not written, and PostgreSQL locks the rows in key order (two PCs changing complaints
+    the opposite way wait for each other instead of deadlocking)."""
+    selects = " UNION ALL ".join(s for row, delta in parts for s in rows(row, delta, ""))
+    columns = ", ".join(key)
+    return (f"INSERT INTO {table} ({columns}, n) SELECT {columns}, SUM(d) FROM ({selects}) AS changed WHERE 1 = 1 "
+            f"GROUP BY {columns} HAVING SUM(d) <> 0 ORDER BY {columns} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n")
+
+
+def summed_statements(table: str, columns: str, key: Sequence[str], reads: Sequence[str], rows: Rows) -> list[str]:
+    """The table (``columns``: its column definitions) and the triggers that keep its counts."""
+    create = f"CREATE TABLE IF NOT EXISTS {table} ({columns}, n INTEGER NOT NULL, PRIMARY KEY ({', '.join(key)}))"
+    return [create + (" WITHOUT ROWID" if is_sqlite() else ""),
+            *trigger_statements(table, reads, _summed_upsert(table, key, rows, ("NEW", 1)),
+                                _summed_upsert(table, key, rows, ("OLD", -1)),
+                                _summed_upsert(table, key, rows, ("OLD", -1), ("NEW", 1)))]
+
+
+def _recounted(key: Sequence[str], rows: Rows) -> str:
+    columns = ", ".join(key)
+    return (f"SELECT {columns}, SUM(d) FROM ({' UNION ALL '.join(rows('complaint', 1, ' FROM complaint'))}) AS counted "
+            f"GROUP BY {columns}")
+
+
+def recount(table: str, key: Sequence[str], rows: Rows) -> None:
+    """Count the complaints again into ``table``."""
+    with db.atomic():
+        db.execute_sql(f"DELETE FROM {table}")
+        db.execute_sql(f"INSERT INTO {table} ({', '.join(key)}, n) {_recounted(key, rows)}")
+
+
+def summed_differences(table: str, key: Sequence[str], rows: Rows, normal: Callable[[tuple], tuple]) -> int:
+    """How many keys ``table`` counts otherwise than the complaints themselves (0: it is right); ``normal`` makes a
+    key read back alike on both engines."""
+    kept = {normal(row[:-1]): row[-1]
+            for row in db.execute_sql(f"SELECT {', '.join(key)}, n FROM {table} WHERE n <> 0")}
+    counted = {normal(row[:-1]): row[-1] for row in db.execute_sql(_recounted(key, rows))}
+    return sum(1 for k in kept.keys() | counted.keys() if kept.get(k) != counted.get(k))

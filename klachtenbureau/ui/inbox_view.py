@@ -328,7 +328,7 @@ class InboxView(QWidget):
         if not fresh and self._facets is not None and self._facets[:2] == (inbox.facets_key(query), today):
             known_facets = self._facets[2]
         operations.query(self, lambda: inbox.snapshot(user, query, today, placing.on_screen, known_counts,
-                                                      known_facets, head, facets_later=True),
+                                                      known_facets, head, counts_later=True),
                          lambda snapshot: self._arrived(snapshot, placing), self._read_failed, always=self._read_done)
 
     def _read_failed(self, problem: KlachtenbureauError) -> None:
@@ -357,14 +357,9 @@ class InboxView(QWidget):
             self._show_counts(None, None, None)
             return
         self._counts = (inbox.counts_key(snapshot.query), snapshot.today, snapshot.counts)
-        if snapshot.facets_later:
-            self._rests += 1
-            QTimer.singleShot(0, self, lambda: self._read_facets(snapshot))
-            self._show_counts(snapshot.counts, None, None)
-        else:
-            self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
-                            (snapshot.category_counts, snapshot.channel_counts))
-            self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
+        self._facets = (inbox.facets_key(snapshot.query), snapshot.today,
+                        (snapshot.category_counts, snapshot.channel_counts))
+        self._show_counts(snapshot.counts, snapshot.category_counts, snapshot.channel_counts)
 
     def _read_counts(self, snapshot: inbox.Snapshot) -> None:
         """Every count of a search or a dashboard selection, after the paint: a pass over all its matches. Counted
@@ -383,21 +378,6 @@ class InboxView(QWidget):
 
         operations.query(self, lambda: inbox.counted_together(user, query, today), arrived, self.message,
                          always=done)
-
-    def _read_facets(self, snapshot: inbox.Snapshot) -> None:
-        """The counts per category and channel of "Te laat" or "Deze week af", after the paint: they show only in
-        the opened lists. Counted in ``_rests`` from when they are asked for."""
-        user, query, today = self.session.user, snapshot.query, snapshot.today
-
-        def arrived(facets: tuple[dict[int, int], dict[str, int]]) -> None:
-            if query == self._wanted:
-                self._facets = (inbox.facets_key(query), today, facets)
-                self._show_facets(*facets)
-
-        def done() -> None:
-            self._rests -= 1
-
-        operations.query(self, lambda: inbox.dated_facets(user, query, today), arrived, self.message, always=done)
 
     def _read_rest(self, snapshot: inbox.Snapshot) -> None:
         """The ids after the first ones, read while the user looks at those (not counted as a reading: a click

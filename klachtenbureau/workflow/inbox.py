@@ -36,6 +36,7 @@ from klachtenbureau.models.complaints import (
 )
 from klachtenbureau.models.database import is_sqlite as db_is_sqlite
 from klachtenbureau.models.fulltext import matches_at_least, matching_ids
+from klachtenbureau.models.due_tally import ComplaintDueTally
 from klachtenbureau.models.tally import NOBODY, ComplaintTally
 from klachtenbureau.workflow import permissions, settings, statistics
 from klachtenbureau.workflow.db_errors import typed_errors
@@ -133,8 +134,8 @@ def end_of_week(today: dt.date) -> dt.date:
 
 def filter_condition(name: str, user: User, today: dt.date,
                      on: type[peewee.Model] = Complaint) -> peewee.Node | None:
-    """The WHERE condition of one filter; None for "all". ``on``: Complaint, or ComplaintTally for the filters in
-    ``TALLIED`` (it counts nobody as NOBODY)."""
+    """The WHERE condition of one filter; None for "all". ``on``: Complaint, ComplaintTally for the filters in
+    ``TALLIED`` (it counts nobody as NOBODY) or ComplaintDueTally for the others (``kept_for``)."""
     if name == "mine":
         if permissions.is_telephonist(user):
             return on.received_by == user.id
@@ -148,8 +149,11 @@ def filter_condition(name: str, user: User, today: dt.date,
         return on.status == CLOSED
     if name == "all":
         return None
-    deadline = sort_key()  # compared with today, FAR_FUTURE is never due: the same rows as the deadline itself
-    running = Complaint.waiting_for != WAITING_COMPLAINANT  # in the indexes too: still served from them alone
+    if on is ComplaintDueTally:  # a row a deadline: models/due_tally.py
+        deadline, running = on.due, on.running == True  # noqa: E712
+    else:  # compared with today, FAR_FUTURE is never due: the same rows as the deadline itself
+        deadline = sort_key()
+        running = Complaint.waiting_for != WAITING_COMPLAINANT  # in the indexes too: still served from them alone
     if name == "overdue":
         return (deadline < today) & running
     if name == "due_this_week":
@@ -251,10 +255,16 @@ def complaint_ids(user: User, query: InboxQuery, today: dt.date | None = None, l
     return array("q", (row[0] for row in db.execute(select)))
 
 
-def tallied(query: InboxQuery, name: str | None = None) -> bool:
-    """Whether the counts for ``query`` (under filter ``name``) can be read from the kept counts (models/tally.py):
-    not those of a search or a dashboard selection, nor of a filter that depends on today's date."""
-    return not query.search.strip() and query.selection is None and (name is None or name in TALLIED)
+def tallied(query: InboxQuery) -> bool:
+    """Whether the counts for ``query`` can be read from the kept counts (models/tally.py,
+    and for the filters that depend on today's date models/due_tally.py): not those of a search or a dashboard
+    selection."""
+    return not query.search.strip() and query.selection is None
+
+
+def kept_for(name: str) -> type[peewee.Model]:
+    """The kept counts that count filter ``name``: per deadline for "Te laat" and "Deze week af", else per group."""
+    return ComplaintTally if name in TALLIED else ComplaintDueTally
 
 
 def _counted(user: User, query: InboxQuery, today: dt.date, names: Sequence[str],
@@ -266,10 +276,7 @@ def _counted(user: User, query: InboxQuery, today: dt.date, names: Sequence[str]
         condition = filter_condition(name, user, today, on)
         total = peewee.fn.SUM(one if condition is None else peewee.Case(None, [(condition, one)], 0))
         columns.append(total.alias(name))
-    select = _restrict(on.select(*columns), user, query, today, on)
-    if on is Complaint and tallied(query):  # only the dated filters then: due by the end of the week, one index range
-        select = select.where(sort_key() <= end_of_week(today))
-    row = select.dicts().get()
+    row = _restrict(on.select(*columns), user, query, today, on).dicts().get()
     return {name: int(row[name] or 0) for name in names}
 
 
@@ -280,7 +287,7 @@ def counts(user: User, query: InboxQuery, today: dt.date | None = None) -> dict[
     if not tallied(query):
         return _counted(user, query, today, list(FILTERS), Complaint)
     found = _counted(user, query, today, TALLIED, ComplaintTally)
-    found.update(_counted(user, query, today, [name for name in FILTERS if name not in TALLIED], Complaint))
+    found.update(_counted(user, query, today, [name for name in FILTERS if name not in TALLIED], ComplaintDueTally))
     return {name: found[name] for name in FILTERS}
 
 
@@ -308,7 +315,6 @@ class Snapshot:
     category_counts: dict[int, int]
     channel_counts: dict[str, int]
     complete: bool = True  # False: ``ids`` holds the first HEAD of ``total``; the rest are read next
-    facets_later: bool = False  # True: the counts per category and channel are empty; ``dated_facets`` reads them
     counts_later: bool = False  # True: every count is empty; ``counted_together`` reads them (a search, a selection)
 
     @property
@@ -330,34 +336,27 @@ HEAD = 300  # ids read first when the view shows the top of the list: a screen a
 def snapshot(user: User, query: InboxQuery, today: dt.date, on_screen: Callable[[array], Sequence[int]],
              known_counts: dict[str, int] | None = None,
              known_facets: tuple[dict[int, int], dict[str, int]] | None = None, head: bool = False,
-             facets_later: bool = False) -> Snapshot:
+             counts_later: bool = False) -> Snapshot:
     """The ids, counts and the rows of the ids ``on_screen`` picks from the new ids (where the view will be).
 
     ``known_counts`` / ``known_facets``: what the view read for the same data a moment ago and still holds (the
     filter counts do not depend on the filter, nothing on the sort), so a click does not count everything again.
     ``head``: the view shows the top of the list; only the first HEAD ids are read (a million take 0.3 s), the view
-    paints them and reads the rest (``complaint_ids``) afterwards. ``facets_later``: "Te laat" and "Deze week af"
-    leave their counts per category and channel to ``dated_facets`` after the paint (they show only in the opened
-    lists, and are the most of such a click: 54 of 60 ms at a million complaints); a search or a selection leaves
-    all its counts to ``counted_together`` (a pass over every match: 150-300 ms for a common word in a million).
+    paints them and reads the rest (``complaint_ids``) afterwards. ``counts_later``: a search or a selection may
+    leave all its counts to ``counted_together`` after the paint (a pass over every match: 150-300 ms for a common
+    word in a million); the other counts are kept by the database and read at once.
     """
     ids = complaint_ids(user, query, today, HEAD if head else None)
-    if facets_later and not tallied(query) and (known_counts is None or known_facets is None):
-        return Snapshot(query, today, ids, rows(user, on_screen(ids), today), {}, {}, {},
-                        not head or len(ids) < HEAD, counts_later=True)
+    complete = not head or len(ids) < HEAD
     if not tallied(query) and (known_counts is None or known_facets is None):
+        if counts_later:
+            return Snapshot(query, today, ids, rows(user, on_screen(ids), today), {}, {}, {}, complete, True)
         together = counted_together(user, query, today)
         known_counts, known_facets = known_counts or together[0], known_facets or together[1:]
     counted = counts(user, query, today) if known_counts is None else known_counts
-    if known_facets is None and tallied(query, query.filter):
+    if known_facets is None:
         known_facets = (category_counts(user, query, today), channel_counts(user, query, today))
-    later = known_facets is None and facets_later
-    if known_facets is None and not later:
-        known_facets = dated_facets(user, query, today)
-    per_category, per_channel = known_facets or ({}, {})
-    complete = not head or len(ids) < HEAD
-    return Snapshot(query, today, ids, rows(user, on_screen(ids), today), counted, per_category, per_channel,
-                    complete, later)
+    return Snapshot(query, today, ids, rows(user, on_screen(ids), today), counted, *known_facets, complete)
 
 
 @typed_errors
@@ -400,18 +399,6 @@ def _per_facet(query: InboxQuery, groups: Sequence[tuple[int, str, int]]) -> tup
     return per_category, per_channel
 
 
-@typed_errors
-def dated_facets(user: User, query: InboxQuery, today: dt.date) -> tuple[dict[int, int], dict[str, int]]:
-    """``category_counts`` and ``channel_counts`` of "Te laat" or "Deze week af" in one pass along the deadline
-    index (65 → 54 ms for "Te laat" at a million complaints); ``+``: grouped apart, not along another index."""
-    keys = [peewee.NodeList((peewee.SQL("+"), field), glue="") if db_is_sqlite() else field
-            for field in (Complaint.category, Complaint.channel)]
-    everywhere = dataclasses.replace(query, category_id=None, channel=None)
-    select = (_restrict(Complaint.select(*keys, peewee.fn.COUNT(peewee.SQL("*"))), user, everywhere, today)
-              .where(filter_condition(query.filter, user, today)).group_by(*keys))
-    return _per_facet(query, list(select.tuples()))
-
-
 def counts_key(query: InboxQuery) -> InboxQuery:
     """The part of ``query`` the filter counts depend on: not the filter itself, nor the sort."""
     return dataclasses.replace(query, filter="", sort="", descending=False)
@@ -423,15 +410,15 @@ def facets_key(query: InboxQuery) -> InboxQuery:
 
 
 def _facet(user: User, query: InboxQuery, name: str, today: dt.date | None) -> dict:
-    """Counts per value of the field ``name``: the kept counts (models/tally.py) without a search, selection or
-    dated filter; else counted from the complaints those find, grouped apart (``+field`` on SQLite: the same value
-    but no index column, so SQLite does not walk a whole index in the order of the field instead)."""
+    """Counts per value of the field ``name``: the kept counts (``kept_for``) without a search or selection; else
+    counted from the complaints those find, grouped apart (``+field`` on SQLite: the same value but no index column,
+    so SQLite does not walk a whole index in the order of the field instead)."""
     today = today or dt.date.today()
-    if tallied(query, query.filter):
-        field = getattr(ComplaintTally, name)
-        select = _restrict(ComplaintTally.select(field, peewee.fn.SUM(ComplaintTally.n)), user, query, today,
-                           ComplaintTally)
-        condition = filter_condition(query.filter, user, today, ComplaintTally)
+    if tallied(query):
+        kept = kept_for(query.filter)
+        field = getattr(kept, name)
+        select = _restrict(kept.select(field, peewee.fn.SUM(kept.n)), user, query, today, kept)
+        condition = filter_condition(query.filter, user, today, kept)
         if condition is not None:
             select = select.where(condition)
         return {key: int(n) for key, n in select.group_by(field).tuples() if n}

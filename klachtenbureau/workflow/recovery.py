@@ -23,7 +23,7 @@ from pathlib import Path
 
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseUnavailableError
 from klachtenbureau.i18n import _
-from klachtenbureau.models import database, day_tally, schema, tally
+from klachtenbureau.models import database, day_tally, due_tally, schema, tally
 from klachtenbureau.workflow import operations, recheck
 from klachtenbureau.workflow.upkeep import backups, store
 
@@ -105,6 +105,7 @@ def recover(url: str) -> RecoveryReport:
     store.open_database(url)
     tally.rebuild_tally()  # a file two PCs wrote without each other's locks may have lost a write to it
     day_tally.rebuild_day_tally()
+    due_tally.rebuild_due_tally()
     resealed = schema.reseal_audit_chain(store.system_user().login, operations.new_operation_id())
     report = recheck.verify(url, check_after=dt.timedelta(0))
     return RecoveryReport(good, aside, report, resealed)

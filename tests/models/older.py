@@ -26,9 +26,10 @@ def _drop_kept_counts(table: str) -> None:
 
 
 def drop_version_10() -> None:
-    """What version 10 brought: the dashboard's kept counts per day (models/day_tally.py), and the index of the
-    exceptional complaints instead of version 8's report index."""
+    """What version 10 brought: the kept counts per day and per deadline (models/day_tally.py, due_tally.py), and
+    the index of the exceptional complaints instead of version 8's report index."""
     _drop_kept_counts("complaint_day_tally")
+    _drop_kept_counts("complaint_due_tally")
     database.db.execute_sql("DROP INDEX IF EXISTS complaint_marked")
     database.db.execute_sql(schema._REPORT_INDEX_OF_8)
 

@@ -306,8 +306,6 @@ READS: dict[str, Callable[[User, dict], object]] = {
         u, InboxQuery(filter="all", search="Odilia")).values())),
     "inbox.channel_counts": lambda u, x: _known(sum(inbox.channel_counts(
         u, InboxQuery(filter="all", search="Odilia")).values())),
-    "inbox.dated_facets": lambda u, x: _known(sum(inbox.dated_facets(
-        u, InboxQuery(filter="all", search="Odilia"), dt.date.today())[0].values())),
     "inbox.counted_together": lambda u, x: _known(inbox.counted_together(
         u, InboxQuery(filter="all", search="Odilia"), dt.date.today())[0]["all"]),
     "inbox.rows": lambda u, x: inbox.rows(u, [x["secret"].id, x["ordinary"].id]),

@@ -34,6 +34,7 @@ from klachtenbureau.models.base import BaseModel
 from klachtenbureau.models.database import sqlite_path
 from klachtenbureau.models.fulltext import rebuild_fulltext
 from klachtenbureau.models.day_tally import rebuild_day_tally
+from klachtenbureau.models.due_tally import rebuild_due_tally
 from klachtenbureau.models.tally import rebuild_tally
 from klachtenbureau.workflow import db_errors
 
@@ -203,6 +204,7 @@ def _load(source: peewee.Database, target: peewee.Database, progress: Progress |
     rebuild_fulltext()
     rebuild_tally()  # copied with the triggers off, like the search index
     rebuild_day_tally()
+    rebuild_due_tally()
     for expected in checks:
         model = next(m for m in models() if m._meta.table_name == expected.table)
         found = _checksum(model, _pages(model, target))

@@ -14,7 +14,7 @@ import peewee
 from klachtenbureau.errors import DatabaseCorruptError, DatabaseMovedError, DatabaseUnavailableError, ValidationError
 from klachtenbureau.i18n import _
 from klachtenbureau.models import Category, Complaint, Setting, User, db
-from klachtenbureau.models import audit, database, day_tally, schema, tally
+from klachtenbureau.models import audit, database, day_tally, due_tally, schema, tally
 from klachtenbureau.models.people import ADMIN, ROLES
 from klachtenbureau.workflow import db_errors
 from klachtenbureau.workflow.offline import write_queue
@@ -222,7 +222,7 @@ def full_check() -> None:
         if broken:
             raise DatabaseCorruptError(_("{n} verwijzing(en) in de database kloppen niet (eerste: tabel {table}).").format(
                 n=len(broken), table=broken[0][0]))
-    if tally.differences() or day_tally.differences():
+    if tally.differences() or day_tally.differences() or due_tally.differences():
         raise DatabaseCorruptError(_(
             "De tellingen van het postvak of het dashboard kloppen niet met de klachten zelf (bijvoorbeeld na een reservekopie die "
             "buiten Klachtenbureau om is bewerkt). Laat iedereen Klachtenbureau afsluiten en voer uit: "
