@@ -22,8 +22,8 @@ from klachtenbureau.models import Category, Complaint, Measure, MeasureComplaint
 from klachtenbureau.models.complaints import (
     CHANNELS, COMPLAINT, ESCALATION_LEVELS, INQUIRY, KINDS, SATISFACTION, SEVERITIES, STATUSES, VERDICTS,
 )
-from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
 from klachtenbureau.models.day_tally import ComplaintDayTally
+from klachtenbureau.models.measures import MEASURE_SOURCES, MEASURE_STATUSES
 from klachtenbureau.models.reviews import DECISIONS
 from klachtenbureau.reports.periodic_facts import (
     ANNUAL, HALF_YEAR, MIN_BASE, Assessment, Counted, ExceptionalComplaint, MeasureLine, PeriodicReport, Recommended,
